@@ -1,0 +1,86 @@
+"""Model configuration: one frozen dataclass, validated on creation, with the caps of a shared server."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+CELLS = ("rnn", "lstm", "gru")
+NONLINEARITIES = ("tanh", "relu")
+INITS = ("default", "xavier", "orthogonal", "identity", "spectral")
+
+# Caps that keep one user from exhausting a shared lecture server (documented in README.md).
+MAX_HIDDEN = 512
+MAX_LAYERS = 4
+MAX_IO_SIZE = 256
+MAX_SEED = 2**31 - 1
+
+
+def check_int(name: str, value: Any, lo: int, hi: int) -> None:
+    """Raise ValueError naming `name` unless `value` is an int in lo..hi."""
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ValueError(f"{name} must be an integer in {lo}..{hi}, got {value!r}")
+
+
+def check_float(name: str, value: Any, lo: float, hi: float) -> None:
+    """Raise ValueError naming `name` unless `value` is a finite number in [lo, hi]."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
+        raise ValueError(f"{name} must be a number in [{lo:g}, {hi:g}], got {value!r}")
+
+
+def check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
+    """Raise ValueError naming `name` unless `value` is one of `choices`."""
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+
+
+def from_dict(cls, d: dict[str, Any]):
+    """Build the dataclass `cls` from a dict, rejecting unknown keys (validation runs in __post_init__)."""
+    if not isinstance(d, dict):
+        raise ValueError(f"{cls.__name__} must be given as a mapping, got {type(d).__name__}")
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(d) - known)
+    if unknown:
+        raise ValueError(f"unknown {cls.__name__} field(s): {', '.join(unknown)}")
+    return cls(**d)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    cell: str = "lstm"             # "rnn" | "lstm" | "gru"
+    input_size: int = 1            # features per time step (set by the task)
+    hidden_size: int = 32          # H: units per layer
+    num_layers: int = 1            # stacked recurrent layers
+    output_size: int = 1           # outputs per time step of the linear head (set by the task)
+    nonlinearity: str = "tanh"     # RNN only: "tanh" | "relu"
+    init: str = "default"          # "default" (PyTorch) | "xavier" | "orthogonal" | "identity" | "spectral"
+    spectral_radius: float = 1.0   # init == "spectral": each W_hh block is rescaled to this spectral radius
+    forget_bias: float | None = None  # LSTM: if set, b_if = forget_bias and b_hf = 0 (None: leave the init's)
+    dropout: float = 0.0           # dropout between stacked layers (training only; needs num_layers > 1)
+    seed: int = 0                  # seed of the weight initialisation
+
+    def __post_init__(self) -> None:
+        check_choice("cell", self.cell, CELLS)
+        check_int("input_size", self.input_size, 1, MAX_IO_SIZE)
+        check_int("hidden_size", self.hidden_size, 1, MAX_HIDDEN)
+        check_int("num_layers", self.num_layers, 1, MAX_LAYERS)
+        check_int("output_size", self.output_size, 1, MAX_IO_SIZE)
+        check_choice("nonlinearity", self.nonlinearity, NONLINEARITIES)
+        check_choice("init", self.init, INITS)
+        check_float("spectral_radius", self.spectral_radius, 0.01, 5.0)
+        if self.forget_bias is not None:
+            check_float("forget_bias", self.forget_bias, -10.0, 10.0)
+        check_float("dropout", self.dropout, 0.0, 0.9)
+        check_int("seed", self.seed, 0, MAX_SEED)
+
+    @property
+    def gate_names(self) -> tuple[str, ...]:
+        """Names of the blocks stacked along dim 0 of W_ih / W_hh, in PyTorch's order."""
+        return {"rnn": ("h",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}[self.cell]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "ModelConfig":
+        return from_dict(cls, d)

@@ -1,0 +1,197 @@
+"""Gradients through time: per-step ‖∂L/∂h_t‖ by hand-written BPTT, Jacobian products, parameter
+gradient norms, clipping, and the spectrum of W_hh."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from .model import RecurrentModel
+from .trace import Trace, unroll
+
+LossFn = Callable[[Tensor], Tensor]  # outputs (B, T, O) -> scalar loss
+
+
+def _tb(a: np.ndarray) -> Tensor:
+    """(B, T, ...) numpy -> (T, B, ...) contiguous tensor."""
+    return torch.from_numpy(np.ascontiguousarray(np.swapaxes(a, 0, 1)))
+
+
+def _prev(a: Tensor) -> Tensor:
+    """(T, B, ·) -> the value at t − 1 for each t (zeros at the first step)."""
+    return torch.cat([torch.zeros_like(a[:1]), a[:-1]])
+
+
+def _next(a: Tensor) -> Tensor:
+    """(T, B, ·) -> the value at t + 1 for each t (zeros at the last step)."""
+    return torch.cat([a[1:], torch.zeros_like(a[:1])])
+
+
+def local_derivatives(trace: Trace, layer: int, nonlinearity: str = "tanh") -> dict[str, Tensor]:
+    """The per-step factors of one layer's backward pass, each (T, B, ·), computed once for all t.
+
+    With a_t the gate pre-activations (G·H) and dh_t, dc_t the total derivatives at step t:
+      RNN : da_t = dh_t ⊙ φ'(a_t)
+      LSTM: da_t = [dc_t, dc_t, dc_t, dh_t] ⊙ [g·i(1−i), c_{t−1}·f(1−f), i(1−g²), tanh(c_t)·o(1−o)]
+            dc_t = dh_t ⊙ o(1 − tanh² c_t) + dc_{t+1} ⊙ f_{t+1}
+      GRU : da_t = [dh_t, dh_t, dh_t] ⊙ [K·hn·r(1−r), (h_{t−1} − n)·z(1−z), K],  K = (1−z)(1−n²),
+            hn = W_hn h_{t−1} + b_hn; into h_{t−1} the n block flows through r: K·r
+    and then ∂L/∂h_{t−1} = direct_{t−1} + da_t W_hh (GRU: + dh_t ⊙ z_t, with the n block of da_t times r).
+    """
+    h = _tb(trace.hidden[layer])  # (T, B, H)
+    if trace.cell_type == "rnn":
+        return {"da": 1.0 - h * h if nonlinearity == "tanh" else (h > 0).to(h.dtype)}
+    gates = {k: _tb(v[layer]) for k, v in trace.gates.items()}
+    if trace.cell_type == "lstm":
+        i, f, g, o = (gates[k] for k in "ifgo")
+        c = _tb(trace.cell[layer])
+        tc = torch.tanh(c)
+        da = torch.cat([g * i * (1 - i), _prev(c) * f * (1 - f), i * (1 - g * g), tc * o * (1 - o)], -1)
+        return {"da": da, "dc_dh": o * (1 - tc * tc), "f_next": _next(f)}
+    r, z, n = (gates[k] for k in "rzn")
+    hn = _tb(np.split(trace.preact_h[layer], 3, axis=-1)[2])
+    k = (1 - z) * (1 - n * n)
+    a_r, a_z = k * hn * r * (1 - r), (_prev(h) - n) * z * (1 - z)
+    return {"da": torch.cat([a_r, a_z, k], -1), "da_hh_next": _next(torch.cat([a_r, a_z, k * r], -1)), "z_next": _next(z)}
+
+
+def backward_layer(cell: str, w_hh: Tensor, d: dict[str, Tensor], direct: Tensor) -> tuple[Tensor, Tensor]:
+    """Backpropagate through time in one layer, from t = T down to 1.
+
+    direct (T, B, H): ∂L/∂h_t through everything but this layer's recurrence (the head, the layer above).
+    d: `local_derivatives` of the layer. Returns the total ∂L/∂h_t (T, B, H) and ∂L/∂a_t (T, B, G·H),
+    a_t the gate pre-activations (so ∂L/∂x_t = ∂L/∂a_t W_ih).
+    """
+    t_len = direct.shape[0]
+    dh = torch.zeros_like(direct[0])  # (B, H): carried from step t + 1
+    dc = torch.zeros_like(direct[0])
+    da = torch.zeros_like(d["da"][0])  # (B, G·H)
+    totals, das = [None] * t_len, [None] * t_len
+    for t in reversed(range(t_len)):
+        if cell == "gru":
+            dh = torch.addmm(torch.addcmul(direct[t], dh, d["z_next"][t]), dh.repeat(1, 3) * d["da_hh_next"][t], w_hh)
+            da = dh.repeat(1, 3) * d["da"][t]
+        else:
+            dh = torch.addmm(direct[t], da, w_hh)
+            if cell == "lstm":
+                dc = torch.addcmul(dc * d["f_next"][t], dh, d["dc_dh"][t])
+                da = torch.cat([dc, dc, dc, dh], -1) * d["da"][t]
+            else:
+                da = dh * d["da"][t]
+        totals[t], das[t] = dh, da
+    return torch.stack(totals), torch.stack(das)
+
+
+@torch.no_grad()
+def bptt(model: RecurrentModel, trace: Trace, top_grad: Tensor | np.ndarray) -> np.ndarray:
+    """Total derivatives ∂L/∂h_t of every layer, (L, B, T, H), given the direct ones of the top layer.
+
+    `top_grad` (B, T, H) is ∂L/∂h_t of the top layer through the head only; the result adds every path
+    through later time steps and, for lower layers, through the layers above.
+    """
+    cfg = model.cfg
+    direct = torch.as_tensor(top_grad, dtype=torch.float32).transpose(0, 1).contiguous()  # (T, B, H)
+    out = []
+    for l in reversed(range(cfg.num_layers)):
+        w = model.recurrent_weights(l)
+        totals, das = backward_layer(cfg.cell, w["weight_hh"], local_derivatives(trace, l, cfg.nonlinearity), direct)
+        out.append(totals.transpose(0, 1))  # (B, T, H)
+        direct = das @ w["weight_ih"]  # (T, B, I): ∂L/∂(this layer's input) = the direct grad of the layer below
+    return torch.stack(out[::-1]).numpy()
+
+
+def top_layer_grad(model: RecurrentModel, trace: Trace, loss_fn: LossFn) -> tuple[float, Tensor]:
+    """The loss and ∂L/∂h_t of the top layer through the head alone, (B, T, H)."""
+    h_top = torch.from_numpy(trace.hidden[-1]).requires_grad_(True)
+    with torch.enable_grad():
+        loss = loss_fn(model.head(h_top))
+        (grad,) = torch.autograd.grad(loss, h_top)
+    return loss.item(), grad
+
+
+def hidden_grads(model: RecurrentModel, x: Tensor, loss_fn: LossFn) -> tuple[Trace, np.ndarray]:
+    """The trace of x and the total ∂L/∂h_t of every layer, (L, B, T, H) (eval mode: no dropout)."""
+    trace = unroll(model, x)
+    _, grad = top_layer_grad(model, trace, loss_fn)
+    return trace, bptt(model, trace, grad)
+
+
+def hidden_grad_norms(model: RecurrentModel, x: Tensor, loss_fn: LossFn) -> np.ndarray:
+    """(L, T): entry [l, t] is the Frobenius norm over batch and units of the total ∂L/∂h_t of layer l."""
+    _, grads = hidden_grads(model, x, loss_fn)
+    return np.sqrt((grads.astype(np.float64) ** 2).sum(axis=(1, 3)))
+
+
+@torch.no_grad()
+def jacobian_norms(model: RecurrentModel, trace: Trace, layer: int = 0, sample: int = 0) -> np.ndarray:
+    """(T,): the spectral norm of ∂h_T/∂h_t within one layer, for one sample (the last entry is 1).
+
+    Backpropagates the H rows of the identity from t = T with the same backward pass as `bptt`.
+    """
+    cfg = model.cfg
+    h = cfg.hidden_size
+    d = local_derivatives(trace, layer, cfg.nonlinearity)
+    d = {k: v[:, sample : sample + 1].expand(-1, h, -1) for k, v in d.items()}  # (T, H, ·): H rows, one sample
+    seed = torch.zeros(trace.hidden.shape[2], h, h)
+    seed[-1] = torch.eye(h)  # row k of the result at t: ∂h_T[k]/∂h_t
+    mats, _ = backward_layer(cfg.cell, model.recurrent_weights(layer)["weight_hh"], d, seed)
+    return torch.linalg.matrix_norm(mats.double(), ord=2).numpy()
+
+
+def param_grad_norms(model: torch.nn.Module) -> dict[str, float]:
+    """‖∂L/∂θ‖ of every parameter that has a gradient, by name (e.g. "rnn.weight_hh_l0", "head.bias")."""
+    named = [(n, p.grad) for n, p in model.named_parameters() if p.grad is not None]
+    norms = torch._foreach_norm([g for _, g in named]) if named else []
+    return dict(zip([n for n, _ in named], torch.stack(norms).tolist() if named else []))
+
+
+@dataclass(frozen=True)
+class ClipResult:
+    norm_before: float  # global L2 norm of all gradients before clipping
+    norm_after: float   # the same after clipping
+    clipped: bool       # whether clipping changed anything
+
+
+def clip_gradients(model: torch.nn.Module, mode: str, threshold: float) -> ClipResult:
+    """Clip the gradients in place: "none", "norm" (g ← g·θ/‖g‖ when ‖g‖ > θ) or "value" (each entry to [−θ, θ])."""
+    params = [p for p in model.parameters() if p.grad is not None]
+    before = torch.nn.utils.get_total_norm([p.grad for p in params]).item()
+    if mode == "none" or not np.isfinite(before):
+        return ClipResult(before, before, False)
+    if mode == "norm":
+        torch.nn.utils.clip_grad_norm_(params, threshold)
+        clipped = before > threshold
+    elif mode == "value":
+        clipped = any(p.grad.abs().max().item() > threshold for p in params)
+        torch.nn.utils.clip_grad_value_(params, threshold)
+    else:
+        raise ValueError(f"clip mode must be none, norm or value; got {mode!r}")
+    after = torch.nn.utils.get_total_norm([p.grad for p in params]).item() if clipped else before
+    return ClipResult(before, after, clipped)
+
+
+@dataclass(frozen=True)
+class Spectrum:
+    layer: int
+    gate: str                 # "h" for a vanilla RNN, else the LSTM/GRU gate of this W_hh block
+    sigma_max: float          # largest singular value of the block
+    eigenvalues: np.ndarray   # (H,) complex
+    @property
+    def spectral_radius(self) -> float:
+        return float(np.abs(self.eigenvalues).max())
+
+
+@torch.no_grad()
+def whh_spectra(model: RecurrentModel) -> list[Spectrum]:
+    """σ_max and eigenvalues of each H×H block of W_hh, per layer and gate."""
+    cfg = model.cfg
+    out = []
+    for l in range(cfg.num_layers):
+        blocks = model.recurrent_weights(l)["weight_hh"].detach().double().reshape(len(cfg.gate_names), cfg.hidden_size, -1)
+        sigmas = torch.linalg.matrix_norm(blocks, ord=2).tolist()
+        eigs = torch.linalg.eigvals(blocks).numpy()
+        out += [Spectrum(l, g, s, e) for g, s, e in zip(cfg.gate_names, sigmas, eigs)]
+    return out
