@@ -1,0 +1,54 @@
+"""Helpers for the browser tests (import: `from browser_helpers import wait_idle, ...`).
+
+Stable Streamlit test ids used: stApp (data-test-script-state), stMain, stSidebarNav,
+stException, stPlotlyChart.
+"""
+from __future__ import annotations
+
+import pytest
+
+IDLE_TIMEOUT_MS = 60_000
+IDLE_SELECTOR = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def wait_idle(page, timeout_ms: int = IDLE_TIMEOUT_MS) -> None:
+    """Wait until the app's script has finished running.
+
+    Not reliable on a page with an active `st.fragment(run_every=...)`: wait for
+    content there instead.
+    """
+    page.wait_for_selector(IDLE_SELECTOR, state="attached", timeout=timeout_ms)
+    # Streamlit may flip to "running" a moment after load (e.g. after a page switch):
+    # a short settle, then make sure it is idle again.
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE_SELECTOR, state="attached", timeout=timeout_ms)
+
+
+def assert_no_exception(page) -> None:
+    """Fail if any Streamlit exception box is visible; include its text."""
+    boxes = page.locator('[data-testid="stException"]')
+    texts = [
+        boxes.nth(i).inner_text()
+        for i in range(boxes.count())
+        if boxes.nth(i).is_visible()
+    ]
+    if texts:
+        pytest.fail(
+            f"Streamlit exception shown on {page.url}:\n" + "\n---\n".join(texts),
+            pytrace=False,
+        )
+
+
+def nav_links(page):
+    """The sidebar navigation links (locator)."""
+    return page.locator('[data-testid="stSidebarNav"] a')
+
+
+def goto_page(page, base: str, title: str) -> None:
+    """Open the app (if not already on it) and click the sidebar nav link `title`."""
+    if not page.url.startswith(base):
+        page.goto(base)
+        wait_idle(page)
+    link = nav_links(page).filter(has_text=title).first
+    link.click()
+    wait_idle(page)
