@@ -1,0 +1,534 @@
+"""Seeded training data: forecasting, long-range toy problems and character language models.
+
+Every task yields batches of inputs `x` (B, T, I), targets `y` and a `mask` of the steps where the
+loss counts, plus the loss of the best memoryless guess (`baseline`) to draw on the loss chart.
+A batch depends only on (TaskConfig.seed, batch_size, batch seed): numpy's PCG64 generator gives
+the same numbers on every machine (with the same numpy version; see NEP 19).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .config import MAX_SEED, check_choice, check_float, check_int, from_dict
+
+TASK_NAMES = ("sine", "adding", "copy", "charlm", "order", "sunspots", "csv", "text")
+MAX_SEQ_LEN = 1000  # cap on T (copy memory: on the delay)
+MAX_BATCH_SIZE = 4096  # cap on batch(); one-hot text batches grow as B*T*V floats
+# 2 MiB: ~100k rows of a CSV or a whole novel, still parsed and sampled in well under a second.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_ALPHABET = 200  # distinct characters allowed in a text (the one-hot width)
+COPY_RECALL = 10  # copy memory: number of symbols to remember
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class TaskConfig:
+    """Which task to learn and how its data are drawn; validated on construction."""
+
+    name: str = "sine"  # one of TASK_NAMES
+    seq_len: int = 50  # T: for copy memory this is the delay (sequence length is T + 20)
+    noise: float = 0.0  # forecasting: std of Gaussian noise added to the inputs (0..1)
+    n_sines: int = 1  # sine: number of summed sines (1..5)
+    freq: float = 0.05  # sine: base frequency in cycles per step (0.005..0.5)
+    csv_column: str = ""  # csv: column name to forecast ("" = first numeric column)
+    seed: int = 0  # data seed (0..MAX_SEED)
+
+    def __post_init__(self):
+        check_choice("name", self.name, TASK_NAMES)
+        check_int("seq_len", self.seq_len, 2, MAX_SEQ_LEN)
+        if self.name == "order" and self.seq_len < 3:
+            raise ValueError(f"seq_len must be at least 3 for the order task, got {self.seq_len}")
+        check_float("noise", self.noise, 0.0, 1.0)
+        check_int("n_sines", self.n_sines, 1, 5)
+        check_float("freq", self.freq, 0.005, 0.5)
+        if not isinstance(self.csv_column, str):
+            raise ValueError(f"csv_column must be a string, got {self.csv_column!r}")
+        check_int("seed", self.seed, 0, MAX_SEED)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TaskConfig:
+        """Inverse of to_dict; missing keys take their defaults, unknown keys are an error."""
+        return from_dict(cls, d)
+
+
+@dataclass
+class Batch:
+    x: torch.Tensor  # (B, T, input_size) float32
+    y: torch.Tensor  # regression: (B, T, output_size) float32; classification: (B, T) int64
+    mask: torch.Tensor  # (B, T) bool: the time steps where the loss counts
+
+
+class Task:
+    """Seeded batches of one task, with its loss, metrics and memoryless baseline.
+
+    Subclasses pass their description to __init__ and implement `_arrays` and `metrics`.
+    """
+
+    def __init__(
+        self,
+        cfg: TaskConfig,
+        *,
+        kind: str,  # "regression" | "classification"
+        input_size: int,  # width of x
+        output_size: int,  # regression: number of outputs; classification: number of classes
+        seq_len: int,  # total T of x
+        baseline: float,  # loss of the best memoryless guess, same units as loss()
+        baseline_label: str,  # one short line for a chart legend
+        metric_names: tuple[str, ...],  # keys of metrics()
+        vocab: list[str] | None = None,  # names of the one-hot input symbols (LM: also the classes)
+    ):
+        self.name = cfg.name
+        self.kind = kind
+        self.input_size = input_size
+        self.output_size = output_size
+        self.seq_len = seq_len
+        self.baseline = float(baseline)
+        self.baseline_label = baseline_label
+        self.metric_names = metric_names
+        self.vocab = vocab
+        self._seed = cfg.seed
+
+    def batch(self, batch_size: int, seed: int) -> Batch:
+        """`batch_size` sequences, identical for identical (task seed, batch_size, seed)."""
+        check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE)
+        check_int("seed", seed, 0, 2**63 - 1)
+        x, y, mask = self._arrays(np.random.default_rng([self._seed, seed]), batch_size)
+        y = torch.from_numpy(y)
+        return Batch(
+            x=torch.from_numpy(x).float(),
+            y=y.float() if self.kind == "regression" else y.long(),
+            mask=torch.from_numpy(mask),
+        )
+
+    def loss(self, out: torch.Tensor, batch: Batch) -> torch.Tensor:
+        """MSE (regression) or cross-entropy (classification) averaged over the masked steps."""
+        want = (*batch.mask.shape, self.output_size)
+        if tuple(out.shape) != want:
+            raise ValueError(f"out must have shape {want}, got {tuple(out.shape)}")
+        pred, target = out[batch.mask], batch.y[batch.mask]  # (N, O), (N, O) or (N,)
+        if self.kind == "regression":
+            return F.mse_loss(pred, target)
+        return F.cross_entropy(pred, target)
+
+    def metrics(self, out: torch.Tensor, batch: Batch) -> dict[str, float]:
+        """The scores named in metric_names, for outputs `out` (B, T, output_size)."""
+        raise NotImplementedError
+
+    def _arrays(self, rng: np.random.Generator, batch_size: int):
+        """Numpy x (B, T, I), y and mask (B, T) drawn from `rng`."""
+        raise NotImplementedError
+
+
+def _one_hot(ids: np.ndarray, n: int) -> np.ndarray:
+    return np.eye(n, dtype=np.float32)[ids]  # (*ids.shape, n)
+
+
+def _last_step_mask(batch_size: int, seq_len: int) -> np.ndarray:
+    mask = np.zeros((batch_size, seq_len), bool)
+    mask[:, -1] = True
+    return mask
+
+
+def _windows(rng: np.random.Generator, series: np.ndarray, seq_len: int, batch_size: int):
+    """Windows of T+1 consecutive values at uniform offsets 0..n-T-1."""
+    offsets = rng.integers(0, len(series) - seq_len, batch_size)  # (B,)
+    return series[offsets[:, None] + np.arange(seq_len + 1)]  # (B, T+1)
+
+
+def _accuracy(pred: torch.Tensor, target: torch.Tensor) -> float:
+    return (pred == target).float().mean().item()
+
+
+def _macro_f1(pred: torch.Tensor, target: torch.Tensor, n_classes: int) -> float:
+    """Mean F1 over the classes that occur in `target` or `pred` (the others are 0/0)."""
+    hits = torch.bincount(target[pred == target], minlength=n_classes)  # true positives
+    denom = torch.bincount(pred, minlength=n_classes) + torch.bincount(target, minlength=n_classes)
+    present = denom > 0  # denom = 2 TP + FP + FN
+    return (2 * hits[present] / denom[present]).mean().item()
+
+
+class _ForecastTask(Task):
+    """Predict the next value of a 1-D series from the (noisy) values so far.
+
+    MAE and RMSE are on the scale the model sees (RMSE² is the loss); SMAPE, in percent, is on
+    the original scale (`mean + std * value`), where a relative error means something.
+    """
+
+    def __init__(self, cfg: TaskConfig, baseline: float, label: str, mean=0.0, std=1.0):
+        super().__init__(
+            cfg,
+            kind="regression",
+            input_size=1,
+            output_size=1,
+            seq_len=cfg.seq_len,
+            baseline=baseline,
+            baseline_label=label,
+            metric_names=("MAE", "RMSE", "SMAPE"),
+        )
+        self._noise = cfg.noise
+        self._mean, self._std = float(mean), float(std)
+
+    def _series(self, rng: np.random.Generator, batch_size: int) -> np.ndarray:
+        """Clean values (B, T+1)."""
+        raise NotImplementedError
+
+    def _arrays(self, rng, batch_size):
+        s = self._series(rng, batch_size)  # (B, T+1)
+        x = s[:, :-1] + self._noise * rng.standard_normal(s[:, :-1].shape)  # (B, T)
+        return x[..., None], s[:, 1:, None], np.ones(x.shape, bool)
+
+    @torch.no_grad()
+    def metrics(self, out, batch):
+        pred, target = out[batch.mask], batch.y[batch.mask]  # (N, 1)
+        err = pred - target
+        f, a = self._mean + self._std * pred, self._mean + self._std * target
+        denom = f.abs() + a.abs()
+        smape = torch.where(denom > 0, 2 * (f - a).abs() / denom, 0.0)  # 0/0 counts as exact
+        return {
+            "MAE": err.abs().mean().item(),
+            "RMSE": err.pow(2).mean().sqrt().item(),
+            "SMAPE": 100 * smape.mean().item(),
+        }
+
+
+class SineTask(_ForecastTask):
+    """Mean of n sines with frequencies freq·k (k = 1..n), each with a random phase per sample."""
+
+    def __init__(self, cfg: TaskConfig):
+        # A sine with a uniform random phase has, at every t, mean 0 and variance 1/2; the n phases
+        # are independent, so the mean of the n sines has variance 1/(2n). The best constant guess
+        # is therefore 0, with expected MSE exactly 1/(2n) (whatever the frequencies).
+        baseline = 1 / (2 * cfg.n_sines)
+        super().__init__(cfg, baseline, f"predict 0 always (MSE {baseline:.3f})")
+        self._freqs = cfg.freq * np.arange(1, cfg.n_sines + 1)  # (K,) cycles per step
+
+    def _series(self, rng, batch_size):
+        t = np.arange(self.seq_len + 1)  # (T+1,)
+        phase = rng.uniform(0, 2 * np.pi, (batch_size, len(self._freqs), 1))  # (B, K, 1)
+        return np.sin(2 * np.pi * self._freqs[:, None] * t + phase).mean(axis=1)  # (B, T+1)
+
+
+def _window_baseline(z: np.ndarray, seq_len: int) -> float:
+    """Exact MSE of the best constant guess for the targets of uniformly drawn windows.
+
+    Index i is a target of the windows at offsets o with o+1 <= i <= o+T and 0 <= o <= n-T-1.
+    Weighting each value by that count gives the distribution of targets; the best constant is
+    its mean and the MSE its variance (close to 1 on a z-scored series, less at the edges).
+    """
+    i = np.arange(len(z))
+    cover = np.minimum(i - 1, len(z) - seq_len - 1) - np.maximum(i - seq_len, 0) + 1
+    w = np.clip(cover, 0, None) / (seq_len * (len(z) - seq_len))  # (n,) sums to 1
+    mean = (w * z).sum()
+    return float((w * (z - mean) ** 2).sum())
+
+
+class SeriesTask(_ForecastTask):
+    """Windows of a z-scored real series (sunspots, an uploaded CSV column)."""
+
+    def __init__(self, cfg: TaskConfig, values: np.ndarray):
+        mean, std = values.mean(), values.std()
+        self._z = (values - mean) / std  # (n,)
+        baseline = _window_baseline(self._z, cfg.seq_len)
+        super().__init__(cfg, baseline, f"predict the mean (MSE {baseline:.3f})", mean, std)
+
+    def _series(self, rng, batch_size):
+        return _windows(rng, self._z, self.seq_len, batch_size)
+
+
+class AddingTask(Task):
+    """Adding problem (Arjovsky, Shah & Bengio 2016): sum the two marked values.
+
+    x[..., 0] ~ U(0, 1); x[..., 1] marks one step in each half; the sum is due at the last step.
+    """
+
+    def __init__(self, cfg: TaskConfig):
+        super().__init__(
+            cfg,
+            kind="regression",
+            input_size=2,
+            output_size=1,
+            seq_len=cfg.seq_len,
+            baseline=1 / 6,  # predicting the mean 1 leaves Var(U1 + U2) = 2/12
+            baseline_label="predict 1 always (MSE 0.167)",
+            metric_names=("MSE", "acc@0.04"),
+        )
+
+    def _arrays(self, rng, batch_size):
+        T, rows = self.seq_len, np.arange(batch_size)
+        values = rng.random((batch_size, T))  # (B, T)
+        first = rng.integers(0, T // 2, batch_size)  # (B,) marked step in the first half
+        second = rng.integers(T // 2, T, batch_size)  # (B,) marked step in the second half
+        markers = np.zeros((batch_size, T))
+        markers[rows, first] = markers[rows, second] = 1
+        y = np.zeros((batch_size, T, 1))
+        y[:, -1, 0] = values[rows, first] + values[rows, second]
+        return np.stack([values, markers], axis=-1), y, _last_step_mask(batch_size, T)
+
+    @torch.no_grad()
+    def metrics(self, out, batch):
+        err = out[batch.mask] - batch.y[batch.mask]  # (B, 1)
+        return {
+            "MSE": err.pow(2).mean().item(),
+            "acc@0.04": (err.abs() < 0.04).float().mean().item(),
+        }
+
+
+class CopyTask(Task):
+    """Copy memory (Arjovsky, Shah & Bengio 2016): recall 10 symbols after a delay T.
+
+    Symbols: 0 blank, 1..8 data, 9 delimiter. Input: 10 data symbols, T-1 blanks, the delimiter,
+    10 blanks. Target: T+10 blanks, then the 10 data symbols.
+    """
+
+    BLANK, DELIMITER, N_DATA = 0, 9, 8
+
+    def __init__(self, cfg: TaskConfig):
+        T = cfg.seq_len + 2 * COPY_RECALL
+        # Memoryless: blank with certainty (CE 0) until the recall, then uniform over the 8 data
+        # symbols (CE ln 8) on the last 10 of the T+20 steps.
+        baseline = COPY_RECALL * math.log(self.N_DATA) / T
+        super().__init__(
+            cfg,
+            kind="classification",
+            input_size=self.N_DATA + 2,
+            output_size=self.N_DATA + 2,
+            seq_len=T,
+            baseline=baseline,
+            baseline_label=f"blanks, then a uniform guess (CE {baseline:.3f})",
+            metric_names=("accuracy", "CE"),
+            vocab=["_", *"12345678", ">"],
+        )
+
+    def _arrays(self, rng, batch_size):
+        n, T = COPY_RECALL, self.seq_len
+        data = rng.integers(1, self.N_DATA + 1, (batch_size, n))  # (B, 10)
+        x = np.full((batch_size, T), self.BLANK)
+        x[:, :n] = data
+        x[:, -n - 1] = self.DELIMITER
+        y = np.full((batch_size, T), self.BLANK)
+        y[:, -n:] = data
+        return _one_hot(x, self.input_size), y, np.ones((batch_size, T), bool)
+
+    @torch.no_grad()
+    def metrics(self, out, batch):
+        recalled = out[:, -COPY_RECALL:].argmax(-1)  # (B, 10)
+        return {
+            "accuracy": _accuracy(recalled, batch.y[:, -COPY_RECALL:]),
+            "CE": self.loss(out, batch).item(),
+        }
+
+
+class OrderTask(Task):
+    """Temporal order (Hochreiter & Schmidhuber 1997, exp. 6a, without the B/E end markers).
+
+    Distractors a..d, with an X or a Y at a random step of the first third and another in the
+    middle third; the class (XX, XY, YX, YY = 0..3) is due at the last step. Classes are balanced.
+    """
+
+    CLASSES = ("XX", "XY", "YX", "YY")
+
+    def __init__(self, cfg: TaskConfig):
+        super().__init__(
+            cfg,
+            kind="classification",
+            input_size=6,
+            output_size=len(self.CLASSES),
+            seq_len=cfg.seq_len,
+            baseline=math.log(4),  # uniform over 4 balanced classes
+            baseline_label=f"guess a class at random (CE {math.log(4):.3f})",
+            metric_names=("accuracy", "F1 (macro)"),
+            vocab=["a", "b", "c", "d", "X", "Y"],
+        )
+
+    def _arrays(self, rng, batch_size):
+        T, third, rows = self.seq_len, self.seq_len // 3, np.arange(batch_size)
+        labels = rng.permutation(np.arange(batch_size) % 4)  # (B,) balanced classes
+        x = rng.integers(0, 4, (batch_size, T))  # (B, T) distractors a..d
+        x[rows, rng.integers(0, third, batch_size)] = 4 + labels // 2  # X = 4, Y = 5
+        x[rows, rng.integers(third, 2 * third, batch_size)] = 4 + labels % 2
+        y = np.zeros((batch_size, T), np.int64)
+        y[:, -1] = labels
+        return _one_hot(x, self.input_size), y, _last_step_mask(batch_size, T)
+
+    @torch.no_grad()
+    def metrics(self, out, batch):
+        pred, target = out[batch.mask].argmax(-1), batch.y[batch.mask]  # (B,), (B,)
+        return {
+            "accuracy": _accuracy(pred, target),
+            "F1 (macro)": _macro_f1(pred, target, self.output_size),
+        }
+
+
+class CharLMTask(Task):
+    """Next-character prediction on windows of T+1 characters at random offsets of a text."""
+
+    def __init__(self, cfg: TaskConfig, text: str):
+        vocab = sorted(set(text))
+        self._index = {c: i for i, c in enumerate(vocab)}
+        self._ids = np.array([self._index[c] for c in text], np.int64)  # (n,)
+        p = np.bincount(self._ids) / len(self._ids)  # unigram frequencies, all > 0
+        baseline = float(-(p * np.log(p)).sum())  # their entropy in nats
+        super().__init__(
+            cfg,
+            kind="classification",
+            input_size=len(vocab),
+            output_size=len(vocab),
+            seq_len=cfg.seq_len,
+            baseline=baseline,
+            baseline_label=f"letter frequencies only (CE {baseline:.2f})",
+            metric_names=("perplexity", "bits/char", "accuracy"),
+            vocab=vocab,
+        )
+
+    def _arrays(self, rng, batch_size):
+        w = _windows(rng, self._ids, self.seq_len, batch_size)  # (B, T+1)
+        return _one_hot(w[:, :-1], self.input_size), w[:, 1:], np.ones(w[:, 1:].shape, bool)
+
+    @torch.no_grad()
+    def metrics(self, out, batch):
+        ce = self.loss(out, batch)
+        return {
+            "perplexity": ce.exp().item(),  # inf rather than an error when training blew up
+            "bits/char": ce.item() / math.log(2),
+            "accuracy": _accuracy(out[batch.mask].argmax(-1), batch.y[batch.mask]),
+        }
+
+    def encode(self, text: str) -> torch.Tensor:
+        """(T,) int64 ids of the characters of `text`."""
+        unknown = sorted(set(text) - self._index.keys())
+        if unknown:
+            raise ValueError(f"characters not in the alphabet: {' '.join(map(repr, unknown))}")
+        return torch.tensor([self._index[c] for c in text], dtype=torch.int64)
+
+    def decode(self, ids) -> str:
+        return "".join(self.vocab[i] for i in torch.as_tensor(ids).reshape(-1).tolist())
+
+    def inputs_from_text(self, text: str) -> torch.Tensor:
+        """(1, T, V) one-hot float32 inputs for a model."""
+        return F.one_hot(self.encode(text), self.input_size).float()[None]
+
+
+def _decode_upload(data: bytes) -> str:
+    """The UTF-8 text of an uploaded file, with \\n line ends; ValueError for anything else."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ValueError(
+            f"The file has {len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,} bytes (2 MB)."
+        )
+    if b"\0" in data:
+        raise ValueError("The file looks binary (it contains NUL bytes); upload a plain-text file.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ValueError(
+            f"The file is not UTF-8 text (byte {e.start} cannot be decoded); save it as UTF-8."
+        ) from None
+    if not text.strip():
+        raise ValueError("The file is empty.")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _to_number(cell: str) -> float | None:
+    try:
+        return float(cell)
+    except ValueError:
+        return None
+
+
+def _read_column(data: bytes, column: str, min_rows: int) -> np.ndarray:
+    """The values of `column` (or of the first numeric column) of a CSV file with a header."""
+    try:  # (line number, fields) of the non-blank rows
+        rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(_decode_upload(data))), 1)
+                if any(cell.strip() for cell in r)]
+    except csv.Error as e:
+        raise ValueError(f"The file is not a readable CSV ({e}).") from None
+    header, body = [h.strip() for h in rows[0][1]], rows[1:]
+    if not body:
+        raise ValueError("The file has no data rows below its header.")
+    if all(_to_number(h) is not None for h in header):
+        raise ValueError("The first row must be a header naming the columns, e.g. 'year,value'.")
+
+    def cell(row: list[str], j: int) -> str:
+        return row[j].strip() if j < len(row) else ""
+
+    if column:
+        if column not in header:
+            raise ValueError(f"Column {column!r} not found; the columns are: {', '.join(header)}.")
+        j = header.index(column)
+    else:
+        numeric = [j for j in range(len(header)) if _to_number(cell(body[0][1], j)) is not None]
+        if not numeric:
+            raise ValueError("No numeric column found: the first data row holds no number.")
+        j = numeric[0]
+    name = header[j]
+
+    values = []
+    for line, row in body:
+        value = _to_number(cell(row, j))
+        if value is None or not math.isfinite(value):
+            raise ValueError(
+                f"Column {name!r}, line {line}: {cell(row, j)!r} is not a finite number."
+            )
+        values.append(value)
+    if len(values) < min_rows:
+        raise ValueError(
+            f"Column {name!r} has {len(values)} values; this sequence length needs at least "
+            f"{min_rows} (lower seq_len or use a longer file)."
+        )
+    values = np.array(values)
+    if values.std() == 0:
+        raise ValueError(f"Column {name!r} is constant; there is nothing to forecast.")
+    return values
+
+
+def _read_text(data: bytes, min_chars: int) -> str:
+    text = _decode_upload(data)
+    if len(text) < min_chars:
+        raise ValueError(
+            f"The text has {len(text)} characters; this sequence length needs at least "
+            f"{min_chars} (lower seq_len or use a longer text)."
+        )
+    if len(set(text)) > MAX_ALPHABET:
+        raise ValueError(
+            f"The text uses {len(set(text))} distinct characters; the limit is {MAX_ALPHABET}."
+        )
+    return text
+
+
+def make_task(cfg: TaskConfig, user_data: bytes | None = None) -> Task:
+    """The task of `cfg`; `user_data` is the uploaded file of the csv and text tasks.
+
+    Any problem with the data raises ValueError with one sentence a UI can show.
+    """
+    if cfg.name in ("csv", "text") and user_data is None:
+        raise ValueError(f"The {cfg.name} task needs an uploaded file.")
+    need = cfg.seq_len + 2  # two windows of T+1 at least
+    match cfg.name:
+        case "sine":
+            return SineTask(cfg)
+        case "adding":
+            return AddingTask(cfg)
+        case "copy":
+            return CopyTask(cfg)
+        case "order":
+            return OrderTask(cfg)
+        case "charlm":
+            return CharLMTask(cfg, _read_text((DATA_DIR / "macbeth.txt").read_bytes(), need))
+        case "text":
+            return CharLMTask(cfg, _read_text(user_data, need))
+        case "sunspots":
+            csv_bytes = (DATA_DIR / "sunspots.csv").read_bytes()
+            return SeriesTask(cfg, _read_column(csv_bytes, "SUNACTIVITY", need))
+        case "csv":
+            return SeriesTask(cfg, _read_column(user_data, cfg.csv_column, need))
