@@ -1,8 +1,10 @@
 """One time step of each cell, written from PyTorch's own equations.
 
-Every cell takes `xp = W_ih x_t + b_ih` (B, G·H), computed for all t at once by the caller, and the
-previous state; it returns the new state and the activated gates. Gate blocks are stacked in
-PyTorch's order: LSTM i, f, g, o; GRU r, z, n.
+The matrix products are left to the caller (`trace.unroll`), which does the input products
+W_ih x_t + b_ih for all t in one go and W_hh h_{t-1} + b_hh step by step. A cell takes those
+pre-activations and the previous state and writes the new state and its activated gates into the
+buffers it is given (the step's slices of the trace: no per-step allocation or stacking). Gates are
+stacked in PyTorch's order: LSTM i, f, g, o; GRU r, z, n.
 """
 from __future__ import annotations
 
@@ -10,27 +12,32 @@ import torch
 from torch import Tensor
 
 
-def rnn_cell(xp: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor, nonlinearity: str) -> Tensor:
-    """h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), φ = tanh or relu."""
-    a = torch.addmm(xp + b_hh, h, w_hh.T)  # (B, H)
-    return torch.tanh(a) if nonlinearity == "tanh" else torch.relu(a)
+def rnn_cell(a: Tensor, nonlinearity: str, h_out: Tensor) -> None:
+    """h_t = φ(a),  a = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh  (B, H);  φ = tanh or relu."""
+    torch.tanh(a, out=h_out) if nonlinearity == "tanh" else torch.clamp(a, min=0.0, out=h_out)
 
 
-def lstm_cell(xp: Tensor, h: Tensor, c: Tensor, w_hh: Tensor, b_hh: Tensor):
-    """i, f, o = σ(·), g = tanh(·);  c_t = f ⊙ c_{t-1} + i ⊙ g;  h_t = o ⊙ tanh(c_t)."""
-    a = torch.addmm(xp + b_hh, h, w_hh.T)  # (B, 4H)
-    i, f, _, o = torch.sigmoid(a).chunk(4, dim=-1)  # each (B, H); one sigmoid call for three gates
-    g = torch.tanh(a.chunk(4, dim=-1)[2])
-    c_new = torch.addcmul(f * c, i, g)  # f ⊙ c + i ⊙ g
-    h_new = o * torch.tanh(c_new)
-    return h_new, c_new, {"i": i, "f": f, "g": g, "o": o}
+def lstm_cell(a: Tensor, c: Tensor, h_out: Tensor, c_out: Tensor, acts_out: Tensor) -> None:
+    """a = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh  (B, 4H), blocks i, f, g, o;  c = c_{t-1}  (B, H).
+
+    i, f, o = σ(a_i), σ(a_f), σ(a_o);  g = tanh(a_g);  c_t = f ⊙ c_{t-1} + i ⊙ g;  h_t = o ⊙ tanh(c_t).
+    """
+    n = c.shape[1]
+    torch.sigmoid(a, out=acts_out)  # (B, 4H): i, f and o; the g block is overwritten next
+    acts_out[:, 2 * n : 3 * n] = torch.tanh(a[:, 2 * n : 3 * n])
+    i, f, g, o = acts_out.chunk(4, dim=-1)  # each (B, H)
+    torch.addcmul(f * c, i, g, out=c_out)
+    torch.mul(o, torch.tanh(c_out), out=h_out)
 
 
-def gru_cell(xp: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor):
-    """r, z = σ(·);  n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn));  h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}."""
-    x_r, x_z, x_n = xp.chunk(3, dim=-1)  # each (B, H)
-    h_r, h_z, h_n = torch.addmm(b_hh, h, w_hh.T).chunk(3, dim=-1)
-    r, z = torch.sigmoid(x_r + h_r), torch.sigmoid(x_z + h_z)
-    n = torch.tanh(x_n + r * h_n)  # PyTorch's form: r multiplies (W_hn h + b_hn), not h
-    h_new = n + z * (h - n)  # = (1 − z) ⊙ n + z ⊙ h_{t-1}
-    return h_new, {"r": r, "z": z, "n": n}
+def gru_cell(xp: Tensor, hp: Tensor, h: Tensor, h_out: Tensor, acts_out: Tensor) -> None:
+    """xp = W_ih x_t + b_ih, hp = W_hh h_{t-1} + b_hh  (B, 3H), blocks r, z, n;  h = h_{t-1}  (B, H).
+
+    r, z = σ(xp_r + hp_r), σ(xp_z + hp_z);  n = tanh(xp_n + r ⊙ hp_n);  h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}.
+    PyTorch's form: r multiplies (W_hn h + b_hn), not h before the product (the textbook form).
+    """
+    rz = 2 * h.shape[1]  # the r and z blocks come first
+    acts_out[:, :rz] = torch.sigmoid(xp[:, :rz] + hp[:, :rz])
+    r, z, n = acts_out.chunk(3, dim=-1)  # each (B, H)
+    n.copy_(torch.tanh(torch.addcmul(xp[:, rz:], r, hp[:, rz:])))
+    torch.addcmul(n, z, h - n, out=h_out)  # = (1 − z) ⊙ n + z ⊙ h_{t-1}

@@ -2,6 +2,7 @@
 gradient norms, clipping, and the spectrum of W_hh."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -58,31 +59,33 @@ def local_derivatives(trace: Trace, layer: int, nonlinearity: str = "tanh") -> d
     return {"da": torch.cat([a_r, a_z, k], -1), "da_hh_next": _next(torch.cat([a_r, a_z, k * r], -1)), "z_next": _next(z)}
 
 
-def backward_layer(cell: str, w_hh: Tensor, d: dict[str, Tensor], direct: Tensor) -> tuple[Tensor, Tensor]:
+def backward_layer(cell: str, w_hh: Tensor, d: dict[str, Tensor], direct: Tensor, dh: Tensor) -> Tensor:
     """Backpropagate through time in one layer, from t = T down to 1.
 
     direct (T, B, H): ∂L/∂h_t through everything but this layer's recurrence (the head, the layer above).
-    d: `local_derivatives` of the layer. Returns the total ∂L/∂h_t (T, B, H) and ∂L/∂a_t (T, B, G·H),
-    a_t the gate pre-activations (so ∂L/∂x_t = ∂L/∂a_t W_ih).
+    d: `local_derivatives` of the layer. dh (T + 1, B, H), zeros: receives the total ∂L/∂h_t at t < T
+    (dh[T] stays 0: nothing flows back from beyond the sequence). Returns ∂L/∂a_t (T, B, G·H), a_t the
+    gate pre-activations, so that ∂L/∂x_t = ∂L/∂a_t W_ih.
     """
-    t_len = direct.shape[0]
-    dh = torch.zeros_like(direct[0])  # (B, H): carried from step t + 1
-    dc = torch.zeros_like(direct[0])
-    da = torch.zeros_like(d["da"][0])  # (B, G·H)
-    totals, das = [None] * t_len, [None] * t_len
+    t_len, b, _ = direct.shape
+    da_all = direct.new_zeros(t_len + 1, b, d["da"].shape[-1])  # da[T] = 0 likewise
+    # Per-step views, made once: indexing a tensor inside the loop costs as much as a small op.
+    da, dh_t, direct_t = da_all.unbind(0), dh.unbind(0), direct.unbind(0)
+    ds = {k: v.unbind(0) for k, v in d.items()}
+    dc = torch.zeros_like(direct[0])  # LSTM: total ∂L/∂c_t, carried from t + 1
     for t in reversed(range(t_len)):
         if cell == "gru":
-            dh = torch.addmm(torch.addcmul(direct[t], dh, d["z_next"][t]), dh.repeat(1, 3) * d["da_hh_next"][t], w_hh)
-            da = dh.repeat(1, 3) * d["da"][t]
+            via_z = torch.addcmul(direct_t[t], dh_t[t + 1], ds["z_next"][t])
+            torch.addmm(via_z, dh_t[t + 1].repeat(1, 3) * ds["da_hh_next"][t], w_hh, out=dh_t[t])
+            torch.mul(dh_t[t].repeat(1, 3), ds["da"][t], out=da[t])
+            continue
+        torch.addmm(direct_t[t], da[t + 1], w_hh, out=dh_t[t])
+        if cell == "lstm":
+            dc = torch.addcmul(dc * ds["f_next"][t], dh_t[t], ds["dc_dh"][t])
+            torch.mul(torch.cat([dc, dc, dc, dh_t[t]], -1), ds["da"][t], out=da[t])
         else:
-            dh = torch.addmm(direct[t], da, w_hh)
-            if cell == "lstm":
-                dc = torch.addcmul(dc * d["f_next"][t], dh, d["dc_dh"][t])
-                da = torch.cat([dc, dc, dc, dh], -1) * d["da"][t]
-            else:
-                da = dh * d["da"][t]
-        totals[t], das[t] = dh, da
-    return torch.stack(totals), torch.stack(das)
+            torch.mul(dh_t[t], ds["da"][t], out=da[t])
+    return da_all[:-1]
 
 
 @torch.no_grad()
@@ -94,13 +97,13 @@ def bptt(model: RecurrentModel, trace: Trace, top_grad: Tensor | np.ndarray) -> 
     """
     cfg = model.cfg
     direct = torch.as_tensor(top_grad, dtype=torch.float32).transpose(0, 1).contiguous()  # (T, B, H)
-    out = []
+    t_len, b, h = direct.shape
+    dh = direct.new_zeros(cfg.num_layers, t_len + 1, b, h)
     for l in reversed(range(cfg.num_layers)):
         w = model.recurrent_weights(l)
-        totals, das = backward_layer(cfg.cell, w["weight_hh"], local_derivatives(trace, l, cfg.nonlinearity), direct)
-        out.append(totals.transpose(0, 1))  # (B, T, H)
-        direct = das @ w["weight_ih"]  # (T, B, I): ∂L/∂(this layer's input) = the direct grad of the layer below
-    return torch.stack(out[::-1]).numpy()
+        da = backward_layer(cfg.cell, w["weight_hh"], local_derivatives(trace, l, cfg.nonlinearity), direct, dh[l])
+        direct = da @ w["weight_ih"]  # (T, B, I): ∂L/∂(this layer's input) = the direct grad of the layer below
+    return dh[:, :-1].transpose(1, 2).numpy()
 
 
 def top_layer_grad(model: RecurrentModel, trace: Trace, loss_fn: LossFn) -> tuple[float, Tensor]:
@@ -135,42 +138,52 @@ def jacobian_norms(model: RecurrentModel, trace: Trace, layer: int = 0, sample: 
     h = cfg.hidden_size
     d = local_derivatives(trace, layer, cfg.nonlinearity)
     d = {k: v[:, sample : sample + 1].expand(-1, h, -1) for k, v in d.items()}  # (T, H, ·): H rows, one sample
-    seed = torch.zeros(trace.hidden.shape[2], h, h)
+    t_len = trace.hidden.shape[2]
+    seed = torch.zeros(t_len, h, h)
     seed[-1] = torch.eye(h)  # row k of the result at t: ∂h_T[k]/∂h_t
-    mats, _ = backward_layer(cfg.cell, model.recurrent_weights(layer)["weight_hh"], d, seed)
-    return torch.linalg.matrix_norm(mats.double(), ord=2).numpy()
+    mats = torch.zeros(t_len + 1, h, h)
+    backward_layer(cfg.cell, model.recurrent_weights(layer)["weight_hh"], d, seed, mats)
+    return torch.linalg.matrix_norm(mats[:-1].double(), ord=2).numpy()
 
 
 def param_grad_norms(model: torch.nn.Module) -> dict[str, float]:
     """‖∂L/∂θ‖ of every parameter that has a gradient, by name (e.g. "rnn.weight_hh_l0", "head.bias")."""
     named = [(n, p.grad) for n, p in model.named_parameters() if p.grad is not None]
-    norms = torch._foreach_norm([g for _, g in named]) if named else []
-    return dict(zip([n for n, _ in named], torch.stack(norms).tolist() if named else []))
+    if not named:
+        return {}
+    norms = torch.stack(torch._foreach_norm([g for _, g in named])).tolist()  # one call, one sync
+    return dict(zip([n for n, _ in named], norms))
 
 
 @dataclass(frozen=True)
 class ClipResult:
-    norm_before: float  # global L2 norm of all gradients before clipping
-    norm_after: float   # the same after clipping
-    clipped: bool       # whether clipping changed anything
+    norm_before: float                  # global L2 norm of all gradients before clipping
+    norm_after: float                   # the same after clipping
+    clipped: bool                       # whether clipping changed anything
+    param_norms: dict[str, float]       # per-parameter norms before clipping
 
 
 def clip_gradients(model: torch.nn.Module, mode: str, threshold: float) -> ClipResult:
-    """Clip the gradients in place: "none", "norm" (g ← g·θ/‖g‖ when ‖g‖ > θ) or "value" (each entry to [−θ, θ])."""
-    params = [p for p in model.parameters() if p.grad is not None]
-    before = torch.nn.utils.get_total_norm([p.grad for p in params]).item()
-    if mode == "none" or not np.isfinite(before):
-        return ClipResult(before, before, False)
-    if mode == "norm":
-        torch.nn.utils.clip_grad_norm_(params, threshold)
-        clipped = before > threshold
-    elif mode == "value":
-        clipped = any(p.grad.abs().max().item() > threshold for p in params)
-        torch.nn.utils.clip_grad_value_(params, threshold)
-    else:
+    """Clip the gradients in place: "none", "norm" (g ← g·θ/‖g‖ when ‖g‖ > θ, as clip_grad_norm_) or
+    "value" (each entry to [−θ, θ]). Non-finite gradients are left alone."""
+    if mode not in ("none", "norm", "value"):
         raise ValueError(f"clip mode must be none, norm or value; got {mode!r}")
-    after = torch.nn.utils.get_total_norm([p.grad for p in params]).item() if clipped else before
-    return ClipResult(before, after, clipped)
+    param_norms = param_grad_norms(model)
+    before = math.sqrt(math.fsum(n * n for n in param_norms.values()))
+    params = [p for p in model.parameters() if p.grad is not None]
+    grads = [p.grad for p in params]
+    if mode == "none" or not math.isfinite(before):
+        return ClipResult(before, before, False, param_norms)
+    if mode == "norm":
+        coef = threshold / (before + 1e-6)  # the same coefficient as torch.nn.utils.clip_grad_norm_
+        if coef >= 1.0:
+            return ClipResult(before, before, False, param_norms)
+        torch._foreach_mul_(grads, coef)
+        return ClipResult(before, before * coef, True, param_norms)
+    clipped = any(g.abs().max().item() > threshold for g in grads)
+    torch.nn.utils.clip_grad_value_(params, threshold)
+    after = torch.nn.utils.get_total_norm(grads).item() if clipped else before
+    return ClipResult(before, after, clipped, param_norms)
 
 
 @dataclass(frozen=True)

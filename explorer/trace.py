@@ -35,45 +35,48 @@ def unroll(model: RecurrentModel, x: torch.Tensor | np.ndarray) -> Trace:
     x = torch.as_tensor(x, dtype=torch.float32)
     if x.ndim != 3 or x.shape[-1] != cfg.input_size:
         raise ValueError(f"x must have shape (B, T, {cfg.input_size}), got {tuple(x.shape)}")
-    b, t_len, h = x.shape[0], x.shape[1], cfg.hidden_size
-    gate_names = cfg.gate_names if cfg.cell != "rnn" else ()
-    hidden, cell, preact_x, preact_h = [], [], [], []
-    gates: dict[str, list[torch.Tensor]] = {name: [] for name in gate_names}
-    layer_in = x  # (B, T, I)
+    b, t_len, h, g = x.shape[0], x.shape[1], cfg.hidden_size, len(cfg.gate_names)
+    # All buffers time-major, (L, T, B, ·), allocated once: the cells write step t of layer l in place.
+    hidden = x.new_empty(cfg.num_layers, t_len, b, h)
+    cell = x.new_empty(cfg.num_layers, t_len, b, h) if cfg.cell == "lstm" else None
+    acts = x.new_empty(cfg.num_layers, t_len, b, g * h) if cfg.cell != "rnn" else None
+    preact_x = x.new_empty(cfg.num_layers, t_len, b, g * h)
+    preact_h = x.new_empty(cfg.num_layers, t_len, b, g * h)
+    zeros = x.new_zeros(b, h)
+    layer_in = x.transpose(0, 1)  # (T, B, I)
     for l in range(cfg.num_layers):
         w = model.recurrent_weights(l)
-        xp = layer_in @ w["weight_ih"].T + w["bias_ih"]  # (B, T, G·H): all input projections at once
-        xp_t = xp.transpose(0, 1).contiguous()  # (T, B, G·H)
-        h_t = c_t = x.new_zeros(b, h)
-        hs, cs, gs = [], [], {name: [] for name in gate_names}  # lists over t of (B, H)
+        w_hh_t = w["weight_hh"].T  # (H, G·H)
+        xp = torch.add(layer_in @ w["weight_ih"].T, w["bias_ih"], out=preact_x[l])  # (T, B, G·H), all t at once
+        # RNN/LSTM add both biases before the nonlinearity; the GRU keeps b_hh inside r ⊙ (W_hn h + b_hn).
+        steps = (xp if cfg.cell == "gru" else xp + w["bias_hh"]).unbind(0)
+        # Per-step views, made once: indexing a tensor inside the loop costs as much as a small op.
+        hs = hidden[l].unbind(0)
+        cs = cell[l].unbind(0) if cell is not None else None
+        gs = acts[l].unbind(0) if acts is not None else None
         for t in range(t_len):
+            h_prev = hs[t - 1] if t else zeros
             if cfg.cell == "rnn":
-                h_t = rnn_cell(xp_t[t], h_t, w["weight_hh"], w["bias_hh"], cfg.nonlinearity)
+                rnn_cell(torch.addmm(steps[t], h_prev, w_hh_t), cfg.nonlinearity, hs[t])
             elif cfg.cell == "lstm":
-                h_t, c_t, step_gates = lstm_cell(xp_t[t], h_t, c_t, w["weight_hh"], w["bias_hh"])
-                cs.append(c_t)
+                lstm_cell(torch.addmm(steps[t], h_prev, w_hh_t), cs[t - 1] if t else zeros, hs[t], cs[t], gs[t])
             else:
-                h_t, step_gates = gru_cell(xp_t[t], h_t, w["weight_hh"], w["bias_hh"])
-            hs.append(h_t)
-            for name in gate_names:
-                gs[name].append(step_gates[name])
-        layer_h = torch.stack(hs, dim=1)  # (B, T, H)
-        h_prev = torch.cat([x.new_zeros(b, 1, h), layer_h[:, :-1]], dim=1)  # (B, T, H)
-        hidden.append(layer_h)
-        if cs:
-            cell.append(torch.stack(cs, dim=1))
-        for name in gate_names:
-            gates[name].append(torch.stack(gs[name], dim=1))
-        preact_x.append(xp)
-        preact_h.append(h_prev @ w["weight_hh"].T + w["bias_hh"])
-        layer_in = layer_h
+                gru_cell(steps[t], torch.addmm(w["bias_hh"], h_prev, w_hh_t), h_prev, hs[t], gs[t])
+        preact_h[l, 0] = w["bias_hh"]  # h_0 = 0
+        torch.addmm(w["bias_hh"], hidden[l, :-1].flatten(0, 1), w_hh_t, out=preact_h[l, 1:].view(-1, g * h))
+        layer_in = hidden[l]
+
+    def btf(a: torch.Tensor) -> np.ndarray:  # (L, T, B, F) -> (L, B, T, F) view
+        return a.transpose(1, 2).numpy()
+
+    gate_arrays = np.split(btf(acts), g, axis=-1) if acts is not None else []
     return Trace(
         cell_type=cfg.cell,
         inputs=x.numpy(),
-        hidden=torch.stack(hidden).numpy(),
-        cell=torch.stack(cell).numpy() if cell else None,
-        gates={name: torch.stack(v).numpy() for name, v in gates.items()},
-        preact_x=torch.stack(preact_x).numpy(),
-        preact_h=torch.stack(preact_h).numpy(),
-        outputs=model.head(layer_in).numpy(),
+        hidden=btf(hidden),
+        cell=btf(cell) if cell is not None else None,
+        gates=dict(zip(cfg.gate_names, gate_arrays)),
+        preact_x=btf(preact_x),
+        preact_h=btf(preact_h),
+        outputs=model.head(layer_in).transpose(0, 1).numpy(),
     )

@@ -107,7 +107,7 @@ def test_lstm_jacobian_includes_the_cell_path():
 
 def _model_with_grads(seed=0):
     model = build_model(ModelConfig(cell="lstm", hidden_size=8, num_layers=2, seed=seed))
-    every_step_loss(model(torch.randn(4, 10, 1))).backward()
+    every_step_loss(model(torch.randn(4, 10, 1, generator=torch.Generator().manual_seed(seed)))).backward()
     return model
 
 
@@ -137,7 +137,7 @@ def test_clip_by_value_and_none():
     assert not clip_gradients(model, "none", 1e-9).clipped
     res = clip_gradients(model, "value", biggest / 3)
     assert res.clipped and res.norm_after < res.norm_before
-    assert max(p.grad.abs().max().item() for p in model.parameters()) <= biggest / 3 + 1e-9
+    assert max(p.grad.abs().max().item() for p in model.parameters()) <= biggest / 3 * (1 + 1e-6)
     with pytest.raises(ValueError):
         clip_gradients(model, "sideways", 1.0)
 
