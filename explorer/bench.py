@@ -1,0 +1,103 @@
+"""Benchmark, measured side by side in one run: `python -m explorer.bench [--cell lstm] [--repeats 5]`.
+
+(1) trainer steps/s with all its monitoring vs a plain fused PyTorch loop (same model, batches, optimiser,
+clipping); (2) `unroll` + per-step gradients vs one fused forward+backward; (3) peak memory.
+Runs alternate A/B so that a noisy machine slows both alike; medians are reported.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import time
+
+import torch
+
+from .config import ModelConfig
+from .gradients import hidden_grads
+from .model import build_model
+from .tasks import TaskConfig, make_task
+from .train import TrainConfig, Trainer
+
+
+def _rate(fn, n: int) -> float:
+    start = time.perf_counter()
+    fn(n)
+    return n / (time.perf_counter() - start)
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cell", default="lstm", choices=["rnn", "lstm", "gru"])
+    parser.add_argument("--task", default="sine")
+    parser.add_argument("--steps", type=int, default=200, help="training steps per timed run")
+    parser.add_argument("--repeats", type=int, default=5, help="alternating runs per measurement")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+
+    task = make_task(TaskConfig(name=args.task))
+    model_cfg = ModelConfig(cell=args.cell, input_size=task.input_size, output_size=task.output_size)
+    train_cfg = TrainConfig()
+    print(f"{args.cell.upper()} H={model_cfg.hidden_size} layers={model_cfg.num_layers}, task {args.task} "
+          f"T={task.seq_len}, batch {train_cfg.batch_size}, {train_cfg.optimizer}, clip {train_cfg.clip}, "
+          f"probe every {train_cfg.probe_every} steps; torch threads {torch.get_num_threads()}")
+    rss_start = _peak_rss_mib()
+
+    trainer = Trainer(build_model(model_cfg), task, train_cfg)
+    plain_model = build_model(model_cfg)
+    plain_opt = torch.optim.Adam(plain_model.parameters(), lr=train_cfg.lr)
+    plain_step = [0]
+
+    def plain(n: int) -> None:
+        for _ in range(n):
+            plain_step[0] += 1
+            batch = task.batch(train_cfg.batch_size, seed=plain_step[0])
+            plain_opt.zero_grad(set_to_none=True)
+            loss = task.loss(plain_model(batch.x), batch)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(plain_model.parameters(), train_cfg.clip_threshold)
+            plain_opt.step()
+            loss.item()
+
+    def monitored(n: int) -> None:
+        for _ in trainer.run(n):
+            pass
+
+    pairs = [(_rate(monitored, args.steps), _rate(plain, args.steps)) for _ in range(args.repeats)]
+    mon, pl = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+    ratios = [m / p for m, p in pairs]
+    print(f"(1) training: trainer with monitoring {mon:.0f} steps/s, plain fused loop {pl:.0f} steps/s; "
+          f"ratio {statistics.median(ratios):.2f}x (runs: {', '.join(f'{r:.2f}' for r in ratios)}; goal >= 0.9x)")
+
+    batch = task.batch(train_cfg.batch_size, seed=0)
+    model = trainer.model.eval()
+    loss_fn = lambda out: task.loss(out, batch)
+
+    def instrumented(n: int) -> None:
+        for _ in range(n):
+            hidden_grads(model, batch.x, loss_fn)
+
+    def fused(n: int) -> None:
+        for _ in range(n):
+            model.zero_grad(set_to_none=True)
+            loss_fn(model(batch.x)).backward()
+
+    reps = max(args.steps // 4, 10)
+    pairs = [(1e3 / _rate(instrumented, reps), 1e3 / _rate(fused, reps)) for _ in range(args.repeats)]
+    ins, fu = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+    ratios = [i / f for i, f in pairs]
+    print(f"(2) unroll + per-step gradients {ins:.2f} ms vs fused forward+backward {fu:.2f} ms; "
+          f"ratio {statistics.median(ratios):.2f}x (runs: {', '.join(f'{r:.2f}' for r in ratios)}; goal <= 2x)")
+    trace, grads = hidden_grads(model, batch.x, loss_fn)
+    trace_mib = sum(a.nbytes for a in [trace.inputs, trace.hidden, trace.preact_x, trace.preact_h, trace.outputs,
+                                       *( [trace.cell] if trace.cell is not None else []), *trace.gates.values()]) / 2**20
+    print(f"(3) memory: peak RSS {_peak_rss_mib():.0f} MiB (at start {rss_start:.0f} MiB, after import of torch); "
+          f"one Trace of this batch {trace_mib:.2f} MiB, its gradients {grads.nbytes / 2**20:.2f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Headless training for scripted experiments and lecture preparation: `python -m explorer train --help`."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from .config import ModelConfig
+from .model import build_model
+from .tasks import MAX_UPLOAD_BYTES, TaskConfig, make_task
+from .train import TrainConfig, Trainer
+
+# One flag per config field: (dataclass, field, flag, help). input_size/output_size come from the task.
+FLAGS = [
+    (ModelConfig, "cell", "--cell", "recurrent cell: rnn, lstm or gru"),
+    (ModelConfig, "hidden_size", "--hidden-size", "units per layer"),
+    (ModelConfig, "num_layers", "--num-layers", "stacked recurrent layers"),
+    (ModelConfig, "nonlinearity", "--nonlinearity", "RNN activation: tanh or relu"),
+    (ModelConfig, "init", "--init", "weight initialisation: default, xavier, orthogonal, identity or spectral"),
+    (ModelConfig, "spectral_radius", "--spectral-radius", "with --init spectral: spectral radius of each W_hh block"),
+    (ModelConfig, "forget_bias", "--forget-bias", "LSTM: set the forget-gate bias (b_if) to this value"),
+    (ModelConfig, "dropout", "--dropout", "dropout between stacked layers"),
+    (ModelConfig, "seed", "--model-seed", "seed of the weight initialisation (default: --seed)"),
+    (TaskConfig, "name", "--task", "task: sine, adding, copy, charlm, order, sunspots, csv or text"),
+    (TaskConfig, "seq_len", "--seq-len", "sequence length T (copy memory: the delay)"),
+    (TaskConfig, "noise", "--noise", "forecasting: std of the noise added to the inputs"),
+    (TaskConfig, "n_sines", "--n-sines", "sine: number of summed sines"),
+    (TaskConfig, "freq", "--freq", "sine: base frequency in cycles per step"),
+    (TaskConfig, "csv_column", "--csv-column", "csv: the column to forecast (default: the first numeric one)"),
+    (TaskConfig, "seed", "--data-seed", "seed of the data (default: --seed)"),
+    (TrainConfig, "optimizer", "--optimizer", "adam, sgd or rmsprop"),
+    (TrainConfig, "lr", "--lr", "learning rate"),
+    (TrainConfig, "momentum", "--momentum", "SGD/RMSprop momentum"),
+    (TrainConfig, "clip", "--clip", "gradient clipping: none, norm or value"),
+    (TrainConfig, "clip_threshold", "--clip-threshold", "clipping threshold θ"),
+    (TrainConfig, "batch_size", "--batch-size", "sequences per step"),
+    (TrainConfig, "steps", "--steps", "optimiser steps to run"),
+    (TrainConfig, "probe_every", "--probe-every", "probe ||dL/dh_t|| every k steps (0: never)"),
+    (TrainConfig, "seed", "--seed", "master seed: batches, and the model and data unless given"),
+]
+SEEDS_FROM_MASTER = {"--model-seed", "--data-seed"}
+
+
+def _field(cls, name):
+    return next(f for f in dataclasses.fields(cls) if f.name == name)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m explorer", description="RNN Explorer, headless.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    train = sub.add_parser("train", help="train a model and log one JSON object per step",
+                           formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    for cls, name, flag, help_ in FLAGS:
+        f = _field(cls, name)
+        kind = {"int": int, "float": float, "str": str}.get(str(f.type).split(" |")[0], float)
+        default = None if flag in SEEDS_FROM_MASTER else f.default
+        train.add_argument(flag, type=kind, default=default, help=help_)
+    train.add_argument("--data", type=Path, help="csv/text tasks: the file to learn from")
+    train.add_argument("--jsonl", type=Path, help="write one JSON object per logged step to this file")
+    train.add_argument("--log-every", type=int, default=1, help="log every k-th step (the last step always)")
+    return parser
+
+
+def configs_from_args(args: argparse.Namespace) -> tuple[dict, TaskConfig, TrainConfig]:
+    """The model fields (the task fills in input/output sizes), the task and the training config."""
+    values = {cls: {} for cls in (ModelConfig, TaskConfig, TrainConfig)}
+    for cls, name, flag, _ in FLAGS:
+        value = getattr(args, flag[2:].replace("-", "_"))
+        values[cls][name] = args.seed if value is None and flag in SEEDS_FROM_MASTER else value
+    return values[ModelConfig], TaskConfig(**values[TaskConfig]), TrainConfig(**values[TrainConfig])
+
+
+def train(args: argparse.Namespace) -> int:
+    model_values, task_cfg, train_cfg = configs_from_args(args)
+    data = None
+    if args.data is not None:
+        if args.data.stat().st_size > MAX_UPLOAD_BYTES:
+            raise ValueError(f"{args.data} is larger than {MAX_UPLOAD_BYTES // 1024**2} MB")
+        data = args.data.read_bytes()
+    task = make_task(task_cfg, data)
+    model = build_model(ModelConfig(**model_values, input_size=task.input_size, output_size=task.output_size))
+    trainer = Trainer(model, task, train_cfg)
+    out = args.jsonl.open("w") if args.jsonl else None
+    start = time.perf_counter()
+    try:
+        for stats in trainer.run(train_cfg.steps):
+            last = stats.step == train_cfg.steps or stats.diverged
+            if stats.step % args.log_every == 0 or last:
+                if out:
+                    out.write(json.dumps(stats.to_json()) + "\n")
+                print(f"step {stats.step:6d}  loss {stats.loss:.4g}  baseline {stats.baseline:.4g}  "
+                      f"grad {stats.grad_norm:.3g}", file=sys.stderr)
+            if stats.diverged:
+                print(f"stopped: {stats.diverged}", file=sys.stderr)
+                return 1
+    finally:
+        if out:
+            out.close()
+    rate = trainer.step_count / (time.perf_counter() - start)
+    print(f"{trainer.step_count} steps, {rate:.0f} steps/s", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    torch.set_num_threads(1)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return train(args)
+    except (ValueError, OSError) as e:
+        parser.exit(2, f"error: {e}\n")

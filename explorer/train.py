@@ -1,0 +1,185 @@
+"""A trainer that yields one `StepStats` per optimiser step. The caller pulls; the trainer knows no UI."""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import numpy as np
+import torch
+
+from .config import MAX_SEED, check_choice, check_float, check_int, from_dict
+from .gradients import clip_gradients, hidden_grad_norms, whh_spectra
+from .model import RecurrentModel
+from .tasks import Batch, Task
+
+OPTIMIZERS = ("adam", "sgd", "rmsprop")
+CLIP_MODES = ("none", "norm", "value")
+MAX_BATCH = 512
+MAX_STEPS = 100_000
+PROBE_BATCH = 8  # samples in the fixed batch on which ‖∂L/∂h_t‖ is probed
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    optimizer: str = "adam"       # "adam" | "sgd" | "rmsprop"
+    lr: float = 0.003             # learning rate
+    momentum: float = 0.9         # SGD and RMSprop momentum
+    clip: str = "norm"            # "none" | "norm" (rescale the global norm) | "value" (clamp each entry)
+    clip_threshold: float = 1.0   # θ of the clipping
+    batch_size: int = 32          # sequences per optimiser step
+    steps: int = 1000             # length of a run (the CLI's and the Train page's budget)
+    probe_every: int = 25         # probe ‖∂L/∂h_t‖ and the W_hh spectrum every k steps (0: never)
+    seed: int = 0                 # seed of the batch sequence
+
+    def __post_init__(self) -> None:
+        check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        check_float("lr", self.lr, 1e-6, 10.0)
+        check_float("momentum", self.momentum, 0.0, 0.999)
+        check_choice("clip", self.clip, CLIP_MODES)
+        check_float("clip_threshold", self.clip_threshold, 1e-4, 1e4)
+        check_int("batch_size", self.batch_size, 1, MAX_BATCH)
+        check_int("steps", self.steps, 1, MAX_STEPS)
+        check_int("probe_every", self.probe_every, 0, MAX_STEPS)
+        check_int("seed", self.seed, 0, MAX_SEED)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "TrainConfig":
+        return from_dict(cls, d)
+
+
+@dataclass
+class StepStats:
+    """What one optimiser step measured (before its update was applied)."""
+
+    step: int                          # 1-based count of optimiser steps taken, this one included
+    loss: float
+    metrics: dict[str, float]
+    baseline: float                    # the task's memoryless baseline loss
+    grad_norm: float                   # global gradient norm before clipping
+    grad_norm_clipped: float           # after clipping (= grad_norm when nothing was clipped)
+    clipped: bool
+    param_grad_norms: dict[str, float]  # per parameter, before clipping
+    # Probes, every probe_every steps (None in between), measured after this step's update:
+    hidden_grad_norms: np.ndarray | None = None     # (L, T): ‖∂L/∂h_t‖ on the fixed probe batch
+    sigma_max: dict[str, float] | None = None       # σ_max of each W_hh block, keyed "layer/gate" ("0/f")
+    eigenvalues: dict[str, np.ndarray] | None = None  # complex eigenvalues of each W_hh block
+    diverged: str | None = None        # why training stopped (non-finite loss or gradient), else None
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (non-finite floats become None; eigenvalues as [re, im] pairs)."""
+        def num(v: float) -> float | None:
+            return v if math.isfinite(v) else None
+
+        d = {
+            "step": self.step, "loss": num(self.loss), "baseline": self.baseline,
+            "metrics": {k: num(v) for k, v in self.metrics.items()},
+            "grad_norm": num(self.grad_norm), "grad_norm_clipped": num(self.grad_norm_clipped),
+            "clipped": self.clipped,
+            "param_grad_norms": {k: num(v) for k, v in self.param_grad_norms.items()},
+            "sigma_max": self.sigma_max, "diverged": self.diverged,
+            "hidden_grad_norms": None if self.hidden_grad_norms is None
+            else [[num(float(v)) for v in row] for row in self.hidden_grad_norms],
+        }
+        if self.eigenvalues is not None:
+            d["eigenvalues"] = {k: np.stack([v.real, v.imag], 1).round(6).tolist() for k, v in self.eigenvalues.items()}
+        return d
+
+
+def _spectra_by_block(model: RecurrentModel) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+    spectra = whh_spectra(model)
+    return {f"{s.layer}/{s.gate}": s.sigma_max for s in spectra}, {f"{s.layer}/{s.gate}": s.eigenvalues for s in spectra}
+
+
+class Trainer:
+    """Trains `model` on `task` with the fused torch module; `step()` runs one optimiser step."""
+
+    def __init__(self, model: RecurrentModel, task: Task, cfg: TrainConfig):
+        self.model, self.task = model, task
+        self.step_count = 0
+        self.diverged: str | None = None
+        self.cfg = cfg
+        self.optimizer = self._make_optimizer(cfg)
+        self._last_good = self._snapshot()
+        self.probe_batch: Batch = task.batch(PROBE_BATCH, seed=MAX_SEED - cfg.seed)  # fixed: curves compare over time
+
+    def _make_optimizer(self, cfg: TrainConfig) -> torch.optim.Optimizer:
+        params = self.model.parameters()
+        if cfg.optimizer == "adam":
+            return torch.optim.Adam(params, lr=cfg.lr)
+        if cfg.optimizer == "sgd":
+            return torch.optim.SGD(params, lr=cfg.lr, momentum=cfg.momentum)
+        return torch.optim.RMSprop(params, lr=cfg.lr, momentum=cfg.momentum)
+
+    def set_config(self, cfg: TrainConfig) -> None:
+        """Change the training settings, keeping the weights (and the optimiser state if its kind is unchanged)."""
+        if cfg.optimizer != self.cfg.optimizer:
+            self.optimizer = self._make_optimizer(cfg)
+        for group in self.optimizer.param_groups:
+            group["lr"] = cfg.lr
+            if "momentum" in group:
+                group["momentum"] = cfg.momentum
+        self.cfg = cfg
+
+    def _snapshot(self) -> list[torch.Tensor]:
+        return [p.detach().clone() for p in self.model.parameters()]
+
+    @torch.no_grad()
+    def restore_last_good(self) -> None:
+        """Put back the weights of the last step whose loss and gradients were finite; reset the optimiser."""
+        for p, good in zip(self.model.parameters(), self._last_good):
+            p.copy_(good)
+        self.optimizer = self._make_optimizer(self.cfg)
+        self.diverged = None
+
+    def probe(self) -> np.ndarray:
+        """(L, T): ‖∂L/∂h_t‖ of every layer on the fixed probe batch, for the current weights."""
+        batch = self.probe_batch
+        return hidden_grad_norms(self.model, batch.x, lambda out: self.task.loss(out, batch))
+
+    def step(self) -> StepStats:
+        """One optimiser step. On a non-finite loss or gradient the update is skipped and `diverged` says why."""
+        cfg, model = self.cfg, self.model
+        self.step_count += 1
+        batch = self.task.batch(cfg.batch_size, seed=cfg.seed * 1_000_003 + self.step_count)
+        model.train()
+        self.optimizer.zero_grad(set_to_none=True)
+        out = model(batch.x)  # (B, T, O)
+        loss = self.task.loss(out, batch)
+        loss_value = loss.item()
+        if math.isfinite(loss_value):
+            loss.backward()
+            clip = clip_gradients(model, cfg.clip, cfg.clip_threshold)
+        else:
+            clip = None
+        with torch.no_grad():
+            metrics = self.task.metrics(out, batch)
+        stats = StepStats(
+            step=self.step_count, loss=loss_value, metrics=metrics, baseline=self.task.baseline,
+            grad_norm=clip.norm_before if clip else math.nan,
+            grad_norm_clipped=clip.norm_after if clip else math.nan,
+            clipped=clip.clipped if clip else False, param_grad_norms=clip.param_norms if clip else {},
+        )
+        if clip is None or not math.isfinite(clip.norm_after):
+            what = f"the loss is {loss_value:g}" if clip is None else f"the gradient norm is {clip.norm_before:g}"
+            self.diverged = stats.diverged = f"step {self.step_count}: {what}; the update was not applied."
+            return stats
+        self._last_good = self._snapshot()
+        self.optimizer.step()
+        if cfg.probe_every and self.step_count % cfg.probe_every == 0:
+            model.eval()
+            stats.hidden_grad_norms = self.probe()
+            stats.sigma_max, stats.eigenvalues = _spectra_by_block(model)
+        return stats
+
+    def run(self, n: int) -> Iterator[StepStats]:
+        """Up to n steps; stops early after a step that diverged."""
+        for _ in range(n):
+            stats = self.step()
+            yield stats
+            if stats.diverged:
+                return
