@@ -1,0 +1,90 @@
+"""Training history with bounded memory: a long run keeps an evenly thinned record, never more points."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .train import StepStats
+
+MAX_POINTS = 1000  # per-step series kept (the charts draw at most this many points)
+MAX_PROBES = 200   # ‖∂L/∂h_t‖ probes kept for the gradient-flow heatmap
+
+
+@dataclass
+class Thinned:
+    """Rows appended one by one; when `cap` is reached every other row is dropped and from then on
+    only every `stride`-th offered row is kept, so the record stays evenly spaced over the whole run."""
+
+    cap: int
+    stride: int = 1
+    offered: int = 0
+    rows: list = field(default_factory=list)
+
+    def offer(self, row) -> None:
+        self.offered += 1
+        if (self.offered - 1) % self.stride:
+            return
+        self.rows.append(row)
+        if len(self.rows) >= self.cap:
+            self.rows = self.rows[::2]
+            self.stride *= 2
+
+
+@dataclass
+class History:
+    """What the Train page plots; appended to with every StepStats the trainer yields."""
+
+    steps: Thinned = field(default_factory=lambda: Thinned(MAX_POINTS))    # per-step scalars
+    probes: Thinned = field(default_factory=lambda: Thinned(MAX_PROBES))   # (step, (L, T) norms)
+    spectra: Thinned = field(default_factory=lambda: Thinned(MAX_POINTS))  # (step, {block: σ_max})
+    latest: StepStats | None = None            # the most recent step, whatever the thinning kept
+    latest_probe: StepStats | None = None      # the most recent step that carried probes
+    clip_events: int = 0                        # steps on which clipping changed the gradient
+    diverged: str | None = None                 # set when the trainer reported a non-finite step
+
+    def append(self, s: StepStats) -> None:
+        self.latest = s
+        self.clip_events += s.clipped
+        self.steps.offer((s.step, s.loss, s.grad_norm, s.grad_norm_clipped, s.clipped,
+                          s.metrics, s.param_grad_norms))
+        if s.hidden_grad_norms is not None:
+            self.latest_probe = s
+            self.probes.offer((s.step, s.hidden_grad_norms))
+            self.spectra.offer((s.step, s.sigma_max))
+        if s.diverged:
+            self.diverged = s.diverged
+
+    def __len__(self) -> int:
+        return self.steps.offered
+
+    def scalars(self) -> dict[str, np.ndarray]:
+        """Kept per-step series as numpy arrays: step, loss, grad_norm, grad_norm_clipped, clipped,
+        and one array per metric ("metric/NAME") and per parameter ("param/NAME")."""
+        rows = self.steps.rows
+        out = {
+            "step": np.array([r[0] for r in rows], dtype=np.int64),
+            "loss": np.array([r[1] for r in rows], dtype=np.float64),
+            "grad_norm": np.array([r[2] for r in rows], dtype=np.float64),
+            "grad_norm_clipped": np.array([r[3] for r in rows], dtype=np.float64),
+            "clipped": np.array([r[4] for r in rows], dtype=bool),
+        }
+        for key, col in (("metric", 5), ("param", 6)):
+            names = dict.fromkeys(k for r in rows for k in r[col])
+            for name in names:
+                out[f"{key}/{name}"] = np.array([r[col].get(name, np.nan) for r in rows], dtype=np.float64)
+        return out
+
+    def probe_matrix(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
+        """Kept probe steps (P,) and ‖∂L/∂h_t‖ of one layer at each of them (P, T)."""
+        rows = self.probes.rows
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0))
+        return np.array([r[0] for r in rows]), np.stack([r[1][layer] for r in rows])
+
+    def sigma_series(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Kept probe steps and σ_max of each W_hh block over them."""
+        rows = self.spectra.rows
+        steps = np.array([r[0] for r in rows], dtype=np.int64)
+        keys = list(rows[0][1]) if rows else []
+        return steps, {k: np.array([r[1][k] for r in rows]) for k in keys}

@@ -1,0 +1,59 @@
+"""The `Lab`: one user's model, task, trainer and history, shared by every page via st.session_state."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from .config import ModelConfig
+from .history import History
+from .model import RecurrentModel, build_model
+from .tasks import Task, TaskConfig, make_task
+from .train import TrainConfig, Trainer
+
+
+@dataclass
+class Lab:
+    model_cfg: ModelConfig      # input_size/output_size always those of the task
+    task_cfg: TaskConfig
+    train_cfg: TrainConfig
+    task: Task
+    model: RecurrentModel
+    trainer: Trainer
+    user_data: bytes | None = None    # the uploaded file of the csv/text tasks
+    user_data_name: str = ""          # its file name, for display
+    history: History = field(default_factory=History)
+
+    @property
+    def steps_trained(self) -> int:
+        return self.trainer.step_count
+
+
+def make_lab(model_cfg: ModelConfig, task_cfg: TaskConfig, train_cfg: TrainConfig,
+             user_data: bytes | None = None, user_data_name: str = "") -> Lab:
+    """A fresh, untrained lab. Raises ValueError (nothing else) on a bad config or bad user data."""
+    task = make_task(task_cfg, user_data)
+    model_cfg = dataclasses.replace(model_cfg, input_size=task.input_size, output_size=task.output_size)
+    model = build_model(model_cfg)
+    return Lab(model_cfg, task_cfg, train_cfg, task, model, Trainer(model, task, train_cfg),
+               user_data, user_data_name)
+
+
+def default_lab() -> Lab:
+    """What a first visit shows: an LSTM on sine forecasting, quick to train and easy to read."""
+    return make_lab(ModelConfig(), TaskConfig(), TrainConfig())
+
+
+def rebuild(lab: Lab, model_cfg: ModelConfig | None = None, task_cfg: TaskConfig | None = None,
+            user_data: bytes | None = None, user_data_name: str | None = None) -> Lab:
+    """A new, untrained lab with some configs replaced; the old lab is left as it was (so a ValueError
+    from bad input changes nothing)."""
+    keep_data = user_data is None
+    return make_lab(model_cfg or lab.model_cfg, task_cfg or lab.task_cfg, lab.train_cfg,
+                    lab.user_data if keep_data else user_data,
+                    lab.user_data_name if keep_data else (user_data_name or ""))
+
+
+def set_train_config(lab: Lab, train_cfg: TrainConfig) -> None:
+    """Change the training settings in place, keeping the trained weights and the history."""
+    lab.trainer.set_config(train_cfg)
+    lab.train_cfg = train_cfg

@@ -1,0 +1,51 @@
+"""Colours, scales and sizes shared by every figure, in one place.
+
+The palette is Okabe & Ito's (2008), distinguishable with every common colour-vision deficiency;
+`PRESENTER` enlarges everything for a projector.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OKABE_ITO = {
+    "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
+}
+CELL_COLORS = {"rnn": OKABE_ITO["vermillion"], "lstm": OKABE_ITO["blue"], "gru": OKABE_ITO["green"]}
+GATE_COLORS = {  # one colour per gate, the same on every page
+    "i": OKABE_ITO["sky"], "f": OKABE_ITO["orange"], "g": OKABE_ITO["purple"], "o": OKABE_ITO["green"],
+    "r": OKABE_ITO["orange"], "z": OKABE_ITO["sky"], "n": OKABE_ITO["purple"],
+    "h": OKABE_ITO["blue"], "c": OKABE_ITO["vermillion"], "x": OKABE_ITO["black"],
+}
+SERIES = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")]
+BASELINE_COLOR = "#555555"
+DIVERGING = "RdBu_r"    # activations in [-1, 1]: blue negative, red positive, white 0
+SEQUENTIAL = "Viridis"  # magnitudes, e.g. log10 ‖∂L/∂h_t‖; perceptually uniform, colour-blind safe
+GATE_SCALE = "Cividis"  # gates in [0, 1]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    font: int = 13
+    title: int = 15
+    line: float = 2.0
+    marker: int = 7
+    chart_height: int = 320
+
+
+NORMAL = Sizes()
+PRESENTER = Sizes(font=20, title=24, line=3.5, marker=11, chart_height=460)
+
+
+def layout(sizes: Sizes = NORMAL, **overrides) -> dict:
+    """Common Plotly layout settings; `overrides` win."""
+    base = dict(
+        template="plotly_white",
+        font=dict(size=sizes.font),
+        title=dict(font=dict(size=sizes.title)),
+        height=sizes.chart_height,
+        margin=dict(l=60, r=20, t=50, b=50),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+    )
+    base.update(overrides)
+    return base

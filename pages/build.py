@@ -1,0 +1,4 @@
+import streamlit as st
+
+st.title("build")
+st.info("Coming soon.")

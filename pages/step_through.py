@@ -1,0 +1,4 @@
+import streamlit as st
+
+st.title("step_through")
+st.info("Coming soon.")
