@@ -1,0 +1,98 @@
+"""Shareable links: the whole configuration as flat URL query parameters, and back.
+
+Parsing never raises: a bad, hostile or unknown value is dropped (its default is used) and reported
+in a list of one-line notices the UI shows.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from typing import Any, Mapping
+
+from .config import ModelConfig
+from .tasks import TaskConfig
+from .train import TrainConfig
+
+SECTIONS = {"m": ModelConfig, "t": TaskConfig, "r": TrainConfig}  # query prefix -> config class
+SET_BY_TASK = {"input_size", "output_size"}  # model fields that follow from the task
+NEEDS_UPLOAD = {"csv", "text"}  # tasks a link cannot carry (their data is a file)
+PAGES = ("home", "build", "step_through", "train", "compare")
+MAX_VALUE_LEN = 100
+UNSAFE = re.compile(r"[^A-Za-z0-9 _.,:;=()'+\-/…]")  # anything Markdown or HTML could act on
+
+
+def to_query(model: ModelConfig, task: TaskConfig, train: TrainConfig, page: str = "build") -> dict[str, str]:
+    """Flat query parameters, e.g. {"m.cell": "lstm", "t.seq_len": "100", "r.lr": "0.003", "page": "train"}."""
+    out = {}
+    for prefix, cfg in (("m", model), ("t", task), ("r", train)):
+        for f in dataclasses.fields(cfg):
+            if prefix == "m" and f.name in SET_BY_TASK:
+                continue
+            value = getattr(cfg, f.name)
+            out[f"{prefix}.{f.name}"] = "none" if value is None else repr(value) if isinstance(value, float) else str(value)
+    out["page"] = page
+    return out
+
+
+def _parse(kind: str, text: str) -> Any:
+    """The value of a field of annotated type `kind` from its query text (ValueError if it is not one)."""
+    if "None" in kind and text.lower() in ("", "none"):
+        return None
+    if kind.startswith("int"):
+        if not re.fullmatch(r"[+-]?\d{1,12}", text.strip()):
+            raise ValueError("not a whole number")
+        return int(text)
+    if kind.startswith("float"):
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError("not a number") from None
+        if not math.isfinite(value):
+            raise ValueError("not a finite number")
+        return value
+    return text
+
+
+def from_query(params: Mapping[str, Any]) -> tuple[ModelConfig, TaskConfig, TrainConfig, str, list[str]]:
+    """Configs and page from query parameters, plus notices about everything that was ignored."""
+    notices: list[str] = []
+    values: dict[str, dict[str, Any]] = {p: {} for p in SECTIONS}
+    page = "build"
+    for key, raw in params.items():
+        text = str(raw[-1] if isinstance(raw, (list, tuple)) and raw else raw)
+        shown = f"{key[:40]}={text[:40]}"
+        if len(text) > MAX_VALUE_LEN:
+            notices.append(f"Ignored {shown}…: the value is too long.")
+            continue
+        if key == "page":
+            if text in PAGES:
+                page = text
+            else:
+                notices.append(f"Ignored {shown}: no such page.")
+            continue
+        prefix, _, name = key.partition(".")
+        cls = SECTIONS.get(prefix)
+        field = next((f for f in dataclasses.fields(cls) if f.name == name), None) if cls else None
+        if field is None or (prefix == "m" and name in SET_BY_TASK):
+            notices.append(f"Ignored {shown}: unknown setting.")
+            continue
+        try:
+            value = _parse(str(field.type), text)
+            dataclasses.replace(cls(), **{name: value})  # validate this field alone
+        except (ValueError, TypeError) as e:
+            notices.append(f"Ignored {shown}: {e}.")
+            continue
+        values[prefix][name] = value
+    if values["t"].get("name") in NEEDS_UPLOAD:
+        notices.append(f"The {values['t']['name']} task needs an uploaded file, which a link cannot carry: "
+                       "showing the default task instead.")
+        del values["t"]["name"]
+    configs = []
+    for prefix, cls in SECTIONS.items():
+        try:
+            configs.append(cls(**values[prefix]))
+        except ValueError as e:  # fields valid alone but not together
+            notices.append(f"Ignored the {cls.__name__} settings of the link: {e}.")
+            configs.append(cls())
+    return configs[0], configs[1], configs[2], page, [UNSAFE.sub("?", n) for n in notices]

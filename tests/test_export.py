@@ -1,0 +1,89 @@
+"""Export/import round trips, and every malformed, oversized or mismatched file is refused cleanly."""
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import save as save_safetensors
+
+from explorer import ModelConfig, build_model, unroll
+from explorer.export import (MAX_CONFIG_BYTES, config_json, history_csv, load_weights, parse_config_json,
+                             trace_npz, weights_safetensors)
+from explorer.lab import make_lab
+from explorer.tasks import TaskConfig
+from explorer.train import TrainConfig
+
+CFGS = (ModelConfig(cell="gru", hidden_size=6, forget_bias=None), TaskConfig(name="copy", seq_len=8),
+        TrainConfig(lr=0.01, clip="value"))
+
+
+def test_config_round_trip():
+    assert parse_config_json(config_json(*CFGS)) == CFGS
+
+
+@pytest.mark.parametrize("data, fragment", [
+    (b"\xff\xfe", "UTF-8 JSON"),
+    (b"[1, 2]", "not an RNN Explorer config"),
+    (b'{"format": "rnn-explorer-config", "version": 99}', "version 99"),
+    (b'{"format": "rnn-explorer-config", "version": 1, "evil": {}}', "Unknown section"),
+    (b'{"format": "rnn-explorer-config", "version": 1, "model": {"hidden_size": 4096}}', "hidden_size"),
+    (b'{"format": "rnn-explorer-config", "version": 1, "model": {"cell": "lstm", "x": 1}}', "unknown ModelConfig"),
+    (b'{"format": "rnn-explorer-config", "version": 1, "task": "adding"}', "mapping"),
+    (b" " * (MAX_CONFIG_BYTES + 1), "at most"),
+])
+def test_bad_configs(data, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        parse_config_json(data)
+
+
+def test_weights_round_trip_and_metadata():
+    a = build_model(ModelConfig(cell="lstm", num_layers=2, seed=1))
+    b = build_model(ModelConfig(cell="lstm", num_layers=2, seed=2))
+    data = weights_safetensors(a)
+    assert b"model_config" in data[:2000]
+    load_weights(b, data)
+    for (_, p), (_, q) in zip(a.state_dict().items(), b.state_dict().items()):
+        assert torch.equal(p, q)
+
+
+def state(model):
+    return {k: v.clone() for k, v in model.state_dict().items()}
+
+
+@pytest.mark.parametrize("make_bad, fragment", [
+    (lambda m: b"", "not a safetensors"),
+    (lambda m: b"PK\x03\x04 a zip or a pickle", "not a safetensors"),
+    (lambda m: weights_safetensors(build_model(ModelConfig(cell="lstm", num_layers=2))), "do not fit"),
+    (lambda m: weights_safetensors(build_model(ModelConfig(cell="gru"))), "shape"),
+    (lambda m: weights_safetensors(build_model(ModelConfig(cell="lstm", hidden_size=8))), "shape"),
+    (lambda m: save_safetensors({**state(m), "rnn.weight_hh_l0": torch.full((128, 32), float("nan"))}), "non-finite"),
+    (lambda m: save_safetensors({**state(m), "rnn.bias_ih_l0": torch.zeros(128, dtype=torch.int32)}), "non-float"),
+])
+def test_bad_weights_change_nothing(make_bad, fragment):
+    model = build_model(ModelConfig(cell="lstm"))
+    before = state(model)
+    with pytest.raises(ValueError, match=fragment):
+        load_weights(model, make_bad(model))
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+
+
+def test_history_csv_has_every_kept_step():
+    lab = make_lab(*CFGS)
+    for s in lab.trainer.run(4):
+        lab.history.append(s)
+    rows = list(csv.DictReader(io.StringIO(history_csv(lab.history).decode())))
+    assert [int(r["step"]) for r in rows] == [1, 2, 3, 4]
+    assert float(rows[2]["loss"]) == pytest.approx(lab.history.scalars()["loss"][2])
+    assert "param/rnn.weight_hh_l0" in rows[0] and "metric/accuracy" in rows[0]
+
+
+def test_trace_npz_round_trip():
+    model = build_model(ModelConfig(cell="lstm", input_size=2))
+    trace = unroll(model, torch.randn(3, 5, 2))
+    z = np.load(io.BytesIO(trace_npz(trace)), allow_pickle=False)
+    assert str(z["cell_type"]) == "lstm"
+    np.testing.assert_array_equal(z["hidden"], trace.hidden)
+    np.testing.assert_array_equal(z["gate_f"], trace.gates["f"])
+    np.testing.assert_array_equal(z["cell"], trace.cell)
