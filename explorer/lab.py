@@ -28,11 +28,39 @@ class Lab:
         return self.trainer.step_count
 
 
+# A single training step must fit a shared lecture server: memory and work per step are capped
+# (the fields' own ranges allow combinations that would not).
+MAX_STEP_BYTES = 1 << 30     # activations kept for the backward pass: 1 GiB
+MAX_STEP_FLOPS = 1e11        # a few seconds of one CPU core
+
+
+def step_cost(model_cfg: ModelConfig, seq_len: int, batch_size: int) -> tuple[float, float]:
+    """Estimated (bytes of saved activations, floating-point operations) of one training step."""
+    g, h, layers = len(model_cfg.gate_names), model_cfg.hidden_size, model_cfg.num_layers
+    unit_steps = batch_size * seq_len * layers * h
+    saved = unit_steps * (g + 2) * 4  # gates, c and h per unit and step, float32
+    flops = 3 * 2 * batch_size * seq_len * layers * g * h * (max(model_cfg.input_size, h) + h)  # fwd + 2x bwd
+    return saved, flops
+
+
+def check_budget(model_cfg: ModelConfig, seq_len: int, batch_size: int) -> None:
+    """ValueError naming the sizes to reduce when one training step would be too big for the server."""
+    saved, flops = step_cost(model_cfg, seq_len, batch_size)
+    if saved > MAX_STEP_BYTES or flops > MAX_STEP_FLOPS:
+        raise ValueError(
+            f"This model is too large for a shared server at this sequence length and batch size "
+            f"(about {saved / 2**30:.1f} GiB and {flops / 1e9:.0f} GFLOP per step; the limits are "
+            f"{MAX_STEP_BYTES / 2**30:.0f} GiB and {MAX_STEP_FLOPS / 1e9:.0f} GFLOP). "
+            "Reduce the hidden size, the layers, the sequence length or the batch size.")
+
+
 def make_lab(model_cfg: ModelConfig, task_cfg: TaskConfig, train_cfg: TrainConfig,
              user_data: bytes | None = None, user_data_name: str = "") -> Lab:
-    """A fresh, untrained lab. Raises ValueError (nothing else) on a bad config or bad user data."""
+    """A fresh, untrained lab. Raises ValueError (nothing else) on a bad config, bad user data or a
+    model too large for one training step on a shared server."""
     task = make_task(task_cfg, user_data)
     model_cfg = dataclasses.replace(model_cfg, input_size=task.input_size, output_size=task.output_size)
+    check_budget(model_cfg, task.seq_len, train_cfg.batch_size)
     model = build_model(model_cfg)
     return Lab(model_cfg, task_cfg, train_cfg, task, model, Trainer(model, task, train_cfg),
                user_data, user_data_name)

@@ -9,7 +9,7 @@ import torch
 
 from explorer import ModelConfig, build_model
 from explorer.gradients import hidden_grad_norms
-from explorer.lab import make_lab, rebuild, set_train_config
+from explorer.lab import make_lab, rebuild, set_train_config, step_cost
 from explorer.tasks import TaskConfig, make_task
 from explorer.train import TrainConfig, Trainer
 
@@ -161,3 +161,16 @@ def test_lab_rebuild_and_settings():
     set_train_config(lab, TrainConfig(lr=0.1, clip="value"))
     assert lab.train_cfg.lr == 0.1 and lab.trainer.cfg.clip == "value"
     assert all(torch.equal(p, w) for p, w in zip(lab.model.parameters(), weights))
+
+
+def test_oversized_runs_are_refused_before_anything_is_built():
+    with pytest.raises(ValueError, match="too large for a shared server"):
+        make_lab(ModelConfig(hidden_size=512, num_layers=4), TaskConfig(name="adding", seq_len=1000),
+                 TrainConfig(batch_size=512))
+    make_lab(ModelConfig(hidden_size=512), TaskConfig(name="adding", seq_len=100), TrainConfig())  # fine
+
+
+def test_step_cost_counts_activations():
+    saved, flops = step_cost(ModelConfig(cell="lstm", hidden_size=10, num_layers=2), seq_len=7, batch_size=3)
+    assert saved == 3 * 7 * 2 * 10 * (4 + 2) * 4
+    assert flops == 3 * 2 * 3 * 7 * 2 * 4 * 10 * (10 + 10)
