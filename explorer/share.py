@@ -1,4 +1,5 @@
-"""Shareable links: the whole configuration as flat URL query parameters, and back.
+"""Shareable links: the whole configuration as flat URL query parameters, and back (the page is the
+URL's path).
 
 Parsing never raises: a bad, hostile or unknown value is dropped (its default is used) and reported
 in a list of one-line notices the UI shows.
@@ -17,13 +18,12 @@ from .train import TrainConfig
 SECTIONS = {"m": ModelConfig, "t": TaskConfig, "r": TrainConfig}  # query prefix -> config class
 SET_BY_TASK = {"input_size", "output_size"}  # model fields that follow from the task
 NEEDS_UPLOAD = {"csv", "text"}  # tasks a link cannot carry (their data is a file)
-PAGES = ("home", "build", "step_through", "train", "compare")
 MAX_VALUE_LEN = 100
 UNSAFE = re.compile(r"[^A-Za-z0-9 _.,:;=()'+\-/…]")  # anything Markdown or HTML could act on
 
 
-def to_query(model: ModelConfig, task: TaskConfig, train: TrainConfig, page: str = "build") -> dict[str, str]:
-    """Flat query parameters, e.g. {"m.cell": "lstm", "t.seq_len": "100", "r.lr": "0.003", "page": "train"}."""
+def to_query(model: ModelConfig, task: TaskConfig, train: TrainConfig) -> dict[str, str]:
+    """Flat query parameters, e.g. {"m.cell": "lstm", "t.seq_len": "100", "r.lr": "0.003"}."""
     out = {}
     for prefix, cfg in (("m", model), ("t", task), ("r", train)):
         for f in dataclasses.fields(cfg):
@@ -31,7 +31,6 @@ def to_query(model: ModelConfig, task: TaskConfig, train: TrainConfig, page: str
                 continue
             value = getattr(cfg, f.name)
             out[f"{prefix}.{f.name}"] = "none" if value is None else repr(value) if isinstance(value, float) else str(value)
-    out["page"] = page
     return out
 
 
@@ -54,22 +53,15 @@ def _parse(kind: str, text: str) -> Any:
     return text
 
 
-def from_query(params: Mapping[str, Any]) -> tuple[ModelConfig, TaskConfig, TrainConfig, str, list[str]]:
-    """Configs and page from query parameters, plus notices about everything that was ignored."""
+def from_query(params: Mapping[str, Any]) -> tuple[ModelConfig, TaskConfig, TrainConfig, list[str]]:
+    """Configs from query parameters, plus notices about everything that was ignored."""
     notices: list[str] = []
     values: dict[str, dict[str, Any]] = {p: {} for p in SECTIONS}
-    page = "build"
     for key, raw in params.items():
         text = str(raw[-1] if isinstance(raw, (list, tuple)) and raw else raw)
         shown = f"{key[:40]}={text[:40]}"
         if len(text) > MAX_VALUE_LEN:
             notices.append(f"Ignored {shown}…: the value is too long.")
-            continue
-        if key == "page":
-            if text in PAGES:
-                page = text
-            else:
-                notices.append(f"Ignored {shown}: no such page.")
             continue
         prefix, _, name = key.partition(".")
         cls = SECTIONS.get(prefix)
@@ -95,4 +87,4 @@ def from_query(params: Mapping[str, Any]) -> tuple[ModelConfig, TaskConfig, Trai
         except ValueError as e:  # fields valid alone but not together
             notices.append(f"Ignored the {cls.__name__} settings of the link: {e}.")
             configs.append(cls())
-    return configs[0], configs[1], configs[2], page, [UNSAFE.sub("?", n) for n in notices]
+    return configs[0], configs[1], configs[2], [UNSAFE.sub("?", n) for n in notices]
