@@ -9,7 +9,7 @@ from typing import Any, Iterator
 import numpy as np
 import torch
 
-from .config import MAX_SEED, check_choice, check_float, check_int, from_dict
+from .config import MAX_SEED, ModelConfig, check_choice, check_float, check_int, from_dict
 from .gradients import clip_gradients, hidden_grad_norms, whh_spectra
 from .model import RecurrentModel
 from .tasks import Batch, Task
@@ -19,6 +19,15 @@ CLIP_MODES = ("none", "norm", "value")
 MAX_BATCH = 512
 MAX_STEPS = 100_000
 PROBE_BATCH = 8  # samples in the fixed batch on which ‖∂L/∂h_t‖ is probed
+# The W_hh spectrum costs ~(layers · gates · H³): up to this much it comes with every probe; a larger
+# model gets it every few probes so that the eigenvalue solver never dominates training.
+SPECTRUM_WORK_PER_PROBE = 4 * 128**3
+
+
+def spectrum_stride(cfg: ModelConfig) -> int:
+    """Probes per spectrum for this model: 1 up to a 4-gate layer of 128 units, more beyond."""
+    work = cfg.num_layers * len(cfg.gate_names) * cfg.hidden_size**3
+    return max(1, math.ceil(work / SPECTRUM_WORK_PER_PROBE))
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,8 @@ class StepStats:
     grad_norm_clipped: float           # after clipping (= grad_norm when nothing was clipped)
     clipped: bool
     param_grad_norms: dict[str, float]  # per parameter, before clipping
-    # Probes, every probe_every steps (None in between), measured after this step's update:
+    # Probes, every probe_every steps (None in between), measured after this step's update;
+    # the spectrum every spectrum_stride(model) probes (every probe up to H = 128):
     hidden_grad_norms: np.ndarray | None = None     # (L, T): ‖∂L/∂h_t‖ on the fixed probe batch
     sigma_max: dict[str, float] | None = None       # σ_max of each W_hh block, keyed "layer/gate" ("0/f")
     eigenvalues: dict[str, np.ndarray] | None = None  # complex eigenvalues of each W_hh block
@@ -173,7 +183,8 @@ class Trainer:
         if cfg.probe_every and self.step_count % cfg.probe_every == 0:
             model.eval()
             stats.hidden_grad_norms = self.probe()
-            stats.sigma_max, stats.eigenvalues = _spectra_by_block(model)
+            if self.step_count % (cfg.probe_every * spectrum_stride(model.cfg)) == 0:
+                stats.sigma_max, stats.eigenvalues = _spectra_by_block(model)
         return stats
 
     def run(self, n: int) -> Iterator[StepStats]:

@@ -11,7 +11,7 @@ from explorer import ModelConfig, build_model
 from explorer.gradients import hidden_grad_norms
 from explorer.lab import make_lab, rebuild, set_train_config, step_cost
 from explorer.tasks import TaskConfig, make_task
-from explorer.train import TrainConfig, Trainer
+from explorer.train import TrainConfig, Trainer, spectrum_stride
 
 
 def trainer_for(cell="lstm", task="sine", **train):
@@ -174,3 +174,15 @@ def test_step_cost_counts_activations():
     saved, flops = step_cost(ModelConfig(cell="lstm", hidden_size=10, num_layers=2), seq_len=7, batch_size=3)
     assert saved == 3 * 7 * 2 * 10 * (4 + 2) * 4
     assert flops == 3 * 2 * 3 * 7 * 2 * 4 * 10 * (10 + 10)
+
+
+def test_spectrum_comes_with_every_probe_up_to_128_units_and_less_often_beyond():
+    assert spectrum_stride(ModelConfig(cell="lstm", hidden_size=128)) == 1
+    assert spectrum_stride(ModelConfig(cell="gru", hidden_size=32, num_layers=4)) == 1
+    assert spectrum_stride(ModelConfig(cell="lstm", hidden_size=512, num_layers=4)) == 256
+    t = make_task(TaskConfig(name="sine", seq_len=5))
+    tr = Trainer(build_model(ModelConfig(hidden_size=200)), t, TrainConfig(batch_size=2, probe_every=1))
+    stride = spectrum_stride(tr.model.cfg)
+    got = [s for s in tr.run(2 * stride)]
+    assert all(s.hidden_grad_norms is not None for s in got)
+    assert [s.step for s in got if s.eigenvalues is not None] == [stride, 2 * stride]
