@@ -1,4 +1,252 @@
-import streamlit as st
+"""Build: choose the cell, its size and initialisation, and the task; see the network, its equations
+and its parameters. The model built here (`st.session_state.lab`) is the one every other page uses."""
+from __future__ import annotations
 
-st.title("build")
-st.info("Coming soon.")
+import dataclasses
+import weakref
+
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from explorer.config import MAX_HIDDEN, MAX_SEED, ModelConfig
+from explorer.diagram import natural_width, unrolled_diagram
+from explorer.equations import cell_equations
+from explorer.lab import Lab, rebuild
+from explorer.params import parameter_counts
+from explorer.tasks import MAX_SEQ_LEN, TASK_NAMES, TaskConfig
+from pages.common import get_lab, set_lab, sizes
+
+CELL_NAMES = {"rnn": "Vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
+INIT_NAMES = {
+    "default": "PyTorch default",
+    "xavier": "Xavier (Glorot)",
+    "orthogonal": "Orthogonal",
+    "identity": "Identity (IRNN)",
+    "spectral": "Spectral radius ρ",
+}
+TASKS = {  # name: (friendly name, what it tests, in one line)
+    "sine": ("Sine forecasting", "Predict the next value of a sum of sines: a warm-up that needs only a short memory."),
+    "adding": ("Adding problem", "Add the two marked numbers of a long sequence: memory over T steps. Vanilla RNNs "
+               "fail beyond T ≈ 100."),
+    "copy": ("Copy memory", "Repeat 10 symbols after T blank steps: exact memory over a long delay."),
+    "charlm": ("Character language model (Macbeth)", "Predict the next character of Shakespeare's Macbeth: "
+               "structure at many time scales."),
+    "order": ("Temporal order (classification)", "Tell the order of an X and a Y hidden among distractors: "
+              "remember early events until the end."),
+    "sunspots": ("Sunspots (real data)", "Forecast the yearly sunspot number (1700–2008): a noisy real cycle "
+                 "of about 11 years."),
+    "csv": ("Your CSV", "Forecast the next value of a numeric column of your own CSV file."),
+    "text": ("Your text", "Predict the next character of your own plain-text file."),
+}
+assert set(TASKS) == set(TASK_NAMES)
+FORECASTS = ("sine", "sunspots", "csv")  # tasks with input noise
+UPLOADS = {"csv": "csv", "text": "txt"}  # task: file type of its upload
+HIDDEN_CHOICES = (1, 2, 3, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
+assert HIDDEN_CHOICES[-1] == MAX_HIDDEN
+FORGET_DEFAULT, FORGET_SET = "PyTorch default", "Set a value"
+
+
+def widget_values(lab: Lab) -> dict:
+    """The value of every Build widget that shows `lab`'s configuration."""
+    m, t = lab.model_cfg, lab.task_cfg
+    return {
+        "build_cell": m.cell, "build_layers": m.num_layers, "build_hidden": m.hidden_size,
+        "build_nonlinearity": m.nonlinearity, "build_init": m.init, "build_rho": m.spectral_radius,
+        "build_forget_mode": FORGET_DEFAULT if m.forget_bias is None else FORGET_SET,
+        "build_forget_bias": 1.0 if m.forget_bias is None else m.forget_bias,
+        "build_dropout": m.dropout, "build_seed": m.seed,
+        "build_task": t.name, "build_seq_len": t.seq_len, "build_noise": t.noise,
+        "build_n_sines": t.n_sines, "build_freq": t.freq, "build_csv_column": t.csv_column,
+    }
+
+
+def sync_widgets(lab: Lab) -> None:
+    """Make the widgets show `lab`: all of them when the lab was replaced (another page, a preset),
+    else only those whose state Streamlit dropped (a widget not drawn in the previous run)."""
+    synced = st.session_state.get("build_synced_for")
+    replaced = synced is None or synced() is not lab
+    for key, value in widget_values(lab).items():
+        if replaced or key not in st.session_state:
+            st.session_state[key] = value
+    mark_synced(lab)
+
+
+def mark_synced(lab: Lab) -> None:
+    st.session_state["build_synced_for"] = weakref.ref(lab)
+
+
+def model_controls(lab: Lab) -> ModelConfig:
+    """The model widgets; returns the chosen configuration (sizes of the task's input and output are
+    those of the current lab: make_lab sets them)."""
+    st.subheader("Model")
+    cell = st.selectbox("Cell", tuple(CELL_NAMES), format_func=CELL_NAMES.get, key="build_cell",
+                        help="A vanilla RNN has one tanh layer; the LSTM adds a cell state c_t guarded by "
+                             "gates; the GRU merges the gates into an update gate z_t and a reset gate r_t.")
+    layers = st.slider("Layers", 1, 4, key="build_layers",
+                       help="Stacked recurrent layers: layer 2 reads the hidden states h_t of layer 1, and so on.")
+    hidden_choices = sorted({*HIDDEN_CHOICES, st.session_state["build_hidden"]})
+    hidden = st.select_slider("Hidden size H", hidden_choices, key="build_hidden",
+                              help="Units per layer: the length of h_t (and c_t). More units remember more "
+                                   "but train slower.")
+    nonlinearity = st.radio(
+        "Nonlinearity (vanilla RNN only)", ("tanh", "relu"), horizontal=True, key="build_nonlinearity",
+        disabled=cell != "rnn",
+        help="Vanilla RNN only: squash with tanh (bounded in ±1) or relu (unbounded; pairs with identity "
+             "initialisation). LSTM and GRU always use σ for gates and tanh for candidates.")
+    init = st.selectbox(
+        "Initialisation of the weights", tuple(INIT_NAMES), format_func=INIT_NAMES.get, key="build_init",
+        help="How W_hh starts decides whether gradients shrink or grow through time. Orthogonal and identity "
+             "keep every singular value at 1; 'spectral radius ρ' scales W_hh to the ρ you choose.")
+    chosen = dict(cell=cell, num_layers=layers, hidden_size=hidden, nonlinearity=nonlinearity, init=init)
+    if init == "spectral":
+        rho = st.session_state["build_rho"]
+        chosen["spectral_radius"] = st.slider(
+            "Spectral radius ρ of W_hh", min(0.05, rho), max(3.0, rho), step=0.05, key="build_rho",
+            help="The largest |eigenvalue| of each W_hh block. ρ < 1: the state, and the gradient through "
+                 "time, fade geometrically (vanishing). ρ > 1: they can grow with every step (exploding).")
+    if cell == "lstm":
+        mode = st.radio("Forget-gate bias", (FORGET_DEFAULT, FORGET_SET), horizontal=True, key="build_forget_mode",
+                        help="A positive bias b_f starts the forget gate f_t = σ(…) near 1, so the cell keeps "
+                             "its memory from the first step (Jozefowicz et al. 2015 recommend 1). 'PyTorch "
+                             "default' treats it like every other bias.")
+        chosen["forget_bias"] = None
+        if mode == FORGET_SET:
+            bias = st.session_state["build_forget_bias"]
+            chosen["forget_bias"] = st.slider("b_f", min(-5.0, bias), max(5.0, bias), step=0.5,
+                                              key="build_forget_bias",
+                                              help="Added inside σ of the forget gate: σ(1) ≈ 0.73, σ(3) ≈ 0.95.")
+    dropout_max = max(0.5, st.session_state["build_dropout"])
+    chosen["dropout"] = st.slider(
+        "Dropout (needs 2+ layers)", 0.0, dropout_max, step=0.05, key="build_dropout", disabled=layers == 1,
+        help="During training, zero this fraction of the h_t passed from one layer to the next. Only "
+             "meaningful with more than one layer.")
+    chosen["seed"] = st.number_input(
+        "Seed", 0, MAX_SEED, step=1, key="build_seed",
+        help="Seed of the random initial weights: the same seed gives the same network on every machine.")
+    return dataclasses.replace(lab.model_cfg, **chosen)
+
+
+def task_controls(lab: Lab) -> tuple[TaskConfig, UploadedFile | None]:
+    """The task widgets; returns the chosen configuration and the uploaded file (or None)."""
+    st.subheader("Task")
+    name = st.selectbox("Task", TASK_NAMES, format_func=lambda n: TASKS[n][0], key="build_task",
+                        help="What the network learns; every task has a baseline, the loss of the best guess "
+                             "that uses no memory at all.")
+    st.caption(TASKS[name][1])
+    chosen = dict(name=name)
+    if name == "order" and st.session_state["build_seq_len"] < 3:
+        st.session_state["build_seq_len"] = 3
+    seq_label = "Delay T (steps between the symbols and their recall)" if name == "copy" else "Sequence length T"
+    chosen["seq_len"] = st.number_input(
+        seq_label, 3 if name == "order" else 2, MAX_SEQ_LEN, step=10, key="build_seq_len",
+        help="How many time steps the network is unrolled for. Longer sequences need a longer memory, and "
+             "gradients must travel further back.")
+    if name in FORECASTS:
+        chosen["noise"] = st.slider("Input noise", 0.0, 1.0, step=0.05, key="build_noise",
+                                    help="Standard deviation of Gaussian noise added to the inputs (the "
+                                         "targets stay clean).")
+    if name == "sine":
+        chosen["n_sines"] = st.slider("Number of sines", 1, 5, key="build_n_sines",
+                                      help="Sum of sines with frequencies f, 2f, …: more sines, a more "
+                                           "complicated wave.")
+        chosen["freq"] = st.slider("Frequency f (cycles per step)", 0.005, 0.5, step=0.005, format="%.3f",
+                                   key="build_freq", help="0.05 means one full period every 20 steps.")
+    upload = None
+    if name in UPLOADS:
+        kind = UPLOADS[name]
+        upload = st.file_uploader(
+            "CSV file with a header row" if name == "csv" else "Plain-text file (UTF-8)", type=kind,
+            key=f"build_upload_{kind}",
+            help="At most 2 MB. Nothing is stored on the server beyond this session.")
+        if name == "csv":
+            chosen["csv_column"] = st.text_input(
+                "Column to forecast", key="build_csv_column", placeholder="first numeric column",
+                help="The column's name as written in the header row; leave empty for the first numeric one.")
+        if lab.user_data is not None and upload is None and lab.task_cfg.name == name:
+            st.caption(f"Using {lab.user_data_name or 'your file'}.")
+    return dataclasses.replace(lab.task_cfg, **chosen), upload
+
+
+def candidate(lab: Lab, model_cfg: ModelConfig, task_cfg: TaskConfig, data: bytes | None,
+              data_name: str) -> tuple[Lab | None, str | None]:
+    """The lab of the chosen configuration and None, or None and the one-sentence reason it cannot be built.
+
+    Built once per distinct choice and kept in the session, so that a pending change (trained lab)
+    is not rebuilt on every rerun and the button installs exactly what the page previewed.
+    """
+    choice = (model_cfg, task_cfg, data)
+    cached = st.session_state.get("build_candidate")  # (weakref to the lab it replaces, choice, new, error)
+    if cached is None or cached[0]() is not lab or cached[1] != choice:
+        try:
+            with st.spinner("Building the network…"):
+                cached = (weakref.ref(lab), choice, rebuild(lab, model_cfg, task_cfg, data, data_name), None)
+        except ValueError as e:
+            cached = (weakref.ref(lab), choice, None, str(e))
+        st.session_state["build_candidate"] = cached
+    return cached[2], cached[3]
+
+
+def install(new: Lab) -> None:
+    set_lab(new)
+    mark_synced(new)
+    st.session_state.pop("build_candidate", None)
+
+
+def show_network(lab: Lab, preview: bool) -> None:
+    """Diagram, equations and parameter counts of `lab`'s model."""
+    cfg = lab.model_cfg
+    rows = parameter_counts(lab.model)
+    total = sum(r.count for r in rows)
+    layers = f"{cfg.num_layers} layer{'s' if cfg.num_layers > 1 else ''}"
+    st.subheader("New network (not built yet)" if preview else "Your network")
+    st.markdown(f"**{CELL_NAMES[cfg.cell]}**, {layers} of {cfg.hidden_size} units, **{total:,} parameters**, "
+                f"learning *{TASKS[lab.task.name][0]}*. Baseline: {lab.task.baseline_label}.")
+    st.plotly_chart(unrolled_diagram(cfg.cell, cfg.num_layers, 4, sizes()), key="build_diagram",
+                    width=natural_width(4, sizes()), config={"staticPlot": True})
+    st.markdown("**One time step** (the same in every layer)")
+    phi = cfg.nonlinearity if cfg.cell == "rnn" else "tanh"
+    for line in cell_equations(cfg.cell, phi):
+        st.latex(line)
+    caption = "σ is the logistic sigmoid, ⊙ multiplies element by element."
+    if cfg.num_layers > 1:
+        caption += " Layer 2 and up read the h_t of the layer below as their x_t."
+    st.caption(caption)
+    st.markdown("**Parameters** (the numbers training changes)")
+    table = [{"tensor": r.name, "shape": " × ".join(map(str, r.shape)), "count": r.count} for r in rows]
+    table.append({"tensor": "total", "shape": "", "count": total})
+    st.dataframe(table, hide_index=True, width="content", height="content", key="build_params",
+                 column_config={"count": st.column_config.NumberColumn(format="localized")})
+
+
+lab = get_lab()
+sync_widgets(lab)
+st.title("Build a recurrent network")
+status = st.container()
+left, right = st.columns([1, 2], gap="large")
+with left:
+    model_cfg = model_controls(lab)
+    task_cfg, upload = task_controls(lab)
+    upload_status = st.container()
+
+data, data_name = (upload.getvalue(), upload.name) if upload is not None else (None, "")
+shown, preview = lab, False
+changed = model_cfg != lab.model_cfg or task_cfg != lab.task_cfg or (data is not None and data != lab.user_data)
+if not changed:
+    st.session_state.pop("build_candidate", None)  # a pending choice was undone
+elif task_cfg.name in UPLOADS and data is None and not (lab.user_data and lab.task_cfg.name == task_cfg.name):
+    upload_status.info(f"Upload a {'CSV' if task_cfg.name == 'csv' else 'text'} file to use this task.")
+else:
+    new, error = candidate(lab, model_cfg, task_cfg, data, data_name)
+    if error:
+        upload_status.error(f"{error} Nothing was changed: the current network and data are kept.")
+    elif lab.steps_trained == 0:
+        install(new)
+        shown = new
+    else:
+        status.warning(f"These choices need a new network: the {lab.steps_trained:,} steps of training of the "
+                       "current one would be discarded. The current network stays until you rebuild.")
+        status.button("Rebuild and discard the trained model", key="build_discard", type="primary",
+                      on_click=install, args=(new,))
+        shown, preview = new, True
+with right:
+    show_network(shown, preview)

@@ -1,4 +1,36 @@
+"""Home: what RNN Explorer is, a picture of an unrolled network, and where to start."""
 import streamlit as st
 
-st.title("home")
-st.info("Coming soon.")
+from explorer.diagram import natural_width, unrolled_diagram
+from pages.common import sizes
+
+st.title("RNN Explorer")
+st.markdown(
+    "A recurrent network reads a sequence one step at a time and carries what it remembers in its "
+    "hidden state $h_t$ from each step to the next.  \n"
+    "Here you build a vanilla RNN, an LSTM or a GRU, step through it one time step at a time to see "
+    "every state and gate, and train it live on memory tasks.  \n"
+    "While it trains you watch the gradients that flow back through time vanish or explode, and see "
+    "why the LSTM's cell state $c_t$ helps."
+)
+
+st.plotly_chart(unrolled_diagram("lstm", 1, 4, sizes()), key="home_diagram", width=natural_width(4, sizes()),
+                config={"staticPlot": True})
+st.caption("An LSTM unrolled over 4 time steps: the same cell, with the same weights, at every step. "
+           "It reads the input $x_t$, the hidden state $h_{t-1}$ and the cell state $c_{t-1}$, and "
+           "predicts $\\hat y_t$.")
+
+st.header("Where to start")
+build, step, train = st.columns(3, gap="large")
+with build:
+    st.page_link("pages/build.py", label="1 · Build", icon="🧱")
+    st.markdown("Choose the cell, its size and initialisation, and a task to learn.")
+with step:
+    st.page_link("pages/step_through.py", label="2 · Step through", icon="👣")
+    st.markdown("Feed a sequence one step at a time and see every gate and state.")
+with train:
+    st.page_link("pages/train.py", label="3 · Train", icon="📉")
+    st.markdown("Train live and watch the gradient through time vanish or explode.")
+
+st.header("Lecture presets")
+st.markdown("Ready-made scenarios for a lecture, each one click away, are coming here soon.")

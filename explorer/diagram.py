@@ -1,0 +1,108 @@
+"""A picture of a recurrent network unrolled in time: one box per layer per step, the state arrows between.
+
+Drawn entirely with layout shapes (boxes) and annotations (arrows, labels), no traces, so it is cheap
+and can be shown as a static image. Every box and arrow carries a `name` (e.g. "cell l1 t2", "h l1 t2")
+so that tests can count them.
+
+Coordinates: time step t = 1..steps is column x = t; row y = 0 holds the inputs x_t, rows y = 1..L
+the layers, row y = L + 1 the outputs ŷ_t. The initial states h_0 (and c_0) enter from the left.
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from .config import CELLS, MAX_LAYERS, check_choice, check_int
+from .style import BASELINE_COLOR, CELL_COLORS, GATE_COLORS, NORMAL, Sizes, layout
+
+CELL_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+MAX_STEPS = 8
+
+CELL_W, CELL_H = 0.56, 0.5  # a layer box, in data units
+IO_W, IO_H = 0.34, 0.34     # an input or output box
+LANE = 0.11                 # LSTM: h runs this far above the box centre, c this far below
+
+
+def _tint(hex_color: str, alpha: float) -> str:
+    """`hex_color` ("#RRGGBB") as an rgba() string with opacity `alpha`."""
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _box(name: str, x: float, y: float, w: float, h: float, line: str, fill: str, width: float) -> dict:
+    return dict(type="rect", name=name, xref="x", yref="y", x0=x - w / 2, x1=x + w / 2,
+                y0=y - h / 2, y1=y + h / 2, line=dict(color=line, width=width), fillcolor=fill, layer="below")
+
+
+def _arrow(name: str, tail: tuple[float, float], head: tuple[float, float], color: str, width: float) -> dict:
+    return dict(name=name, x=head[0], y=head[1], ax=tail[0], ay=tail[1], xref="x", yref="y", axref="x",
+                ayref="y", text="", showarrow=True, arrowhead=2, arrowsize=1.1, arrowwidth=width,
+                arrowcolor=color)
+
+
+def _label(name: str, x: float, y: float, text: str, size: int, color: str = "#000000", **kw) -> dict:
+    return dict(name=name, x=x, y=y, xref="x", yref="y", text=text, showarrow=False,
+                font=dict(size=size, color=color), **kw)
+
+
+def natural_width(steps: int, sizes: Sizes = NORMAL) -> int:
+    """Pixels at which the diagram of `steps` steps looks right: wider stretches the boxes."""
+    return sizes.font * (11 * steps + 12)
+
+
+def unrolled_diagram(cell: str, num_layers: int, steps: int = 4, sizes: Sizes = NORMAL) -> go.Figure:
+    """The network of `num_layers` stacked `cell` layers unrolled over `steps` time steps.
+
+    Boxes: `steps` inputs, `num_layers * steps` cells, `steps` outputs. Arrows: per layer, `steps`
+    recurrent h arrows (h_0 → step 1, ..., h_{T-1} → step T), for LSTM as many c arrows in a second
+    lane, and `steps * (num_layers + 1)` upward arrows (x_t → layer 1 → ... → layer L → ŷ_t).
+    """
+    check_choice("cell", cell, CELLS)
+    check_int("num_layers", num_layers, 1, MAX_LAYERS)
+    check_int("steps", steps, 1, MAX_STEPS)
+    color = CELL_COLORS[cell]
+    h_color, c_color = GATE_COLORS["h"], GATE_COLORS["c"]
+    width = sizes.line
+    small = sizes.font
+    top = num_layers + 1
+    lanes = [("h", h_color, LANE), ("c", c_color, -LANE)] if cell == "lstm" else [("h", h_color, 0.0)]
+
+    shapes, notes = [], []
+    for t in range(1, steps + 1):
+        shapes.append(_box(f"input t{t}", t, 0, IO_W, IO_H, GATE_COLORS["x"], "#FFFFFF", width))
+        notes.append(_label(f"x t{t}", t, 0, f"x<sub>{t}</sub>", small + 2))
+        shapes.append(_box(f"output t{t}", t, top, IO_W, IO_H, BASELINE_COLOR, "#FFFFFF", width))
+        notes.append(_label(f"y t{t}", t, top, f"ŷ<sub>{t}</sub>", small + 2))
+        for y in range(num_layers + 1):  # x_t → layer 1, layer l → layer l+1, layer L → ŷ_t
+            below = IO_H / 2 if y == 0 else CELL_H / 2
+            above = IO_H / 2 if y == num_layers else CELL_H / 2
+            notes.append(_arrow(f"up l{y} t{t}", (t, y + below), (t, y + 1 - above), BASELINE_COLOR, width))
+
+    for layer in range(1, num_layers + 1):
+        notes.append(_label(f"layer {layer}", 0.2, layer, f"layer {layer}", small, xanchor="right"))
+        for t in range(1, steps + 1):
+            shapes.append(_box(f"cell l{layer} t{t}", t, layer, CELL_W, CELL_H, color, _tint(color, 0.12), width))
+            notes.append(_label(f"name l{layer} t{t}", t, layer, f"<b>{CELL_LABELS[cell]}</b>", small + 1))
+            for lane, lane_color, dy in lanes:
+                tail = (0.45 if t == 1 else t - 1 + CELL_W / 2, layer + dy)
+                notes.append(_arrow(f"{lane} l{layer} t{t}", tail, (t - CELL_W / 2, layer + dy), lane_color, width))
+        for lane, lane_color, dy in lanes:
+            notes.append(_label(f"{lane}0 l{layer}", 0.42, layer + dy, f"{lane}<sub>0</sub>", small, lane_color,
+                                xanchor="right"))
+            notes.append(_arrow(f"{lane} l{layer} out", (steps + CELL_W / 2, layer + dy),
+                                (steps + 0.62, layer + dy), lane_color, width))
+        notes.append(_label(f"more l{layer}", steps + 0.66, layer, "⋯", small + 4, xanchor="left"))
+
+    row_px = 5 * sizes.font  # a row of boxes and its arrows
+    fig = go.Figure()
+    fig.update_layout(**layout(
+        sizes,
+        height=row_px * (num_layers + 2) + 20,
+        margin=dict(l=10, r=10, t=10, b=10),
+        shapes=shapes,
+        annotations=notes,
+        showlegend=False,
+        xaxis=dict(range=[-0.45, steps + 0.95], visible=False, fixedrange=True),
+        yaxis=dict(range=[-0.3, top + 0.3], visible=False, fixedrange=True),
+        plot_bgcolor="#FFFFFF",
+    ))
+    return fig

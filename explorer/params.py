@@ -1,0 +1,31 @@
+"""How many numbers a model learns, tensor by tensor, with readable names."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from torch import nn
+
+READABLE = {"weight_ih": "W_ih", "weight_hh": "W_hh", "bias_ih": "b_ih", "bias_hh": "b_hh"}
+RECURRENT_NAME = re.compile(r"rnn\.(weight_ih|weight_hh|bias_ih|bias_hh)_l(\d+)$")
+
+
+@dataclass(frozen=True)
+class ParamCount:
+    name: str               # readable, e.g. "layer 1 · W_hh", "head · weight"
+    torch_name: str         # PyTorch's name, e.g. "rnn.weight_hh_l0"
+    shape: tuple[int, ...]  # e.g. (4·H, H) for an LSTM's W_hh
+    count: int              # number of entries
+
+
+def parameter_counts(model: nn.Module) -> list[ParamCount]:
+    """One row per learnable tensor of `model`, in PyTorch's order (layer by layer, then the head)."""
+    rows = []
+    for torch_name, p in model.named_parameters():
+        match = RECURRENT_NAME.fullmatch(torch_name)
+        if match:
+            name = f"layer {int(match[2]) + 1} · {READABLE[match[1]]}"
+        else:
+            name = torch_name.replace(".", " · ")
+        rows.append(ParamCount(name, torch_name, tuple(p.shape), p.numel()))
+    return rows
