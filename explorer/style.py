@@ -49,3 +49,18 @@ def layout(sizes: Sizes = NORMAL, **overrides) -> dict:
     )
     base.update(overrides)
     return base
+
+
+def _light_template() -> dict:
+    """plotly_white's look without the parts these charts never use (3-D scenes, maps, polar axes,
+    per-trace defaults): building a figure with it takes ~3 ms instead of ~30 ms, which matters on
+    pages that redraw on every slider move or training tick."""
+    import plotly.io as pio
+
+    full = pio.templates["plotly_white"].layout.to_plotly_json()
+    keep = ("autotypenumbers", "colorway", "font", "hovermode", "hoverlabel", "paper_bgcolor", "plot_bgcolor",
+            "xaxis", "yaxis", "title")
+    return {"layout": {k: full[k] for k in keep if k in full}}
+
+
+LIGHT_TEMPLATE = _light_template()  # use as layout(sizes, template=LIGHT_TEMPLATE, ...)
