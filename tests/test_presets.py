@@ -1,0 +1,178 @@
+"""Each lecture preset loads, is deterministic, and really shows what its text promises.
+
+Every test trains its preset headless for the preset's own step budget (the run a lecturer sees).
+Slowest (measured on the shared 2-core machine): the two 1500-step adding runs and the 800-step
+copy-memory pair, several seconds each.
+"""
+import re
+
+import numpy as np
+import pytest
+import torch
+
+from explorer.presets import PAGES, PRESETS, Preset, load
+from explorer.tasks import DATA_DIR
+
+RUNS: dict[str, list] = {}  # key -> its StepStats over the full budget, computed once per session
+
+
+def run(key: str):
+    """(lab, stats) of the preset trained headless for its step budget (cached per session)."""
+    if key not in RUNS:
+        lab = load(key)
+        RUNS[key] = (lab, list(lab.trainer.run(PRESETS[key].train.steps)))
+    return RUNS[key]
+
+
+def tail_loss(stats, n=50) -> float:
+    return float(np.mean([s.loss for s in stats[-n:]]))
+
+
+def window_losses(stats, n=100) -> np.ndarray:
+    """Mean loss of each window of n steps (single batches are too noisy to compare with a baseline)."""
+    losses = np.array([s.loss for s in stats])
+    return losses[: len(losses) // n * n].reshape(-1, n).mean(1)
+
+
+def first_over_last(probe: np.ndarray) -> float:
+    """‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ of layer 0 in a probe (L, T)."""
+    return float(probe[0, 0] / probe[0, -1])
+
+
+def probes(stats) -> list[tuple[int, np.ndarray]]:
+    return [(s.step, s.hidden_grad_norms) for s in stats if s.hidden_grad_norms is not None]
+
+
+# --- every preset -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", list(PRESETS))
+def test_preset_is_well_formed_and_loads(key):
+    p = PRESETS[key]
+    assert isinstance(p, Preset) and p.key == key
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", key)  # URL-safe
+    assert p.title.strip() and p.page in PAGES
+    # Two sentences: two sentence ends (a full stop not inside a number like 0.167).
+    assert len(re.findall(r"[.!?](?=\s|$)", p.look_at)) == 2, p.look_at
+    assert p.compare_with is None or p.compare_with in PRESETS.keys() - {key}
+    lab = load(key)
+    assert lab.model_cfg.input_size == lab.task.input_size
+    assert lab.train_cfg == p.train and lab.task_cfg == p.task and lab.steps_trained == 0
+
+
+def test_keys_and_titles_are_unique():
+    assert len({p.title for p in PRESETS.values()}) == len(PRESETS)
+    assert len(PRESETS) >= 10
+
+
+@pytest.mark.parametrize("pair", [("forget-bias-0", "forget-bias-1"), ("gru-copy", "lstm-copy"),
+                                  ("exploding", "clipping")])
+def test_pairs_point_at_each_other_and_differ_in_one_thing(pair):
+    a, b = (PRESETS[k] for k in pair)
+    assert (a.compare_with, b.compare_with) == (b.key, a.key)
+    assert a.task == b.task
+    assert (a.model != b.model) + (a.train != b.train) == 1
+
+
+def test_unknown_key_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown preset 'nope'"):
+        load("nope")
+
+
+@pytest.mark.parametrize("key", list(PRESETS))
+def test_preset_is_deterministic(key):
+    a, b = load(key), load(key)
+    for pa, pb in zip(a.model.parameters(), b.model.parameters(), strict=True):
+        assert torch.equal(pa, pb)
+    la = [s.loss for s in a.trainer.run(10)]
+    lb = [s.loss for s in b.trainer.run(10)]
+    np.testing.assert_array_equal(la, lb)  # bit for bit (NaN equals NaN: the exploding run ends in one)
+
+
+# --- the promised effects -----------------------------------------------------------------------
+
+def test_vanishing_stays_at_baseline_and_gradient_collapses():
+    lab, stats = run("vanishing")
+    assert len(stats) == 1500 and lab.trainer.diverged is None
+    assert tail_loss(stats) > 0.8 * lab.task.baseline  # "stays at the 0.167 baseline"
+    assert window_losses(stats).min() > 0.9 * lab.task.baseline
+    ratios = np.array([first_over_last(p) for _, p in probes(stats)])
+    assert np.median(ratios) < 1e-10, np.median(ratios)  # "10⁻¹⁰ or less"
+    assert np.mean(ratios < 1e-4) > 0.9, np.sort(ratios)[-5:]  # "at nearly every probe"
+
+
+def test_exploding_blows_up_and_is_caught():
+    lab, stats = run("exploding")
+    assert 5 < stats[0].grad_norm < 7 and stats[1].grad_norm > 10_000  # "about 6", "over 10,000"
+    assert lab.trainer.diverged and len(stats) == 3  # "at step 3 the loss is NaN"
+    assert np.isnan(stats[-1].loss) and stats[-1].diverged
+
+
+def test_clipping_keeps_the_same_run_finite():
+    lab, stats = run("clipping")
+    assert PRESETS["clipping"].model == PRESETS["exploding"].model
+    assert len(stats) == 300 and lab.trainer.diverged is None
+    assert all(np.isfinite(s.loss) and np.isfinite(s.grad_norm) for s in stats)
+    assert max(s.grad_norm for s in stats) > 10_000  # the raw norm still spikes
+    assert all(s.grad_norm_clipped <= 1.0 + 1e-5 for s in stats)
+    assert np.all(np.abs(window_losses(stats)[1:] / lab.task.baseline - 1) < 0.1)  # "back to 0.167"
+
+
+def test_lstm_beats_the_baseline_on_the_same_task():
+    lab, stats = run("lstm")
+    assert PRESETS["lstm"].task == PRESETS["vanishing"].task
+    assert tail_loss(stats) < 0.5 * lab.task.baseline
+    assert tail_loss(stats) < 0.01  # "drops to below 0.01"
+    assert window_losses(stats)[:5].min() > 0.9 * lab.task.baseline  # "sits at the baseline for about 600 steps"
+    assert window_losses(stats)[6] < 0.1 * lab.task.baseline
+    assert max(first_over_last(p) for _, p in probes(stats)[:4]) < 1e-8  # "10⁻¹⁰ before"
+    assert min(first_over_last(p) for _, p in probes(stats)[-10:]) > 1e-2  # "about 1/50" once learned
+
+
+def test_forget_bias_1_lets_the_gradient_reach_the_start():
+    ratio = {}
+    for key in ("forget-bias-0", "forget-bias-1"):
+        _, stats = run(key)
+        step, probe = probes(stats)[0]
+        assert step == 25
+        ratio[key] = first_over_last(probe)
+    assert ratio["forget-bias-0"] < 1e-14
+    assert ratio["forget-bias-1"] > 1e-12
+    assert ratio["forget-bias-1"] > 1e8 * ratio["forget-bias-0"]
+
+
+def test_irnn_gradient_reaches_the_start():
+    lab, stats = run("irnn")
+    assert len(stats) == 200 and lab.trainer.diverged is None
+    assert min(first_over_last(p) for _, p in probes(stats)) > 1e-2
+    assert 0.8 * lab.task.baseline < tail_loss(stats) < 1.3 * lab.task.baseline  # "near the baseline"
+
+
+def test_gru_leaves_the_copy_baseline_before_the_lstm():
+    (lab, gru), (_, lstm) = run("gru-copy"), run("lstm-copy")
+    base = lab.task.baseline
+    assert tail_loss(gru) < 0.95 * base and abs(tail_loss(gru) - 0.63) < 0.02
+    assert abs(tail_loss(lstm) - 0.67) < 0.02
+    assert tail_loss(gru) < tail_loss(lstm) - 0.02
+    assert window_losses(lstm)[1:6].min() > 0.97 * base  # "sits on the baseline for about 600 steps"
+
+
+def position_in_line(text: str) -> np.ndarray:
+    """(n,) for each character, how many characters precede it on its line."""
+    pos, out = 0, []
+    for c in text:
+        out.append(pos)
+        pos = 0 if c == "\n" else pos + 1
+    return np.array(out, float)
+
+
+def test_charlm_unit_22_tracks_the_position_in_the_line():
+    lab, stats = run("charlm")
+    assert tail_loss(stats) < 0.6 * lab.task.baseline and abs(tail_loss(stats) - 1.8) < 0.1
+    text = (DATA_DIR / "macbeth.txt").read_text(encoding="utf-8")
+    lab.model.eval()
+    with torch.no_grad():
+        hs, _ = lab.model.rnn(lab.task.inputs_from_text(text))  # (1, n, H)
+    h = hs[0].numpy()
+    corr = [np.corrcoef(h[:, j], position_in_line(text))[0, 1] for j in range(h.shape[1])]
+    assert int(np.argmax(np.abs(corr))) == 22
+    assert corr[22] > 0.35
