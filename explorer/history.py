@@ -37,11 +37,11 @@ class History:
 
     steps: Thinned = field(default_factory=lambda: Thinned(MAX_POINTS))    # per-step scalars
     probes: Thinned = field(default_factory=lambda: Thinned(MAX_PROBES))   # (step, (L, T) norms)
-    spectra: Thinned = field(default_factory=lambda: Thinned(MAX_POINTS))  # (step, {block: σ_max})
+    spectra: Thinned = field(default_factory=lambda: Thinned(MAX_POINTS))  # (step, {block: σ_max}, {block: ρ})
     latest: StepStats | None = None            # the most recent step, whatever the thinning kept
     latest_probe: StepStats | None = None      # the most recent step that carried probes
     clip_events: int = 0                        # steps on which clipping changed the gradient
-    diverged: str | None = None                 # set when the trainer reported a non-finite step
+    diverged: str | None = None                 # why the latest step stopped training; None after a finite one
 
     def append(self, s: StepStats) -> None:
         self.latest = s
@@ -51,9 +51,9 @@ class History:
         if s.hidden_grad_norms is not None:
             self.latest_probe = s
             self.probes.offer((s.step, s.hidden_grad_norms))
-            self.spectra.offer((s.step, s.sigma_max))
-        if s.diverged:
-            self.diverged = s.diverged
+            radius = {k: float(np.abs(v).max()) for k, v in (s.eigenvalues or {}).items()}
+            self.spectra.offer((s.step, s.sigma_max or {}, radius))
+        self.diverged = s.diverged
 
     def __len__(self) -> int:
         return self.steps.offered
@@ -84,7 +84,14 @@ class History:
 
     def sigma_series(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Kept probe steps and σ_max of each W_hh block over them."""
+        return self._spectral_series(1)
+
+    def radius_series(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Kept probe steps and the spectral radius max |λ| of each W_hh block over them."""
+        return self._spectral_series(2)
+
+    def _spectral_series(self, col: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         rows = self.spectra.rows
         steps = np.array([r[0] for r in rows], dtype=np.int64)
-        keys = list(rows[0][1]) if rows else []
-        return steps, {k: np.array([r[1][k] for r in rows]) for k in keys}
+        keys = dict.fromkeys(k for r in rows for k in r[col])
+        return steps, {k: np.array([r[col].get(k, np.nan) for r in rows], dtype=np.float64) for k in keys}

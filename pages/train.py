@@ -1,4 +1,229 @@
+"""Train page: train the lab's model live and watch its gradients vanish or explode.
+
+Training runs in a fragment that reruns every FAST_EVERY s while `train_running` is set. Each rerun
+first draws the headline charts (the browser renders them while the server trains on), then trains
+for RUN_SECONDS in slices of SLICE_SECONDS, updating the step counter after each slice: a cheap text
+update, and the point where Streamlit stops the run when Pause (or any widget) is clicked. The other
+charts redraw on a slower cadence. The buttons only flip session state (callbacks).
+"""
+from __future__ import annotations
+
+import math
+import time
+
 import streamlit as st
 
-st.title("train")
-st.info("Coming soon.")
+from explorer import plots_train as pt
+from explorer.lab import Lab, rebuild, set_train_config
+from explorer.live import Run, restore_last_good, train_chunk
+from explorer.train import CLIP_MODES, MAX_STEPS, OPTIMIZERS, TrainConfig
+from pages.common import get_lab, set_lab, sizes
+
+FAST_EVERY = 0.25     # s between reruns of the training fragment while running
+SLOW_EVERY = 3.0      # s between redraws of the other charts while running
+RUN_SECONDS = 0.5     # training time per rerun of the fragment
+SLICE_SECONDS = 0.1   # training time between two counter updates: Pause lands within this
+LOSS_NAMES = ("MSE", "CE")  # metrics that repeat the loss: not the default second line
+SETTINGS = ("optimizer", "lr", "clip", "clip_threshold", "steps", "probe_every")  # widget key: train_<field>
+
+ss = st.session_state
+
+
+def current_run(lab: Lab) -> Run | None:
+    """The Start/Pause run of this lab (None if there is none or the lab was replaced)."""
+    held = ss.get("train_run")
+    return held[1] if held and held[0] is lab else None
+
+
+def on_start() -> None:
+    lab = get_lab()
+    run = current_run(lab)
+    if run is None or run.remaining(lab) == 0:
+        ss.train_run = (lab, Run(lab.steps_trained))
+    ss.train_running = True
+
+
+def on_pause() -> None:
+    ss.train_running = False
+
+
+def on_step(n: int) -> None:
+    ss.train_running = False
+    train_chunk(get_lab(), n, math.inf)
+
+
+def on_reset() -> None:
+    ss.train_running = False
+    try:
+        set_lab(rebuild(get_lab()))
+    except ValueError as e:
+        ss.train_error = f"Could not rebuild the model: {e}"
+
+
+def on_restore() -> None:
+    restore_last_good(get_lab())
+
+
+def sync_settings(cfg: TrainConfig) -> None:
+    """Show `cfg` in the widgets when it was changed elsewhere (a new lab, a preset)."""
+    if ss.get("train_synced_cfg") != cfg:
+        for name in SETTINGS:
+            ss[f"train_{name}"] = getattr(cfg, name)
+        ss.train_synced_cfg = cfg
+
+
+def settings_row(lab: Lab) -> None:
+    """The training settings; a change applies at once and keeps the trained weights."""
+    sync_settings(lab.train_cfg)
+    c = st.columns(6)
+    c[0].selectbox("Optimiser", OPTIMIZERS, key="train_optimizer")
+    c[1].number_input("Learning rate", min_value=1e-6, max_value=10.0, step=1e-3, format="%.6g", key="train_lr")
+    c[2].selectbox("Clipping", CLIP_MODES, key="train_clip",
+                   help="norm: rescale the whole gradient to θ when its norm exceeds θ; "
+                        "value: clamp each entry to [−θ, θ].")
+    c[3].number_input("Clip threshold θ", min_value=1e-4, max_value=1e4, step=0.5, format="%g",
+                      key="train_clip_threshold", disabled=ss.train_clip == "none")
+    c[4].number_input("Steps per run", min_value=1, max_value=MAX_STEPS, step=100, key="train_steps")
+    c[5].number_input("Probe every (steps)", min_value=0, max_value=MAX_STEPS, step=5, key="train_probe_every",
+                      help="How often ‖∂L/∂hₜ‖ and the spectrum of W_hh are measured (0: never).")
+    try:
+        cfg = TrainConfig(**{**lab.train_cfg.to_dict(), **{n: ss[f"train_{n}"] for n in SETTINGS}})
+    except ValueError as e:
+        st.error(f"Settings not applied: {e}")
+        return
+    if cfg != lab.train_cfg:
+        set_train_config(lab, cfg)
+        ss.train_synced_cfg = cfg
+
+
+def chart(fig, key: str, caption: str) -> None:
+    st.plotly_chart(fig, key=key, width="stretch", config={"staticPlot": bool(ss.get("train_running"))})
+    st.caption(caption)
+
+
+def show_status(slot, lab: Lab, run: Run | None) -> None:
+    """The progress bar and step counter of this run."""
+    hist = lab.history
+    slot.progress(run.progress(lab) if run else 0.0,
+                  text=f"Step **{lab.steps_trained}** · this run {run.done(lab) if run else 0} / {lab.train_cfg.steps}"
+                  + (f" · loss {hist.latest.loss:.4g}" if hist.latest else ""))
+
+
+def live_body() -> None:
+    """The step counter and the two headline charts; then, when running, train for RUN_SECONDS."""
+    lab = get_lab()
+    run = current_run(lab)
+    status = st.empty()
+    show_status(status, lab, run)
+    headline_charts(lab)
+    if not ss.get("train_running"):
+        return
+    deadline = time.perf_counter() + RUN_SECONDS
+    while run is not None and run.remaining(lab) and not lab.history.diverged and time.perf_counter() < deadline:
+        train_chunk(lab, run.remaining(lab), SLICE_SECONDS)
+        show_status(status, lab, run)
+    if run is None or run.remaining(lab) == 0 or lab.history.diverged:
+        ss.train_running = False
+        st.rerun()  # the whole page: buttons and messages change
+
+
+def headline_charts(lab: Lab) -> None:
+    hist, sz = lab.history, sizes()
+    scalars = hist.scalars()
+    left, right = st.columns(2)
+    with left:
+        chart(pt.loss_figure(scalars, lab.task.baseline, lab.task.baseline_label, ss.get("train_metric"),
+                             ss.get("train_log_loss", False), sz), "train_loss_chart",
+              "The loss falls as the model learns; below the dashed baseline it does better than the best "
+              "guess that ignores the sequence.")
+    with right:
+        probe = hist.latest_probe
+        chart(pt.gradient_curve_figure(probe.hidden_grad_norms if probe else None, probe.step if probe else None, sz),
+              "train_curve_chart",
+              "How much the loss depends on the hidden state at each time step: a curve that drops steeply "
+              "towards t = 1 means the gradient vanishes (blue: below 10⁻⁶ of a later value); one that rises "
+              "means it explodes (red: above 10³ times a later value).")
+
+
+def slow_body() -> None:
+    """The charts redrawn on the slow cadence: gradient norms, gradient-flow heatmap, W_hh spectrum."""
+    lab = get_lab()
+    cfg, hist, sz = lab.train_cfg, lab.history, sizes()
+    scalars = hist.scalars()
+    left, right = st.columns(2)
+    with left:
+        chart(pt.global_norm_figure(scalars, cfg.clip, cfg.clip_threshold, sz), "train_norm_chart",
+              f"The size of the whole gradient at each step; × marks a step where clipping shrank it "
+              f"({hist.clip_events} so far).")
+    with right:
+        chart(pt.param_norms_figure(scalars, sz), "train_param_chart",
+              "The gradient of each weight matrix and bias before clipping: which part of the network is learning.")
+    layer = ss.get("train_heat_layer", 0) if lab.model_cfg.num_layers > 1 else 0
+    left, right = st.columns(2)
+    with left:
+        steps, norms = hist.probe_matrix(layer)
+        chart(pt.gradient_heatmap_figure(steps, norms, layer, sz), "train_heat_chart",
+              "Each row is one probe of ‖∂L/∂hₜ‖ (colour, log₁₀): dark cells are time steps that get almost no "
+              "gradient; read up the rows to see how training changed the flow.")
+    with right:
+        steps, sigma = hist.sigma_series()
+        _, radius = hist.radius_series()
+        chart(pt.spectral_figure(steps, sigma, radius, 1.0, sz), "train_sigma_chart",
+              "If σ_max of W_hh stays below 1/γ = 1 (γ = 1 for tanh) the gradient of a vanilla RNN must "
+              "vanish over time; above it, it can explode. ρ (dotted) is the largest |eigenvalue|.")
+    left, right = st.columns(2)
+    probe = hist.latest_probe
+    with left:
+        chart(pt.eigen_figure(probe.eigenvalues if probe else None, probe.step if probe else None, sz),
+              "train_eigen_chart",
+              "Eigenvalues of each W_hh block: outside the dashed unit circle a direction grows at every step, "
+              "inside it shrinks.")
+    with right:
+        st.markdown(
+            "**Why gradients vanish or explode.** Backpropagation through time multiplies one Jacobian per step, "
+            "∂h_T/∂h_t = Π diag(φ′(a_k)) W_hh, so the gradient reaching step t shrinks or grows roughly like "
+            "(γ·σ_max)^(T−t). Clipping the global norm (g ← g·θ/‖g‖ when ‖g‖ > θ) tames explosions; LSTM and "
+            "GRU avoid vanishing through their additive cell/update path (f ≈ 1, z ≈ 1).")
+
+
+lab = get_lab()
+running = bool(ss.get("train_running")) and current_run(lab) is not None
+st.title("Train")
+m = lab.model_cfg
+st.markdown(f"{m.cell.upper()}, {m.num_layers} layer{'s' * (m.num_layers > 1)} × {m.hidden_size} units, on the "
+            f"**{lab.task.name}** task (T = {lab.task.seq_len}). Press **Start** and watch the gradients.")
+
+b = st.columns([1.3, 1.3, 1, 1, 1, 2.4])
+stuck = bool(lab.history.diverged)  # the weights give NaN: restore or reset first
+b[0].button("Start", icon=":material/play_arrow:", key="train_start", on_click=on_start, disabled=running or stuck,
+            type="primary", width="stretch")
+b[1].button("Pause", icon=":material/pause:", key="train_pause", on_click=on_pause, disabled=not running,
+            width="stretch")
+b[2].button("Step 1", key="train_step1", on_click=on_step, args=(1,), disabled=stuck, width="stretch")
+b[3].button("Step 10", key="train_step10", on_click=on_step, args=(10,), disabled=stuck, width="stretch")
+b[4].button("Reset", key="train_reset", on_click=on_reset, width="stretch",
+            help="A new untrained model with the same settings; the history is cleared.")
+if ss.get("train_error"):
+    st.error(ss.pop("train_error"))
+
+settings_row(lab)
+metrics = (None, *lab.task.metric_names)
+if ss.get("train_metric", "") not in metrics:  # first visit, or a task with other metrics
+    ss.train_metric = next((m for m in lab.task.metric_names if m not in LOSS_NAMES), None)
+if ss.get("train_heat_layer", 0) >= lab.model_cfg.num_layers:
+    ss.train_heat_layer = 0
+opts = st.columns([2, 1, 1, 2])
+opts[0].selectbox("Metric on the loss chart (right axis)", metrics, key="train_metric",
+                  format_func=lambda v: "none" if v is None else v)
+opts[1].checkbox("Log-scale loss", key="train_log_loss")
+if lab.model_cfg.num_layers > 1:
+    opts[2].selectbox("Heatmap layer", range(lab.model_cfg.num_layers), format_func=lambda l: f"layer {l + 1}",
+                      key="train_heat_layer")
+
+if lab.history.diverged:
+    st.error(f"Training paused: the gradients exploded at {lab.history.diverged} The charts show the last "
+             "finite values. Restore the last good weights, then lower the learning rate or turn on clipping.")
+    st.button("Restore last good weights", key="train_restore", on_click=on_restore)
+
+st.fragment(live_body, run_every=FAST_EVERY if running else None)()
+st.fragment(slow_body, run_every=SLOW_EVERY if running else None)()

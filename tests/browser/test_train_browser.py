@@ -1,0 +1,158 @@
+"""The Train page in a real browser: Start makes the step counter and the charts move, Pause stops them.
+
+`test_measure_live_training` prints the figures of the live loop (run with `pytest -s`); it asserts
+nothing about speed. With RNN_EXPLORER_SHOTS=DIR it also saves screenshots there (docs/train-*.png).
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from browser_helpers import assert_no_exception, goto_page
+
+pytestmark = pytest.mark.browser
+
+COUNTER = re.compile(r"Step (\d+) · this run (\d+) / (\d+)")
+CHART_UPDATES_JS = """() => {  // count re-creations of the loss chart's <svg>: one per redraw
+  window.__charts = 0; const seen = new WeakSet();
+  window.__chartTimer = setInterval(() => {
+    const svg = document.querySelector('[data-testid="stPlotlyChart"] .main-svg');
+    if (svg && !seen.has(svg)) { seen.add(svg); window.__charts++; }
+  }, 10);
+}"""
+
+
+def open_train(page, app_url) -> None:
+    """From the home page, as a visitor would (a direct link to /train skips app.py: see the report)."""
+    page.goto(app_url)
+    goto_page(page, app_url, "Train")
+    page.get_by_test_id("stMain").get_by_role("button", name="Start").wait_for()
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg')
+    assert_no_exception(page)
+
+
+def step(page) -> int:
+    """The step the counter shows."""
+    text = page.get_by_test_id("stMain").get_by_test_id("stProgress").inner_text()
+    return int(COUNTER.search(text)[1])
+
+
+def click(page, name: str) -> None:
+    page.get_by_test_id("stMain").get_by_role("button", name=name).click()
+
+
+def test_start_moves_the_counter_and_pause_stops_it(page, app_url):
+    open_train(page, app_url)
+    assert step(page) == 0
+    click(page, "Start")
+    seen = {step(page)}
+    deadline = time.monotonic() + 30
+    while len(seen) < 3 and time.monotonic() < deadline:  # the counter changed at least twice
+        page.wait_for_timeout(100)
+        seen.add(step(page))
+    assert len(seen) >= 3, f"the step counter did not move: {seen}"
+    click(page, "Pause")
+    start = page.get_by_test_id("stMain").get_by_role("button", name="Start")
+    expect(start).to_be_enabled()  # the page has redrawn after the Pause
+    first = step(page)
+    page.wait_for_timeout(1000)
+    assert step(page) == first > max(seen) - 1
+    assert_no_exception(page)
+
+
+def test_exploding_gradients_pause_with_a_message(page, app_url):
+    """A shared link to a ReLU RNN that diverges within a few steps (see tests/test_live.py)."""
+    from urllib.parse import urlencode
+
+    from explorer import ModelConfig
+    from explorer.share import to_query
+    from explorer.tasks import TaskConfig
+    from explorer.train import TrainConfig
+
+    query = to_query(ModelConfig(cell="rnn", nonlinearity="relu", init="spectral", spectral_radius=1.0),
+                     TaskConfig(name="adding", seq_len=100), TrainConfig(optimizer="sgd", lr=1.0, clip="none"))
+    page.goto(f"{app_url.rstrip('/')}/?{urlencode(query)}")
+    goto_page(page, app_url, "Train")
+    click(page, "Start")
+    main = page.get_by_test_id("stMain")
+    main.get_by_text("Training paused: the gradients exploded at step").wait_for()
+    restore = main.get_by_role("button", name="Restore last good weights")
+    assert restore.is_visible() and main.get_by_role("button", name="Start").is_disabled()
+    assert_no_exception(page)
+    shots = os.environ.get("RNN_EXPLORER_SHOTS")
+    if shots:
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(Path(shots) / "train-exploded.png"))
+    restore.click()
+    main.get_by_text("Training paused").wait_for(state="detached")
+    assert main.get_by_role("button", name="Start").is_enabled()
+
+
+def headless_steps_per_second(seconds: float = 3.0) -> float:
+    """The default lab's training speed in this process, without the app: the yardstick."""
+    import torch
+
+    from explorer.lab import default_lab
+    from explorer.live import train_chunk
+
+    torch.set_num_threads(1)
+    lab = default_lab()
+    train_chunk(lab, 20, math.inf)  # warm up
+    t = time.perf_counter()
+    n = len(train_chunk(lab, 100_000, seconds))
+    return n / (time.perf_counter() - t)
+
+
+def test_measure_live_training(page, app_url):
+    headless = headless_steps_per_second()
+    open_train(page, app_url)
+    click(page, "Start")
+    page.wait_for_timeout(2000)  # past the first runs
+    page.evaluate(CHART_UPDATES_JS)
+    readings, t0 = [], time.monotonic()
+    while time.monotonic() - t0 < 5:
+        readings.append((time.monotonic(), step(page)))
+        page.wait_for_timeout(20)
+    charts = page.evaluate("window.__charts")
+    elapsed = readings[-1][0] - readings[0][0]
+    changes = sum(1 for a, b in zip(readings, readings[1:]) if a[1] != b[1])
+    app_rate = (readings[-1][1] - readings[0][1]) / elapsed
+    shots = os.environ.get("RNN_EXPLORER_SHOTS")
+    clicked = time.monotonic()
+    at_click = step(page)
+    click(page, "Pause")
+    last_value, last_change = at_click, clicked
+    while time.monotonic() - clicked < 4:
+        value = step(page)
+        if value != last_value:
+            last_value, last_change = value, time.monotonic()
+        page.wait_for_timeout(10)
+    print(f"\n[train page] headless trainer {headless:.0f} steps/s; in the app {app_rate:.0f} steps/s "
+          f"({app_rate / headless:.0%}); step counter updates {changes / elapsed:.1f}/s; loss chart redraws "
+          f"{charts / elapsed:.1f}/s; Pause: counter last moved {last_change - clicked:.2f} s after the click "
+          f"({last_value - at_click} steps after it)")
+    assert_no_exception(page)
+    if shots:
+        save_screenshots(page, app_url, Path(shots))
+
+
+def save_screenshots(page, app_url, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(out / "train-1280.png"))
+    page.get_by_test_id("stMain").get_by_text("Each row is one probe").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(out / "train-1280-gradients.png"))
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_train(page, app_url)
+    click(page, "Start")
+    page.wait_for_timeout(6000)
+    click(page, "Pause")
+    page.wait_for_timeout(2500)
+    page.screenshot(path=str(out / "train-1920.png"))
