@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import BASELINE_COLOR, DIVERGING, GATE_SCALE, LIGHT_TEMPLATE, OKABE_ITO, SEQUENTIAL, SERIES, Sizes
+from .style import BASELINE_COLOR, DIVERGING, GATE_SCALE, OKABE_ITO, SEQUENTIAL, SERIES, Sizes
 from .style import layout as base_layout
 
 CURSOR = dict(color=OKABE_ITO["black"], width=2, dash="dot")
@@ -16,12 +16,11 @@ LOG_TICKS = ".1~e"  # e.g. 3e-2: readable whether the log axis spans one decade 
 
 
 def layout(sizes: Sizes, cursor: int | None = None, **overrides) -> dict:
-    """The shared layout with the light template (these figures are rebuilt on every step change) and,
-    if given, a dotted vertical cursor at step `cursor` (0-based, drawn at t = cursor + 1)."""
+    """The shared layout and, if given, a dotted vertical cursor at step `cursor` (0-based, drawn at t = cursor + 1)."""
     if cursor is not None:
         overrides["shapes"] = [dict(type="line", x0=cursor + 1, x1=cursor + 1, y0=0, y1=1, yref="paper",
                                     line=CURSOR)]
-    return base_layout(sizes, template=LIGHT_TEMPLATE, **overrides)
+    return base_layout(sizes, **overrides)
 
 
 KINDS = ("gate", "tanh", "free")  # sigmoid gates in [0, 1]; tanh-bounded values; unbounded (c, relu h)
