@@ -51,6 +51,7 @@ class Sweep:
     seq_lens: tuple[int, ...]
     cells: tuple[str, ...] = CELLS
     steps: int = 300
+    user_data: bytes | None = None   # the uploaded file of the csv/text tasks
     results: list[SweepPoint] = field(default_factory=list)
     _trainer: Trainer | None = None
     _losses: list[float] = field(default_factory=list)
@@ -75,7 +76,7 @@ class Sweep:
                 cell, seq_len = self.runs[len(self.results)]
                 lab = make_lab(dataclasses.replace(self.model_cfg, cell=cell),
                                dataclasses.replace(self.task_cfg, seq_len=seq_len),
-                               dataclasses.replace(self.train_cfg, probe_every=0))
+                               dataclasses.replace(self.train_cfg, probe_every=0), self.user_data)
                 self._trainer, self._losses = lab.trainer, []
             stats = self._trainer.step()
             self._losses.append(stats.loss)

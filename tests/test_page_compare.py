@@ -1,0 +1,77 @@
+"""Compare page: side-by-side training and the memory-horizon sweep, driven by AppTest."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer import ModelConfig
+from explorer.lab import make_lab
+from explorer.tasks import TaskConfig
+from explorer.train import TrainConfig
+from tests.plotly_json import decode, figures, trace_named
+
+
+@pytest.fixture
+def at():
+    at = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=60)
+    at.run()
+    at.session_state["lab"] = make_lab(ModelConfig(hidden_size=8), TaskConfig(name="adding", seq_len=10),
+                                       TrainConfig(batch_size=8, steps=40, probe_every=5))
+    at.switch_page("pages/compare.py")
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_side_by_side_trains_three_cells_and_plots_their_losses(at):
+    assert "Press Start" in at.info[0].value
+    at.button(key="compare_start").click().run()
+    for _ in range(3):
+        at.run()
+    assert not at.exception
+    labs = at.session_state["compare_labs"]
+    assert list(labs) == ["rnn", "lstm", "gru"] and all(l.steps_trained > 0 for l in labs.values())
+    loss_fig, grad_fig = figures(at)[:2]
+    for cell, name in (("rnn", "vanilla RNN"), ("lstm", "LSTM"), ("gru", "GRU")):
+        hist = labs[cell].history.scalars()
+        np.testing.assert_allclose(decode(trace_named(loss_fig, name)["y"]), hist["loss"])
+    baseline = next(t for t in loss_fig["data"] if t["name"].startswith("baseline"))
+    np.testing.assert_allclose(decode(baseline["y"]), 1 / 6)
+    probe = labs["lstm"].history.latest_probe
+    if probe is not None:
+        np.testing.assert_allclose(decode(trace_named(grad_fig, "LSTM")["y"]), probe.hidden_grad_norms[-1], rtol=1e-6)
+
+
+def test_pause_stops_training(at):
+    at.button(key="compare_start").click().run()
+    at.run()
+    at.button(key="compare_start").click().run()  # now "Pause"
+    steps = {c: l.steps_trained for c, l in at.session_state["compare_labs"].items()}
+    at.run()
+    assert steps == {c: l.steps_trained for c, l in at.session_state["compare_labs"].items()}
+
+
+def test_sweep_runs_to_the_end_and_plots_loss_over_baseline(at):
+    at.multiselect(key="compare_lengths").set_value([5, 10]).run()
+    at.slider(key="compare_budget").set_value(50).run()
+    at.button(key="compare_sweep_start").click().run()
+    for _ in range(100):
+        if at.session_state["compare_sweep"].done:
+            break
+        at.run()
+    assert not at.exception
+    sweep = at.session_state["compare_sweep"]
+    assert sweep.done and len(sweep.results) == 6
+    horizon = figures(at)[-1]
+    lstm = trace_named(horizon, "LSTM")
+    np.testing.assert_allclose(decode(lstm["x"]), [5, 10])
+    np.testing.assert_allclose(decode(lstm["y"]), [p.ratio for p in sweep.results if p.cell == "lstm"])
+    assert "Sweep done" in at.success[0].value
+
+
+def test_cancel_drops_the_sweep(at):
+    at.button(key="compare_sweep_start").click().run()
+    at.button(key="compare_sweep_cancel").click().run()
+    assert "compare_sweep" not in at.session_state
+    assert not at.exception
