@@ -2,7 +2,8 @@
 import streamlit as st
 import torch
 
-from pages.common import get_lab
+from pages.common import (apply_presenter_css, follow_preset, get_lab, show_link_notices, show_loaded_preset,
+                          sidebar)
 
 torch.set_num_threads(1)  # small models on few cores: more threads are slower and starve other users
 st.set_page_config(page_title="RNN Explorer", page_icon="🔁", layout="wide")
@@ -12,6 +13,12 @@ nav = st.navigation([
     st.Page("pages/build.py", title="Build", icon="🧱"),
     st.Page("pages/step_through.py", title="Step through", icon="👣"),
     st.Page("pages/train.py", title="Train", icon="📉"),
+    st.Page("pages/compare.py", title="Compare", icon="⚖️"),
 ])
 get_lab()
+follow_preset(nav)
+sidebar()
+apply_presenter_css()
+show_link_notices()
+show_loaded_preset()
 nav.run()

@@ -1,16 +1,44 @@
-"""UI helpers shared by the pages: the per-session Lab and the look of the page."""
+"""UI helpers shared by the pages: the per-session Lab, shareable links and presenter mode."""
 from __future__ import annotations
 
-import streamlit as st
+from urllib.parse import urlencode
 
-from explorer.lab import Lab, default_lab
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from explorer import presets
+from explorer.lab import Lab, default_lab, make_lab
+from explorer.share import from_query, to_query
 from explorer.style import NORMAL, PRESENTER, Sizes
+
+PRESENTER_CSS = """
+<style>
+[data-testid="stMain"] { font-size: 1.3rem; }
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] { font-size: 1.3rem; }
+[data-testid="stMain"] h1 { font-size: 3.2rem; }
+[data-testid="stMain"] h2 { font-size: 2.4rem; }
+[data-testid="stMain"] h3 { font-size: 1.9rem; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.1rem; color: #222; }
+[data-testid="stMetricValue"] { font-size: 2.6rem; }
+</style>
+"""
+
+
+def _ensure_routed() -> None:
+    """Streamlit starts every server in its old "pages/ folder" mode until app.py's st.navigation has run
+    once, so a link straight to a page as the server's first request runs that page alone, with the
+    folder's raw file list as navigation. Switch that mode off and rerun: app.py then routes the page."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def get_lab() -> Lab:
-    """This session's lab, created with the defaults on first use."""
+    """This session's lab, created on first use: from the link's settings if it carried any, else the defaults."""
+    _ensure_routed()
     if "lab" not in st.session_state:
-        st.session_state.lab = default_lab()
+        st.session_state.lab = lab_from_link() or default_lab()
     return st.session_state.lab
 
 
@@ -18,6 +46,94 @@ def set_lab(lab: Lab) -> None:
     st.session_state.lab = lab
 
 
+def lab_from_link() -> Lab | None:
+    """The lab a shared link describes (None if the URL carries no settings); ignored parts become notices.
+    The settings are then taken off the address bar, which would otherwise go on showing stale ones."""
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    if not params:
+        return None
+    st.query_params.clear()
+    model, task, train, notices = from_query(params)
+    try:
+        lab = make_lab(model, task, train)
+    except ValueError as e:  # each field valid, the combination not (e.g. too large a model)
+        notices.append(f"The link's settings could not be used: {e}")
+        lab = None
+    st.session_state.link_notices = notices
+    return lab
+
+
+def show_link_notices() -> None:
+    """Once, after a link was opened: what in it was ignored."""
+    for notice in st.session_state.pop("link_notices", []):
+        st.warning(notice, icon="🔗")
+
+
+def share_query(lab: Lab) -> dict[str, str]:
+    return to_query(lab.model_cfg, lab.task_cfg, lab.train_cfg)
+
+
+def share_link(lab: Lab) -> str:
+    """The URL that reopens this page with this lab's configuration."""
+    base = st.context.url or ""
+    return f"{base}?{urlencode(share_query(lab))}"
+
+
+def presenter() -> bool:
+    """Presenter mode: configuration controls tucked away, everything larger, high-contrast charts."""
+    return st.session_state.get("presenter", False)
+
+
 def sizes() -> Sizes:
-    """Chart sizes for the current mode (presenter mode enlarges everything)."""
-    return PRESENTER if st.session_state.get("presenter", False) else NORMAL
+    """Chart sizes and palette for the current mode."""
+    _ensure_routed()
+    return PRESENTER if presenter() else NORMAL
+
+
+def apply_presenter_css() -> None:
+    if presenter():
+        st.html(PRESENTER_CSS)
+
+
+def load_preset(key: str) -> None:
+    """Button callback: replace this session's lab by a preset's; `follow_preset` then goes to the page
+    its text talks about (a callback cannot switch pages itself)."""
+    set_lab(presets.load(key))
+    st.session_state.preset_loaded = key
+    st.session_state.sidebar_preset = None
+
+
+def follow_preset(nav) -> None:
+    """After a preset was loaded, go to its page (nav: the app's st.navigation result)."""
+    key = st.session_state.get("preset_loaded")
+    page = f"pages/{presets.PRESETS[key].page}.py" if key else None
+    if page and nav.url_path != presets.PRESETS[key].page:
+        st.switch_page(page)
+
+
+def show_loaded_preset() -> None:
+    """Right after a preset was loaded: its title and what to look at."""
+    key = st.session_state.pop("preset_loaded", None)
+    if key:
+        preset = presets.PRESETS[key]
+        st.success(f"**{preset.title}** loaded. {preset.look_at}", icon="🎓")
+
+
+def sidebar() -> None:
+    """What every page has in the sidebar: presenter mode, the lecture presets and the share link."""
+    with st.sidebar:
+        st.toggle("Presenter mode", key="presenter",
+                  help="For a projector: larger text and charts, thicker lines, and the settings tucked "
+                       "into collapsed panels.")
+        st.selectbox("Lecture preset", list(presets.PRESETS), index=None, key="sidebar_preset",
+                      format_func=lambda k: presets.PRESETS[k].title, placeholder="Choose a scenario…",
+                      help="A ready-made, fully seeded scenario; it replaces the current model.")
+        choice = st.session_state.get("sidebar_preset")
+        if choice:
+            st.caption(presets.PRESETS[choice].look_at)
+            st.button("Load this preset", key="sidebar_preset_load", type="primary", on_click=load_preset,
+                      args=(choice,))
+        with st.expander("Share this setup"):
+            st.code(share_link(get_lab()), language=None, wrap_lines=True)
+            st.caption("Anyone who opens this link gets the same model, task and training settings, "
+                       "seeded, so the same pictures. (An uploaded file cannot travel in a link.)")

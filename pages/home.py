@@ -2,7 +2,8 @@
 import streamlit as st
 
 from explorer.diagram import natural_width, unrolled_diagram
-from pages.common import sizes
+from explorer.presets import PRESETS
+from pages.common import load_preset, sizes
 
 st.title("RNN Explorer")
 st.markdown(
@@ -33,4 +34,11 @@ with train:
     st.markdown("Train live and watch the gradient through time vanish or explode.")
 
 st.header("Lecture presets")
-st.markdown("Ready-made scenarios for a lecture, each one click away, are coming here soon.")
+st.markdown("Ready-made, fully seeded scenarios: one click loads the model, the task and the training "
+            "settings, and takes you to the page where the effect shows.")
+for row in range(0, len(PRESETS), 2):
+    for col, preset in zip(st.columns(2, gap="large"), list(PRESETS.values())[row:row + 2]):
+        with col.container(border=True):
+            st.markdown(f"**{preset.title}**")
+            st.caption(preset.look_at)
+            st.button("Load", key=f"home_preset_{preset.key}", on_click=load_preset, args=(preset.key,))
