@@ -1,7 +1,6 @@
 """Export/import round trips, and every malformed, oversized or mismatched file is refused cleanly."""
 import csv
 import io
-import json
 
 import numpy as np
 import pytest

@@ -4,7 +4,6 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

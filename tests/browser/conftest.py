@@ -19,13 +19,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser_helpers import (  # noqa: E402  (re-exported for convenience)
-    IDLE_TIMEOUT_MS,
-    assert_no_exception,
-    goto_page,
-    nav_links,
-    wait_idle,
-)
+from browser_helpers import IDLE_TIMEOUT_MS  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -156,3 +150,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where screenshots go: $RNN_EXPLORER_SHOTS (e.g. `docs`, to refresh the README's pictures), else a
+    temporary folder, so that a test run never rewrites tracked files."""
+    return Path(os.environ.get("RNN_EXPLORER_SHOTS") or tmp_path)

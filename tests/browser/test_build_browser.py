@@ -1,11 +1,9 @@
 """The Build page in a real browser: change the cell, upload a good and a bad CSV, take screenshots."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from browser_helpers import assert_no_exception, goto_page, wait_idle
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 ROWS = [f"2024-{1 + d // 28:02d}-{1 + d % 28:02d},{(d * 7) % 23}" for d in range(120)]
 GOOD_CSV = "\n".join(["date,temp", *ROWS])
 BAD_CSV = "\n".join(["date,temp", *ROWS[:10], "2024-01-11,warm", *ROWS[11:]])  # line 12 is not a number
@@ -34,15 +32,14 @@ def upload(page, name: str, text: str) -> None:
     wait_idle(page)
 
 
-def test_build_page(page, app_url):
-    DOCS.mkdir(exist_ok=True)
+def test_build_page(page, app_url, shots):
     page.goto(app_url)
     wait_idle(page)
     page.wait_for_selector(".main-svg")
     assert_no_exception(page)
-    page.screenshot(path=str(DOCS / "home-1280x800.png"))
+    page.screenshot(path=str(shots / "home-1280x800.png"))
     page.set_viewport_size({"width": 1920, "height": 1080})
-    page.screenshot(path=str(DOCS / "home-1920x1080.png"))
+    page.screenshot(path=str(shots / "home-1920x1080.png"))
     page.set_viewport_size({"width": 1280, "height": 800})
 
     goto_page(page, app_url, "Build")
@@ -55,9 +52,9 @@ def test_build_page(page, app_url):
     tex = equations(page)
     assert all(g in tex for g in ("r_t", "z_t", "n_t")) and "c_t" not in tex
     assert summary(page).startswith("GRU")
-    page.screenshot(path=str(DOCS / "build-1280x800.png"))
+    page.screenshot(path=str(shots / "build-1280x800.png"))
     page.set_viewport_size({"width": 1920, "height": 1080})
-    page.screenshot(path=str(DOCS / "build-1920x1080.png"))
+    page.screenshot(path=str(shots / "build-1920x1080.png"))
     page.set_viewport_size({"width": 1280, "height": 800})
 
     choose(page, "Task", "Your CSV")
@@ -74,4 +71,4 @@ def test_build_page(page, app_url):
     assert "'warm' is not a finite number" in error.first.inner_text()
     assert summary(page) == built  # the network and its data were kept
     error.first.scroll_into_view_if_needed()
-    page.screenshot(path=str(DOCS / "build-upload-error.png"))
+    page.screenshot(path=str(shots / "build-upload-error.png"))

@@ -2,7 +2,6 @@
 screenshots for the README at laptop (1280×800) and projector (1920×1080) size."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -10,7 +9,6 @@ from browser_helpers import assert_no_exception, goto_page, wait_idle
 
 pytestmark = pytest.mark.browser
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 THUMB = ".st-key-step_t input[type=range]"  # the slider's (visually hidden) input
 
 
@@ -67,7 +65,7 @@ def test_step_buttons_slider_and_play(page, app_url):
 
 
 @pytest.mark.parametrize("width,height", [(1280, 800), (1920, 1080)])
-def test_screenshots(page, app_url, width, height):
+def test_screenshots(page, app_url, shots, width, height):
     page.set_viewport_size({"width": width, "height": height})
     goto_page(page, app_url, "Step through")
     page.wait_for_selector(THUMB, state="attached")
@@ -77,10 +75,9 @@ def test_screenshots(page, app_url, width, height):
     wait_step(page, "v === 12")
     page.wait_for_timeout(500)
     assert_no_exception(page)
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / f"step-through-{width}x{height}.png"))
+    page.screenshot(path=str(shots / f"step-through-{width}x{height}.png"))
     back = page.get_by_text("Backward pass through time")
     back.scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     if width == 1920:
-        page.screenshot(path=str(DOCS / "step-backward-1920x1080.png"))
+        page.screenshot(path=str(shots / "step-backward-1920x1080.png"))

@@ -1,12 +1,11 @@
 """The Train page in a real browser: Start makes the step counter and the charts move, Pause stops them.
 
 `test_measure_live_training` prints the figures of the live loop (run with `pytest -s`); it asserts
-nothing about speed. With RNN_EXPLORER_SHOTS=DIR it also saves screenshots there (docs/train-*.png).
+nothing about speed. It saves screenshots to the `shots` folder (RNN_EXPLORER_SHOTS=docs refreshes the README's).
 """
 from __future__ import annotations
 
 import math
-import os
 import re
 import time
 from pathlib import Path
@@ -66,7 +65,7 @@ def test_start_moves_the_counter_and_pause_stops_it(page, app_url):
     assert_no_exception(page)
 
 
-def test_exploding_gradients_pause_with_a_message(page, app_url):
+def test_exploding_gradients_pause_with_a_message(page, app_url, shots):
     """A shared link to a ReLU RNN that diverges within a few steps (see tests/test_live.py)."""
     from urllib.parse import urlencode
 
@@ -85,10 +84,8 @@ def test_exploding_gradients_pause_with_a_message(page, app_url):
     restore = main.get_by_role("button", name="Restore last good weights")
     assert restore.is_visible() and main.get_by_role("button", name="Start").is_disabled()
     assert_no_exception(page)
-    shots = os.environ.get("RNN_EXPLORER_SHOTS")
-    if shots:
-        page.wait_for_timeout(1500)
-        page.screenshot(path=str(Path(shots) / "train-exploded.png"))
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(shots / "train-exploded.png"))
     restore.click()
     main.get_by_text("Training paused").wait_for(state="detached")
     assert main.get_by_role("button", name="Start").is_enabled()
@@ -109,7 +106,7 @@ def headless_steps_per_second(seconds: float = 3.0) -> float:
     return n / (time.perf_counter() - t)
 
 
-def test_measure_live_training(page, app_url):
+def test_measure_live_training(page, app_url, shots):
     headless = headless_steps_per_second()
     open_train(page, app_url)
     click(page, "Start")
@@ -123,7 +120,6 @@ def test_measure_live_training(page, app_url):
     elapsed = readings[-1][0] - readings[0][0]
     changes = sum(1 for a, b in zip(readings, readings[1:]) if a[1] != b[1])
     app_rate = (readings[-1][1] - readings[0][1]) / elapsed
-    shots = os.environ.get("RNN_EXPLORER_SHOTS")
     clicked = time.monotonic()
     at_click = step(page)
     click(page, "Pause")
@@ -138,8 +134,7 @@ def test_measure_live_training(page, app_url):
           f"{charts / elapsed:.1f}/s; Pause: counter last moved {last_change - clicked:.2f} s after the click "
           f"({last_value - at_click} steps after it)")
     assert_no_exception(page)
-    if shots:
-        save_screenshots(page, app_url, Path(shots))
+    save_screenshots(page, app_url, shots)
 
 
 def save_screenshots(page, app_url, out: Path) -> None:
