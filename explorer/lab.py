@@ -5,6 +5,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from .config import ModelConfig
+from .export import load_weights, parse_config_json
 from .history import History
 from .model import RecurrentModel, build_model
 from .tasks import Task, TaskConfig, make_task
@@ -85,3 +86,21 @@ def set_train_config(lab: Lab, train_cfg: TrainConfig) -> None:
     """Change the training settings in place, keeping the trained weights and the history."""
     lab.trainer.set_config(train_cfg)
     lab.train_cfg = train_cfg
+
+
+def with_weights(lab: Lab, data: bytes) -> Lab:
+    """A new lab whose model carries the given safetensors weights, with a fresh trainer and history.
+    Raises ValueError, leaving `lab` untouched, if the weights do not fit its model."""
+    model = build_model(lab.model_cfg)
+    load_weights(model, data)
+    return dataclasses.replace(lab, model=model, trainer=Trainer(model, lab.task, lab.train_cfg), history=History())
+
+
+def import_file(lab: Lab, name: str, data: bytes) -> tuple[Lab, str]:
+    """The lab an uploaded file asks for, and a one-line message: a config JSON gives a new untrained lab,
+    a safetensors file the current model with those weights. ValueError (nothing changed) on a bad file."""
+    if name.lower().endswith(".json"):
+        return make_lab(*parse_config_json(data)), "Config loaded: a new, untrained model."
+    if name.lower().endswith(".safetensors"):
+        return with_weights(lab, data), "Weights loaded into the current model; its training history is cleared."
+    raise ValueError("Only a config (.json) or a weights file (.safetensors) can be loaded.")

@@ -7,7 +7,8 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from explorer import presets
-from explorer.lab import Lab, default_lab, make_lab
+from explorer.export import config_json, history_csv, weights_safetensors
+from explorer.lab import Lab, default_lab, import_file, make_lab
 from explorer.share import from_query, to_query
 from explorer.style import NORMAL, PRESENTER, Sizes
 
@@ -133,7 +134,44 @@ def sidebar() -> None:
             st.caption(presets.PRESETS[choice].look_at)
             st.button("Load this preset", key="sidebar_preset_load", type="primary", on_click=load_preset,
                       args=(choice,))
+        export_panel(get_lab())
         with st.expander("Share this setup"):
             st.code(share_link(get_lab()), language=None, wrap_lines=True)
             st.caption("Anyone who opens this link gets the same model, task and training settings, "
                        "seeded, so the same pictures. (An uploaded file cannot travel in a link.)")
+
+
+def export_panel(lab: Lab) -> None:
+    """Download the config, weights and history; load a config or weights (validated; a bad file changes nothing)."""
+    with st.expander("Export / import"):
+        st.download_button("Config (JSON)", lambda: config_json(lab.model_cfg, lab.task_cfg, lab.train_cfg),
+                           file_name="rnn-explorer-config.json", mime="application/json", key="export_config",
+                           width="stretch")
+        st.download_button("Weights (safetensors)", lambda: weights_safetensors(lab.model),
+                           file_name=f"rnn-explorer-{lab.model_cfg.cell}-weights.safetensors",
+                           mime="application/octet-stream", key="export_weights", width="stretch")
+        st.download_button("Training history (CSV)", lambda: history_csv(lab.history),
+                           file_name="rnn-explorer-history.csv", mime="text/csv", key="export_history",
+                           width="stretch", disabled=len(lab.history) == 0)
+        upload = st.file_uploader("Load a config or weights file", type=["json", "safetensors"],
+                                  key=f"import_file_{st.session_state.get('import_round', 0)}",
+                                  help="A config JSON replaces the model, task and training settings (the "
+                                       "trained weights are discarded); a weights file must fit the current model.")
+        if upload is not None and st.button("Load it", key="import_load", type="primary"):
+            load_upload(lab, upload.name, upload.getvalue())
+        if "import_message" in st.session_state:
+            kind, text = st.session_state.pop("import_message")
+            (st.success if kind == "ok" else st.error)(text)
+
+
+def load_upload(lab: Lab, name: str, data: bytes) -> None:
+    """Apply an uploaded config or weights file, or say why not (and change nothing)."""
+    try:
+        new_lab, message = import_file(lab, name, data)
+    except ValueError as e:
+        st.session_state.import_message = ("error", f"{name}: {e}")
+    else:
+        set_lab(new_lab)
+        st.session_state.import_message = ("ok", message)
+        st.session_state.import_round = st.session_state.get("import_round", 0) + 1  # empties the uploader
+    st.rerun()

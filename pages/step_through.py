@@ -11,6 +11,7 @@ import streamlit as st
 from explorer import plots_step as ps
 from explorer import stepview as sv
 from explorer.equations import filled_equations
+from explorer.export import trace_npz
 from pages.common import get_lab, sizes
 
 PLAY_INTERVAL = 0.8  # seconds between frames while playing
@@ -79,8 +80,12 @@ trace = data.trace
 syms = sv.symbols(task, trace.inputs[0])
 text = "".join(syms) if syms is not None else None
 trained = f"trained for {lab.steps_trained} steps" if lab.steps_trained else "untrained (train it on the Train page)"
-st.markdown(f"**{cfg.cell.upper()}**, {cfg.num_layers} layer(s) × {cfg.hidden_size} units, {trained} · "
-            f"task **{task.name}**, T = {T} · loss on this sample **{data.loss:.4g}**")
+info, download = st.columns([5, 1])
+info.markdown(f"**{cfg.cell.upper()}**, {cfg.num_layers} layer(s) × {cfg.hidden_size} units, {trained} · "
+              f"task **{task.name}**, T = {T} · loss on this sample **{data.loss:.4g}**")
+download.download_button("Trace (NPZ)", lambda: trace_npz(trace), file_name="rnn-explorer-trace.npz",
+                         mime="application/octet-stream", key="step_download_trace", width="stretch",
+                         help="Every input, state, gate and output of this sample, as numpy arrays.")
 
 # --- play / step state ------------------------------------------------------------------------------
 st.session_state.setdefault("step_playing", False)

@@ -10,7 +10,7 @@ from safetensors.torch import save as save_safetensors
 from explorer import ModelConfig, build_model, unroll
 from explorer.export import (MAX_CONFIG_BYTES, config_json, history_csv, load_weights, parse_config_json,
                              trace_npz, weights_safetensors)
-from explorer.lab import make_lab
+from explorer.lab import import_file, make_lab
 from explorer.tasks import TaskConfig
 from explorer.train import TrainConfig
 
@@ -86,3 +86,23 @@ def test_trace_npz_round_trip():
     np.testing.assert_array_equal(z["hidden"], trace.hidden)
     np.testing.assert_array_equal(z["gate_f"], trace.gates["f"])
     np.testing.assert_array_equal(z["cell"], trace.cell)
+
+
+def test_import_file_config_weights_and_refusals():
+    lab = make_lab(*CFGS)
+    list(lab.trainer.run(3))
+    new, message = import_file(lab, "setup.json", config_json(ModelConfig(cell="rnn"), TaskConfig(name="adding"),
+                                                              TrainConfig(lr=0.02)))
+    assert (new.model_cfg.cell, new.task_cfg.name, new.train_cfg.lr, new.steps_trained) == ("rnn", "adding", 0.02, 0)
+    assert "untrained" in message
+    donor = make_lab(*CFGS[:1], CFGS[1], CFGS[2])
+    with torch.no_grad():
+        for p in donor.model.parameters():
+            p.fill_(0.25)
+    loaded, _ = import_file(lab, "w.safetensors", weights_safetensors(donor.model))
+    assert all((p == 0.25).all() for p in loaded.model.parameters())
+    assert loaded.model is not lab.model and loaded.steps_trained == 0 and len(loaded.history) == 0
+    assert lab.steps_trained == 3 and not any((p == 0.25).all() for p in lab.model.parameters())
+    for name, data in (("w.safetensors", b"junk"), ("c.json", b"{}"), ("model.pkl", b"\x80\x04")):
+        with pytest.raises(ValueError):
+            import_file(lab, name, data)

@@ -89,3 +89,9 @@ def test_presenter_mode_on_every_page(page):
     at = app(page, state={"presenter": True})
     assert at.toggle(key="presenter").value
     assert any("font-size" in h.proto.body for h in at.get("html"))
+
+
+
+def test_export_buttons_are_offered():
+    labels = {b.label for b in app().get("download_button")}
+    assert {"Config (JSON)", "Weights (safetensors)", "Training history (CSV)"} <= labels
