@@ -14,7 +14,7 @@ from explorer.equations import cell_equations
 from explorer.lab import Lab, rebuild
 from explorer.params import parameter_counts
 from explorer.tasks import MAX_SEQ_LEN, TASK_NAMES, TaskConfig
-from pages.common import get_lab, set_lab, sizes
+from pages.common import get_lab, presenter, set_lab, sizes
 
 CELL_NAMES = {"rnn": "Vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 INIT_NAMES = {
@@ -222,7 +222,10 @@ lab = get_lab()
 sync_widgets(lab)
 st.title("Build a recurrent network")
 status = st.container()
-left, right = st.columns([1, 2], gap="large")
+if presenter():  # the settings tucked away, the network across the whole screen
+    left, right = st.expander("Model and task settings", expanded=False), st.container()
+else:
+    left, right = st.columns([1, 2], gap="large")
 with left:
     model_cfg = model_controls(lab)
     task_cfg, upload = task_controls(lab)

@@ -17,7 +17,7 @@ from explorer import plots_train as pt
 from explorer.lab import Lab, rebuild, set_train_config
 from explorer.live import Run, restore_last_good, train_chunk
 from explorer.train import CLIP_MODES, MAX_STEPS, OPTIMIZERS, TrainConfig
-from pages.common import get_lab, set_lab, sizes
+from pages.common import get_lab, presenter, set_lab, sizes
 
 FAST_EVERY = 0.25     # s between reruns of the training fragment while running
 SLOW_EVERY = 3.0      # s between redraws of the other charts while running
@@ -206,19 +206,20 @@ b[4].button("Reset", key="train_reset", on_click=on_reset, width="stretch",
 if ss.get("train_error"):
     st.error(ss.pop("train_error"))
 
-settings_row(lab)
-metrics = (None, *lab.task.metric_names)
-if ss.get("train_metric", "") not in metrics:  # first visit, or a task with other metrics
-    ss.train_metric = next((m for m in lab.task.metric_names if m not in LOSS_NAMES), None)
-if ss.get("train_heat_layer", 0) >= lab.model_cfg.num_layers:
-    ss.train_heat_layer = 0
-opts = st.columns([2, 1, 1, 2])
-opts[0].selectbox("Metric on the loss chart (right axis)", metrics, key="train_metric",
-                  format_func=lambda v: "none" if v is None else v)
-opts[1].checkbox("Log-scale loss", key="train_log_loss")
-if lab.model_cfg.num_layers > 1:
-    opts[2].selectbox("Heatmap layer", range(lab.model_cfg.num_layers), format_func=lambda l: f"layer {l + 1}",
-                      key="train_heat_layer")
+with st.expander("Training settings", expanded=False) if presenter() else st.container():
+    settings_row(lab)
+    metrics = (None, *lab.task.metric_names)
+    if ss.get("train_metric", "") not in metrics:  # first visit, or a task with other metrics
+        ss.train_metric = next((m for m in lab.task.metric_names if m not in LOSS_NAMES), None)
+    if ss.get("train_heat_layer", 0) >= lab.model_cfg.num_layers:
+        ss.train_heat_layer = 0
+    opts = st.columns([2, 1, 1, 2])
+    opts[0].selectbox("Metric on the loss chart (right axis)", metrics, key="train_metric",
+                      format_func=lambda v: "none" if v is None else v)
+    opts[1].checkbox("Log-scale loss", key="train_log_loss")
+    if lab.model_cfg.num_layers > 1:
+        opts[2].selectbox("Heatmap layer", range(lab.model_cfg.num_layers), format_func=lambda l: f"layer {l + 1}",
+                          key="train_heat_layer")
 
 if lab.history.diverged:
     st.error(f"Training paused: the gradients exploded at {lab.history.diverged} The charts show the last "

@@ -95,3 +95,12 @@ def test_presenter_mode_on_every_page(page):
 def test_export_buttons_are_offered():
     labels = {b.label for b in app().get("download_button")}
     assert {"Config (JSON)", "Weights (safetensors)", "Training history (CSV)"} <= labels
+
+
+@pytest.mark.parametrize("page, panel", [("pages/build.py", "Model and task settings"),
+                                         ("pages/train.py", "Training settings")])
+def test_presenter_mode_tucks_the_settings_away(page, panel):
+    assert panel not in [e.label for e in app(page).expander]
+    at = app(page, state={"presenter": True})
+    assert panel in [e.label for e in at.expander]
+    assert not at.exception
