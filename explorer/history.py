@@ -39,7 +39,8 @@ class History:
     probes: Thinned = field(default_factory=lambda: Thinned(MAX_PROBES))   # (step, (L, T) norms)
     spectra: Thinned = field(default_factory=lambda: Thinned(MAX_POINTS))  # (step, {block: σ_max}, {block: ρ})
     latest: StepStats | None = None            # the most recent step, whatever the thinning kept
-    latest_probe: StepStats | None = None      # the most recent step that carried probes
+    latest_probe: StepStats | None = None      # the most recent step that carried ‖∂L/∂h_t‖
+    latest_spectrum: StepStats | None = None   # the most recent step that carried the W_hh spectrum
     clip_events: int = 0                        # steps on which clipping changed the gradient
     diverged: str | None = None                 # why the latest step stopped training; None after a finite one
 
@@ -51,8 +52,10 @@ class History:
         if s.hidden_grad_norms is not None:
             self.latest_probe = s
             self.probes.offer((s.step, s.hidden_grad_norms))
-            radius = {k: float(np.abs(v).max()) for k, v in (s.eigenvalues or {}).items()}
-            self.spectra.offer((s.step, s.sigma_max or {}, radius))
+        if s.eigenvalues is not None:  # with every probe up to H = 128, every few probes beyond
+            self.latest_spectrum = s
+            radius = {k: float(np.abs(v).max()) for k, v in s.eigenvalues.items()}
+            self.spectra.offer((s.step, s.sigma_max, radius))
         self.diverged = s.diverged
 
     def __len__(self) -> int:

@@ -172,9 +172,9 @@ def slow_body() -> None:
               "If σ_max of W_hh stays below 1/γ = 1 (γ = 1 for tanh) the gradient of a vanilla RNN must "
               "vanish over time; above it, it can explode. ρ (dotted) is the largest |eigenvalue|.")
     left, right = st.columns(2)
-    probe = hist.latest_probe
+    spectrum = hist.latest_spectrum
     with left:
-        chart(pt.eigen_figure(probe.eigenvalues if probe else None, probe.step if probe else None, sz),
+        chart(pt.eigen_figure(spectrum.eigenvalues if spectrum else None, spectrum.step if spectrum else None, sz),
               "train_eigen_chart",
               "Eigenvalues of each W_hh block: outside the dashed unit circle a direction grows at every step, "
               "inside it shrinks.")

@@ -76,3 +76,20 @@ def test_divergence_is_reported_until_a_finite_step():
     assert np.isnan(h.scalars()["loss"][-1])
     h.append(stats(3))
     assert h.diverged is None
+
+
+def test_probes_without_a_spectrum_add_no_spectral_points():
+    """Large models get the W_hh spectrum only every few probes: the series skip the others."""
+    hist = History()
+    for step in range(1, 7):
+        s = stats(step, probe=True)
+        if step % 3:
+            s.sigma_max = s.eigenvalues = None
+        hist.append(s)
+    assert hist.latest_probe.step == 6 and hist.latest_spectrum.step == 6
+    steps, sigma = hist.sigma_series()
+    assert list(steps) == [3, 6] and all(np.isfinite(v).all() for v in sigma.values())
+    s = stats(7, probe=True)
+    s.sigma_max = s.eigenvalues = None
+    hist.append(s)
+    assert hist.latest_probe.step == 7 and hist.latest_spectrum.step == 6  # the eigenvalue chart keeps step 6
