@@ -27,7 +27,7 @@ def choose(page, label: str, option: str) -> None:
 
 
 def upload(page, name: str, text: str) -> None:
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+    page.get_by_test_id("stMain").get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}])
     wait_idle(page)
 
