@@ -20,7 +20,7 @@ PRESENTER_CSS = """
 [data-testid="stMain"] h1 { font-size: 3.2rem; }
 [data-testid="stMain"] h2 { font-size: 2.4rem; }
 [data-testid="stMain"] h3 { font-size: 1.9rem; }
-[data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.1rem; color: #222; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.1rem; color: #222; opacity: 1; }
 [data-testid="stMetricValue"] { font-size: 2.6rem; }
 </style>
 """

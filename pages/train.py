@@ -66,7 +66,8 @@ def on_restore() -> None:
 
 def sync_settings(cfg: TrainConfig) -> None:
     """Show `cfg` in the widgets when it was changed elsewhere (a new lab, a preset)."""
-    if ss.get("train_synced_cfg") != cfg:
+    # Streamlit forgets a widget's value on a run that does not draw it (another page): fill it in again.
+    if ss.get("train_synced_cfg") != cfg or any(f"train_{name}" not in ss for name in SETTINGS):
         for name in SETTINGS:
             ss[f"train_{name}"] = getattr(cfg, name)
         ss.train_synced_cfg = cfg

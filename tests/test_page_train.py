@@ -208,3 +208,18 @@ def test_metric_choice_follows_the_task():
     z = heat["data"][0]["z"]  # {"dtype", "bdata", "shape": "2, 20"}
     z = np.frombuffer(base64.b64decode(z["bdata"]), z["dtype"]).reshape([int(n) for n in z["shape"].split(",")])
     np.testing.assert_allclose(z, np.log10(lab.history.probe_matrix(1)[1]))  # layer 2's probes at steps 5, 10
+
+
+def test_settings_survive_a_visit_to_another_page():
+    """Streamlit drops the value of a widget that a run does not draw; coming back must not reset the
+    settings to the widgets' minimums (and so train at lr 1e-6 for one step)."""
+    at = open_train(make_lab(ModelConfig(hidden_size=8), TaskConfig(name="adding", seq_len=10),
+                             TrainConfig(lr=0.01, steps=800, clip_threshold=2.0, probe_every=20)))
+    at.switch_page("pages/build.py")
+    at.run()
+    at.switch_page("pages/train.py")
+    at.run()
+    assert not at.exception
+    cfg = at.session_state["lab"].train_cfg
+    assert (cfg.lr, cfg.steps, cfg.clip_threshold, cfg.probe_every) == (0.01, 800, 2.0, 20)
+    assert at.number_input(key="train_lr").value == 0.01

@@ -1,7 +1,7 @@
 """Lecture mode in a real browser: presets, shared links, presenter mode, the Compare page, export/import.
 
 Screenshots go to the `shots` folder (RNN_EXPLORER_SHOTS=docs refreshes the README's): presenter-home.png,
-presenter-build.png, presenter-train.png and compare-1280.png.
+presenter-build.png, presenter-train.png, compare-1280.png and compare-1280-sweep.png.
 """
 from __future__ import annotations
 
@@ -166,10 +166,10 @@ def test_hostile_link_is_ignored_with_warnings(page, app_url):
         fresh.goto(f"{base_of(app_url)}/?m.cell={quote('<script>')}&m.hidden_size=99999")
         wait_idle(fresh)
         assert_no_exception(fresh)
-        warnings = [w for w in fresh.get_by_test_id("stAlert").all_inner_texts() if w.startswith("Ignored")]
+        warnings = [w for w in fresh.get_by_test_id("stAlert").all_inner_texts() if "Ignored" in w]
         assert len(warnings) == 2, warnings
-        assert any(w.startswith("Ignored m.cell=") for w in warnings)
-        assert any(w.startswith("Ignored m.hidden_size=99999") for w in warnings)
+        assert any("Ignored m.cell=?script?: cell must be one of" in w for w in warnings)
+        assert any("Ignored m.hidden_size=99999: hidden_size must be" in w for w in warnings)
         assert "<script>" not in fresh.get_by_test_id("stMain").inner_text()
         assert fresh.evaluate("() => [...document.scripts].some(s => s.closest('[data-testid=stMain]'))") is False
         assert urlparse(fresh.url).query == ""  # the settings are taken off the address bar
@@ -213,7 +213,7 @@ def test_presenter_mode_enlarges_and_tucks_settings_away(page, app_url, shots):
     page.screenshot(path=str(shots / "presenter-build.png"))
 
     load_preset_from_home(page, app_url, "vanishing")
-    assert sidebar(page).get_by_role("checkbox", name="Presenter mode").is_checked()
+    assert sidebar(page).get_by_role("switch", name="Presenter mode").is_checked()
     main(page).get_by_role("button", name="Start").click()
     page.wait_for_timeout(6000)
     main(page).get_by_role("button", name="Pause").click()
@@ -253,6 +253,9 @@ def test_compare_trains_three_cells_and_sweeps(page, app_url, shots):
     page.wait_for_timeout(1200)
     assert compare_steps(page) == paused, "training went on after Pause"
     assert_no_exception(page)
+    shots.mkdir(parents=True, exist_ok=True)
+    main(page).get_by_role("heading", name="Compare the cells").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "compare-1280.png"))
 
     lengths = main(page).get_by_test_id("stMultiSelect").filter(has_text="sequence lengths T")
     for t in (20, 50, 100):
@@ -275,9 +278,9 @@ def test_compare_trains_three_cells_and_sweeps(page, app_url, shots):
     wait_idle(page)
     expect(main(page).get_by_text("6 of 6 runs done")).to_be_visible()
     assert_no_exception(page)
+    main(page).get_by_test_id("stPlotlyChart").last.evaluate("e => e.scrollIntoView({block: 'end'})")
     page.wait_for_timeout(1000)
-    shots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shots / "compare-1280.png"), full_page=True)
+    page.screenshot(path=str(shots / "compare-1280-sweep.png"))
 
 
 # --- 5. export / import ------------------------------------------------------------------------------
