@@ -53,16 +53,27 @@ LIGHT_TEMPLATE = _light_template()
 
 
 def layout(sizes: Sizes = NORMAL, **overrides) -> dict:
-    """Common Plotly layout settings (plotly_white's look); `overrides` win."""
+    """Common Plotly layout settings (plotly_white's look); `overrides` win, merged into nested dicts.
+
+    Axis and legend fonts are set explicitly: Streamlit's chart theme would otherwise keep tick labels
+    at 12 px, too small on a projector."""
+    font = dict(size=sizes.font)
     base = dict(
         template=LIGHT_TEMPLATE,
-        font=dict(size=sizes.font),
+        font=font,
         title=dict(font=dict(size=sizes.title)),
         height=sizes.chart_height,
         margin=dict(l=60, r=20, t=50, b=50),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, font=font),
+        xaxis=dict(tickfont=font, title=dict(font=font)),
+        yaxis=dict(tickfont=font, title=dict(font=font)),
     )
-    base.update(overrides)
-    return base
+    return _merge(base, overrides)
 
 
+def _merge(base: dict, overrides: dict) -> dict:
+    """`base` updated by `overrides`, recursing into dicts both have."""
+    out = dict(base)
+    for key, value in overrides.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
