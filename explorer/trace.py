@@ -23,10 +23,6 @@ class Trace:
     preact_h: np.ndarray          # (L, B, T, G·H): W_hh h_{t-1} + b_hh
     outputs: np.ndarray           # (B, T, O): the head applied to the top layer's h_t
 
-    def layer_input(self, layer: int) -> np.ndarray:
-        """(B, T, I or H): what layer `layer` reads at each step."""
-        return self.inputs if layer == 0 else self.hidden[layer - 1]
-
 
 @torch.no_grad()
 def unroll(model: RecurrentModel, x: torch.Tensor | np.ndarray) -> Trace:
