@@ -5,6 +5,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .compare import SweepPoint
+from .plots_train import finite_xy
 from .style import BASELINE_COLOR, CELL_COLORS, NORMAL, Sizes, layout
 
 CELL_NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -22,8 +23,8 @@ def loss_overlay(curves: dict[str, tuple[np.ndarray, np.ndarray]], baseline: flo
     fig = go.Figure(layout=_layout(sizes, "Loss", "training step", "loss", log_y=log_y))
     last = 1
     for cell, (steps, loss) in curves.items():
-        keep = np.isfinite(loss) & ((loss > 0) if log_y else True)
-        fig.add_scatter(x=steps[keep], y=loss[keep], name=CELL_NAMES[cell], mode="lines",
+        x, y = finite_xy(steps, loss, log_y)
+        fig.add_scatter(x=x, y=y, name=CELL_NAMES[cell], mode="lines",
                         line=dict(color=CELL_COLORS[cell], width=sizes.line))
         last = max(last, int(steps[-1]) if len(steps) else 1)
     fig.add_scatter(x=np.array([0, last]), y=np.full(2, baseline), name=f"baseline: {baseline_label}",
@@ -36,9 +37,8 @@ def grad_overlay(norms: dict[str, np.ndarray], sizes: Sizes = NORMAL) -> go.Figu
     fig = go.Figure(layout=_layout(sizes, "How far back the gradient reaches", "time step t",
                                    "‖∂L/∂h_t‖ (top layer)", log_y=True))
     for cell, g in norms.items():
-        t = np.arange(1, len(g) + 1)
-        keep = np.isfinite(g) & (g > 0)
-        fig.add_scatter(x=t[keep], y=g[keep], name=CELL_NAMES[cell], mode="lines",
+        t, y = finite_xy(np.arange(1, len(g) + 1), g, log=True)
+        fig.add_scatter(x=t, y=y, name=CELL_NAMES[cell], mode="lines",
                         line=dict(color=CELL_COLORS[cell], width=sizes.line))
     return fig
 

@@ -70,14 +70,10 @@ def show_link_notices() -> None:
         st.warning(notice, icon="🔗")
 
 
-def share_query(lab: Lab) -> dict[str, str]:
-    return to_query(lab.model_cfg, lab.task_cfg, lab.train_cfg)
-
-
 def share_link(lab: Lab) -> str:
     """The URL that reopens this page with this lab's configuration."""
     base = st.context.url or ""
-    return f"{base}?{urlencode(share_query(lab))}"
+    return f"{base}?{urlencode(to_query(lab.model_cfg, lab.task_cfg, lab.train_cfg))}"
 
 
 def presenter() -> bool:
