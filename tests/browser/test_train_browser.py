@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from browser_helpers import assert_no_exception, goto_page
+from browser_helpers import assert_no_exception, goto_page, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -89,9 +89,11 @@ def test_exploding_gradients_pause_with_a_message(page, app_url, shots):
     query = to_query(ModelConfig(cell="rnn", nonlinearity="relu", init="spectral", spectral_radius=1.0),
                      TaskConfig(name="adding", seq_len=100), TrainConfig(optimizer="sgd", lr=1.0, clip="none"))
     page.goto(f"{app_url.rstrip('/')}/?{urlencode(query)}")
+    wait_idle(page)  # the link is applied: a nav click before that would open the default model's Train page
     goto_page(page, app_url, "Train")
-    click(page, "Start")
     main = page.get_by_test_id("stMain")
+    main.get_by_text("RNN, 1 layer × 32 units, on the adding task (T = 100)").wait_for()
+    click(page, "Start")
     main.get_by_text("Training paused: the gradients exploded at step").wait_for()
     restore = main.get_by_role("button", name="Restore last good weights")
     assert restore.is_visible() and main.get_by_role("button", name="Start").is_disabled()
