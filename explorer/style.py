@@ -21,6 +21,8 @@ GATE_COLORS = {  # one colour per gate, the same on every page
 }
 SERIES = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")]
 BASELINE_COLOR = "#555555"
+FONT_FAMILY = '"Source Sans", sans-serif'  # Streamlit's body font: charts read like the page around them
+TEXT_COLOR = "#31333F"                     # Streamlit's text colour
 DIVERGING = "RdBu_r"    # activations in [-1, 1]: blue negative, red positive, white 0
 SEQUENTIAL = "Viridis"  # magnitudes, e.g. log10 ‖∂L/∂h_t‖; perceptually uniform, colour-blind safe
 GATE_SCALE = "Cividis"  # gates in [0, 1]
@@ -55,9 +57,9 @@ LIGHT_TEMPLATE = _light_template()
 def layout(sizes: Sizes = NORMAL, **overrides) -> dict:
     """Common Plotly layout settings (plotly_white's look); `overrides` win, merged into nested dicts.
 
-    Axis and legend fonts are set explicitly: Streamlit's chart theme would otherwise keep tick labels
-    at 12 px, too small on a projector."""
-    font = dict(size=sizes.font)
+    The pages draw with `theme=None` (Streamlit's chart theme costs the browser ~20% per redraw), so the
+    font is Streamlit's own, set here."""
+    font = dict(family=FONT_FAMILY, size=sizes.font, color=TEXT_COLOR)
     base = dict(
         template=LIGHT_TEMPLATE,
         font=font,

@@ -201,7 +201,7 @@ def show_network(lab: Lab, preview: bool) -> None:
     st.subheader("New network (not built yet)" if preview else "Your network")
     st.markdown(f"**{CELL_NAMES[cfg.cell]}**, {layers} of {cfg.hidden_size} units, **{total:,} parameters**, "
                 f"learning *{TASKS[lab.task.name][0]}*. Baseline: {lab.task.baseline_label}.")
-    st.plotly_chart(unrolled_diagram(cfg.cell, cfg.num_layers, 4, sizes()), key="build_diagram",
+    st.plotly_chart(unrolled_diagram(cfg.cell, cfg.num_layers, 4, sizes()), theme=None, key="build_diagram",
                     width=natural_width(4, sizes()), config={"staticPlot": True})
     st.markdown("**One time step** (the same in every layer)")
     phi = cfg.nonlinearity if cfg.cell == "rnn" else "tanh"

@@ -15,7 +15,7 @@ st.markdown(
     "why the LSTM's cell state $c_t$ helps."
 )
 
-st.plotly_chart(unrolled_diagram("lstm", 1, 4, sizes()), key="home_diagram", width=natural_width(4, sizes()),
+st.plotly_chart(unrolled_diagram("lstm", 1, 4, sizes()), theme=None, key="home_diagram", width=natural_width(4, sizes()),
                 config={"staticPlot": True})
 st.caption("An LSTM unrolled over 4 time steps: the same cell, with the same weights, at every step. "
            "It reads the input $x_t$, the hidden state $h_{t-1}$ and the cell state $c_{t-1}$, and "

@@ -36,7 +36,8 @@ def small_lab(**train):
 
 
 def chart(at, key: str) -> dict:
-    return next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith(key))
+    """The chart drawn with `key` (or, redrawn while training ran, with `key-N`)."""
+    return next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if re.search(rf"{key}(-\d+)?$", c.proto.id))
 
 
 def counter(at) -> tuple[int, int, int]:
@@ -62,6 +63,8 @@ def test_start_trains_each_run_and_pause_stops():
         seen.append(lab.steps_trained)
     assert seen[0] >= 1 and seen[1] > seen[0] and seen[2] > seen[1]  # every fragment run trains a chunk
     assert counter(at) == (lab.steps_trained, lab.steps_trained, 10_000)
+    drawn = decode(trace_named(chart(at, "train_loss_chart"), "loss")["x"])
+    np.testing.assert_array_equal(drawn, lab.history.scalars()["step"])  # redrawn after the run's last slice
     assert at.get("progress")[0].proto.value == int(100 * lab.steps_trained / 10_000)
     at.button(key="train_pause").click().run()
     stopped = lab.steps_trained

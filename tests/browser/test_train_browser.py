@@ -18,12 +18,21 @@ from browser_helpers import assert_no_exception, goto_page, wait_idle
 pytestmark = pytest.mark.browser
 
 COUNTER = re.compile(r"Step (\d+) · this run (\d+) / (\d+)")
-CHART_UPDATES_JS = """() => {  // count re-creations of the loss chart's <svg>: one per redraw
-  window.__charts = 0; const seen = new WeakSet();
-  window.__chartTimer = setInterval(() => {
-    const svg = document.querySelector('[data-testid="stPlotlyChart"] .main-svg');
-    if (svg && !seen.has(svg)) { seen.add(svg); window.__charts++; }
-  }, 10);
+TIMELINE_JS = """() => {  // every animation frame, log changes of the step counter and of the loss line on screen
+  const log = window.__timeline = [];  // [ms, "step", n] | [ms, "chart"] | [ms, "pause"]
+  let step = null, line = null;
+  document.addEventListener("click", (e) => {
+    if (e.target.closest("button")?.innerText.includes("Pause")) log.push([performance.now(), "pause"]);
+  }, true);
+  const tick = () => {
+    const counter = document.querySelector('[data-testid="stMain"] [data-testid="stProgress"]')?.innerText;
+    const n = counter && Number(/Step (\\d+)/.exec(counter)?.[1]);
+    if (n !== step) { step = n; log.push([performance.now(), "step", n]); }
+    const d = document.querySelector('[data-testid="stPlotlyChart"] .scatterlayer .js-line')?.getAttribute("d");
+    if (d && d !== line) { line = d; log.push([performance.now(), "chart"]); }
+    requestAnimationFrame(tick);
+  };
+  tick();
 }"""
 
 
@@ -123,30 +132,29 @@ def headless_steps_per_second(seconds: float = 3.0) -> float:
 def test_measure_live_training(page, app_url, shots):
     headless = headless_steps_per_second()
     open_train(page, app_url)
+    steps = page.get_by_test_id("stMain").get_by_role("spinbutton", name="Steps per run", exact=True)
+    steps.fill("20000")  # the default run could end before Pause
+    steps.press("Enter")
+    wait_idle(page)
+    page.evaluate(TIMELINE_JS)
     click(page, "Start")
-    page.wait_for_timeout(2000)  # past the first runs
-    page.evaluate(CHART_UPDATES_JS)
-    readings, t0 = [], time.monotonic()
-    while time.monotonic() - t0 < 5:
-        readings.append((time.monotonic(), step(page)))
-        page.wait_for_timeout(20)
-    charts = page.evaluate("window.__charts")
-    elapsed = readings[-1][0] - readings[0][0]
-    changes = sum(1 for a, b in zip(readings, readings[1:]) if a[1] != b[1])
-    app_rate = (readings[-1][1] - readings[0][1]) / elapsed
-    clicked = time.monotonic()
-    at_click = step(page)
+    page.wait_for_timeout(7000)  # 2 s to get going, then 5 s measured
     click(page, "Pause")
-    last_value, last_change = at_click, clicked
-    while time.monotonic() - clicked < 4:
-        value = step(page)
-        if value != last_value:
-            last_value, last_change = value, time.monotonic()
-        page.wait_for_timeout(10)
+    page.wait_for_timeout(4000)
+    timeline = page.evaluate("window.__timeline")
+    paused = next(t for t, kind, *_ in timeline if kind == "pause")
+    live = [e for e in timeline if paused - 5000 <= e[0] < paused]
+    steps = [(t, n) for t, kind, *n in live if kind == "step"]
+    seconds = (steps[-1][0] - steps[0][0]) / 1000
+    app_rate = (steps[-1][1][0] - steps[0][1][0]) / seconds
+    charts = sum(kind == "chart" for _, kind, *_ in live) / 5
+    after = [(t, n[0]) for t, kind, *n in timeline if kind == "step" and t >= paused]
+    last_move = (after[-1][0] - paused) / 1000 if after else 0.0
+    moved = after[-1][1] - steps[-1][1][0] if after else 0
     print(f"\n[train page] headless trainer {headless:.0f} steps/s; in the app {app_rate:.0f} steps/s "
-          f"({app_rate / headless:.0%}); step counter updates {changes / elapsed:.1f}/s; loss chart redraws "
-          f"{charts / elapsed:.1f}/s; Pause: counter last moved {last_change - clicked:.2f} s after the click "
-          f"({last_value - at_click} steps after it)")
+          f"({app_rate / headless:.0%}); step counter updates {len(steps) / seconds:.1f}/s; loss chart redraws "
+          f"{charts:.1f}/s; Pause: counter last moved {last_move:.2f} s after the click ({moved} steps after it)")
+    assert app_rate > 0 and charts > 0
     assert_no_exception(page)
     save_screenshots(page, app_url, shots)
 
