@@ -58,8 +58,8 @@ def loss_figure(scalars: dict[str, np.ndarray], baseline: float, baseline_label:
     extra = {}
     if metric and f"metric/{metric}" in scalars:
         mx, my = finite_xy(steps, scalars[f"metric/{metric}"])
-        data.append(dict(type="scatter", x=mx, y=my, name=metric, mode="lines", yaxis="y2",
-                         line=dict(color=SERIES[1], width=sizes.line * 0.75, dash="dot")))
+        data.append(dict(type="scatter", x=mx, y=my, name=metric, mode="lines", yaxis="y2", opacity=0.6,
+                         line=dict(color=SERIES[1], width=sizes.line * 0.6, dash="dot")))  # second to the loss
         extra["yaxis2"] = dict(title=dict(text=metric), overlaying="y", side="right", showgrid=False, tickformat=".2g")
     lay = _base(sizes, "Loss", "training step", "loss", log_y, **extra)
     if extra:

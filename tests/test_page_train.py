@@ -226,3 +226,14 @@ def test_settings_survive_a_visit_to_another_page():
     cfg = at.session_state["lab"].train_cfg
     assert (cfg.lr, cfg.steps, cfg.clip_threshold, cfg.probe_every) == (0.01, 800, 2.0, 20)
     assert at.number_input(key="train_lr").value == 0.01
+
+
+def test_a_widget_changed_while_training_does_not_stop_it():
+    at = open_train(small_lab(steps=10_000))
+    lab = at.session_state["lab"]
+    at.button(key="train_start").click().run()
+    before = lab.steps_trained
+    at.checkbox(key="train_log_loss").check().run()
+    assert at.session_state["train_running"] and lab.steps_trained > before and not at.exception
+    assert chart(at, "train_loss_chart")["layout"]["yaxis"]["type"] == "log"
+    at.button(key="train_pause").click().run()

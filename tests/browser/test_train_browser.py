@@ -65,6 +65,12 @@ def test_start_moves_the_counter_and_pause_stops_it(page, app_url):
         page.wait_for_timeout(100)
         seen.add(step(page))
     assert len(seen) >= 3, f"the step counter did not move: {seen}"
+    page.get_by_test_id("stMain").get_by_text("Log-scale loss").click()  # a widget changed while training runs
+    changed_at = step(page)
+    deadline = time.monotonic() + 30
+    while step(page) <= changed_at + 20 and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert step(page) > changed_at + 20, "training stopped after a widget changed"
     click(page, "Pause")
     start = page.get_by_test_id("stMain").get_by_role("button", name="Start")
     expect(start).to_be_enabled()  # the page has redrawn after the Pause
