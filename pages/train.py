@@ -122,7 +122,7 @@ def show_status(slot, lab: Lab, run: Run | None) -> None:
 
 def live_body() -> None:
     """The step counter and every chart; then, when running, train for RUN_SECONDS, redrawing the counter
-    and the headline charts after each slice."""
+    and the loss chart after each slice and the ‖∂L/∂h_t‖ curve when a new probe is CURVE_EVERY s newer."""
     lab = get_lab()
     run = current_run(lab)
     status = st.empty()

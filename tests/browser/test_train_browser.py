@@ -175,7 +175,7 @@ def save_screenshots(page, app_url, out: Path) -> None:
     page.set_viewport_size({"width": 1920, "height": 1080})
     open_train(page, app_url)
     click(page, "Start")
-    page.wait_for_timeout(6000)
-    click(page, "Pause")
+    page.get_by_test_id("stMain").get_by_text("this run 1000 / 1000").wait_for(timeout=120_000)  # the default run
+    expect(page.get_by_test_id("stMain").get_by_role("button", name="Start")).to_be_enabled()
     page.wait_for_timeout(2500)
     page.screenshot(path=str(out / "train-1920.png"))
