@@ -27,7 +27,7 @@ CURVE_EVERY = 0.5     # s between two redraws of the ‖∂L/∂h_t‖ curve (th
 LOSS_NAMES = ("MSE", "CE")  # metrics that repeat the loss: not the default second line
 SETTINGS = ("optimizer", "lr", "clip", "clip_threshold", "steps", "probe_every")  # widget key: train_<field>
 
-# A chart redraw lays out only its own box, not the whole page (measured: more redraws/s, shorter Pause lag).
+# A chart redraw lays out only its own box, not the whole page (A/B runs here: more steps/s and redraws/s).
 CONTAIN_CSS = "<style>[data-testid='stPlotlyChart'] { contain: layout style; }</style>"
 
 ss = st.session_state
