@@ -87,7 +87,8 @@ def load_weights(model: RecurrentModel, data: bytes) -> None:
 
 
 def history_csv(history: History) -> bytes:
-    """The kept training history, one row per step: step, loss, norms, clipped, metrics, per-parameter norms."""
+    """The kept training history, one row per step: step, loss, norms, clipped, when it finished (Unix
+    time), metrics, per-parameter norms."""
     cols = history.scalars()
     out = io.StringIO()
     writer = csv.writer(out)

@@ -48,7 +48,7 @@ class History:
         self.latest = s
         self.clip_events += s.clipped
         self.steps.offer((s.step, s.loss, s.grad_norm, s.grad_norm_clipped, s.clipped,
-                          s.metrics, s.param_grad_norms))
+                          s.metrics, s.param_grad_norms, s.finished_at))
         if s.hidden_grad_norms is not None:
             self.latest_probe = s
             self.probes.offer((s.step, s.hidden_grad_norms))
@@ -63,7 +63,7 @@ class History:
 
     def scalars(self) -> dict[str, np.ndarray]:
         """Kept per-step series as numpy arrays: step, loss, grad_norm, grad_norm_clipped, clipped,
-        and one array per metric ("metric/NAME") and per parameter ("param/NAME")."""
+        finished_at (Unix time), and one array per metric ("metric/NAME") and per parameter ("param/NAME")."""
         rows = self.steps.rows
         out = {
             "step": np.array([r[0] for r in rows], dtype=np.int64),
@@ -71,6 +71,7 @@ class History:
             "grad_norm": np.array([r[2] for r in rows], dtype=np.float64),
             "grad_norm_clipped": np.array([r[3] for r in rows], dtype=np.float64),
             "clipped": np.array([r[4] for r in rows], dtype=bool),
+            "finished_at": np.array([r[7] for r in rows], dtype=np.float64),
         }
         for key, col in (("metric", 5), ("param", 6)):
             names = dict.fromkeys(k for r in rows for k in r[col])

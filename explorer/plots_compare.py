@@ -6,15 +6,16 @@ import plotly.graph_objects as go
 
 from .compare import SweepPoint
 from .plots_train import finite_xy
-from .style import BASELINE_COLOR, CELL_COLORS, NORMAL, Sizes, layout
+from .style import BASELINE_COLOR, CELL_COLORS, NORMAL, Sizes, layout, legend_below
 
 CELL_NAMES = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 
 
 def _layout(sizes: Sizes, title: str, xtitle: str, ytitle: str, log_x: bool = False, log_y: bool = False) -> dict:
-    return layout(sizes, title=dict(text=title),
-                  xaxis=dict(title=dict(text=xtitle), type="log" if log_x else "linear"),
-                  yaxis=dict(title=dict(text=ytitle), type="log" if log_y else "linear", exponentformat="power"))
+    return legend_below(layout(sizes, title=dict(text=title),
+                               xaxis=dict(title=dict(text=xtitle), type="log" if log_x else "linear"),
+                               yaxis=dict(title=dict(text=ytitle), type="log" if log_y else "linear",
+                                          exponentformat="power")))
 
 
 def loss_overlay(curves: dict[str, tuple[np.ndarray, np.ndarray]], baseline: float, baseline_label: str,

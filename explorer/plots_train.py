@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import BASELINE_COLOR, GATE_COLORS, NORMAL, OKABE_ITO, SEQUENTIAL, SERIES, Sizes, layout
+from .style import BASELINE_COLOR, GATE_COLORS, NORMAL, OKABE_ITO, SEQUENTIAL, SERIES, Sizes, layout, legend_below
 
 VANISHED = 1e-6   # ‖∂L/∂h_t‖ below this fraction of the largest later value: vanished
 EXPLODED = 1e3    # ‖∂L/∂h_t‖ above this multiple of the smallest later value: exploded
@@ -32,9 +32,7 @@ def _base(sizes: Sizes, title: str, xtitle: str, ytitle: str, log_y: bool, **ove
         yaxis=dict(title=dict(text=ytitle), type="log" if log_y else "linear", exponentformat="power"),
     )
     lay.update(overrides)
-    lay["legend"] = dict(lay["legend"], y=-0.22, yanchor="top")  # below the x axis, clear of the title
-    lay["margin"] = dict(lay["margin"], t=40, b=40)
-    return lay
+    return legend_below(lay)
 
 
 def _figure(data: list[dict], lay: dict) -> go.Figure:

@@ -73,6 +73,12 @@ def layout(sizes: Sizes = NORMAL, **overrides) -> dict:
     return _merge(base, overrides)
 
 
+def legend_below(lay: dict) -> dict:
+    """`lay` with its legend under the x axis, clear of the title (a narrow chart wraps a legend on top into
+    rows that squeeze the plot)."""
+    return dict(lay, legend=dict(lay["legend"], y=-0.22, yanchor="top"), margin=dict(lay["margin"], t=40, b=40))
+
+
 def _merge(base: dict, overrides: dict) -> dict:
     """`base` updated by `overrides`, recursing into dicts both have."""
     out = dict(base)

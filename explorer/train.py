@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -79,6 +80,7 @@ class StepStats:
     sigma_max: dict[str, float] | None = None       # σ_max of each W_hh block, keyed "layer/gate" ("0/f")
     eigenvalues: dict[str, np.ndarray] | None = None  # complex eigenvalues of each W_hh block
     diverged: str | None = None        # why training stopped (non-finite loss or gradient), else None
+    finished_at: float = math.nan      # Unix time when the step (and its probe) was done
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (non-finite floats become None; eigenvalues as [re, im] pairs)."""
@@ -91,7 +93,7 @@ class StepStats:
             "grad_norm": num(self.grad_norm), "grad_norm_clipped": num(self.grad_norm_clipped),
             "clipped": self.clipped,
             "param_grad_norms": {k: num(v) for k, v in self.param_grad_norms.items()},
-            "sigma_max": self.sigma_max, "diverged": self.diverged,
+            "sigma_max": self.sigma_max, "diverged": self.diverged, "finished_at": self.finished_at,
             "hidden_grad_norms": None if self.hidden_grad_norms is None
             else [[num(float(v)) for v in row] for row in self.hidden_grad_norms],
         }
@@ -177,6 +179,7 @@ class Trainer:
         if clip is None or not math.isfinite(clip.norm_after):
             what = f"the loss is {loss_value:g}" if clip is None else f"the gradient norm is {clip.norm_before:g}"
             self.diverged = stats.diverged = f"step {self.step_count}: {what}; the update was not applied."
+            stats.finished_at = time.time()
             return stats
         self._last_good = self._snapshot()
         self.optimizer.step()
@@ -185,6 +188,7 @@ class Trainer:
             stats.hidden_grad_norms = self.probe()
             if self.step_count % (cfg.probe_every * spectrum_stride(model.cfg)) == 0:
                 stats.sigma_max, stats.eigenvalues = _spectra_by_block(model)
+        stats.finished_at = time.time()
         return stats
 
     def run(self, n: int) -> Iterator[StepStats]:

@@ -76,6 +76,8 @@ def test_history_csv_has_every_kept_step():
     assert [int(r["step"]) for r in rows] == [1, 2, 3, 4]
     assert float(rows[2]["loss"]) == pytest.approx(lab.history.scalars()["loss"][2])
     assert "param/rnn.weight_hh_l0" in rows[0] and "metric/accuracy" in rows[0]
+    stamps = [float(r["finished_at"]) for r in rows]
+    assert stamps == sorted(stamps) and stamps[-1] == lab.history.latest.finished_at  # full precision
 
 
 def test_trace_npz_round_trip():

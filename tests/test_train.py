@@ -2,6 +2,7 @@
 import copy
 import json
 import math
+import time
 
 import numpy as np
 import pytest
@@ -139,13 +140,25 @@ def test_to_json_is_json_with_the_promised_keys():
     tr = trainer_for(probe_every=1)
     d = json.loads(json.dumps(tr.step().to_json()))
     for key in ("step", "loss", "baseline", "grad_norm", "grad_norm_clipped", "clipped", "metrics",
-                "param_grad_norms", "sigma_max", "hidden_grad_norms", "eigenvalues", "diverged"):
+                "param_grad_norms", "sigma_max", "hidden_grad_norms", "eigenvalues", "diverged", "finished_at"):
         assert key in d
     assert len(d["hidden_grad_norms"][0]) == 20
     bad = exploding_trainer()
     while not (s := bad.step()).diverged:
         pass
     json.dumps(s.to_json(), allow_nan=False)  # non-finite numbers became null
+
+
+def test_each_step_records_when_it_finished():
+    tr = trainer_for(probe_every=2)
+    before = time.time()
+    stamps = [s.finished_at for s in tr.run(4)]
+    after = time.time()
+    assert before <= stamps[0] < stamps[1] < stamps[2] < stamps[3] <= after
+    bad = exploding_trainer()
+    while not (s := bad.step()).diverged:
+        pass
+    assert before < s.finished_at <= time.time()
 
 
 def test_lab_rebuild_and_settings():

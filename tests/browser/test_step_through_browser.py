@@ -53,14 +53,14 @@ def test_step_buttons_slider_and_play(page, app_url):
 
     click(page, "step_play_btn")
     wait_step(page, "v >= 4")  # advanced at least twice on its own
+    at_click = step(page)
     click(page, "step_play_btn", "Pause")
     page.locator(".st-key-step_play_btn button").filter(has_text="Play").wait_for()
-    stopped = step(page)
+    wait_idle(page)
+    stopped = step(page)  # on a busy machine, a tick already on its way may still land
+    assert stopped <= at_click + 2
     page.wait_for_timeout(2500)  # three Play intervals
-    assert step(page) <= stopped + 1  # at most a tick that was already on its way
-    after = step(page)
-    page.wait_for_timeout(2000)
-    assert step(page) == after
+    assert step(page) == stopped
     assert_no_exception(page)
 
 

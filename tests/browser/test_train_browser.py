@@ -5,11 +5,13 @@ nothing about speed. It saves screenshots to the `shots` folder (RNN_EXPLORER_SH
 """
 from __future__ import annotations
 
+import csv
 import math
 import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from playwright.sync_api import expect
 
@@ -19,10 +21,10 @@ pytestmark = pytest.mark.browser
 
 COUNTER = re.compile(r"Step (\d+) · this run (\d+) / (\d+)")
 TIMELINE_JS = """() => {  // every animation frame, log changes of the step counter and of the loss line on screen
-  const log = window.__timeline = [];  // [ms, "step", n] | [ms, "chart"] | [ms, "pause"]
+  const log = window.__timeline = [];  // [ms, "step", n] | [ms, "chart"] | [ms, "pause", Unix ms]
   let step = null, line = null;
   document.addEventListener("click", (e) => {
-    if (e.target.closest("button")?.innerText.includes("Pause")) log.push([performance.now(), "pause"]);
+    if (e.target.closest("button")?.innerText.includes("Pause")) log.push([performance.now(), "pause", Date.now()]);
   }, true);
   const tick = () => {
     const counter = document.querySelector('[data-testid="stMain"] [data-testid="stProgress"]')?.innerText;
@@ -148,7 +150,9 @@ def test_measure_live_training(page, app_url, shots):
     click(page, "Pause")
     page.wait_for_timeout(4000)
     timeline = page.evaluate("window.__timeline")
-    paused = next(t for t, kind, *_ in timeline if kind == "pause")
+    paused, clicked_at = next((t, rest[0] / 1000) for t, kind, *rest in timeline if kind == "pause")
+    finished = steps_finished_at(page)
+    trained_after = finished[finished > clicked_at]
     live = [e for e in timeline if paused - 5000 <= e[0] < paused]
     steps = [(t, n) for t, kind, *n in live if kind == "step"]
     seconds = (steps[-1][0] - steps[0][0]) / 1000
@@ -159,14 +163,29 @@ def test_measure_live_training(page, app_url, shots):
     moved = after[-1][1] - steps[-1][1][0] if after else 0
     print(f"\n[train page] headless trainer {headless:.0f} steps/s; in the app {app_rate:.0f} steps/s "
           f"({app_rate / headless:.0%}); step counter updates {len(steps) / seconds:.1f}/s; loss chart redraws "
-          f"{charts:.1f}/s; Pause: counter last moved {last_move:.2f} s after the click ({moved} steps after it)")
+          f"{charts:.1f}/s; Pause: the server's last step finished {finished.max() - clicked_at:.2f} s after the "
+          f"click ({len(trained_after)} kept steps after it), the counter last moved {last_move:.2f} s after it "
+          f"({moved} steps after it)")
     assert app_rate > 0 and charts > 0
     assert_no_exception(page)
     save_screenshots(page, app_url, shots)
 
 
+def steps_finished_at(page) -> np.ndarray:
+    """When the server finished each kept training step (Unix s), from the history CSV the sidebar exports.
+    The server and the browser share this machine's clock."""
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Export / import").click()
+    with page.expect_download() as download:
+        sidebar.get_by_role("button", name="Training history (CSV)").click()
+    sidebar.get_by_text("Export / import").click()  # closed again, as the screenshots expect
+    with open(download.value.path(), newline="") as f:
+        return np.array([float(row["finished_at"]) for row in csv.DictReader(f)])
+
+
 def save_screenshots(page, app_url, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    page.mouse.move(900, 40)  # no hover highlight in the pictures
     page.wait_for_timeout(1500)
     page.screenshot(path=str(out / "train-1280.png"))
     page.get_by_test_id("stMain").get_by_text("Each row is one probe").scroll_into_view_if_needed()
