@@ -21,7 +21,7 @@ from explorer.train import CLIP_MODES, MAX_STEPS, OPTIMIZERS, TrainConfig
 from pages.common import get_lab, presenter, set_lab, sizes
 
 RERUN_GAP = 0.05      # s between two runs of the training fragment while training runs
-RUN_SECONDS = 2.0     # training time per run of the fragment: the other charts redraw this often
+RUN_SECONDS = 3.0     # training time per run of the fragment: the other charts redraw this often
 SLICE_SECONDS = 0.12  # training between two redraws of the counter and the loss chart: Pause lands within it
 CURVE_EVERY = 0.5     # s between two redraws of the ‖∂L/∂h_t‖ curve (the browser's time goes to the loss chart)
 LOSS_NAMES = ("MSE", "CE")  # metrics that repeat the loss: not the default second line
