@@ -57,8 +57,8 @@ LIGHT_TEMPLATE = _light_template()
 def layout(sizes: Sizes = NORMAL, **overrides) -> dict:
     """Common Plotly layout settings (plotly_white's look); `overrides` win, merged into nested dicts.
 
-    The pages draw with `theme=None` (without Streamlit's chart theme the Train page got ~1.3× the redraws
-    per second in A/B runs here), so the font is Streamlit's own, set here."""
+    The pages draw without Streamlit's chart theme (pages.common.plotly_chart), so the font is Streamlit's
+    own, set here."""
     font = dict(family=FONT_FAMILY, size=sizes.font, color=TEXT_COLOR)
     base = dict(
         template=LIGHT_TEMPLATE,

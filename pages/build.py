@@ -14,7 +14,7 @@ from explorer.equations import cell_equations
 from explorer.lab import Lab, rebuild
 from explorer.params import parameter_counts
 from explorer.tasks import MAX_SEQ_LEN, TASK_NAMES, TaskConfig
-from pages.common import get_lab, presenter, set_lab, sizes
+from pages.common import get_lab, plotly_chart, presenter, set_lab, sizes
 
 CELL_NAMES = {"rnn": "Vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 INIT_NAMES = {
@@ -201,8 +201,8 @@ def show_network(lab: Lab, preview: bool) -> None:
     st.subheader("New network (not built yet)" if preview else "Your network")
     st.markdown(f"**{CELL_NAMES[cfg.cell]}**, {layers} of {cfg.hidden_size} units, **{total:,} parameters**, "
                 f"learning *{TASKS[lab.task.name][0]}*. Baseline: {lab.task.baseline_label}.")
-    st.plotly_chart(unrolled_diagram(cfg.cell, cfg.num_layers, 4, sizes()), theme=None, key="build_diagram",
-                    width=natural_width(4, sizes()), config={"staticPlot": True})
+    plotly_chart(unrolled_diagram(cfg.cell, cfg.num_layers, 4, sizes()), key="build_diagram",
+                 width=natural_width(4, sizes()), config={"staticPlot": True})
     st.markdown("**One time step** (the same in every layer)")
     phi = cfg.nonlinearity if cfg.cell == "rnn" else "tanh"
     for line in cell_equations(cfg.cell, phi):

@@ -6,7 +6,7 @@ import streamlit as st
 from explorer import plots_compare as pc
 from explorer.compare import CELLS, Sweep, comparison_labs
 from explorer.live import train_chunk
-from pages.common import get_lab, presenter, sizes
+from pages.common import get_lab, plotly_chart, presenter, sizes
 
 CHUNK_SECONDS = 0.15   # training time per fragment rerun, shared by the three cells
 SWEEP_LENGTHS = (5, 10, 20, 50, 100, 200, 500)
@@ -60,11 +60,11 @@ def side_by_side() -> None:
         sc = cell_lab.history.scalars()
         curves[cell] = (sc["step"], sc["loss"])
     left, right = st.columns(2)
-    left.plotly_chart(pc.loss_overlay(curves, lab.task.baseline, lab.task.baseline_label, log_y, sizes()),
-                      theme=None, key="compare_loss")
+    plotly_chart(pc.loss_overlay(curves, lab.task.baseline, lab.task.baseline_label, log_y, sizes()),
+                 key="compare_loss", where=left)
     left.caption("Below the dashed line a cell has learnt something a memoryless guess cannot.")
     probes = {c: l.history.latest_probe.hidden_grad_norms[-1] for c, l in labs.items() if l.history.latest_probe}
-    right.plotly_chart(pc.grad_overlay(probes, sizes()), theme=None, key="compare_grads")
+    plotly_chart(pc.grad_overlay(probes, sizes()), key="compare_grads", where=right)
     right.caption("A curve that drops steeply towards t = 1 is a gradient that vanishes: that cell cannot "
                   "learn from what happened early in the sequence.")
 
@@ -100,7 +100,7 @@ def sweep_view() -> None:
         return
     st.progress(sweep.progress, text=f"{len(sweep.results)} of {len(sweep.runs)} runs done")
     if sweep.results:
-        st.plotly_chart(pc.horizon_figure(sweep.results, sizes()), theme=None, key="compare_horizon")
+        plotly_chart(pc.horizon_figure(sweep.results, sizes()), key="compare_horizon")
         st.caption("Each point is one training run; a cell whose line climbs to 1 has stopped learning at that "
                    "length (it does no better than the memoryless baseline).")
         diverged = [f"{p.cell} at T = {p.seq_len}" for p in sweep.results if p.diverged]

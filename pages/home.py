@@ -3,7 +3,7 @@ import streamlit as st
 
 from explorer.diagram import natural_width, unrolled_diagram
 from explorer.presets import PRESETS
-from pages.common import load_preset, sizes
+from pages.common import load_preset, plotly_chart, sizes
 
 st.title("RNN Explorer")
 st.markdown(
@@ -15,8 +15,8 @@ st.markdown(
     "why the LSTM's cell state $c_t$ helps."
 )
 
-st.plotly_chart(unrolled_diagram("lstm", 1, 4, sizes()), theme=None, key="home_diagram", width=natural_width(4, sizes()),
-                config={"staticPlot": True})
+plotly_chart(unrolled_diagram("lstm", 1, 4, sizes()), key="home_diagram", width=natural_width(4, sizes()),
+             config={"staticPlot": True})
 st.caption("An LSTM unrolled over 4 time steps: the same cell, with the same weights, at every step. "
            "It reads the input $x_t$, the hidden state $h_{t-1}$ and the cell state $c_{t-1}$, and "
            "predicts $\\hat y_t$.")

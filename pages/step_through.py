@@ -12,7 +12,7 @@ from explorer import plots_step as ps
 from explorer import stepview as sv
 from explorer.equations import filled_equations
 from explorer.export import trace_npz
-from pages.common import get_lab, sizes
+from pages.common import get_lab, plotly_chart, sizes
 
 PLAY_INTERVAL = 0.8  # seconds between frames while playing
 LM_TASKS = ("charlm", "text")
@@ -152,8 +152,8 @@ def _output_view(t: int) -> None:
     if task.kind == "regression":
         pred, tgt = panel.output[0], panel.target
         st.markdown(f"prediction **{pred:.4f}** · target " + (f"**{tgt[0]:.4f}**" if tgt is not None else "— (no loss at this step)"))
-        st.plotly_chart(ps.prediction_over_time(trace.outputs[0, :, 0], data.target[:, 0], data.mask, t, sz),
-                        theme=None, key="step_pred_chart", width="stretch")
+        plotly_chart(ps.prediction_over_time(trace.outputs[0, :, 0], data.target[:, 0], data.mask, t, sz),
+                     key="step_pred_chart", width="stretch")
         st.caption("The model's output at every step (line) against what it should output (dashed); the dot is step t.")
         return
     names = sv.class_names(task)
@@ -162,7 +162,7 @@ def _output_view(t: int) -> None:
     fig = ps.class_probs([sv.show_char(names[i]) for i in idx], probs,
                          sv.show_char(target) if target is not None else None, sz,
                          f"Prediction at t = {t + 1}: top {len(idx)}")
-    st.plotly_chart(fig, theme=None, key="step_probs_chart", width="stretch")
+    plotly_chart(fig, key="step_probs_chart", width="stretch")
     if target is None:
         st.caption("The model's most likely outputs at this step; no target here (the loss does not count this step).")
     else:
@@ -177,15 +177,15 @@ def _trajectory(t: int) -> None:
         st.warning("The hidden states are not finite (training diverged?): no trajectory to show.")
         return
     proj = sv.pca_2d(h)
-    st.plotly_chart(ps.trajectory(proj.coords, proj.explained, t, sz), theme=None, key="step_pca_chart", width="stretch")
+    plotly_chart(ps.trajectory(proj.coords, proj.explained, t, sz), key="step_pca_chart", width="stretch")
     st.caption(f"h_t of layer {layer} projected on its two main directions (PCA), coloured by t; the two "
                f"components explain {100 * proj.explained[0]:.1f}% and {100 * proj.explained[1]:.1f}% of the variance.")
 
 
 def _heatmap(name: str, t: int) -> None:
     values = trace.hidden if name == "h" else trace.cell if name == "c" else trace.gates[name]
-    st.plotly_chart(ps.time_heatmap(values[layer, 0].T, name, _kind(name), t, sz, f"{name} of layer {layer}: units × time"),
-                    theme=None, key=f"step_heat_{name}", width="stretch")
+    plotly_chart(ps.time_heatmap(values[layer, 0].T, name, _kind(name), t, sz, f"{name} of layer {layer}: units × time"),
+                 key=f"step_heat_{name}", width="stretch")
     st.caption(f"Every unit's {name} (rows) at every step (columns); the dotted line is step t.")
 
 
@@ -203,7 +203,7 @@ def time_view(playing: bool) -> None:
     left, right = st.columns(2)
     with left:
         fig = ps.state_bars(_state_rows(t), sz, f"State at t = {t1}")
-        st.plotly_chart(fig, theme=None, key="step_state_chart", width="stretch")
+        plotly_chart(fig, key="step_state_chart", width="stretch")
         st.caption("Each bar is one unit: hidden state h_t (red positive, blue negative)"
                    + (", cell state c_t" if trace.cell is not None else "")
                    + (" and the gates (dark 0 … yellow 1; g and n are tanh, −1 … 1)." if trace.gates else "."))
@@ -254,12 +254,12 @@ back = st.slider("Steps travelled backwards from t = T", 0, T - 1, key="step_bac
 shown_from = T - 1 - back
 g_col, j_col = st.columns(2)
 with g_col:
-    st.plotly_chart(ps.grad_reveal(data.grad_norms, shown_from, sz), theme=None, key="step_grad_chart", width="stretch")
+    plotly_chart(ps.grad_reveal(data.grad_norms, shown_from, sz), key="step_grad_chart", width="stretch")
     st.caption(f"‖∂L/∂h_t‖ of this sample's loss for t from {T} down to {shown_from + 1} (log scale): "
                "does the gradient shrink or grow as it travels back?")
 with j_col:
     bound = sv.rnn_bound(data.sigma_max[layer], T) if data.sigma_max is not None else None
-    st.plotly_chart(ps.jacobian_chart(data.jac_norms[layer], bound, sz), theme=None, key="step_jac_chart", width="stretch")
+    plotly_chart(ps.jacobian_chart(data.jac_norms[layer], bound, sz), key="step_jac_chart", width="stretch")
     if bound is not None:
         st.caption(f"For a vanilla RNN, ‖∂h_T/∂h_t‖ ≤ σ_max(W_hh)^(T−t) because |φ′| ≤ 1; here σ_max = "
                    f"{data.sigma_max[layer]:.3f}, so below 1 the dependence on early steps must vanish.")

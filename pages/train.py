@@ -18,7 +18,7 @@ from explorer import plots_train as pt
 from explorer.lab import Lab, rebuild, set_train_config
 from explorer.live import Run, restore_last_good, train_chunk
 from explorer.train import CLIP_MODES, MAX_STEPS, OPTIMIZERS, TrainConfig
-from pages.common import get_lab, presenter, set_lab, sizes
+from pages.common import get_lab, plotly_chart, presenter, set_lab, sizes
 
 RERUN_GAP = 0.05      # s between two runs of the training fragment while training runs
 RUN_SECONDS = 3.0     # training time per run of the fragment: the other charts redraw this often
@@ -103,8 +103,8 @@ def settings_row(lab: Lab) -> None:
 
 def plot(slot, fig, key: str, redraw: int = 0) -> None:
     """Draw `fig` in `slot` (static while training runs); the n-th redraw in one run needs a key of its own."""
-    slot.plotly_chart(fig, key=key if redraw == 0 else f"{key}-{redraw}", width="stretch",
-                      config={"staticPlot": bool(ss.get("train_running"))}, theme=None)
+    plotly_chart(fig, key if redraw == 0 else f"{key}-{redraw}", where=slot, width="stretch",
+                 config={"staticPlot": bool(ss.get("train_running"))})
 
 
 def chart(fig, key: str, caption: str) -> None:

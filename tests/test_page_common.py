@@ -92,6 +92,16 @@ def test_presenter_mode_on_every_page(page):
 
 
 
+@pytest.mark.parametrize("page", ["pages/home.py", "pages/build.py", "pages/step_through.py", "pages/train.py",
+                                  "pages/compare.py"])
+def test_every_chart_is_drawn_without_streamlits_theme(page):
+    at = app(page)
+    if page == "pages/compare.py":  # no charts before Start
+        at.button(key="compare_start").click().run()
+    charts = at.get("plotly_chart")
+    assert charts and all(c.proto.theme == "" for c in charts)  # the look is explorer.style's
+
+
 def test_export_buttons_are_offered():
     labels = {b.label for b in app().get("download_button")}
     assert {"Config (JSON)", "Weights (safetensors)", "Training history (CSV)"} <= labels
