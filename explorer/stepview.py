@@ -19,6 +19,7 @@ SAMPLE_BATCH = 16      # the fixed batch the page picks its sample from
 SAMPLE_SEED = 12345    # its batch seed: the same samples for every user and every model
 MAX_TEXT_CHARS = 500   # cap on a typed input text (the unroll is a Python loop over t)
 MAX_GEN_CHARS = 300    # cap on generated text
+ECHO_FRAMES = 3        # while playing, a slider value this far behind the last frame sent is the browser lagging
 
 
 @dataclass
@@ -119,6 +120,18 @@ def panel_at(data: StepData, t: int) -> StepPanel:
         output=tr.outputs[0, t],
         target=target,
     )
+
+
+def play_position(shown: int, last_frame: int | None) -> int:
+    """The step that playback is at, given the slider value the browser sent and the last frame the server sent.
+
+    Every request from the browser carries the slider's value as the browser last drew it; a busy browser draws
+    frames late, so that value may lag the frames already sent. A value up to ECHO_FRAMES behind the last frame is
+    such an echo (playback stays at the last frame, never steps back); any other value is the user moving the slider.
+    """
+    if last_frame is not None and last_frame - ECHO_FRAMES <= shown <= last_frame:
+        return last_frame
+    return shown
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from explorer.export import trace_npz
 from pages.common import get_lab, plotly_chart, sizes
 
 PLAY_INTERVAL = 0.8  # seconds between frames while playing
+ECHO_SECONDS = 2.0   # after Pause, how long a lagging browser may still send back frames it drew late
 LM_TASKS = ("charlm", "text")
 TOP_K = 5
 
@@ -89,33 +90,51 @@ download.download_button("Trace (NPZ)", lambda: trace_npz(trace), file_name="rnn
 
 # --- play / step state ------------------------------------------------------------------------------
 st.session_state.setdefault("step_playing", False)
+st.session_state.setdefault("step_frame", None)      # the last step playback sent to the browser
+st.session_state.setdefault("step_frame_at", -1e9)   # when (time.monotonic()) it was sent, or playback paused
 _clamp_state("step_t", 1, T, 1)
 
 
+def _frame() -> int:
+    """The step shown: while playing, and for ECHO_SECONDS after Pause, the browser may echo frames it drew late;
+    such a value just behind the last frame sent is not the user moving the slider (see sv.play_position)."""
+    t = st.session_state.step_t
+    echoes = st.session_state.step_playing or time.monotonic() - st.session_state.step_frame_at < ECHO_SECONDS
+    return min(sv.play_position(t, st.session_state.step_frame), T) if echoes else t
+
+
+def _show(t: int) -> None:
+    st.session_state.step_t = st.session_state.step_frame = t
+
+
 def _shift(delta: int) -> None:
-    st.session_state.step_t = min(max(st.session_state.step_t + delta, 1), T)
+    _show(min(max(_frame() + delta, 1), T))
 
 
-def _toggle_play() -> None:
-    playing = not st.session_state.step_playing
-    if playing and st.session_state.step_t >= T:
-        st.session_state.step_t = 1
-    st.session_state.step_playing = playing
-    st.session_state.step_last_tick = time.monotonic()
+def _set_playing(play: bool) -> None:
+    """Play from the shown step (from 1 at the end); Pause where playback is (a click may overtake a frame).
+
+    Takes the state the button offered, not a toggle: Streamlit may deliver one click twice (seen under load
+    with a fragment timer running), and a toggle would then undo the Pause.
+    """
+    t = _frame()
+    _show(1 if play and t >= T else t)
+    st.session_state.step_playing = play
+    st.session_state.step_frame_at = time.monotonic()
 
 
-def _advance_if_due() -> None:
-    """While playing, move one step per PLAY_INTERVAL (a full rerun in between must not advance)."""
-    if not st.session_state.step_playing:
-        return
+def _sync_playback() -> None:
+    """While playing, move one step per PLAY_INTERVAL (a full rerun in between must not advance); drop echoes."""
+    t = _frame()
     now = time.monotonic()
-    if now - st.session_state.get("step_last_tick", 0.0) < 0.8 * PLAY_INTERVAL:
-        return
-    st.session_state.step_last_tick = now
-    if st.session_state.step_t >= T:
-        st.session_state.step_playing = False
-    else:
-        st.session_state.step_t += 1
+    if st.session_state.step_playing and now - st.session_state.step_frame_at >= 0.8 * PLAY_INTERVAL:
+        st.session_state.step_frame_at = now
+        if t >= T:
+            st.session_state.step_playing = False
+        else:
+            t += 1
+    if t != st.session_state.step_t or st.session_state.step_playing:
+        _show(t)
 
 
 def _equations_latex(lines: list[str]) -> str:
@@ -191,10 +210,8 @@ def _heatmap(name: str, t: int) -> None:
 
 def time_view(playing: bool) -> None:
     """Everything that depends on the selected step t: reruns alone on a slider move or a Play tick."""
-    _advance_if_due()
-    c_play, c_prev, c_slider, c_next = st.columns([1.3, 0.6, 8, 0.6], vertical_alignment="bottom")
-    c_play.button("⏸ Pause" if st.session_state.step_playing else "▶ Play", key="step_play_btn",
-                  on_click=_toggle_play, width="stretch")
+    _sync_playback()
+    c_prev, c_slider, c_next = st.columns([0.6, 9.3, 0.6], vertical_alignment="bottom")
     c_prev.button("◀", key="step_prev", on_click=_shift, args=(-1,), width="stretch", help="One step back")
     c_next.button("▶", key="step_next", on_click=_shift, args=(1,), width="stretch", help="One step forward")
     t1 = c_slider.slider("Time step t", 1, T, key="step_t")
@@ -240,10 +257,15 @@ def time_view(playing: bool) -> None:
                     _heatmap(name, t)
 
     if st.session_state.step_playing != playing:
-        st.rerun()  # Play/Pause changed: rerun the page so the fragment gets its new timer
+        st.rerun()  # playback reached T: rerun the page to stop the timer and relabel Play
 
 
 playing = st.session_state.step_playing
+# Outside the fragment: a click reruns the whole page, which gives the fragment its new timer.
+c_play, c_hint = st.columns([1.3, 9.2], vertical_alignment="center")
+c_play.button("⏸ Pause" if playing else "▶ Play", key="step_play_btn", on_click=_set_playing, args=(not playing,),
+               width="stretch")
+c_hint.caption(f"Play moves one step every {PLAY_INTERVAL} s; ◀ ▶ and the slider move by hand.")
 st.fragment(time_view, run_every=PLAY_INTERVAL if playing else None)(playing)
 
 # --- backward view -----------------------------------------------------------------------------------

@@ -121,12 +121,69 @@ def test_step_buttons_move_and_stop_at_the_ends():
     assert not at.exception
 
 
-def test_play_and_pause_toggle():
+def test_play_and_pause():
     at = open_page(lab_for())
     at.button(key="step_play_btn").click().run()
     assert at.session_state["step_playing"] and "Pause" in at.button(key="step_play_btn").label
     at.button(key="step_play_btn").click().run()
     assert not at.session_state["step_playing"] and "Play" in at.button(key="step_play_btn").label
+    assert not at.exception
+
+
+def _due(at: AppTest, due: bool) -> None:
+    """Make the next run a Play tick (the last frame went out long ago) or not (it just went out)."""
+    at.session_state["step_frame_at"] = time.monotonic() - (10.0 if due else 0.0)
+
+
+def test_play_advances_and_ignores_a_lagging_browser_but_not_the_user():
+    at = open_page(lab_for(seq_len=20))
+    at.button(key="step_play_btn").click().run()
+    for expected in (2, 3, 4):
+        _due(at, True)
+        at.run()
+        assert at.slider(key="step_t").value == expected and f"Step t = {expected} of 20" in markdown(at)
+    _due(at, False)
+    at.slider(key="step_t").set_value(2).run()  # a browser that has drawn only frame 2 sends it back
+    assert at.slider(key="step_t").value == 4
+    _due(at, False)
+    at.slider(key="step_t").set_value(15).run()  # the user drags ahead
+    assert at.slider(key="step_t").value == 15
+    _due(at, False)
+    at.slider(key="step_t").set_value(1).run()  # ... or back to the start
+    assert at.slider(key="step_t").value == 1
+    _due(at, False)
+    at.button(key="step_next").click().run()  # ◀ ▶ work while playing
+    assert at.slider(key="step_t").value == 2 and at.session_state["step_playing"]
+
+
+def test_pause_keeps_the_last_frame_then_the_slider_is_free():
+    at = open_page(lab_for(seq_len=20))
+    at.button(key="step_play_btn").click().run()
+    for _ in range(3):
+        _due(at, True)
+        at.run()
+    at.button(key="step_play_btn").click().run()
+    assert not at.session_state["step_playing"] and at.slider(key="step_t").value == 4
+    at.slider(key="step_t").set_value(3).run()  # a late echo of frame 3, just after Pause
+    assert at.slider(key="step_t").value == 4
+    at.session_state["step_frame_at"] = time.monotonic() - 10.0  # long after Pause: the user's own move
+    at.slider(key="step_t").set_value(3).run()
+    assert at.slider(key="step_t").value == 3 and "Step t = 3 of 20" in markdown(at)
+
+
+def test_play_stops_at_the_end_and_restarts_from_the_start():
+    at = open_page(lab_for(seq_len=20))
+    at.slider(key="step_t").set_value(19).run()
+    at.button(key="step_play_btn").click().run()
+    _due(at, True)
+    at.run()
+    assert at.slider(key="step_t").value == 20 and at.session_state["step_playing"]
+    _due(at, True)
+    at.run()
+    assert not at.session_state["step_playing"] and "Play" in at.button(key="step_play_btn").label
+    assert at.slider(key="step_t").value == 20
+    at.button(key="step_play_btn").click().run()
+    assert at.session_state["step_playing"] and at.slider(key="step_t").value == 1
     assert not at.exception
 
 

@@ -270,3 +270,15 @@ def test_numbers_are_four_significant_digits():
         for part in filled_equations(trace, 0, 0, t)[0].split(" = ")[2:]:
             for n in NUMBER.findall(_to_python(part)):
                 assert len(n.split("e")[0].replace(".", "").lstrip("0")) <= 4, (n, part)
+
+
+@pytest.mark.parametrize("shown,last,expected", [
+    (10, 10, 10),                       # the browser shows the last frame
+    (9, 10, 10), (7, 10, 10),           # it lags up to ECHO_FRAMES behind: playback stays at the last frame
+    (6, 10, 6), (1, 10, 1),             # further back: the user moved the slider
+    (11, 10, 11), (30, 10, 30),         # ahead of anything sent: the user
+    (5, None, 5),                       # nothing sent yet
+])
+def test_play_position(shown, last, expected):
+    assert sv.ECHO_FRAMES == 3
+    assert sv.play_position(shown, last) == expected
