@@ -23,20 +23,29 @@ st.caption(f"Task: **{lab.task_cfg.name}**, T = {lab.task.seq_len}, {lab.model_c
            "(change them on the Build and Train pages).")
 
 st.header("Side by side")
-c1, c2, c3 = st.columns(3)
-if c1.button("▶ Start" if not ss.compare_running else "⏸ Pause", key="compare_start", type="primary"):
-    ss.compare_running = not ss.compare_running
-    if ss.compare_labs is None:
+
+
+def set_running(run: bool) -> None:
+    """Start or pause: the state the button offered, not a toggle (Streamlit may deliver one click twice)."""
+    if run and ss.compare_labs is None:
         try:
             ss.compare_labs = comparison_labs(lab.model_cfg, lab.task_cfg, lab.train_cfg, user_data=lab.user_data)
         except ValueError as e:
-            st.error(str(e))
-            ss.compare_running = False
-    st.rerun()
-if c2.button("↺ Reset", key="compare_reset"):
+            ss.compare_error, run = str(e), False
+    ss.compare_running = run
+
+
+def reset() -> None:
     ss.compare_labs, ss.compare_running = None, False
-    st.rerun()
+
+
+c1, c2, c3 = st.columns(3)
+c1.button("⏸ Pause" if ss.compare_running else "▶ Start", key="compare_start", type="primary",
+          on_click=set_running, args=(not ss.compare_running,))
+c2.button("↺ Reset", key="compare_reset", on_click=reset)
 log_y = c3.toggle("log-scale loss", key="compare_log", value=True)
+if "compare_error" in ss:
+    st.error(ss.pop("compare_error"))
 
 
 @st.fragment(run_every=0.3 if ss.compare_running else None)

@@ -52,6 +52,20 @@ def test_pause_stops_training(at):
     assert steps == {c: l.steps_trained for c, l in at.session_state["compare_labs"].items()}
 
 
+def test_a_setup_that_cannot_be_compared_gives_a_message(at, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ValueError("the series is too short for T = 10")
+
+    monkeypatch.setattr("explorer.compare.comparison_labs", refuse)
+    at.run()  # the button's callback now sees the patched function
+    at.button(key="compare_start").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["the series is too short for T = 10"]
+    assert not at.session_state["compare_running"] and "Start" in at.button(key="compare_start").label
+    at.run()
+    assert not at.error  # shown once
+
+
 def test_sweep_runs_to_the_end_and_plots_loss_over_baseline(at):
     at.multiselect(key="compare_lengths").set_value([5, 10]).run()
     at.slider(key="compare_budget").set_value(50).run()
