@@ -149,13 +149,14 @@ def export_panel(lab: Lab) -> None:
     with st.expander("Export / import"):
         st.download_button("Config (JSON)", lambda: config_json(lab.model_cfg, lab.task_cfg, lab.train_cfg),
                            file_name="rnn-explorer-config.json", mime="application/json", key="export_config",
-                           width="stretch")
+                           width="stretch", on_click="ignore")
         st.download_button("Weights (safetensors)", lambda: weights_safetensors(lab.model),
                            file_name=f"rnn-explorer-{lab.model_cfg.cell}-weights.safetensors",
-                           mime="application/octet-stream", key="export_weights", width="stretch")
+                           mime="application/octet-stream", key="export_weights", width="stretch",
+                           on_click="ignore")
         st.download_button("Training history (CSV)", lambda: history_csv(lab.history),
                            file_name="rnn-explorer-history.csv", mime="text/csv", key="export_history",
-                           width="stretch", disabled=len(lab.history) == 0)
+                           width="stretch", disabled=len(lab.history) == 0, on_click="ignore")
         upload = st.file_uploader("Load a config or weights file", type=["json", "safetensors"],
                                   key=f"import_file_{st.session_state.get('import_round', 0)}",
                                   help="A config JSON replaces the model, task and training settings (the "

@@ -86,6 +86,7 @@ info.markdown(f"**{cfg.cell.upper()}**, {cfg.num_layers} layer(s) × {cfg.hidden
               f"task **{task.name}**, T = {T} · loss on this sample **{data.loss:.4g}**")
 download.download_button("Trace (NPZ)", lambda: trace_npz(trace), file_name="rnn-explorer-trace.npz",
                          mime="application/octet-stream", key="step_download_trace", width="stretch",
+                         on_click="ignore",
                          help="Every input, state, gate and output of this sample, as numpy arrays.")
 
 # --- play / step state ------------------------------------------------------------------------------
