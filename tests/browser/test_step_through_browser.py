@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from browser_helpers import assert_no_exception, goto_page, wait_idle
 
@@ -40,11 +41,14 @@ def click(page, key: str, text: str | None = None) -> None:
 
 def wait_step(page, predicate_js: str, timeout_ms: int = 30_000) -> None:
     """Wait until the slider's value v satisfies the JS expression `predicate_js` (in terms of v)."""
-    page.wait_for_function(
-        f"() => {{ const e = document.querySelector(\"{THUMB}\");"
-        f" if (!e) return false; const v = Number(e.value); return {predicate_js}; }}",
-        timeout=timeout_ms,
-    )
+    try:
+        page.wait_for_function(
+            f"() => {{ const e = document.querySelector(\"{THUMB}\");"
+            f" if (!e) return false; const v = Number(e.value); return {predicate_js}; }}",
+            timeout=timeout_ms,
+        )
+    except PlaywrightTimeout as e:
+        raise AssertionError(f"slider never satisfied `{predicate_js}`: it shows {step(page)}") from e
 
 
 def test_step_buttons_slider_and_play(page, app_url):
@@ -89,10 +93,10 @@ def test_screenshots(page, app_url, shots, width, height):
     page.set_viewport_size({"width": width, "height": height})
     goto_page(page, app_url, "Step through")
     page.wait_for_selector(THUMB, state="attached")
-    for _ in range(11):  # a step where the states have built up
+    for t in range(2, 13):  # to a step where the states have built up
         click(page, "step_next")
-        wait_idle(page)
-    wait_step(page, "v === 12")
+        wait_step(page, f"v === {t}")  # one click at a time: two clicks in one pending rerun count once
+    wait_idle(page)
     page.wait_for_timeout(500)
     assert_no_exception(page)
     page.screenshot(path=str(shots / f"step-through-{width}x{height}.png"))
