@@ -115,6 +115,19 @@ def follow_preset(nav) -> None:
         st.switch_page(page)
 
 
+LIVE_FLAGS = ("train_running", "compare_running", "step_playing")  # what a page keeps running while shown
+
+
+def pause_on_page_change(nav) -> None:
+    """Leaving a page pauses what it was running (training, comparison, playback): coming back shows it paused
+    where it was, instead of resuming unasked (nav: the app's st.navigation result)."""
+    if st.session_state.get("page_shown") != nav.url_path:
+        st.session_state.page_shown = nav.url_path
+        for flag in LIVE_FLAGS:
+            if st.session_state.get(flag):
+                st.session_state[flag] = False
+
+
 def show_loaded_preset() -> None:
     """Right after a preset was loaded: its title and what to look at."""
     key = st.session_state.pop("preset_loaded", None)

@@ -171,6 +171,15 @@ def test_pause_keeps_the_last_frame_then_the_slider_is_free():
     assert at.slider(key="step_t").value == 3 and "Step t = 3 of 20" in markdown(at)
 
 
+def test_leaving_the_page_pauses_playback():
+    at = open_page(lab_for(seq_len=20))
+    at.button(key="step_play_btn").click().run()
+    at.switch_page("pages/build.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.session_state["step_playing"] and "Play" in at.button(key="step_play_btn").label
+    assert not at.exception
+
+
 def test_play_stops_at_the_end_and_restarts_from_the_start():
     at = open_page(lab_for(seq_len=20))
     at.slider(key="step_t").set_value(19).run()

@@ -228,6 +228,25 @@ def test_settings_survive_a_visit_to_another_page():
     assert at.number_input(key="train_lr").value == 0.01
 
 
+def test_leaving_the_page_pauses_training_and_coming_back_shows_it_paused():
+    at = open_train(small_lab(steps=10_000))
+    lab = at.session_state["lab"]
+    at.button(key="train_start").click().run()
+    assert at.session_state["train_running"]
+    at.switch_page("pages/step_through.py")
+    at.run()
+    assert not at.session_state["train_running"] and not at.exception
+    stopped = lab.steps_trained
+    assert f"trained for {stopped} steps" in "\n".join(m.value for m in at.markdown)
+    at.switch_page("pages/train.py")
+    at.run()
+    at.run()
+    assert not at.session_state["train_running"] and lab.steps_trained == stopped
+    assert not at.button(key="train_start").disabled and counter(at)[0] == stopped
+    at.button(key="train_start").click().run()  # and Start goes on with the same run
+    assert lab.steps_trained > stopped and counter(at)[1] == lab.steps_trained
+
+
 def test_a_widget_changed_while_training_does_not_stop_it():
     at = open_train(small_lab(steps=10_000))
     lab = at.session_state["lab"]
