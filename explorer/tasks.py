@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -446,6 +447,25 @@ def _to_number(cell: str) -> float | None:
         return None
 
 
+def _numeric_columns(header: list[str], first_row: list[str]) -> list[int]:
+    """Indices of the columns whose first data row holds a number."""
+    return [j for j in range(len(header)) if j < len(first_row) and _to_number(first_row[j].strip()) is not None]
+
+
+def csv_columns(data: bytes) -> list[str]:
+    """The columns of a CSV file that the csv task can forecast (a number in the first data row), in order;
+    [] for a file that is no such CSV (building the task then says why)."""
+    try:
+        rows = (r for r in csv.reader(io.StringIO(_decode_upload(data))) if any(c.strip() for c in r))
+        top = list(itertools.islice(rows, 2))  # the header and the first data row
+    except (ValueError, csv.Error):
+        return []
+    if len(top) < 2:
+        return []
+    header = [h.strip() for h in top[0]]
+    return [header[j] for j in _numeric_columns(header, top[1])]
+
+
 def _read_column(data: bytes, column: str, min_rows: int) -> np.ndarray:
     """The values of `column` (or of the first numeric column) of a CSV file with a header."""
     try:  # (line number, fields) of the non-blank rows
@@ -467,7 +487,7 @@ def _read_column(data: bytes, column: str, min_rows: int) -> np.ndarray:
             raise ValueError(f"Column {column!r} not found; the columns are: {', '.join(header)}.")
         j = header.index(column)
     else:
-        numeric = [j for j in range(len(header)) if _to_number(cell(body[0][1], j)) is not None]
+        numeric = _numeric_columns(header, body[0][1])
         if not numeric:
             raise ValueError("No numeric column found: the first data row holds no number.")
         j = numeric[0]

@@ -13,7 +13,7 @@ from explorer.diagram import natural_width, unrolled_diagram
 from explorer.equations import cell_equations
 from explorer.lab import Lab, rebuild
 from explorer.params import parameter_counts
-from explorer.tasks import MAX_SEQ_LEN, TASK_NAMES, TaskConfig
+from explorer.tasks import MAX_SEQ_LEN, TASK_NAMES, TaskConfig, csv_columns
 from pages.common import get_lab, plotly_chart, presenter, set_lab, sizes
 
 CELL_NAMES = {"rnn": "Vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -159,9 +159,14 @@ def task_controls(lab: Lab) -> tuple[TaskConfig, UploadedFile | None]:
             key=f"build_upload_{kind}",
             help="At most 2 MB. Nothing is stored on the server beyond this session.")
         if name == "csv":
-            chosen["csv_column"] = st.text_input(
-                "Column to forecast", key="build_csv_column", placeholder="first numeric column",
-                help="The column's name as written in the header row; leave empty for the first numeric one.")
+            data = upload.getvalue() if upload is not None else lab.user_data if lab.task_cfg.name == "csv" else None
+            columns = csv_columns(data) if data is not None else []
+            current = st.session_state.get("build_csv_column", "")
+            options = ["", *columns] + ([current] if current and current not in columns else [])
+            chosen["csv_column"] = st.selectbox(
+                "Column to forecast", options, key="build_csv_column",
+                format_func=lambda c: c or "the first numeric column",
+                help="The columns of your file that hold numbers (in the first data row).")
         if lab.user_data is not None and upload is None and lab.task_cfg.name == name:
             st.caption(f"Using {lab.user_data_name or 'your file'}.")
     return dataclasses.replace(lab.task_cfg, **chosen), upload

@@ -181,17 +181,31 @@ def test_upload_task_without_a_file_asks_for_one(at):
     assert any("Upload a CSV" in i.value for i in at.info)
 
 
-def test_bad_csv_choice_shows_an_error_and_keeps_the_lab(at):
-    """The ValueError of a bad file (here: a column the uploaded CSV lacks) becomes an st.error."""
-    good = make_lab(ModelConfig(), TaskConfig(name="csv", seq_len=20), TrainConfig(), GOOD_CSV, "weather.csv")
+def test_csv_column_offers_the_files_numeric_columns(at):
+    data = b"day,city,temp\n" + b"".join(f"{d},x,{(d * 7) % 23}\n".encode() for d in range(120))
+    good = make_lab(ModelConfig(), TaskConfig(name="csv", seq_len=20), TrainConfig(), data, "weather.csv")
     at.session_state["lab"] = good
     at.run()
     assert any("weather.csv" in c.value for c in at.caption)
-    at.text_input(key="build_csv_column").input("humidity").run()
+    column = at.selectbox(key="build_csv_column")
+    assert column.options == ["the first numeric column", "day", "temp"] and column.value == ""
+    column.set_value("temp").run()
+    new = at.session_state["lab"]
+    assert new is not good and new.task_cfg.csv_column == "temp" and new.user_data == data
+
+
+def test_bad_csv_choice_shows_an_error_and_keeps_the_lab(at):
+    """The ValueError of a bad choice for the file (here: a sequence longer than its column) becomes an st.error."""
+    good = make_lab(ModelConfig(), TaskConfig(name="csv", seq_len=20), TrainConfig(), GOOD_CSV, "weather.csv")
+    at.session_state["lab"] = good
+    at.run()
+    at.number_input(key="build_seq_len").set_value(500).run()
     assert not at.exception
     assert at.session_state["lab"] is good
-    assert len(at.error) == 1 and "'humidity' not found" in at.error[0].value
-    at.text_input(key="build_csv_column").input("temp").run()  # a good choice applies again
+    assert len(at.error) == 1 and "Column 'day' has 120 values" in at.error[0].value
+    at.number_input(key="build_seq_len").set_value(30).run()  # a good choice applies again
     assert not at.error
     new = at.session_state["lab"]
-    assert new is not good and new.task_cfg.csv_column == "temp" and new.user_data == GOOD_CSV
+    assert new is not good and new.task_cfg.seq_len == 30 and new.user_data == GOOD_CSV
+
+

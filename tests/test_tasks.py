@@ -10,6 +10,7 @@ from explorer.tasks import (
     TASK_NAMES,
     Batch,
     TaskConfig,
+    csv_columns,
     make_task,
 )
 
@@ -353,3 +354,25 @@ def test_batch_validates_its_arguments():
     with pytest.raises(ValueError, match="seed must be an integer"):
         task.batch(2, seed=-1)
     assert isinstance(task.batch(1, seed=2**40), Batch)
+
+
+
+@pytest.mark.parametrize("data,columns", [
+    (b"day,city,temp\n1,Oslo,2.5\n2,Oslo,3\n", ["day", "temp"]),
+    (b"\n\n day , temp \n\n  \n1,\n", ["day"]),           # blank lines skipped, names stripped, a short row
+    (b"\xef\xbb\xbfa;b\n1;2\n", []),                        # one column "a;b" holding no number
+    (b"day,temp\n", []),                                    # no data row
+    (b"day,temp\n\xff\xfe\n", []),                          # not UTF-8
+    (b"", []),
+])
+def test_csv_columns(data, columns):
+    assert csv_columns(data) == columns
+
+
+def test_the_csv_columns_offered_are_those_the_task_reads():
+    data = b"day,city,temp\n" + b"".join(f"{d},Oslo,{(d * 7) % 23}\n".encode() for d in range(50))
+    assert csv_columns(data) == ["day", "temp"]
+    for column in ("day", "temp"):
+        make_task(TaskConfig("csv", seq_len=10, csv_column=column), data)
+    with pytest.raises(ValueError, match="'city', line 2: 'Oslo' is not a finite number"):
+        make_task(TaskConfig("csv", seq_len=10, csv_column="city"), data)
