@@ -22,8 +22,6 @@ st.caption(f"Task: **{lab.task_cfg.name}**, T = {lab.task.seq_len}, {lab.model_c
            f"{lab.model_cfg.hidden_size} units, the same data, seeds and training settings for every cell "
            "(change them on the Build and Train pages).")
 
-st.header("Side by side")
-
 
 def set_running(run: bool) -> None:
     """Start or pause: the state the button offered, not a toggle (Streamlit may deliver one click twice)."""
@@ -39,6 +37,7 @@ def reset() -> None:
     ss.compare_labs, ss.compare_running = None, False
 
 
+st.header("Side by side")
 c1, c2, c3 = st.columns(3)
 c1.button("⏸ Pause" if ss.compare_running else "▶ Start", key="compare_start", type="primary",
           on_click=set_running, args=(not ss.compare_running,))

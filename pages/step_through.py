@@ -97,8 +97,8 @@ _clamp_state("step_t", 1, T, 1)
 
 
 def _frame() -> int:
-    """The step shown: while playing, and for ECHO_SECONDS after Pause, the browser may echo frames it drew late;
-    such a value just behind the last frame sent is not the user moving the slider (see sv.play_position)."""
+    """The step to show: the slider's value, except that while playing, and for ECHO_SECONDS after Pause, a value
+    just behind the last frame sent is the browser echoing frames it drew late (see sv.play_position)."""
     t = st.session_state.step_t
     echoes = st.session_state.step_playing or time.monotonic() - st.session_state.step_frame_at < ECHO_SECONDS
     return min(sv.play_position(t, st.session_state.step_frame), T) if echoes else t
