@@ -2,8 +2,15 @@
 import streamlit as st
 import torch
 
-from pages.common import (apply_presenter_css, follow_preset, get_lab, pause_on_page_change, show_link_notices,
-                          show_loaded_preset, sidebar)
+from pages.common import (
+                          apply_presenter_css,
+                          follow_preset,
+                          get_lab,
+                          pause_on_page_change,
+                          show_link_notices,
+                          show_loaded_preset,
+                          sidebar,
+)
 
 torch.set_num_threads(1)  # small models on few cores: more threads are slower and starve other users
 st.set_page_config(page_title="RNN Explorer", page_icon="🔁", layout="wide")

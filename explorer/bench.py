@@ -13,11 +13,11 @@ import time
 
 import torch
 
-from .config import ModelConfig
-from .gradients import hidden_grads
-from .model import build_model
-from .tasks import TaskConfig, make_task
-from .train import TrainConfig, Trainer
+from .config import ModelConfig, TaskConfig, TrainConfig
+from .data.tasks import make_task
+from .models.recurrent import build_model
+from .trace.gradients import hidden_grads
+from .training.trainer import Trainer
 
 
 def _rate(fn, n: int) -> float:

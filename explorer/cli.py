@@ -10,10 +10,10 @@ from pathlib import Path
 
 import torch
 
-from .config import ModelConfig
-from .model import build_model
-from .tasks import MAX_UPLOAD_BYTES, TaskConfig, make_task
-from .train import TrainConfig, Trainer
+from .config import ModelConfig, TaskConfig, TrainConfig
+from .data.tasks import MAX_UPLOAD_BYTES, make_task
+from .models.recurrent import build_model
+from .training.trainer import Trainer
 
 # One flag per config field: (dataclass, field, flag, help). input_size/output_size come from the task.
 FLAGS = [

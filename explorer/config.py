@@ -1,4 +1,5 @@
-"""Model configuration: one frozen dataclass, validated on creation, with the caps of a shared server."""
+"""The configurations, in one place: frozen dataclasses of the model, the task and the training, each validated on
+creation, with the caps that keep one user from exhausting a shared lecture server."""
 from __future__ import annotations
 
 import dataclasses
@@ -14,6 +15,13 @@ MAX_HIDDEN = 512
 MAX_LAYERS = 4
 MAX_IO_SIZE = 256
 MAX_SEED = 2**31 - 1
+MAX_SEQ_LEN = 1000  # cap on T (copy memory: on the delay)
+MAX_BATCH = 512
+MAX_STEPS = 100_000
+
+TASK_NAMES = ("sine", "adding", "copy", "charlm", "order", "sunspots", "csv", "text")
+OPTIMIZERS = ("adam", "sgd", "rmsprop")
+CLIP_MODES = ("none", "norm", "value")
 
 
 def check_int(name: str, value: Any, lo: int, hi: int) -> None:
@@ -83,4 +91,66 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "ModelConfig":
+        return from_dict(cls, d)
+
+@dataclass(frozen=True)
+class TaskConfig:
+    """Which task to learn and how its data are drawn; validated on construction."""
+
+    name: str = "sine"  # one of TASK_NAMES
+    seq_len: int = 50  # T: for copy memory this is the delay (sequence length is T + 20)
+    noise: float = 0.0  # forecasting: std of Gaussian noise added to the inputs (0..1)
+    n_sines: int = 1  # sine: number of summed sines (1..5)
+    freq: float = 0.05  # sine: base frequency in cycles per step (0.005..0.5)
+    csv_column: str = ""  # csv: column name to forecast ("" = first numeric column)
+    seed: int = 0  # data seed (0..MAX_SEED)
+
+    def __post_init__(self):
+        check_choice("name", self.name, TASK_NAMES)
+        check_int("seq_len", self.seq_len, 2, MAX_SEQ_LEN)
+        if self.name == "order" and self.seq_len < 3:
+            raise ValueError(f"seq_len must be at least 3 for the order task, got {self.seq_len}")
+        check_float("noise", self.noise, 0.0, 1.0)
+        check_int("n_sines", self.n_sines, 1, 5)
+        check_float("freq", self.freq, 0.005, 0.5)
+        if not isinstance(self.csv_column, str):
+            raise ValueError(f"csv_column must be a string, got {self.csv_column!r}")
+        check_int("seed", self.seed, 0, MAX_SEED)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TaskConfig:
+        """Inverse of to_dict; missing keys take their defaults, unknown keys are an error."""
+        return from_dict(cls, d)
+
+@dataclass(frozen=True)
+class TrainConfig:
+    optimizer: str = "adam"       # "adam" | "sgd" | "rmsprop"
+    lr: float = 0.003             # learning rate
+    momentum: float = 0.9         # SGD and RMSprop momentum
+    clip: str = "norm"            # "none" | "norm" (rescale the global norm) | "value" (clamp each entry)
+    clip_threshold: float = 1.0   # θ of the clipping
+    batch_size: int = 32          # sequences per optimiser step
+    steps: int = 1000             # length of a run (the CLI's and the Train page's budget)
+    probe_every: int = 25         # probe ‖∂L/∂h_t‖ and the W_hh spectrum every k steps (0: never)
+    seed: int = 0                 # seed of the batch sequence
+
+    def __post_init__(self) -> None:
+        check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        check_float("lr", self.lr, 1e-6, 10.0)
+        check_float("momentum", self.momentum, 0.0, 0.999)
+        check_choice("clip", self.clip, CLIP_MODES)
+        check_float("clip_threshold", self.clip_threshold, 1e-4, 1e4)
+        check_int("batch_size", self.batch_size, 1, MAX_BATCH)
+        check_int("steps", self.steps, 1, MAX_STEPS)
+        check_int("probe_every", self.probe_every, 0, MAX_STEPS)
+        check_int("seed", self.seed, 0, MAX_SEED)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "TrainConfig":
         return from_dict(cls, d)

@@ -4,12 +4,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from .config import ModelConfig
-from .export import load_weights, parse_config_json
-from .history import History
-from .model import RecurrentModel, build_model
-from .tasks import Task, TaskConfig, make_task
-from .train import TrainConfig, Trainer
+from .config import ModelConfig, TaskConfig, TrainConfig
+from .data.tasks import Task, make_task
+from .lecture.export import load_weights, parse_config_json
+from .models.recurrent import RecurrentModel, build_model
+from .training.history import History
+from .training.trainer import Trainer
 
 
 @dataclass

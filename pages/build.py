@@ -8,12 +8,12 @@ import weakref
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from explorer.config import MAX_HIDDEN, MAX_SEED, ModelConfig
-from explorer.diagram import natural_width, unrolled_diagram
-from explorer.equations import cell_equations
+from explorer.config import MAX_HIDDEN, MAX_SEED, MAX_SEQ_LEN, TASK_NAMES, ModelConfig, TaskConfig
+from explorer.data.tasks import csv_columns
 from explorer.lab import Lab, rebuild
-from explorer.params import parameter_counts
-from explorer.tasks import MAX_SEQ_LEN, TASK_NAMES, TaskConfig, csv_columns
+from explorer.models.params import parameter_counts
+from explorer.views.diagram import natural_width, unrolled_diagram
+from explorer.views.equations import cell_equations
 from pages.common import get_lab, plotly_chart, presenter, set_lab, sizes
 
 CELL_NAMES = {"rnn": "Vanilla RNN", "lstm": "LSTM", "gru": "GRU"}

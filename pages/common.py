@@ -6,11 +6,11 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from explorer import presets
-from explorer.export import config_json, history_csv, weights_safetensors
 from explorer.lab import Lab, default_lab, import_file, make_lab
-from explorer.share import from_query, to_query
-from explorer.style import NORMAL, PRESENTER, Sizes
+from explorer.lecture import presets
+from explorer.lecture.export import config_json, history_csv, weights_safetensors
+from explorer.lecture.share import from_query, to_query
+from explorer.views.style import NORMAL, PRESENTER, Sizes
 
 PRESENTER_CSS = """
 <style>
@@ -78,7 +78,7 @@ def share_link(lab: Lab) -> str:
 
 def plotly_chart(fig, key: str, where=st, **kwargs) -> None:
     """`st.plotly_chart` (or `where.plotly_chart`, e.g. a column or an `st.empty` slot) without Streamlit's
-    chart theme: the figures carry their own look (explorer.style.layout), and the theme made every redraw
+    chart theme: the figures carry their own look (explorer.views.style.layout), and the theme made every redraw
     slower (A/B on the Train page: ~1.3x the redraws/s without it)."""
     where.plotly_chart(fig, key=key, theme=None, **kwargs)
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer import plots_compare as pc
-from explorer.compare import CELLS, Sweep, comparison_labs
-from explorer.live import train_chunk
+from explorer.training.compare import CELLS, Sweep, comparison_labs
+from explorer.training.live import train_chunk
+from explorer.views import plots_compare as pc
 from pages.common import get_lab, plotly_chart, presenter, sizes
 
 CHUNK_SECONDS = 0.15   # training time per fragment rerun, shared by the three cells

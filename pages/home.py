@@ -1,8 +1,8 @@
 """Home: what RNN Explorer is, a picture of an unrolled network, and where to start."""
 import streamlit as st
 
-from explorer.diagram import natural_width, unrolled_diagram
-from explorer.presets import PRESETS
+from explorer.lecture.presets import PRESETS
+from explorer.views.diagram import natural_width, unrolled_diagram
 from pages.common import load_preset, plotly_chart, sizes
 
 st.title("RNN Explorer")

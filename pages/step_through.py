@@ -8,10 +8,10 @@ import time
 import numpy as np
 import streamlit as st
 
-from explorer import plots_step as ps
-from explorer import stepview as sv
-from explorer.equations import filled_equations
-from explorer.export import trace_npz
+from explorer.lecture.export import trace_npz
+from explorer.views import plots_step as ps
+from explorer.views import stepview as sv
+from explorer.views.equations import filled_equations
 from pages.common import get_lab, plotly_chart, sizes
 
 PLAY_INTERVAL = 0.8  # seconds between frames while playing

@@ -14,10 +14,10 @@ import time
 
 import streamlit as st
 
-from explorer import plots_train as pt
+from explorer.config import CLIP_MODES, MAX_STEPS, OPTIMIZERS, TrainConfig
 from explorer.lab import Lab, rebuild, set_train_config
-from explorer.live import Run, restore_last_good, train_chunk
-from explorer.train import CLIP_MODES, MAX_STEPS, OPTIMIZERS, TrainConfig
+from explorer.training.live import Run, restore_last_good, train_chunk
+from explorer.views import plots_train as pt
 from pages.common import get_lab, plotly_chart, presenter, set_lab, sizes
 
 RERUN_GAP = 0.05      # s between two runs of the training fragment while training runs

@@ -1,7 +1,7 @@
 """Independent reference computations for the tests: PyTorch's own single-step cell kernels and autograd."""
 import torch
 
-from explorer.model import RecurrentModel
+from explorer.models.recurrent import RecurrentModel
 
 
 def autograd_hidden_grads(model: RecurrentModel, x: torch.Tensor, loss_fn) -> torch.Tensor:

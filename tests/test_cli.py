@@ -6,8 +6,7 @@ import pytest
 
 from explorer import ModelConfig
 from explorer.cli import FLAGS, build_parser, main
-from explorer.tasks import TaskConfig
-from explorer.train import TrainConfig
+from explorer.config import TaskConfig, TrainConfig
 
 
 def test_every_config_field_has_a_flag_with_help(capsys):

@@ -6,10 +6,9 @@ import pytest
 import torch
 
 from explorer import ModelConfig
-from explorer.compare import Sweep, comparison_labs
+from explorer.config import TaskConfig, TrainConfig
 from explorer.lab import make_lab
-from explorer.tasks import TaskConfig
-from explorer.train import TrainConfig
+from explorer.training.compare import Sweep, comparison_labs
 
 CFG = (ModelConfig(hidden_size=8), TaskConfig(name="adding", seq_len=10), TrainConfig(batch_size=8))
 

@@ -7,8 +7,8 @@ import re
 import plotly.graph_objects as go
 import pytest
 
-from explorer.diagram import MAX_STEPS, natural_width, unrolled_diagram
-from explorer.style import CELL_COLORS, GATE_COLORS, PRESENTER
+from explorer.views.diagram import MAX_STEPS, natural_width, unrolled_diagram
+from explorer.views.style import CELL_COLORS, GATE_COLORS, PRESENTER
 
 
 def names(items, pattern: str) -> list[str]:

@@ -8,11 +8,17 @@ import torch
 from safetensors.torch import save as save_safetensors
 
 from explorer import ModelConfig, build_model, unroll
-from explorer.export import (MAX_CONFIG_BYTES, config_json, history_csv, load_weights, parse_config_json,
-                             trace_npz, weights_safetensors)
+from explorer.config import TaskConfig, TrainConfig
 from explorer.lab import import_file, make_lab
-from explorer.tasks import TaskConfig
-from explorer.train import TrainConfig
+from explorer.lecture.export import (
+    MAX_CONFIG_BYTES,
+    config_json,
+    history_csv,
+    load_weights,
+    parse_config_json,
+    trace_npz,
+    weights_safetensors,
+)
 
 CFGS = (ModelConfig(cell="gru", hidden_size=6, forget_bias=None), TaskConfig(name="copy", seq_len=8),
         TrainConfig(lr=0.01, clip="value"))

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer import ModelConfig, build_model, unroll
-from explorer.gradients import (
+from explorer.trace.gradients import (
     clip_gradients,
     hidden_grad_norms,
     hidden_grads,

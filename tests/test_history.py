@@ -1,8 +1,8 @@
 """History: bounded memory, evenly thinned series, and the spectral series against independent values."""
 import numpy as np
 
-from explorer.history import MAX_POINTS, MAX_PROBES, History
-from explorer.train import StepStats
+from explorer.training.history import MAX_POINTS, MAX_PROBES, History
+from explorer.training.trainer import StepStats
 
 
 def stats(step: int, probe: bool = False, diverged: str | None = None, loss: float | None = None) -> StepStats:

@@ -6,10 +6,9 @@ import pytest
 import torch
 
 from explorer import ModelConfig
+from explorer.config import TaskConfig, TrainConfig
 from explorer.lab import make_lab
-from explorer.live import Run, restore_last_good, train_chunk
-from explorer.tasks import TaskConfig
-from explorer.train import TrainConfig
+from explorer.training.live import Run, restore_last_good, train_chunk
 
 
 def small_lab(**train):

@@ -7,10 +7,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer import ModelConfig, build_model
+from explorer.config import TaskConfig, TrainConfig
 from explorer.lab import make_lab
-from explorer.params import parameter_counts
-from explorer.tasks import TaskConfig
-from explorer.train import TrainConfig
+from explorer.models.params import parameter_counts
 
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 GOOD_CSV = b"day,temp\n" + b"".join(f"{d},{(d * 7) % 23}\n".encode() for d in range(120))
@@ -25,7 +24,7 @@ def expected_total(cell: str, inp: int, hidden: int, layers: int, out: int) -> i
     return total + hidden * out + out
 
 
-# ------------------------------------------------------------------ explorer.params
+# ------------------------------------------------------------------ explorer.models.params
 
 @pytest.mark.parametrize("cell, inp, hidden, layers, out",
                          [(c, i, h, l, o) for c, (i, h, l, o) in itertools.product(
@@ -107,7 +106,7 @@ def test_changing_the_cell_rebuilds_and_changes_the_equations(at):
 
 
 def _rnn_relu() -> list[str]:
-    from explorer.equations import cell_equations
+    from explorer.views.equations import cell_equations
     return cell_equations("rnn", "relu")
 
 

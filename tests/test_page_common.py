@@ -5,8 +5,8 @@ from urllib.parse import parse_qsl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import presets
-from explorer.share import from_query
+from explorer.lecture import presets
+from explorer.lecture.share import from_query
 
 APP = str(Path(__file__).parents[1] / "app.py")
 
@@ -99,7 +99,7 @@ def test_every_chart_is_drawn_without_streamlits_theme(page):
     if page == "pages/compare.py":  # no charts before Start
         at.button(key="compare_start").click().run()
     charts = at.get("plotly_chart")
-    assert charts and all(c.proto.theme == "" for c in charts)  # the look is explorer.style's
+    assert charts and all(c.proto.theme == "" for c in charts)  # the look is explorer.views.style's
 
 
 def test_export_buttons_are_offered():

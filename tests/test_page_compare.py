@@ -6,9 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer import ModelConfig
+from explorer.config import TaskConfig, TrainConfig
 from explorer.lab import make_lab
-from explorer.tasks import TaskConfig
-from explorer.train import TrainConfig
 from tests.plotly_json import decode, figures, trace_named
 
 
@@ -56,7 +55,7 @@ def test_a_setup_that_cannot_be_compared_gives_a_message(at, monkeypatch):
     def refuse(*args, **kwargs):
         raise ValueError("the series is too short for T = 10")
 
-    monkeypatch.setattr("explorer.compare.comparison_labs", refuse)
+    monkeypatch.setattr("explorer.training.compare.comparison_labs", refuse)
     at.run()  # the button's callback now sees the patched function
     at.button(key="compare_start").click().run()
     assert not at.exception

@@ -14,10 +14,9 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 from explorer import ModelConfig
-from explorer import stepview as sv
+from explorer.config import TaskConfig, TrainConfig
 from explorer.lab import make_lab
-from explorer.tasks import TaskConfig
-from explorer.train import TrainConfig
+from explorer.views import stepview as sv
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/step_through.py"

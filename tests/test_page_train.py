@@ -14,9 +14,8 @@ from plotly_json import decode, trace_named
 from streamlit.testing.v1 import AppTest
 
 from explorer import ModelConfig
+from explorer.config import TaskConfig, TrainConfig
 from explorer.lab import make_lab
-from explorer.tasks import TaskConfig
-from explorer.train import TrainConfig
 
 
 def open_train(lab=None) -> AppTest:

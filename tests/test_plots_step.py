@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer import plots_step as ps
-from explorer.style import DIVERGING, GATE_SCALE, LIGHT_TEMPLATE, NORMAL, PRESENTER, SEQUENTIAL
+from explorer.views import plots_step as ps
+from explorer.views.style import DIVERGING, GATE_SCALE, LIGHT_TEMPLATE, NORMAL, PRESENTER, SEQUENTIAL
 
 RNG = np.random.default_rng(0)
 

@@ -8,11 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer import ModelConfig
-from explorer import plots_train as pt
+from explorer.config import TaskConfig, TrainConfig
 from explorer.lab import make_lab
-from explorer.live import train_chunk
-from explorer.tasks import TaskConfig
-from explorer.train import TrainConfig
+from explorer.training.live import train_chunk
+from explorer.views import plots_train as pt
 
 
 @pytest.fixture(scope="module")
@@ -165,6 +164,6 @@ def test_spectrum_series_and_eigenvalue_plane(trained):
 
 
 def test_presenter_sizes_apply():
-    from explorer.style import PRESENTER
+    from explorer.views.style import PRESENTER
     fig = valid(pt.loss_figure({}, 0.5, "x", sizes=PRESENTER))
     assert fig.layout.height == PRESENTER.chart_height and fig.layout.font.size == PRESENTER.font

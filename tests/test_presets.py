@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from explorer.presets import PAGES, PRESETS, Preset, load
-from explorer.tasks import DATA_DIR
+from explorer.data.tasks import DATA_DIR
+from explorer.lecture.presets import PAGES, PRESETS, Preset, load
 
 RUNS: dict[str, list] = {}  # key -> its StepStats over the full budget, computed once per session
 

@@ -4,9 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer import ModelConfig
-from explorer.share import from_query, to_query
-from explorer.tasks import TaskConfig
-from explorer.train import TrainConfig
+from explorer.config import TaskConfig, TrainConfig
+from explorer.lecture.share import from_query, to_query
 
 
 def test_round_trip_of_every_field():

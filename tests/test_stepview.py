@@ -11,13 +11,14 @@ import numpy as np
 import plotly.colors
 import pytest
 import torch
+from reference import autograd_hidden_grads
 
 from explorer import ModelConfig, build_model, unroll
-from explorer import stepview as sv
-from explorer.equations import filled_equations
-from explorer.style import DIVERGING
-from explorer.tasks import TaskConfig, make_task
-from reference import autograd_hidden_grads
+from explorer.config import TaskConfig
+from explorer.data.tasks import make_task
+from explorer.views import stepview as sv
+from explorer.views.equations import filled_equations
+from explorer.views.style import DIVERGING
 
 CELLS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
 

@@ -1,18 +1,12 @@
 import math
 from collections import Counter
+
 import numpy as np
 import pytest
 import torch
 
-from explorer.tasks import (
-    DATA_DIR,
-    MAX_UPLOAD_BYTES,
-    TASK_NAMES,
-    Batch,
-    TaskConfig,
-    csv_columns,
-    make_task,
-)
+from explorer.config import TASK_NAMES, TaskConfig
+from explorer.data.tasks import DATA_DIR, MAX_UPLOAD_BYTES, Batch, csv_columns, make_task
 
 CSV = "day,temp\n" + "".join(f"{d},{10 + 5 * math.sin(d / 3):.4f}\n" for d in range(40))
 TEXT = "The cat (a grey one) sat.\n'Hello,' said the dog.\n" * 3

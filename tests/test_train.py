@@ -9,10 +9,11 @@ import pytest
 import torch
 
 from explorer import ModelConfig, build_model
-from explorer.gradients import hidden_grad_norms
+from explorer.config import TaskConfig, TrainConfig
+from explorer.data.tasks import make_task
 from explorer.lab import make_lab, rebuild, set_train_config, step_cost
-from explorer.tasks import TaskConfig, make_task
-from explorer.train import TrainConfig, Trainer, spectrum_stride
+from explorer.trace.gradients import hidden_grad_norms
+from explorer.training.trainer import Trainer, spectrum_stride
 
 
 def trainer_for(cell="lstm", task="sine", **train):

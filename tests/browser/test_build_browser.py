@@ -1,7 +1,6 @@
 """The Build page in a real browser: change the cell, upload a good and a bad CSV, take screenshots."""
 from __future__ import annotations
 
-
 from browser_helpers import assert_no_exception, goto_page, wait_idle
 
 ROWS = [f"2024-{1 + d // 28:02d}-{1 + d % 28:02d},{(d * 7) % 23}" for d in range(120)]

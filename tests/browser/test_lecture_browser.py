@@ -14,12 +14,12 @@ from urllib.parse import parse_qsl, quote, urlparse
 
 import numpy as np
 import pytest
+from browser_helpers import assert_no_exception, goto_page, wait_idle
 from playwright.sync_api import expect
 
-from browser_helpers import assert_no_exception, goto_page, wait_idle
-from explorer import presets
-from explorer.share import to_query
-from explorer.tasks import make_task
+from explorer.data.tasks import make_task
+from explorer.lecture import presets
+from explorer.lecture.share import to_query
 
 pytestmark = pytest.mark.browser
 

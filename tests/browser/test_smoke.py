@@ -4,7 +4,6 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlparse
 
 import pytest
-
 from browser_helpers import assert_no_exception, nav_links, wait_idle
 
 pytestmark = pytest.mark.browser

@@ -2,11 +2,9 @@
 screenshots for the README at laptop (1280×800) and projector (1920×1080) size."""
 from __future__ import annotations
 
-
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 from browser_helpers import assert_no_exception, goto_page, wait_idle
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 

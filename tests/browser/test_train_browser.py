@@ -13,9 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from playwright.sync_api import expect
-
 from browser_helpers import assert_no_exception, goto_page, wait_idle
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -99,9 +98,8 @@ def test_exploding_gradients_pause_with_a_message(page, app_url, shots):
     from urllib.parse import urlencode
 
     from explorer import ModelConfig
-    from explorer.share import to_query
-    from explorer.tasks import TaskConfig
-    from explorer.train import TrainConfig
+    from explorer.config import TaskConfig, TrainConfig
+    from explorer.lecture.share import to_query
 
     query = to_query(ModelConfig(cell="rnn", nonlinearity="relu", init="spectral", spectral_radius=1.0),
                      TaskConfig(name="adding", seq_len=100), TrainConfig(optimizer="sgd", lr=1.0, clip="none"))
@@ -127,7 +125,7 @@ def headless_steps_per_second(seconds: float = 3.0) -> float:
     import torch
 
     from explorer.lab import default_lab
-    from explorer.live import train_chunk
+    from explorer.training.live import train_chunk
 
     torch.set_num_threads(1)
     lab = default_lab()

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .cells import gru_cell, lstm_cell, rnn_cell
-from .model import RecurrentModel
+from ..models.cells import gru_cell, lstm_cell, rnn_cell
+from ..models.recurrent import RecurrentModel
 
 
 @dataclass

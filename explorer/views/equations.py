@@ -69,7 +69,7 @@ def filled_equations(trace, layer: int, unit: int, t: int, nonlinearity: str = "
     """The equations of one unit at one step with the trace's numbers substituted, one LaTeX line each,
     so that a student can redo the step by hand (numbers to 4 significant digits).
 
-    `trace` is an `explorer.trace.Trace`; sample 0 of its batch is used; t is the 0-based index into the
+    `trace` is an `explorer.trace.record.Trace`; sample 0 of its batch is used; t is the 0-based index into the
     time axis (h_{t-1} = 0 and c_{t-1} = 0 at t = 0). Each line ends with the value the trace holds.
     `nonlinearity` is the vanilla RNN's ("tanh" | "relu"), which the trace does not record.
     """

@@ -11,9 +11,7 @@ import math
 import re
 from typing import Any, Mapping
 
-from .config import ModelConfig
-from .tasks import TaskConfig
-from .train import TrainConfig
+from ..config import ModelConfig, TaskConfig, TrainConfig
 
 SECTIONS = {"m": ModelConfig, "t": TaskConfig, "r": TrainConfig}  # query prefix -> config class
 SET_BY_TASK = {"input_size", "output_size"}  # model fields that follow from the task

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .train import StepStats
+from .trainer import StepStats
 
 MAX_POINTS = 1000  # per-step series kept (the charts draw at most this many points)
 MAX_PROBES = 200   # ‖∂L/∂h_t‖ probes kept for the gradient-flow heatmap

@@ -12,56 +12,24 @@ import csv
 import io
 import itertools
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .config import MAX_SEED, check_choice, check_float, check_int, from_dict
+from ..config import TaskConfig, check_int
+from ..metrics import accuracy, macro_f1
 
-TASK_NAMES = ("sine", "adding", "copy", "charlm", "order", "sunspots", "csv", "text")
-MAX_SEQ_LEN = 1000  # cap on T (copy memory: on the delay)
 MAX_BATCH_SIZE = 4096  # cap on batch(); one-hot text batches grow as B*T*V floats
 # 2 MiB: ~100k rows of a CSV or a whole novel, still parsed and sampled in well under a second.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ALPHABET = 200  # distinct characters allowed in a text (the one-hot width)
 COPY_RECALL = 10  # copy memory: number of symbols to remember
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).parent / "corpora"
 
 
-@dataclass(frozen=True)
-class TaskConfig:
-    """Which task to learn and how its data are drawn; validated on construction."""
-
-    name: str = "sine"  # one of TASK_NAMES
-    seq_len: int = 50  # T: for copy memory this is the delay (sequence length is T + 20)
-    noise: float = 0.0  # forecasting: std of Gaussian noise added to the inputs (0..1)
-    n_sines: int = 1  # sine: number of summed sines (1..5)
-    freq: float = 0.05  # sine: base frequency in cycles per step (0.005..0.5)
-    csv_column: str = ""  # csv: column name to forecast ("" = first numeric column)
-    seed: int = 0  # data seed (0..MAX_SEED)
-
-    def __post_init__(self):
-        check_choice("name", self.name, TASK_NAMES)
-        check_int("seq_len", self.seq_len, 2, MAX_SEQ_LEN)
-        if self.name == "order" and self.seq_len < 3:
-            raise ValueError(f"seq_len must be at least 3 for the order task, got {self.seq_len}")
-        check_float("noise", self.noise, 0.0, 1.0)
-        check_int("n_sines", self.n_sines, 1, 5)
-        check_float("freq", self.freq, 0.005, 0.5)
-        if not isinstance(self.csv_column, str):
-            raise ValueError(f"csv_column must be a string, got {self.csv_column!r}")
-        check_int("seed", self.seed, 0, MAX_SEED)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> TaskConfig:
-        """Inverse of to_dict; missing keys take their defaults, unknown keys are an error."""
-        return from_dict(cls, d)
 
 
 @dataclass
@@ -148,16 +116,6 @@ def _windows(rng: np.random.Generator, series: np.ndarray, seq_len: int, batch_s
     return series[offsets[:, None] + np.arange(seq_len + 1)]  # (B, T+1)
 
 
-def _accuracy(pred: torch.Tensor, target: torch.Tensor) -> float:
-    return (pred == target).float().mean().item()
-
-
-def _macro_f1(pred: torch.Tensor, target: torch.Tensor, n_classes: int) -> float:
-    """Mean F1 over the classes that occur in `target` or `pred` (the others are 0/0)."""
-    hits = torch.bincount(target[pred == target], minlength=n_classes)  # true positives
-    denom = torch.bincount(pred, minlength=n_classes) + torch.bincount(target, minlength=n_classes)
-    present = denom > 0  # denom = 2 TP + FP + FN
-    return (2 * hits[present] / denom[present]).mean().item()
 
 
 class _ForecastTask(Task):
@@ -326,7 +284,7 @@ class CopyTask(Task):
     def metrics(self, out, batch):
         recalled = out[:, -COPY_RECALL:].argmax(-1)  # (B, 10)
         return {
-            "accuracy": _accuracy(recalled, batch.y[:, -COPY_RECALL:]),
+            "accuracy": accuracy(recalled, batch.y[:, -COPY_RECALL:]),
             "CE": self.loss(out, batch).item(),
         }
 
@@ -367,8 +325,8 @@ class OrderTask(Task):
     def metrics(self, out, batch):
         pred, target = out[batch.mask].argmax(-1), batch.y[batch.mask]  # (B,), (B,)
         return {
-            "accuracy": _accuracy(pred, target),
-            "F1 (macro)": _macro_f1(pred, target, self.output_size),
+            "accuracy": accuracy(pred, target),
+            "F1 (macro)": macro_f1(pred, target, self.output_size),
         }
 
 
@@ -403,7 +361,7 @@ class CharLMTask(Task):
         return {
             "perplexity": ce.exp().item(),  # inf rather than an error when training blew up
             "bits/char": ce.item() / math.log(2),
-            "accuracy": _accuracy(out[batch.mask].argmax(-1), batch.y[batch.mask]),
+            "accuracy": accuracy(out[batch.mask].argmax(-1), batch.y[batch.mask]),
         }
 
     def encode(self, text: str) -> torch.Tensor:

@@ -15,12 +15,10 @@ from safetensors import SafetensorError
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
-from .config import ModelConfig
-from .history import History
-from .model import RecurrentModel
-from .tasks import TaskConfig
-from .trace import Trace
-from .train import TrainConfig
+from ..config import ModelConfig, TaskConfig, TrainConfig
+from ..models.recurrent import RecurrentModel
+from ..trace.record import Trace
+from ..training.history import History
 
 FORMAT_VERSION = 1
 MAX_CONFIG_BYTES = 64 * 1024

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .compare import SweepPoint
+from ..training.compare import SweepPoint
 from .plots_train import finite_xy
 from .style import BASELINE_COLOR, CELL_COLORS, NORMAL, Sizes, layout, legend_below
 

@@ -1,7 +1,6 @@
 """A trainer that yields one `StepStats` per optimiser step. The caller pulls; the trainer knows no UI."""
 from __future__ import annotations
 
-import dataclasses
 import math
 import time
 from dataclasses import dataclass
@@ -10,15 +9,11 @@ from typing import Any, Iterator
 import numpy as np
 import torch
 
-from .config import MAX_SEED, ModelConfig, check_choice, check_float, check_int, from_dict
-from .gradients import clip_gradients, hidden_grad_norms, whh_spectra
-from .model import RecurrentModel
-from .tasks import Batch, Task
+from ..config import MAX_SEED, ModelConfig, TrainConfig
+from ..data.tasks import Batch, Task
+from ..models.recurrent import RecurrentModel
+from ..trace.gradients import clip_gradients, hidden_grad_norms, whh_spectra
 
-OPTIMIZERS = ("adam", "sgd", "rmsprop")
-CLIP_MODES = ("none", "norm", "value")
-MAX_BATCH = 512
-MAX_STEPS = 100_000
 PROBE_BATCH = 8  # samples in the fixed batch on which ‖∂L/∂h_t‖ is probed
 # The W_hh spectrum costs ~(layers · gates · H³): up to this much it comes with every probe; a larger
 # model gets it every few probes so that the eigenvalue solver never dominates training.
@@ -31,35 +26,6 @@ def spectrum_stride(cfg: ModelConfig) -> int:
     return max(1, math.ceil(work / SPECTRUM_WORK_PER_PROBE))
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    optimizer: str = "adam"       # "adam" | "sgd" | "rmsprop"
-    lr: float = 0.003             # learning rate
-    momentum: float = 0.9         # SGD and RMSprop momentum
-    clip: str = "norm"            # "none" | "norm" (rescale the global norm) | "value" (clamp each entry)
-    clip_threshold: float = 1.0   # θ of the clipping
-    batch_size: int = 32          # sequences per optimiser step
-    steps: int = 1000             # length of a run (the CLI's and the Train page's budget)
-    probe_every: int = 25         # probe ‖∂L/∂h_t‖ and the W_hh spectrum every k steps (0: never)
-    seed: int = 0                 # seed of the batch sequence
-
-    def __post_init__(self) -> None:
-        check_choice("optimizer", self.optimizer, OPTIMIZERS)
-        check_float("lr", self.lr, 1e-6, 10.0)
-        check_float("momentum", self.momentum, 0.0, 0.999)
-        check_choice("clip", self.clip, CLIP_MODES)
-        check_float("clip_threshold", self.clip_threshold, 1e-4, 1e4)
-        check_int("batch_size", self.batch_size, 1, MAX_BATCH)
-        check_int("steps", self.steps, 1, MAX_STEPS)
-        check_int("probe_every", self.probe_every, 0, MAX_STEPS)
-        check_int("seed", self.seed, 0, MAX_SEED)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "TrainConfig":
-        return from_dict(cls, d)
 
 
 @dataclass

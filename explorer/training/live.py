@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import torch
 
-from .lab import Lab
-from .train import StepStats
+from ..lab import Lab
+from .trainer import StepStats
 
 
 @dataclass(frozen=True)

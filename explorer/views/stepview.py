@@ -9,11 +9,11 @@ import numpy as np
 import plotly.colors
 import torch
 
-from .gradients import hidden_grads, jacobian_norms, whh_spectra
-from .model import RecurrentModel
+from ..data.tasks import Batch, Task
+from ..models.recurrent import RecurrentModel
+from ..trace.gradients import hidden_grads, jacobian_norms, whh_spectra
+from ..trace.record import Trace
 from .style import DIVERGING
-from .tasks import Batch, Task
-from .trace import Trace
 
 SAMPLE_BATCH = 16      # the fixed batch the page picks its sample from
 SAMPLE_SEED = 12345    # its batch seed: the same samples for every user and every model

@@ -10,8 +10,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from .model import RecurrentModel
-from .trace import Trace, unroll
+from ..models.recurrent import RecurrentModel
+from .record import Trace, unroll
 
 LossFn = Callable[[Tensor], Tensor]  # outputs (B, T, O) -> scalar loss
 

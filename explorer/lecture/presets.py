@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .config import ModelConfig
-from .lab import Lab, make_lab
-from .tasks import TaskConfig
-from .train import TrainConfig
+from ..config import ModelConfig, TaskConfig, TrainConfig
+from ..lab import Lab, make_lab
 
 PAGES = ("train", "step_through", "build")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from .config import CELLS, MAX_LAYERS, check_choice, check_int
+from ..config import CELLS, MAX_LAYERS, check_choice, check_int
 from .style import BASELINE_COLOR, CELL_COLORS, GATE_COLORS, NORMAL, Sizes, layout
 
 CELL_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .config import ModelConfig
-from .lab import Lab, make_lab
-from .tasks import TaskConfig
-from .train import TrainConfig, Trainer
+from ..config import ModelConfig, TaskConfig, TrainConfig
+from ..lab import Lab, make_lab
+from .trainer import Trainer
 
 CELLS = ("rnn", "lstm", "gru")
 

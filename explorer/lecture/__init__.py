@@ -1,0 +1,1 @@
+"""For a lecture: the seeded presets, shareable links, export and import."""

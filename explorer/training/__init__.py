@@ -1,0 +1,1 @@
+"""Training: the trainer that yields one StepStats per step, the bounded history, live chunks, compare and sweep."""
