@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-CELLS = ("rnn", "lstm", "gru")
+CELLS = ("rnn", "lstm", "gru", "peephole")
 NONLINEARITIES = ("tanh", "relu")
 INITS = ("default", "xavier", "orthogonal", "identity", "spectral")
 
@@ -19,7 +19,8 @@ MAX_SEQ_LEN = 1000  # cap on T (copy memory: on the delay)
 MAX_BATCH = 512
 MAX_STEPS = 100_000
 
-TASK_NAMES = ("sine", "adding", "copy", "charlm", "order", "sunspots", "csv", "text")
+TASK_NAMES = ("sine", "adding", "copy", "charlm", "order", "sunspots", "csv", "text", "neighbours", "spikes")
+NEIGHBOURS_MIN_LEN = 11  # the sum-of-neighbours task needs a step with both x_{t−5} and x_{t+5}
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
 CLIP_MODES = ("none", "norm", "value")
 
@@ -34,6 +35,12 @@ def check_float(name: str, value: Any, lo: float, hi: float) -> None:
     """Raise ValueError naming `name` unless `value` is a finite number in [lo, hi]."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
         raise ValueError(f"{name} must be a number in [{lo:g}, {hi:g}], got {value!r}")
+
+
+def check_bool(name: str, value: Any) -> None:
+    """Raise ValueError naming `name` unless `value` is True or False."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false, got {value!r}")
 
 
 def check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
@@ -55,7 +62,7 @@ def from_dict(cls, d: dict[str, Any]):
 
 @dataclass(frozen=True)
 class ModelConfig:
-    cell: str = "lstm"             # "rnn" | "lstm" | "gru"
+    cell: str = "lstm"             # "rnn" | "lstm" | "gru" | "peephole" (LSTM with diagonal peepholes)
     input_size: int = 1            # features per time step (set by the task)
     hidden_size: int = 32          # H: units per layer
     num_layers: int = 1            # stacked recurrent layers
@@ -66,6 +73,7 @@ class ModelConfig:
     forget_bias: float | None = None  # LSTM: if set, b_if = forget_bias and b_hf = 0 (None: leave the init's)
     dropout: float = 0.0           # dropout between stacked layers (training only; needs num_layers > 1)
     seed: int = 0                  # seed of the weight initialisation
+    bidirectional: bool = False    # every layer runs a forward and a backward chain; h_t = [h→_t, h←_t] (2H)
 
     def __post_init__(self) -> None:
         check_choice("cell", self.cell, CELLS)
@@ -80,11 +88,18 @@ class ModelConfig:
             check_float("forget_bias", self.forget_bias, -10.0, 10.0)
         check_float("dropout", self.dropout, 0.0, 0.9)
         check_int("seed", self.seed, 0, MAX_SEED)
+        check_bool("bidirectional", self.bidirectional)
 
     @property
     def gate_names(self) -> tuple[str, ...]:
         """Names of the blocks stacked along dim 0 of W_ih / W_hh, in PyTorch's order."""
-        return {"rnn": ("h",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}[self.cell]
+        return {"rnn": ("h",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n"),
+                "peephole": ("i", "f", "g", "o")}[self.cell]
+
+    @property
+    def directions(self) -> int:
+        """1, or 2 for a bidirectional model (the width of a layer's output is directions · H)."""
+        return 2 if self.bidirectional else 1
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -104,18 +119,26 @@ class TaskConfig:
     freq: float = 0.05  # sine: base frequency in cycles per step (0.005..0.5)
     csv_column: str = ""  # csv: column name to forecast ("" = first numeric column)
     seed: int = 0  # data seed (0..MAX_SEED)
+    period: int = 20  # spikes: an output spike every `period` steps after the input spike (2..200)
 
     def __post_init__(self):
         check_choice("name", self.name, TASK_NAMES)
         check_int("seq_len", self.seq_len, 2, MAX_SEQ_LEN)
         if self.name == "order" and self.seq_len < 3:
             raise ValueError(f"seq_len must be at least 3 for the order task, got {self.seq_len}")
+        if self.name == "neighbours" and self.seq_len < NEIGHBOURS_MIN_LEN:
+            raise ValueError(f"seq_len must be at least {NEIGHBOURS_MIN_LEN} for the sum-of-neighbours task, "
+                             f"got {self.seq_len}")
         check_float("noise", self.noise, 0.0, 1.0)
         check_int("n_sines", self.n_sines, 1, 5)
         check_float("freq", self.freq, 0.005, 0.5)
         if not isinstance(self.csv_column, str):
             raise ValueError(f"csv_column must be a string, got {self.csv_column!r}")
         check_int("seed", self.seed, 0, MAX_SEED)
+        check_int("period", self.period, 2, 200)
+        if self.name == "spikes" and self.seq_len < 2 * self.period:
+            raise ValueError(f"seq_len must be at least twice the period ({2 * self.period}) for the spikes task "
+                             f"(room for one output spike), got {self.seq_len}")
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

@@ -28,7 +28,8 @@ def to_query(model: ModelConfig, task: TaskConfig, train: TrainConfig) -> dict[s
             if prefix == "m" and f.name in SET_BY_TASK:
                 continue
             value = getattr(cfg, f.name)
-            out[f"{prefix}.{f.name}"] = "none" if value is None else repr(value) if isinstance(value, float) else str(value)
+            out[f"{prefix}.{f.name}"] = ("none" if value is None else str(value).lower() if isinstance(value, bool)
+                                         else repr(value) if isinstance(value, float) else str(value))
     return out
 
 
@@ -36,6 +37,10 @@ def _parse(kind: str, text: str) -> Any:
     """The value of a field of annotated type `kind` from its query text (ValueError if it is not one)."""
     if "None" in kind and text.lower() in ("", "none"):
         return None
+    if kind == "bool":
+        if text.strip().lower() not in ("true", "false", "1", "0"):
+            raise ValueError("not true or false")
+        return text.strip().lower() in ("true", "1")
     if kind.startswith("int"):
         if not re.fullmatch(r"[+-]?\d{1,12}", text.strip()):
             raise ValueError("not a whole number")

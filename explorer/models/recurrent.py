@@ -1,10 +1,15 @@
-"""The torch model: a real nn.RNN / nn.LSTM / nn.GRU (batch_first) plus a linear head at every step."""
+"""The torch model: a real nn.RNN / nn.LSTM / nn.GRU (batch_first), or the peephole LSTM written from its equations,
+plus a linear head at every step. Bidirectional models run both directions in every layer (PyTorch's own
+bidirectional modules and parameter names, `..._reverse`); the head then reads [h→_t, h←_t] (2H)."""
 from __future__ import annotations
 
 import torch
 from torch import nn
 
 from ..config import ModelConfig
+from .peephole import PEEPHOLES, PeepholeLSTM
+
+DIRECTION_SUFFIX = ("", "_reverse")  # PyTorch's parameter-name suffix of the forward and the backward direction
 
 
 class RecurrentModel(nn.Module):
@@ -19,20 +24,23 @@ class RecurrentModel(nn.Module):
             num_layers=cfg.num_layers,
             batch_first=True,
             dropout=cfg.dropout if cfg.num_layers > 1 else 0.0,
+            bidirectional=cfg.bidirectional,
         )
         if cfg.cell == "rnn":
             self.rnn = nn.RNN(nonlinearity=cfg.nonlinearity, **kwargs)
         else:
-            self.rnn = {"lstm": nn.LSTM, "gru": nn.GRU}[cfg.cell](**kwargs)
-        self.head = nn.Linear(cfg.hidden_size, cfg.output_size)
+            self.rnn = {"lstm": nn.LSTM, "gru": nn.GRU, "peephole": PeepholeLSTM}[cfg.cell](**kwargs)
+        self.head = nn.Linear(cfg.directions * cfg.hidden_size, cfg.output_size)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        hs, _ = self.rnn(x)  # (B, T, H): h_t of the top layer
+        hs, _ = self.rnn(x)  # (B, T, D·H): h_t of the top layer, [forward, backward] when bidirectional
         return self.head(hs)  # (B, T, O)
 
-    def recurrent_weights(self, layer: int) -> dict[str, torch.Tensor]:
-        """W_ih (G·H, I), W_hh (G·H, H), b_ih, b_hh (G·H,) of one layer, gates stacked in PyTorch's order."""
-        return {name: getattr(self.rnn, f"{name}_l{layer}") for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
+    def recurrent_weights(self, layer: int, direction: int = 0) -> dict[str, torch.Tensor]:
+        """W_ih (G·H, I), W_hh (G·H, H), b_ih, b_hh (G·H,) of one layer and direction (0 forward, 1 backward), gates
+        stacked in PyTorch's order; the peephole LSTM adds weight_ci, weight_cf, weight_co (H,)."""
+        names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh") + (PEEPHOLES if self.cfg.cell == "peephole" else ())
+        return {name: getattr(self.rnn, f"{name}_l{layer}{DIRECTION_SUFFIX[direction]}") for name in names}
 
 
 def _blocks(w: torch.Tensor, n: int) -> tuple[torch.Tensor, ...]:
@@ -40,9 +48,15 @@ def _blocks(w: torch.Tensor, n: int) -> tuple[torch.Tensor, ...]:
 
 
 def _init_layer(cfg: ModelConfig, w: dict[str, torch.Tensor], gen: torch.Generator) -> None:
-    """Apply cfg.init to one layer in place (W_hh per gate block, so each gate gets the scheme)."""
+    """Apply cfg.init to one layer and direction in place (W_hh per gate block, so each gate gets the scheme).
+
+    Peepholes start at 0 and draw nothing from `gen`: a peephole LSTM then starts as exactly the plain LSTM of the
+    same seed (every other weight identical), so that a comparison of the two isolates what the peepholes learn."""
     n, h = len(cfg.gate_names), cfg.hidden_size
     bound = 1.0 / h**0.5
+    for name in PEEPHOLES:
+        if name in w:
+            w.pop(name).zero_()
     for p in w.values():  # PyTorch's own default: U(-1/sqrt(H), 1/sqrt(H)), drawn from our generator
         p.uniform_(-bound, bound, generator=gen)
     if cfg.init == "default":
@@ -73,12 +87,13 @@ def build_model(cfg: ModelConfig) -> RecurrentModel:
     model = RecurrentModel(cfg)
     gen = torch.Generator().manual_seed(cfg.seed)  # never the global generator: sessions share it
     for layer in range(cfg.num_layers):
-        w = model.recurrent_weights(layer)
-        _init_layer(cfg, w, gen)
-        if cfg.cell == "lstm" and cfg.forget_bias is not None:
-            _blocks(w["bias_ih"], 4)[1].fill_(cfg.forget_bias)
-            _blocks(w["bias_hh"], 4)[1].zero_()
-    bound = 1.0 / cfg.hidden_size**0.5  # nn.Linear's default, U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+        for direction in range(cfg.directions):
+            w = model.recurrent_weights(layer, direction)
+            _init_layer(cfg, dict(w), gen)
+            if cfg.cell in ("lstm", "peephole") and cfg.forget_bias is not None:
+                _blocks(w["bias_ih"], 4)[1].fill_(cfg.forget_bias)
+                _blocks(w["bias_hh"], 4)[1].zero_()
+    bound = 1.0 / (cfg.directions * cfg.hidden_size) ** 0.5  # nn.Linear's default, U(-1/sqrt(fan_in), 1/sqrt(fan_in))
     for p in model.head.parameters():
         p.uniform_(-bound, bound, generator=gen)
     return model

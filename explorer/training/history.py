@@ -9,6 +9,7 @@ from .trainer import StepStats
 
 MAX_POINTS = 1000  # per-step series kept (the charts draw at most this many points)
 MAX_PROBES = 200   # ‖∂L/∂h_t‖ probes kept for the gradient-flow heatmap
+MAX_SALIENCY = 20  # saliency matrices kept (each up to 50 × T floats)
 
 
 @dataclass
@@ -36,13 +37,15 @@ class History:
     """What the Train page plots; appended to with every StepStats the trainer yields."""
 
     steps: Thinned = field(default_factory=lambda: Thinned(MAX_POINTS))    # per-step scalars
-    probes: Thinned = field(default_factory=lambda: Thinned(MAX_PROBES))   # (step, (L, T) norms)
+    probes: Thinned = field(default_factory=lambda: Thinned(MAX_PROBES))   # (step, (L, T) norms, (L, D, T) or None)
     spectra: Thinned = field(default_factory=lambda: Thinned(MAX_POINTS))  # (step, {block: σ_max}, {block: ρ})
     latest: StepStats | None = None            # the most recent step, whatever the thinning kept
     latest_probe: StepStats | None = None      # the most recent step that carried ‖∂L/∂h_t‖
     latest_spectrum: StepStats | None = None   # the most recent step that carried the W_hh spectrum
     clip_events: int = 0                        # steps on which clipping changed the gradient
     diverged: str | None = None                 # why the latest step stopped training; None after a finite one
+    saliency: Thinned = field(default_factory=lambda: Thinned(MAX_SALIENCY))  # (step, (R, T) mean float32, (R,) steps)
+    latest_saliency: StepStats | None = None    # the most recent step that carried a saliency matrix
 
     def append(self, s: StepStats) -> None:
         self.latest = s
@@ -51,7 +54,10 @@ class History:
                           s.metrics, s.param_grad_norms, s.finished_at))
         if s.hidden_grad_norms is not None:
             self.latest_probe = s
-            self.probes.offer((s.step, s.hidden_grad_norms))
+            self.probes.offer((s.step, s.hidden_grad_norms, s.hidden_grad_norms_by_direction))
+        if s.saliency is not None:
+            self.latest_saliency = s
+            self.saliency.offer((s.step, s.saliency.astype(np.float32), s.saliency_steps))
         if s.eigenvalues is not None:  # with every probe up to H = 128, every few probes beyond
             self.latest_spectrum = s
             radius = {k: float(np.abs(v).max()) for k, v in s.eigenvalues.items()}
@@ -85,6 +91,20 @@ class History:
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0))
         return np.array([r[0] for r in rows]), np.stack([r[1][layer] for r in rows])
+
+    def probe_matrix_by_direction(self, layer: int, direction: int) -> tuple[np.ndarray, np.ndarray]:
+        """Kept probe steps (P,) and ‖∂L/∂h_t‖ of one direction of one layer at each (P, T); a unidirectional
+        model's only direction is 0 (the same as probe_matrix)."""
+        rows = self.probes.rows
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0))
+        per = [r[1][layer] if r[2] is None else r[2][layer, direction] for r in rows]
+        return np.array([r[0] for r in rows]), np.stack(per)
+
+    def saliency_series(self) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+        """Kept saliency probes: their steps (P,), the mean matrices (each (R, T)) and each one's output steps (R,)."""
+        rows = self.saliency.rows
+        return np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows], [r[2] for r in rows]
 
     def sigma_series(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Kept probe steps and σ_max of each W_hh block over them."""

@@ -12,7 +12,8 @@ import torch
 from ..config import MAX_SEED, ModelConfig, TrainConfig
 from ..data.tasks import Batch, Task
 from ..models.recurrent import RecurrentModel
-from ..trace.gradients import clip_gradients, hidden_grad_norms, whh_spectra
+from ..trace.gradients import clip_gradients, grad_norms, hidden_grads, whh_spectra
+from ..trace.saliency import output_rows, saliency, saliency_stride
 
 PROBE_BATCH = 8  # samples in the fixed batch on which ‖∂L/∂h_t‖ is probed
 # The W_hh spectrum costs ~(layers · gates · H³): up to this much it comes with every probe; a larger
@@ -22,7 +23,7 @@ SPECTRUM_WORK_PER_PROBE = 4 * 128**3
 
 def spectrum_stride(cfg: ModelConfig) -> int:
     """Probes per spectrum for this model: 1 up to a 4-gate layer of 128 units, more beyond."""
-    work = cfg.num_layers * len(cfg.gate_names) * cfg.hidden_size**3
+    work = cfg.num_layers * cfg.directions * len(cfg.gate_names) * cfg.hidden_size**3
     return max(1, math.ceil(work / SPECTRUM_WORK_PER_PROBE))
 
 
@@ -47,6 +48,12 @@ class StepStats:
     eigenvalues: dict[str, np.ndarray] | None = None  # complex eigenvalues of each W_hh block
     diverged: str | None = None        # why training stopped (non-finite loss or gradient), else None
     finished_at: float = math.nan      # Unix time when the step (and its probe) was done
+    # Bidirectional models, with every probe: ‖∂L/∂h_t‖ of each direction (hidden_grad_norms is the norm over both)
+    hidden_grad_norms_by_direction: np.ndarray | None = None  # (L, D, T)
+    # Saliency ‖∂ỹ_t/∂x_s‖ (explorer.trace.saliency) on the probe batch, every Trainer.saliency_stride probes:
+    saliency: np.ndarray | None = None          # (R, T): averaged over the probe batch
+    saliency_sample: np.ndarray | None = None   # (R, T): probe sample 0 alone
+    saliency_steps: np.ndarray | None = None    # (R,): the 0-based output step t of each row
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (non-finite floats become None; eigenvalues as [re, im] pairs)."""
@@ -63,6 +70,13 @@ class StepStats:
             "hidden_grad_norms": None if self.hidden_grad_norms is None
             else [[num(float(v)) for v in row] for row in self.hidden_grad_norms],
         }
+
+        def nums(a: np.ndarray) -> list:
+            return [nums(row) for row in a] if a.ndim > 1 else [num(float(v)) for v in a]
+
+        for key in ("hidden_grad_norms_by_direction", "saliency", "saliency_sample"):
+            d[key] = None if getattr(self, key) is None else nums(getattr(self, key))
+        d["saliency_steps"] = None if self.saliency_steps is None else self.saliency_steps.tolist()
         if self.eigenvalues is not None:
             d["eigenvalues"] = {k: np.stack([v.real, v.imag], 1).round(6).tolist() for k, v in self.eigenvalues.items()}
         return d
@@ -70,7 +84,7 @@ class StepStats:
 
 def _spectra_by_block(model: RecurrentModel) -> tuple[dict[str, float], dict[str, np.ndarray]]:
     spectra = whh_spectra(model)
-    return {f"{s.layer}/{s.gate}": s.sigma_max for s in spectra}, {f"{s.layer}/{s.gate}": s.eigenvalues for s in spectra}
+    return {s.key: s.sigma_max for s in spectra}, {s.key: s.eigenvalues for s in spectra}
 
 
 class Trainer:
@@ -84,6 +98,8 @@ class Trainer:
         self.optimizer = self._make_optimizer(cfg)
         self._last_good = self._snapshot()
         self.probe_batch: Batch = task.batch(PROBE_BATCH, seed=MAX_SEED - cfg.seed)  # fixed: curves compare over time
+        self.saliency_steps = output_rows(self.probe_batch.mask)  # (R,): the output steps whose saliency is probed
+        self.probes_done = 0
 
     def _make_optimizer(self, cfg: TrainConfig) -> torch.optim.Optimizer:
         params = self.model.parameters()
@@ -116,8 +132,21 @@ class Trainer:
 
     def probe(self) -> np.ndarray:
         """(L, T): ‖∂L/∂h_t‖ of every layer on the fixed probe batch, for the current weights."""
+        return np.sqrt((self._probe(False)[0] ** 2).sum(axis=1))
+
+    def _probe(self, with_saliency: bool):
+        """‖∂L/∂h_t‖ per direction (L, D, T) on the probe batch, and its saliency (or None)."""
         batch = self.probe_batch
-        return hidden_grad_norms(self.model, batch.x, lambda out: self.task.loss(out, batch))
+        trace, grads = hidden_grads(self.model, batch.x, lambda out: self.task.loss(out, batch))
+        sal = saliency(self.model, batch.x, self.task.kind, self.saliency_steps, trace) if with_saliency else None
+        return grad_norms(grads, self.model.cfg.directions), sal
+
+    @property
+    def saliency_stride(self) -> int:
+        """Probes per saliency probe: 1 when it is cheap, more for long sequences (explorer.trace.saliency)."""
+        k = self.task.output_size if self.task.kind == "regression" else 1
+        return saliency_stride(self.model.cfg, self.task.seq_len, len(self.saliency_steps), PROBE_BATCH, k,
+                               self.cfg.batch_size, self.cfg.probe_every)
 
     def step(self) -> StepStats:
         """One optimiser step. On a non-finite loss or gradient the update is skipped and `diverged` says why."""
@@ -151,7 +180,15 @@ class Trainer:
         self.optimizer.step()
         if cfg.probe_every and self.step_count % cfg.probe_every == 0:
             model.eval()
-            stats.hidden_grad_norms = self.probe()
+            with_saliency = self.probes_done % self.saliency_stride == 0
+            self.probes_done += 1
+            by_direction, sal = self._probe(with_saliency)
+            stats.hidden_grad_norms = np.sqrt((by_direction**2).sum(axis=1))
+            if model.cfg.bidirectional:
+                stats.hidden_grad_norms_by_direction = by_direction
+            if sal is not None:
+                stats.saliency, stats.saliency_sample = sal.mean, sal.per_sample[0]
+                stats.saliency_steps = sal.out_steps
             if self.step_count % (cfg.probe_every * spectrum_stride(model.cfg)) == 0:
                 stats.sigma_max, stats.eigenvalues = _spectra_by_block(model)
         stats.finished_at = time.time()
