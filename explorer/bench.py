@@ -1,12 +1,14 @@
 """Benchmark, measured side by side in one run: `python -m explorer.bench [--cell lstm] [--repeats 5]`.
 
 (1) trainer steps/s with all its monitoring vs a plain fused PyTorch loop (same model, batches, optimiser,
-clipping); (2) `unroll` + per-step gradients vs one fused forward+backward; (3) peak memory.
+clipping); (2) `unroll` + per-step gradients vs one fused forward+backward; (3) peak memory; (4) the peephole
+LSTM's training steps/s vs nn.LSTM's; (5) what the live saliency probe costs the trainer.
 Runs alternate A/B so that a noisy machine slows both alike; medians are reported.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import resource
 import statistics
 import time
@@ -17,6 +19,7 @@ from .config import ModelConfig, TaskConfig, TrainConfig
 from .data.tasks import make_task
 from .models.recurrent import build_model
 from .trace.gradients import hidden_grads
+from .trace.saliency import saliency
 from .training.trainer import Trainer
 
 
@@ -97,6 +100,43 @@ def main(argv: list[str] | None = None) -> None:
                                        *( [trace.cell] if trace.cell is not None else []), *trace.gates.values()]) / 2**20
     print(f"(3) memory: peak RSS {_peak_rss_mib():.0f} MiB (at start {rss_start:.0f} MiB, after import of torch); "
           f"one Trace of this batch {trace_mib:.2f} MiB, its gradients {grads.nbytes / 2**20:.2f} MiB")
+    _peephole_and_saliency(task, model_cfg, train_cfg, args.steps, args.repeats)
+
+
+def _peephole_and_saliency(task, model_cfg: ModelConfig, train_cfg: TrainConfig, steps: int, repeats: int) -> None:
+    """(4) training steps/s of the peephole LSTM (explorer.models.peephole) against nn.LSTM, same sizes, batches and
+    optimiser; (5) one saliency probe against the training steps between two of them (issue 11)."""
+    models = {cell: build_model(dataclasses.replace(model_cfg, cell=cell)) for cell in ("lstm", "peephole")}
+    optimizers = {cell: torch.optim.Adam(m.parameters(), lr=train_cfg.lr) for cell, m in models.items()}
+
+    def loop(cell: str):
+        def run(n: int) -> None:
+            for i in range(n):
+                batch = task.batch(train_cfg.batch_size, seed=i)
+                optimizers[cell].zero_grad(set_to_none=True)
+                task.loss(models[cell](batch.x), batch).backward()
+                optimizers[cell].step()
+        return run
+
+    pairs = [(_rate(loop("peephole"), steps), _rate(loop("lstm"), steps)) for _ in range(repeats)]
+    ratios = [a / b for a, b in pairs]
+    print(f"(4) peephole LSTM {statistics.median(p[0] for p in pairs):.0f} training steps/s vs nn.LSTM "
+          f"{statistics.median(p[1] for p in pairs):.0f}; ratio {statistics.median(ratios):.2f}x "
+          f"(runs: {', '.join(f'{r:.2f}' for r in ratios)})")
+
+    trainer = Trainer(build_model(model_cfg), task, train_cfg)
+    batch = trainer.probe_batch
+
+    def probe(n: int) -> None:
+        for _ in range(n):
+            saliency(trainer.model, batch.x, task.kind, trainer.saliency_steps)
+
+    every = trainer.saliency_stride * train_cfg.probe_every
+    step_ms = 1e3 / statistics.median(p[1] for p in pairs)
+    probe_ms = statistics.median(1e3 / _rate(probe, 3) for _ in range(repeats))
+    print(f"(5) saliency probe ({len(trainer.saliency_steps)} output steps x {len(batch.x)} samples) {probe_ms:.1f} ms, "
+          f"every {every} training steps (~{every * step_ms:.0f} ms of plain training): "
+          f"~{100 * probe_ms / (every * step_ms):.1f}% of the training time")
 
 
 if __name__ == "__main__":
