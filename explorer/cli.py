@@ -12,7 +12,7 @@ import torch
 
 from .config import TASK_NAMES, ModelConfig, TaskConfig, TrainConfig
 from .data.tasks import MAX_UPLOAD_BYTES, make_task
-from .lab import check_combination
+from .lab import check_combination, with_task_sizes
 from .models.recurrent import build_model
 from .training.trainer import Trainer
 
@@ -29,6 +29,8 @@ FLAGS = [
     (ModelConfig, "seed", "--model-seed", "seed of the weight initialisation (default: --seed)"),
     (ModelConfig, "bidirectional", "--bidirectional", "a forward and a backward chain in every layer (not on "
                                                       "tasks that predict the next value)"),
+    (ModelConfig, "embedding_dim", "--embedding-dim", "symbol inputs: embedding size (0: one-hot inputs)"),
+    (ModelConfig, "pool", "--pool", "what the head reads: last (h_t) or mean (of h_1..h_t)"),
     (TaskConfig, "name", "--task", f"task: {', '.join(TASK_NAMES[:-1])} or {TASK_NAMES[-1]}"),
     (TaskConfig, "seq_len", "--seq-len", "sequence length T (copy memory: the delay)"),
     (TaskConfig, "noise", "--noise", "forecasting: std of the noise added to the inputs"),
@@ -90,8 +92,8 @@ def train(args: argparse.Namespace) -> int:
             raise ValueError(f"{args.data} is larger than {MAX_UPLOAD_BYTES // 1024**2} MB")
         data = args.data.read_bytes()
     task = make_task(task_cfg, data)
-    model_cfg = ModelConfig(**model_values, input_size=task.input_size, output_size=task.output_size)
-    check_combination(model_cfg, task_cfg)
+    check_combination(ModelConfig(**model_values), task_cfg)
+    model_cfg = with_task_sizes(ModelConfig(**model_values), task)
     trainer = Trainer(build_model(model_cfg), task, train_cfg)
     out = args.jsonl.open("w") if args.jsonl else None
     start = time.perf_counter()

@@ -14,6 +14,9 @@ INITS = ("default", "xavier", "orthogonal", "identity", "spectral")
 MAX_HIDDEN = 512
 MAX_LAYERS = 4
 MAX_IO_SIZE = 256
+MAX_VOCAB = 20_000   # symbols a task may feed by id (one-hot inputs stay within MAX_IO_SIZE)
+MAX_EMBEDDING = 512  # size of an embedding vector
+POOLS = ("last", "mean")
 MAX_SEED = 2**31 - 1
 MAX_SEQ_LEN = 1000  # cap on T (copy memory: on the delay)
 MAX_BATCH = 512
@@ -74,10 +77,14 @@ class ModelConfig:
     dropout: float = 0.0           # dropout between stacked layers (training only; needs num_layers > 1)
     seed: int = 0                  # seed of the weight initialisation
     bidirectional: bool = False    # every layer runs a forward and a backward chain; h_t = [h→_t, h←_t] (2H)
+    embedding_dim: int = 0         # E: look each input symbol up in an embedding (V, E); 0 = one-hot inputs as they are
+    vocab_size: int = 0            # V: input symbols (set by the task, = input_size); 0 = real-valued inputs
+    pool: str = "last"             # what the head reads at step t: "last" h_t, or "mean" of h_1..h_t (real steps)
 
     def __post_init__(self) -> None:
         check_choice("cell", self.cell, CELLS)
-        check_int("input_size", self.input_size, 1, MAX_IO_SIZE)
+        check_int("vocab_size", self.vocab_size, 0, MAX_VOCAB)
+        check_int("input_size", self.input_size, 1, MAX_VOCAB if self.vocab_size else MAX_IO_SIZE)
         check_int("hidden_size", self.hidden_size, 1, MAX_HIDDEN)
         check_int("num_layers", self.num_layers, 1, MAX_LAYERS)
         check_int("output_size", self.output_size, 1, MAX_IO_SIZE)
@@ -89,12 +96,22 @@ class ModelConfig:
         check_float("dropout", self.dropout, 0.0, 0.9)
         check_int("seed", self.seed, 0, MAX_SEED)
         check_bool("bidirectional", self.bidirectional)
+        check_int("embedding_dim", self.embedding_dim, 0, MAX_EMBEDDING)
+        check_choice("pool", self.pool, POOLS)
+        if self.vocab_size and self.input_size != self.vocab_size:
+            raise ValueError(f"input_size must equal vocab_size for symbol inputs, got {self.input_size} and "
+                             f"{self.vocab_size}")
 
     @property
     def gate_names(self) -> tuple[str, ...]:
         """Names of the blocks stacked along dim 0 of W_ih / W_hh, in PyTorch's order."""
         return {"rnn": ("h",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n"),
                 "peephole": ("i", "f", "g", "o")}[self.cell]
+
+    @property
+    def rnn_input_size(self) -> int:
+        """The width of the first recurrent layer's input x_t: E with an embedding, else input_size."""
+        return self.embedding_dim or self.input_size
 
     @property
     def directions(self) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from .config import ModelConfig, TaskConfig, TrainConfig
+from .config import MAX_IO_SIZE, ModelConfig, TaskConfig, TrainConfig
 from .data.tasks import NEXT_STEP_TASKS, Task, make_task
 from .lecture.export import load_weights, parse_config_json
 from .models.recurrent import RecurrentModel, build_model
@@ -41,7 +41,7 @@ def step_cost(model_cfg: ModelConfig, seq_len: int, batch_size: int) -> tuple[fl
     layers = model_cfg.num_layers * model_cfg.directions  # every direction is a chain of its own
     unit_steps = batch_size * seq_len * layers * h
     saved = unit_steps * (g + 2) * 4  # gates, c and h per unit and step, float32
-    width = max(model_cfg.input_size, model_cfg.directions * h)  # the widest layer input
+    width = max(model_cfg.rnn_input_size, model_cfg.directions * h)  # the widest layer input
     flops = 3 * 2 * batch_size * seq_len * layers * g * h * (width + h)  # fwd + 2x bwd
     return saved, flops
 
@@ -55,6 +55,27 @@ def check_budget(model_cfg: ModelConfig, seq_len: int, batch_size: int) -> None:
             f"(about {saved / 2**30:.1f} GiB and {flops / 1e9:.0f} GFLOP per step; the limits are "
             f"{MAX_STEP_BYTES / 2**30:.0f} GiB and {MAX_STEP_FLOPS / 1e9:.0f} GFLOP). "
             "Reduce the hidden size, the layers, the sequence length or the batch size.")
+
+
+def symbols(task: Task) -> int:
+    """V, the number of input symbols of a task whose inputs are symbols (token ids, or one-hot vectors over its
+    vocabulary); 0 for real-valued inputs."""
+    if task.vocab is not None and (getattr(task, "token_inputs", False) or task.input_size == len(task.vocab)):
+        return len(task.vocab)
+    return 0
+
+
+def with_task_sizes(model_cfg: ModelConfig, task: Task) -> ModelConfig:
+    """`model_cfg` with the sizes the task sets (input, output, vocabulary); ValueError with a sentence a UI can show
+    when its embedding does not fit the task's inputs."""
+    vocab = symbols(task)
+    if model_cfg.embedding_dim and not vocab:
+        raise ValueError("An embedding needs inputs that are symbols (characters, words or tokens); this task's "
+                         "inputs are numbers. Set the embedding size to 0 (none).")
+    if getattr(task, "token_inputs", False) and not model_cfg.embedding_dim and vocab > MAX_IO_SIZE:
+        raise ValueError(f"This task reads words from a vocabulary of {vocab:,}: one-hot vectors that wide are too "
+                         "large. Choose an embedding size (e.g. 32).")
+    return dataclasses.replace(model_cfg, input_size=task.input_size, output_size=task.output_size, vocab_size=vocab)
 
 
 def check_combination(model_cfg: ModelConfig, task_cfg: TaskConfig) -> None:
@@ -73,7 +94,7 @@ def make_lab(model_cfg: ModelConfig, task_cfg: TaskConfig, train_cfg: TrainConfi
     does not fit the task (check_combination) or a model too large for one training step on a shared server."""
     check_combination(model_cfg, task_cfg)
     task = make_task(task_cfg, user_data)
-    model_cfg = dataclasses.replace(model_cfg, input_size=task.input_size, output_size=task.output_size)
+    model_cfg = with_task_sizes(model_cfg, task)
     check_budget(model_cfg, task.seq_len, train_cfg.batch_size)
     model = build_model(model_cfg)
     return Lab(model_cfg, task_cfg, train_cfg, task, model, Trainer(model, task, train_cfg),

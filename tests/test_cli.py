@@ -14,7 +14,7 @@ def test_every_config_field_has_a_flag_with_help(capsys):
     for cls in (ModelConfig, TaskConfig, TrainConfig):
         for f in dataclasses.fields(cls):
             if (cls, f.name) not in covered:
-                assert cls is ModelConfig and f.name in ("input_size", "output_size"), f.name  # set by the task
+                assert cls is ModelConfig and f.name in ("input_size", "output_size", "vocab_size"), f.name  # task
     with pytest.raises(SystemExit):
         build_parser().parse_args(["train", "--help"])
     text = capsys.readouterr().out

@@ -41,6 +41,7 @@ class Batch:
     x: torch.Tensor  # (B, T, input_size) float32
     y: torch.Tensor  # regression: (B, T, output_size) float32; classification: (B, T) int64
     mask: torch.Tensor  # (B, T) bool: the time steps where the loss counts
+    lengths: torch.Tensor | None = None  # (B,) int64 real length of each sequence, padding after it (None: all T)
 
 
 class Task:

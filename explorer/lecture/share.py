@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from ..config import ModelConfig, TaskConfig, TrainConfig
 
 SECTIONS = {"m": ModelConfig, "t": TaskConfig, "r": TrainConfig}  # query prefix -> config class
-SET_BY_TASK = {"input_size", "output_size"}  # model fields that follow from the task
+SET_BY_TASK = {"input_size", "output_size", "vocab_size"}  # model fields that follow from the task
 NEEDS_UPLOAD = {"csv", "text"}  # tasks a link cannot carry (their data is a file)
 MAX_VALUE_LEN = 100
 UNSAFE = re.compile(r"[^A-Za-z0-9 _.,:;=()'+\-/…]")  # anything Markdown or HTML could act on

@@ -65,7 +65,9 @@ def backward_layer(cell: str, w_hh: Tensor, d: dict[str, Tensor], direct: Tensor
     or seeds per sample laid out around the batch axis). dh (T + 1, *S, H) with dh[T] = 0 (nothing flows back
     from beyond the sequence): receives the total ∂L/∂h_t. peepholes: (w_ci, w_cf, w_co) of a peephole LSTM;
     its `carry` (*S, H), if given, holds ∂L/∂c from beyond the last step and receives ∂L/∂c of the state before
-    the first step. Returns ∂L/∂a_t (T, *S, G·H), a_t the gate pre-activations: ∂L/∂x_t = ∂L/∂a_t W_ih.
+    the first step. An entry "valid" of `d` (T, ·, 1), 1 on real steps and 0 on padding, stops every derivative
+    on the padding (a padded batch read as a packed one: each direction starts from zero at the sequence's end).
+    Returns ∂L/∂a_t (T, *S, G·H), a_t the gate pre-activations: ∂L/∂x_t = ∂L/∂a_t W_ih.
     """
     t_len, n = direct.shape[0], direct.shape[-1]
     da_all = direct.new_empty(t_len + 1, *direct.shape[1:-1], w_hh.shape[0])
@@ -76,6 +78,7 @@ def backward_layer(cell: str, w_hh: Tensor, d: dict[str, Tensor], direct: Tensor
     da_2d, dh_2d, direct_2d = (da, dh_t, direct_t) if direct.ndim == 3 else (
         [v.view(-1, v.shape[-1]) for v in a] for a in (da, dh_t, direct_t))
     ds = {k: v.unbind(0) for k, v in d.items()}
+    valid = ds.get("valid")  # per step (·, 1), or None
     dc = torch.zeros_like(direct[0]) if carry is None else carry  # LSTM: total ∂L/∂c_{t+1}; peephole: the carry
     if cell == "peephole":
         w_ci, w_cf, w_co = peepholes
@@ -85,15 +88,23 @@ def backward_layer(cell: str, w_hh: Tensor, d: dict[str, Tensor], direct: Tensor
             via_z = torch.addcmul(direct_t[t], dh_t[t + 1], ds["z_next"][t])
             torch.addmm(via_z.view(-1, n), (_rep3(dh_t[t + 1]) * ds["da_hh_next"][t]).view(-1, 3 * n), w_hh,
                         out=dh_2d[t])
+            if valid is not None:
+                dh_t[t].mul_(valid[t])
             torch.mul(_rep3(dh_t[t]), ds["da"][t], out=da[t])
             continue
         torch.addmm(direct_2d[t], da_2d[t + 1], w_hh, out=dh_2d[t])
+        if valid is not None:
+            dh_t[t].mul_(valid[t])
         if cell == "lstm":
             dc = torch.addcmul(dc * ds["f_next"][t], dh_t[t], ds["dc_dh"][t])
+            if valid is not None:
+                dc.mul_(valid[t])
             torch.mul(torch.cat([dc, dc, dc, dh_t[t]], -1), ds["da"][t], out=da[t])
         elif cell == "peephole":  # ten small operations a step: this loop is the peephole LSTM's training backward
             torch.mul(dh_t[t], ds["do"][t], out=da_o[t])
             dc_t = torch.addcmul(dc, da_o[t], w_co).addcmul_(dh_t[t], ds["dc_dh"][t])
+            if valid is not None:
+                dc_t.mul_(valid[t])
             for out, coef in ((da_i, "di"), (da_f, "df"), (da_g, "dg")):
                 torch.mul(dc_t, ds[coef][t], out=out[t])
             dc = torch.mul(dc_t, ds["f"][t]).addcmul_(da_i[t], w_ci).addcmul_(da_f[t], w_cf)

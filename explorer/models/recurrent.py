@@ -1,10 +1,18 @@
 """The torch model: a real nn.RNN / nn.LSTM / nn.GRU (batch_first), or the peephole LSTM written from its equations,
 plus a linear head at every step. Bidirectional models run both directions in every layer (PyTorch's own
-bidirectional modules and parameter names, `..._reverse`); the head then reads [h→_t, h←_t] (2H)."""
+bidirectional modules and parameter names, `..._reverse`); the head then reads [h→_t, h←_t] (2H).
+
+Symbol inputs (one-hot vectors, or token ids (B, T) int64) can go through an embedding (`embedding.weight` (V, E)).
+Batches of unequal lengths run packed (pack_padded_sequence), so that nothing reads the padding; the head reads h_t
+("last") or the mean of h_1..h_t over the real steps ("mean"), which at a sequence's last real step is its whole
+mean: a sequence-level label sits there.
+"""
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ..config import ModelConfig
 from .peephole import PEEPHOLES, PeepholeLSTM
@@ -19,7 +27,7 @@ class RecurrentModel(nn.Module):
         super().__init__()
         self.cfg = cfg
         kwargs = dict(
-            input_size=cfg.input_size,
+            input_size=cfg.rnn_input_size,
             hidden_size=cfg.hidden_size,
             num_layers=cfg.num_layers,
             batch_first=True,
@@ -31,16 +39,51 @@ class RecurrentModel(nn.Module):
         else:
             self.rnn = {"lstm": nn.LSTM, "gru": nn.GRU, "peephole": PeepholeLSTM}[cfg.cell](**kwargs)
         self.head = nn.Linear(cfg.directions * cfg.hidden_size, cfg.output_size)
+        if cfg.embedding_dim:
+            if not cfg.vocab_size:
+                raise ValueError("An embedding needs a task whose inputs are symbols (characters, words or tokens).")
+            self.embedding = nn.Embedding(cfg.vocab_size, cfg.embedding_dim)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        hs, _ = self.rnn(x)  # (B, T, D·H): h_t of the top layer, [forward, backward] when bidirectional
-        return self.head(hs)  # (B, T, O)
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        """The first layer's input x_t (B, T, I or E) from the model's input: real values or one-hot vectors
+        (B, T, I) float, or token ids (B, T) int64. One-hot vectors times the embedding matrix are the rows their
+        ids would look up."""
+        cfg = self.cfg
+        if not x.is_floating_point():  # token ids
+            return self.embedding(x) if cfg.embedding_dim else F.one_hot(x, cfg.input_size).float()
+        return x @ self.embedding.weight if cfg.embedding_dim else x
+
+    def readout(self, hs: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
+        """The outputs (B, T, O) from the top layer's h_t (B, T, D·H): the head applied to `pool_states`."""
+        return self.head(pool_states(hs, lengths, self.cfg.pool))
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
+        """x (B, T, I) float or (B, T) int64 ids; lengths (B,) the real length of each sequence (None: all T)."""
+        e = self.embed(x)
+        if lengths is None:
+            hs, _ = self.rnn(e)  # (B, T, D·H): h_t of the top layer, [forward, backward] when bidirectional
+        elif self.cfg.cell == "peephole":
+            hs, _ = self.rnn(e, lengths=lengths)
+        else:
+            packed = pack_padded_sequence(e, lengths.cpu(), batch_first=True, enforce_sorted=False)
+            hs, _ = pad_packed_sequence(self.rnn(packed)[0], batch_first=True, total_length=e.shape[1])  # zeros after
+        return self.readout(hs, lengths)  # (B, T, O)
 
     def recurrent_weights(self, layer: int, direction: int = 0) -> dict[str, torch.Tensor]:
         """W_ih (G·H, I), W_hh (G·H, H), b_ih, b_hh (G·H,) of one layer and direction (0 forward, 1 backward), gates
         stacked in PyTorch's order; the peephole LSTM adds weight_ci, weight_cf, weight_co (H,)."""
         names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh") + (PEEPHOLES if self.cfg.cell == "peephole" else ())
         return {name: getattr(self.rnn, f"{name}_l{layer}{DIRECTION_SUFFIX[direction]}") for name in names}
+
+
+def pool_states(hs: torch.Tensor, lengths: torch.Tensor | None, pool: str) -> torch.Tensor:
+    """What the head reads at each step, (B, T, F) from h_t (B, T, F): "last" h_t itself; "mean" the mean of h_1..h_t
+    over the real steps (past a sequence's end it stays the mean of the whole sequence; the padding is 0)."""
+    if pool == "last":
+        return hs
+    steps = torch.arange(1, hs.shape[1] + 1, device=hs.device)  # (T,)
+    count = steps if lengths is None else torch.minimum(steps, torch.as_tensor(lengths)[:, None]).clamp(min=1)
+    return hs.cumsum(1) / count[..., None].to(hs.dtype)
 
 
 def _blocks(w: torch.Tensor, n: int) -> tuple[torch.Tensor, ...]:
@@ -96,4 +139,6 @@ def build_model(cfg: ModelConfig) -> RecurrentModel:
     bound = 1.0 / (cfg.directions * cfg.hidden_size) ** 0.5  # nn.Linear's default, U(-1/sqrt(fan_in), 1/sqrt(fan_in))
     for p in model.head.parameters():
         p.uniform_(-bound, bound, generator=gen)
+    if cfg.embedding_dim:  # nn.Embedding's default N(0, 1), drawn last: the other weights are those without it
+        model.embedding.weight.normal_(generator=gen)
     return model

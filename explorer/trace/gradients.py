@@ -31,14 +31,19 @@ def local_derivatives(trace: Trace, layer: int, nonlinearity: str = "tanh", dire
     """
     view = trace.view(layer, direction)
     h = _tb(view.hidden, direction)  # (T, B, H)
-    if trace.cell_type == "rnn":
-        return rnn_derivatives(h, nonlinearity)
     gates = {k: _tb(v, direction) for k, v in view.gates.items()}
-    if trace.cell_type in ("lstm", "peephole"):
+    if trace.cell_type == "rnn":
+        d = rnn_derivatives(h, nonlinearity)
+    elif trace.cell_type in ("lstm", "peephole"):
         c = _tb(view.cell, direction)
-        return lstm_derivatives(*(gates[k] for k in "ifgo"), c, prev_step(c), trace.cell_type == "peephole")
-    hn = _tb(np.split(view.preact_h, 3, axis=-1)[2], direction)
-    return gru_derivatives(h, *(gates[k] for k in "rzn"), hn)
+        d = lstm_derivatives(*(gates[k] for k in "ifgo"), c, prev_step(c), trace.cell_type == "peephole")
+    else:
+        hn = _tb(np.split(view.preact_h, 3, axis=-1)[2], direction)
+        d = gru_derivatives(h, *(gates[k] for k in "rzn"), hn)
+    if trace.lengths is not None:  # (T, B, 1): 1 on the real steps; the padding passes no derivative
+        valid = torch.arange(h.shape[0])[:, None] < torch.from_numpy(trace.lengths)[None]
+        d["valid"] = (valid.flip(0) if direction else valid).to(h.dtype)[..., None]
+    return d
 
 
 def _peepholes(w: dict[str, Tensor]) -> tuple[Tensor, Tensor, Tensor] | None:
@@ -92,17 +97,20 @@ def bptt(model: RecurrentModel, trace: Trace, top_grad: Tensor | np.ndarray) -> 
 
 
 def top_layer_grad(model: RecurrentModel, trace: Trace, loss_fn: LossFn) -> tuple[float, Tensor]:
-    """The loss and ∂L/∂h_t of the top layer through the head alone, (B, T, D·H)."""
+    """The loss and ∂L/∂h_t of the top layer through the head (and its pooling) alone, (B, T, D·H)."""
     h_top = torch.from_numpy(trace.hidden[-1]).requires_grad_(True)
+    lengths = torch.from_numpy(trace.lengths) if trace.lengths is not None else None
     with torch.enable_grad():
-        loss = loss_fn(model.head(h_top))
+        loss = loss_fn(model.readout(h_top, lengths))
         (grad,) = torch.autograd.grad(loss, h_top)
     return loss.item(), grad
 
 
-def hidden_grads(model: RecurrentModel, x: Tensor, loss_fn: LossFn) -> tuple[Trace, np.ndarray]:
-    """The trace of x and the total ∂L/∂h_t of every layer, (L, B, T, D·H) (eval mode: no dropout)."""
-    trace = unroll(model, x)
+def hidden_grads(model: RecurrentModel, x: Tensor, loss_fn: LossFn,
+                 lengths: Tensor | None = None) -> tuple[Trace, np.ndarray]:
+    """The trace of x and the total ∂L/∂h_t of every layer, (L, B, T, D·H) (eval mode: no dropout); with
+    `lengths`, of the padded batch read as a packed one (0 past each end)."""
+    trace = unroll(model, x, lengths)
     _, grad = top_layer_grad(model, trace, loss_fn)
     return trace, bptt(model, trace, grad)
 
@@ -114,11 +122,12 @@ def grad_norms(grads: np.ndarray, directions: int = 1) -> np.ndarray:
     return np.sqrt((g**2).sum(axis=(1, 4))).transpose(0, 2, 1)
 
 
-def hidden_grad_norms(model: RecurrentModel, x: Tensor, loss_fn: LossFn, per_direction: bool = False) -> np.ndarray:
+def hidden_grad_norms(model: RecurrentModel, x: Tensor, loss_fn: LossFn, per_direction: bool = False,
+                      lengths: Tensor | None = None) -> np.ndarray:
     """(L, T): entry [l, t] is the Frobenius norm over batch and units of the total ∂L/∂h_t of layer l (both
     directions together for a bidirectional model: h_t = [h→_t, h←_t]); per_direction: (L, D, T), one row per
     direction (the backward direction's gradient grows from t = 1 towards T)."""
-    _, grads = hidden_grads(model, x, loss_fn)
+    _, grads = hidden_grads(model, x, loss_fn, lengths)
     norms = grad_norms(grads, model.cfg.directions)  # (L, D, T)
     return norms if per_direction else np.sqrt((norms**2).sum(axis=1))
 
@@ -126,7 +135,8 @@ def hidden_grad_norms(model: RecurrentModel, x: Tensor, loss_fn: LossFn, per_dir
 @torch.no_grad()
 def jacobian_norms(model: RecurrentModel, trace: Trace, layer: int = 0, sample: int = 0, direction: int = 0) -> np.ndarray:
     """(T,): the spectral norm of ∂h_T/∂h_t within one layer and direction, for one sample (the last entry is 1).
-    The backward direction ends at t = 1: its entries are ‖∂h←_1/∂h←_t‖ (the first entry is 1).
+    The backward direction ends at t = 1: its entries are ‖∂h←_1/∂h←_t‖ (the first entry is 1). For a trace with
+    lengths the forward direction ends at the sample's last real step, and the entries past it are 0.
 
     Backpropagates the H rows of the identity from the direction's last step with the same backward pass as `bptt`.
     """
@@ -136,7 +146,8 @@ def jacobian_norms(model: RecurrentModel, trace: Trace, layer: int = 0, sample: 
     d = {k: v[:, sample : sample + 1] for k, v in d.items()}  # (T, 1, ·): one sample, broadcast over H rows
     t_len = trace.hidden.shape[2]
     seed = torch.zeros(t_len, h, h)
-    seed[-1] = torch.eye(h)  # row k of the result at t: ∂h_T[k]/∂h_t
+    end = t_len - 1 if direction or trace.lengths is None else int(trace.lengths[sample]) - 1  # of processing
+    seed[end] = torch.eye(h)  # row k of the result at t: ∂h_T[k]/∂h_t
     mats = torch.zeros(t_len + 1, h, h)
     w = model.recurrent_weights(layer, direction)
     backward_layer(cfg.cell, w["weight_hh"], d, seed, mats, _peepholes(w))

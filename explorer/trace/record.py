@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from ..models.cells import gru_cell, lstm_cell, peephole_cell, rnn_cell
-from ..models.recurrent import RecurrentModel
+from ..models.recurrent import RecurrentModel, pool_states
 
 DIRECTION_NAMES = ("forward", "backward")
 
@@ -22,7 +22,7 @@ class Trace:
     """
 
     cell_type: str                # "rnn" | "lstm" | "gru" | "peephole"
-    inputs: np.ndarray            # (B, T, I)
+    inputs: np.ndarray            # (B, T, I): x_t as the first layer reads it (with an embedding: the vectors, I = E)
     hidden: np.ndarray            # (L, B, T, D·H): h_t of every layer
     cell: np.ndarray | None       # (L, B, T, D·H): c_t of every layer (LSTM, peephole), else None
     gates: dict[str, np.ndarray]  # LSTM/peephole i, f, g, o; GRU r, z, n; each (L, B, T, D·H); RNN: empty
@@ -31,6 +31,8 @@ class Trace:
     outputs: np.ndarray           # (B, T, O): the head applied to the top layer's h_t
     preact_c: np.ndarray | None = None  # peephole: (L, B, T, D·4H) [w_ci ⊙ c_prev, w_cf ⊙ c_prev, 0, w_co ⊙ c_t]
     directions: int = 1           # D: 2 for a bidirectional model
+    lengths: np.ndarray | None = None    # (B,) int64: each sequence's real length (every array is 0 past it); None: T
+    token_ids: np.ndarray | None = None  # (B, T) int64: the symbols an embedding looked up (None without embedding)
 
     @property
     def hidden_size(self) -> int:
@@ -79,14 +81,33 @@ class DirectionTrace:
 
 
 @torch.no_grad()
-def unroll(model: RecurrentModel, x: torch.Tensor | np.ndarray) -> Trace:
-    """Recompute `model` on x (B, T, I) one time step at a time with the hand-written cells (each direction of a
-    bidirectional layer in its own order of time)."""
+def unroll(model: RecurrentModel, x: torch.Tensor | np.ndarray, lengths: torch.Tensor | np.ndarray | None = None) -> Trace:
+    """Recompute `model` on x one time step at a time with the hand-written cells (each direction of a
+    bidirectional layer in its own order of time). x: (B, T, I) floats, or (B, T) int64 token ids.
+
+    lengths (B,): the real length of each sequence of a padded batch. Every recorded array is then 0 past each
+    sequence's end and each direction starts at the sequence's own end, exactly as the fused module reads a packed
+    batch: `trace.hidden[l]` equals pad_packed_sequence(...) of layer l's output.
+    """
     cfg = model.cfg
-    x = torch.as_tensor(x, dtype=torch.float32)
-    if x.ndim != 3 or x.shape[-1] != cfg.input_size:
-        raise ValueError(f"x must have shape (B, T, {cfg.input_size}), got {tuple(x.shape)}")
+    x = torch.as_tensor(x)
+    if x.is_floating_point():
+        x = x.float()
+        if x.ndim != 3 or x.shape[-1] != cfg.input_size:
+            raise ValueError(f"x must have shape (B, T, {cfg.input_size}), got {tuple(x.shape)}")
+    elif x.ndim != 2 or not cfg.vocab_size:
+        raise ValueError(f"token ids must have shape (B, T) and need a model of symbols; got {tuple(x.shape)}")
+    token_ids = None
+    if cfg.embedding_dim:
+        token_ids = (x if not x.is_floating_point() else x.argmax(-1)).numpy()
+    x = model.embed(x)  # (B, T, I or E): what the first layer reads
     b, t_len, h, g = x.shape[0], x.shape[1], cfg.hidden_size, len(cfg.gate_names)
+    valid = None  # (T, B, 1): 1 on the real steps
+    if lengths is not None:
+        lengths = torch.as_tensor(lengths, dtype=torch.int64)
+        if lengths.shape != (b,) or lengths.min() < 1 or lengths.max() > t_len:
+            raise ValueError(f"lengths must hold {b} lengths in 1..{t_len}")
+        valid = (torch.arange(t_len)[:, None] < lengths[None]).to(x.dtype)[..., None]
     n_dir, layers = cfg.directions, cfg.num_layers
     has_cell = cfg.cell in ("lstm", "peephole")
     # All buffers time-major, (L, D, T, B, ·), allocated once: the cells write step t of layer l in place.
@@ -115,6 +136,7 @@ def unroll(model: RecurrentModel, x: torch.Tensor | np.ndarray) -> Trace:
                 act_blocks = [blk.unbind(0) for blk in acts[l, d].chunk(4, dim=-1)]
             order = range(t_len) if d == 0 else range(t_len - 1, -1, -1)
             back = 1 if d == 0 else -1  # the previous state is at t − back
+            valid_t = valid.unbind(0) if valid is not None else None
             for t in order:
                 first = t == order[0]
                 h_prev = zeros if first else hs[t - back]
@@ -128,6 +150,10 @@ def unroll(model: RecurrentModel, x: torch.Tensor | np.ndarray) -> Trace:
                                   w["weight_cf"], w["weight_co"], hs[t], cs[t], [blk[t] for blk in act_blocks])
                 else:
                     gru_cell(steps[t], torch.addmm(w["bias_hh"], h_prev, w_hh_t), h_prev, hs[t], gs[t])
+                if valid_t is not None:  # padding: the state stays 0 (the backward chain starts from it)
+                    hs[t].mul_(valid_t[t])
+                    if cs is not None:
+                        cs[t].mul_(valid_t[t])
             # W_hh h_prev + b_hh for every t at once (h_prev = 0 where the direction starts)
             start, reads, fills = (0, slice(None, -1), slice(1, None)) if d == 0 else (-1, slice(1, None), slice(None, -1))
             preact_h[l, d, start] = w["bias_hh"]
@@ -138,6 +164,10 @@ def unroll(model: RecurrentModel, x: torch.Tensor | np.ndarray) -> Trace:
                 c_prev[fills] = cell[l, d, reads]
                 peep[l, d] = torch.cat([w["weight_ci"] * c_prev, w["weight_cf"] * c_prev, torch.zeros_like(c_prev),
                                         w["weight_co"] * cell[l, d]], dim=-1)
+            if valid is not None:  # zeros past each end in every record
+                for buffer in (acts, peep, preact_x, preact_h):
+                    if buffer is not None:
+                        buffer[l, d].mul_(valid)
         layer_in = torch.cat(hidden[l].unbind(0), dim=-1) if n_dir == 2 else hidden[l, 0]  # (T, B, D·H)
 
     def btf(a: torch.Tensor) -> np.ndarray:  # (L, D, T, B, F) -> (L, B, T, D·F): [forward, backward] along the last axis
@@ -153,7 +183,9 @@ def unroll(model: RecurrentModel, x: torch.Tensor | np.ndarray) -> Trace:
         gates=dict(zip(cfg.gate_names, gate_arrays)),
         preact_x=btf(preact_x),
         preact_h=btf(preact_h),
-        outputs=model.head(layer_in).transpose(0, 1).numpy(),
+        outputs=model.head(pool_states(layer_in.transpose(0, 1), lengths, cfg.pool)).numpy(),
         preact_c=btf(peep) if peep is not None else None,
         directions=n_dir,
+        lengths=lengths.numpy() if lengths is not None else None,
+        token_ids=token_ids,
     )

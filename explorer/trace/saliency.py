@@ -53,12 +53,14 @@ def output_rows(mask: np.ndarray | torch.Tensor, max_rows: int = MAX_ROWS) -> np
 
 @torch.no_grad()
 def saliency(model: RecurrentModel, x: torch.Tensor | np.ndarray, kind: str, out_steps=None,
-             trace: Trace | None = None) -> Saliency:
-    """The saliency matrices of the samples of x (B, T, I), rows `out_steps` (0-based; default every step, thinned
-    to MAX_ROWS). kind: "regression" | "classification" (the task's). `trace`: the unroll of x, if at hand."""
+             trace: Trace | None = None, lengths: torch.Tensor | None = None) -> Saliency:
+    """The saliency matrices of the samples of x (B, T, I) floats or (B, T) token ids, rows `out_steps` (0-based;
+    default every step, thinned to MAX_ROWS). kind: "regression" | "classification" (the task's). `trace`: the
+    unroll of x, if at hand; `lengths`: of a padded batch (rows past a sample's end are 0 for it). With an embedding
+    the input x_s is the embedding vector that the first layer reads."""
     if kind not in ("regression", "classification"):
         raise ValueError(f"kind must be regression or classification, got {kind!r}")
-    trace = trace if trace is not None else unroll(model, x)
+    trace = trace if trace is not None else unroll(model, x, lengths)
     b, t_len, n_in = trace.inputs.shape
     steps = output_rows(np.ones(t_len, bool)) if out_steps is None else np.asarray(out_steps, np.int64).reshape(-1)
     if len(steps) == 0 or steps.min() < 0 or steps.max() >= t_len:
@@ -79,12 +81,25 @@ def saliency(model: RecurrentModel, x: torch.Tensor | np.ndarray, kind: str, out
         idx = order[lo : lo + chunk]
         rows = torch.from_numpy(steps[idx])
         span = t_len if cfg.bidirectional else int(rows.max()) + 1  # a unidirectional y_t depends on x_1..x_t only
-        direct = torch.zeros(span, len(idx), b, k, head.shape[1])  # (T', R_chunk, B, K, D·H)
-        direct[rows, torch.arange(len(idx))] = seeds[torch.from_numpy(idx)]
+        reads = _head_reads(rows, span, trace.lengths, cfg.pool)  # (T', R_chunk, B)
+        direct = reads[..., None, None] * seeds[torch.from_numpy(idx)]  # (T', R_chunk, B, K, D·H)
         _, dx = backprop(model, _prefix(trace, span), direct, inner=1, keep_hidden=False)  # (T', R_chunk, B, K, I)
         norms = dx.double().pow(2).sum((-2, -1)).sqrt()  # (T', R_chunk, B)
         out[:, idx, :span] = norms.permute(2, 1, 0).numpy()
     return Saliency(steps, out)
+
+
+def _head_reads(rows: torch.Tensor, span: int, lengths: np.ndarray | None, pool: str) -> torch.Tensor:
+    """(T', R, B): how much of h_s the head reads at each row's output step t (pool "last": 1 at s = t; "mean":
+    1/n at the n real steps s ≤ t; explorer.models.recurrent.pool_states)."""
+    b = 1 if lengths is None else len(lengths)
+    s = torch.arange(span)[:, None, None]  # (T', 1, 1)
+    t = rows[None, :, None]  # (1, R, 1)
+    if pool == "last":
+        return (s == t).float().expand(span, len(rows), b)
+    ends = torch.full((b,), span) if lengths is None else torch.from_numpy(lengths)  # (B,)
+    read = (s <= t) & (s < ends)  # (T', R, B)
+    return read / read.sum(0, keepdim=True).clamp(min=1)
 
 
 def _prefix(trace: Trace, span: int) -> Trace:

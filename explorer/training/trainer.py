@@ -137,7 +137,7 @@ class Trainer:
     def _probe(self, with_saliency: bool):
         """‖∂L/∂h_t‖ per direction (L, D, T) on the probe batch, and its saliency (or None)."""
         batch = self.probe_batch
-        trace, grads = hidden_grads(self.model, batch.x, lambda out: self.task.loss(out, batch))
+        trace, grads = hidden_grads(self.model, batch.x, lambda out: self.task.loss(out, batch), batch.lengths)
         sal = saliency(self.model, batch.x, self.task.kind, self.saliency_steps, trace) if with_saliency else None
         return grad_norms(grads, self.model.cfg.directions), sal
 
@@ -155,7 +155,7 @@ class Trainer:
         batch = self.task.batch(cfg.batch_size, seed=cfg.seed * 1_000_003 + self.step_count)
         model.train()
         self.optimizer.zero_grad(set_to_none=True)
-        out = model(batch.x)  # (B, T, O)
+        out = model(batch.x, batch.lengths)  # (B, T, O); a padded batch runs packed
         loss = self.task.loss(out, batch)
         loss_value = loss.item()
         if math.isfinite(loss_value):
