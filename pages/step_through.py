@@ -78,7 +78,7 @@ else:
 
 T = data.seq_len
 trace = data.trace
-syms = sv.symbols(task, trace.inputs[0])
+syms = sv.symbols(task, trace.inputs[0], trace.token_ids[0] if trace.token_ids is not None else None)
 text = "".join(syms) if syms is not None else None
 trained = f"trained for {lab.steps_trained} steps" if lab.steps_trained else "untrained (train it on the Train page)"
 info, download = st.columns([5, 1])

@@ -1,5 +1,6 @@
-"""Every page runs without an exception for a bidirectional model and for the peephole LSTM (their own views on Step
-through, Train and Compare come with the client-side pages; until then the existing views must not break), and the
+"""Every page runs without an exception for a bidirectional model, the peephole LSTM and a model with an embedding
+(their own views on Step through, Train and Compare come with the client-side pages; until then the existing views
+must not break), and the
 Build page offers both: the peephole cell, and the Bidirectional toggle except on tasks that predict the next value."""
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ LABS = {
     "bi-peephole": (ModelConfig(cell="peephole", hidden_size=6, bidirectional=True), TaskConfig(name="order", seq_len=15)),
     "bi-gru-neighbours": (ModelConfig(cell="gru", hidden_size=6, bidirectional=True),
                           TaskConfig(name="neighbours", seq_len=15)),
+    "embedding-charlm-mean": (ModelConfig(cell="lstm", hidden_size=6, embedding_dim=5, pool="mean"),
+                              TaskConfig(name="charlm", seq_len=15)),
 }
 
 

@@ -157,8 +157,11 @@ def class_names(task: Task) -> list[str]:
     return [str(i) for i in range(task.output_size)]
 
 
-def symbols(task: Task, inputs: np.ndarray) -> list[str] | None:
-    """The input symbol at each step (inputs (T, I) one-hot), or None for a numeric task."""
+def symbols(task: Task, inputs: np.ndarray, token_ids: np.ndarray | None = None) -> list[str] | None:
+    """The input symbol at each step (inputs (T, I) one-hot, or the trace's token_ids (T,) of a model with an
+    embedding, whose inputs are the embedding vectors), or None for a numeric task."""
+    if token_ids is not None and task.vocab is not None:
+        return [task.vocab[i] for i in token_ids]
     if task.vocab is None or len(task.vocab) != inputs.shape[-1]:
         return None
     return [task.vocab[i] for i in inputs.argmax(-1)]
@@ -235,10 +238,11 @@ def generate(model: RecurrentModel, task: Task, prompt: str, length: int, temper
     was_training = model.training
     model.eval()
     try:
-        hs, state = model.rnn(x)  # (1, P, H)
+        hs, state = model.rnn(model.embed(x))  # (1, P, H)
+        seen = hs  # (1, t, H): every h so far, for a head that reads their mean (ModelConfig.pool)
         ids = []
         for _ in range(length):
-            logits = model.head(hs[0, -1])  # (V,)
+            logits = model.readout(seen[:, -1:] if model.cfg.pool == "last" else seen)[0, -1]  # (V,)
             if temperature == 0:
                 nxt = int(logits.argmax())
             else:
@@ -247,7 +251,8 @@ def generate(model: RecurrentModel, task: Task, prompt: str, length: int, temper
             ids.append(nxt)
             step = torch.zeros(1, 1, task.input_size)
             step[0, 0, nxt] = 1.0
-            hs, state = model.rnn(step, state)
+            hs, state = model.rnn(model.embed(step), state)
+            seen = torch.cat([seen, hs], dim=1)
     finally:
         model.train(was_training)
     return task.decode(ids)
