@@ -203,3 +203,53 @@ def test_tbptt_20_cuts_the_gradient_yet_learns_less_precisely_than_full_bptt():
     v1, v2 = values[rows, marks[:, :50].argmax(1)], values[rows, 50 + marks[:, 50:].argmax(1)]
     coef, *_ = np.linalg.lstsq(np.stack([v1, v2, np.ones_like(v1)], 1), pred, rcond=None)
     assert coef[0] > 0.9 and abs(coef[1] - 1) < 0.05
+
+
+def evals(stats) -> dict[int, tuple[float, float]]:
+    """{step: (loss on the fixed training subset, validation loss)} of the steps that carried an evaluation."""
+    return {s.step: (s.train_eval_loss, s.val_loss) for s in stats if s.val_loss is not None}
+
+
+def test_overfit_opens_the_gap_between_training_and_validation_loss():
+    lab, stats = run("overfit")
+    ev = evals(stats)
+    assert len(stats) == 800 and list(ev) == list(range(25, 801, 25))
+    best = min(ev, key=lambda k: ev[k][1])
+    assert 250 <= best <= 350 and abs(ev[best][1] - 1.94) < 0.02  # "bottoms out near 1.94 around step 300"
+    assert abs(ev[800][0] - 0.9) < 0.05 and abs(ev[800][1] - 2.29) < 0.05  # "about 0.9", "climbs to about 2.3"
+    assert ev[800][0] < ev[550][0] - 0.2 and ev[550][0] < ev[300][0] - 0.2  # the training loss keeps falling
+    assert all(ev[s][1] > ev[best][1] + 0.2 for s in range(650, 801, 25))  # validation stays up
+    assert abs(ev[125][1] - ev[125][0]) < 0.05  # "from almost nothing at step 125"
+    assert abs(ev[800][1] - ev[800][0] - 1.4) < 0.05  # "to about 1.4 nats"
+    assert lab.train_cfg.eval_every == 25 and 0.75 < lab.task.parts["train"][1] / lab.task.parts["test"][1] <= 0.8
+
+
+def test_dropout_keeps_the_validation_loss_down():
+    (_, base), (_, drop) = run("overfit"), run("overfit-dropout")
+    assert PRESETS["overfit-dropout"].model == replace(PRESETS["overfit"].model, dropout=0.5)
+    b, d = evals(base)[800], evals(drop)[800]
+    assert all(1.90 <= v[1] <= 1.96 for s, v in evals(drop).items() if s >= 300)  # "between 1.90 and 1.96"
+    assert abs(b[1] - 2.29) < 0.01  # "(2.29 at the end without dropout)"
+    assert abs(d[0] - 1.3) < 0.05 and abs(b[0] - 0.9) < 0.05  # "near 1.3 instead of 0.9"
+    assert abs(d[1] - d[0] - 0.64) < 0.03  # "the gap … ends at about 0.64 nats"
+
+
+def test_weight_decay_keeps_the_validation_loss_down():
+    (_, base), (_, decay) = run("overfit"), run("overfit-weight-decay")
+    p = PRESETS["overfit-weight-decay"]
+    assert (p.train.optimizer, p.train.weight_decay, p.train.lr * p.train.weight_decay) == ("adamw", 1.0, 0.01)
+    w = evals(decay)
+    assert all(1.93 <= w[s][1] <= 2.0 for s in range(400, 801, 25))  # "between 1.93 and 2.0 from step 400"
+    assert abs(evals(base)[800][1] - 2.29) < 0.01  # "(2.29 at the end without decay)"
+    assert abs(w[800][0] - 1.65) < 0.05  # "only gets down to about 1.65"
+    assert abs(w[800][1] - w[800][0] - 0.3) < 0.03  # "about 0.3 nats instead of 1.4"
+
+
+def test_early_stopping_restores_the_best_weights_which_score_better_on_the_test_set():
+    (base_lab, _), (lab, stats) = run("overfit"), run("overfit-early-stopping")
+    stop = stats[-1].early_stop
+    assert len(stats) == 375 and (stop.step, stop.best_step) == (375, 300)  # "after step 375", "of step 300"
+    assert abs(stop.best_val_loss - 1.94) < 0.005 and stop.best_val_loss == min(v[1] for v in evals(stats).values())
+    assert lab.trainer.evaluate("val").loss == pytest.approx(stop.best_val_loss, rel=1e-6)
+    test_stopped, test_full = lab.trainer.evaluate("test").loss, base_lab.trainer.evaluate("test").loss
+    assert abs(test_stopped - 1.94) < 0.01 and abs(test_full - 2.31) < 0.01  # "about 1.94", "about 2.31"
