@@ -107,10 +107,13 @@ class Task:
             mask=torch.from_numpy(mask),
         )
 
+    def _eval_rng(self, split: str) -> np.random.Generator:
+        """The split's own stream: [task seed, 0] with spawn key SPLIT_STREAM[split] (no training batch's)."""
+        return np.random.default_rng(np.random.SeedSequence([self._seed, 0], spawn_key=(SPLIT_STREAM[split],)))
+
     def _eval_arrays(self, split: str):
         """Synthetic tasks: eval_size sequences from the split's own stream."""
-        seq = np.random.SeedSequence([self._seed, 0], spawn_key=(SPLIT_STREAM[split],))
-        return self._arrays(np.random.default_rng(seq), self.eval_size)
+        return self._arrays(self._eval_rng(split), self.eval_size)
 
     def loss(self, out: torch.Tensor, batch: Batch) -> torch.Tensor:
         """MSE (regression) or cross-entropy (classification) averaged over the masked steps."""
@@ -263,11 +266,11 @@ class SeriesTask(_ForecastTask):
     """Windows of a real series (sunspots, an uploaded CSV column), z-scored with the training part's mean
     and std; cut chronologically into training | validation | test parts (`parts`)."""
 
-    def __init__(self, cfg: TaskConfig, values: np.ndarray, name: str = "the series"):
+    def __init__(self, cfg: TaskConfig, values: np.ndarray, name: str = "The series"):
         v, t = chronological_split(len(values), cfg.seq_len)
         mean, std = values[:v].mean(), values[:v].std()
         if std == 0:
-            raise ValueError(f"{name.capitalize()} is constant in its training part (the first {v} values); "
+            raise ValueError(f"{name} is constant in its training part (the first {v} values); "
                              "there is nothing to learn.")
         z = (values - mean) / std  # (n,)
         self.parts = {"train": (0, v), "val": (v, t), "test": (t, len(values))}  # [start, end) of each part
@@ -278,9 +281,8 @@ class SeriesTask(_ForecastTask):
     def _series(self, rng, batch_size):
         return _windows(rng, self._z["train"], self.seq_len, batch_size)
 
-    def _eval_arrays(self, split):
-        seq = np.random.SeedSequence([self._seed, 0], spawn_key=(SPLIT_STREAM[split],))  # the split's noise
-        return self._noisy(np.random.default_rng(seq), _spread_windows(self._z[split], self.seq_len, self.eval_size))
+    def _eval_arrays(self, split):  # the split's windows, with noise from the split's own stream
+        return self._noisy(self._eval_rng(split), _spread_windows(self._z[split], self.seq_len, self.eval_size))
 
 
 class AddingTask(Task):
@@ -598,7 +600,7 @@ def make_task(cfg: TaskConfig, user_data: bytes | None = None) -> Task:
         case "sunspots":
             csv_bytes = (DATA_DIR / "sunspots.csv").read_bytes()
             values, name = _read_column(csv_bytes, "SUNACTIVITY", need)
-            return SeriesTask(cfg, values, f"column {name!r}")
+            return SeriesTask(cfg, values, f"Column {name!r}")
         case "csv":
             values, name = _read_column(user_data, cfg.csv_column, need)
-            return SeriesTask(cfg, values, f"column {name!r}")
+            return SeriesTask(cfg, values, f"Column {name!r}")

@@ -46,7 +46,7 @@ class History:
     diverged: str | None = None                 # why the latest step stopped training; None after a finite one
     evals: Thinned = field(default_factory=lambda: Thinned(MAX_POINTS))  # (step, train loss, train metrics, val loss, val metrics)
     latest_eval: StepStats | None = None        # the most recent step that carried an evaluation
-    early_stops: list[EarlyStop] = field(default_factory=list)  # every early stop of the run, in order
+    early_stops: list[EarlyStop] = field(default_factory=list)  # the run's early stops, in order (the last MAX_POINTS)
 
     def append(self, s: StepStats) -> None:
         self.latest = s
@@ -57,7 +57,7 @@ class History:
             self.latest_eval = s
             self.evals.offer((s.step, s.train_eval_loss, s.train_eval_metrics, s.val_loss, s.val_metrics))
         if s.early_stop is not None:
-            self.early_stops.append(s.early_stop)
+            self.early_stops = [*self.early_stops[-(MAX_POINTS - 1):], s.early_stop]
         if s.hidden_grad_norms is not None:
             self.latest_probe = s
             self.probes.offer((s.step, s.hidden_grad_norms))

@@ -39,6 +39,11 @@ def spectrum_stride(cfg: ModelConfig) -> int:
 
 
 
+def _num(v: float) -> float | None:
+    """v, or None when it is not finite (JSON has no NaN or Inf)."""
+    return v if math.isfinite(v) else None
+
+
 @dataclass
 class StepStats:
     """What one optimiser step measured (before its update was applied)."""
@@ -47,7 +52,7 @@ class StepStats:
     loss: float
     metrics: dict[str, float]
     baseline: float                    # the task's memoryless baseline loss
-    grad_norm: float                   # global gradient norm before clipping
+    grad_norm: float                   # global gradient norm before clipping (with the L2 term, if any)
     grad_norm_clipped: float           # after clipping (= grad_norm when nothing was clipped)
     clipped: bool
     param_grad_norms: dict[str, float]  # per parameter, before clipping
@@ -69,9 +74,7 @@ class StepStats:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (non-finite floats become None; eigenvalues as [re, im] pairs)."""
-        def num(v: float) -> float | None:
-            return v if math.isfinite(v) else None
-
+        num = _num
         d = {
             "step": self.step, "loss": num(self.loss), "baseline": self.baseline,
             "metrics": {k: num(v) for k, v in self.metrics.items()},
@@ -106,10 +109,8 @@ class Evaluation:
     size: int                  # sequences in the set
 
     def to_json(self) -> dict[str, Any]:
-        def num(v: float) -> float | None:
-            return v if math.isfinite(v) else None
-        return {"split": self.split, "step": self.step, "loss": num(self.loss), "size": self.size,
-                "metrics": {k: num(v) for k, v in self.metrics.items()}}
+        return {"split": self.split, "step": self.step, "loss": _num(self.loss), "size": self.size,
+                "metrics": {k: _num(v) for k, v in self.metrics.items()}}
 
 
 def _spectra_by_block(model: RecurrentModel) -> tuple[dict[str, float], dict[str, np.ndarray]]:
@@ -134,7 +135,8 @@ class Trainer:
         self.recurrent = isinstance(model, RecurrentModel)
         # What this trainer cannot do for this model, and why (recurrence-only features of a baseline):
         self.skipped: dict[str, str] = {} if self.recurrent else {
-            name: model.recurrence_note for name in ("hidden_grad_norms", "spectrum", "tbptt")}
+            name: getattr(model, "recurrence_note", "This model has no recurrence.")
+            for name in ("hidden_grad_norms", "spectrum", "tbptt")}
         _check_tbptt(model, cfg)
         self.cfg = cfg
         self.optimizer = self._make_optimizer(cfg)
