@@ -1,7 +1,8 @@
 """Benchmark, measured side by side in one run: `python -m explorer.bench [--cell lstm] [--repeats 5]`.
 
 (1) trainer steps/s with all its monitoring vs a plain fused PyTorch loop (same model, batches, optimiser,
-clipping); (2) `unroll` + per-step gradients vs one fused forward+backward; (3) peak memory.
+clipping); (2) `unroll` + per-step gradients vs one fused forward+backward; (3) peak memory; (4) the share of
+training time that the validation evaluations take at the default eval_every.
 Runs alternate A/B so that a noisy machine slows both alike; medians are reported.
 """
 from __future__ import annotations
@@ -97,6 +98,31 @@ def main(argv: list[str] | None = None) -> None:
                                        *( [trace.cell] if trace.cell is not None else []), *trace.gates.values()]) / 2**20
     print(f"(3) memory: peak RSS {_peak_rss_mib():.0f} MiB (at start {rss_start:.0f} MiB, after import of torch); "
           f"one Trace of this batch {trace_mib:.2f} MiB, its gradients {grads.nbytes / 2**20:.2f} MiB")
+    _validation_cost(task, model_cfg, args.steps, args.repeats)
+
+
+def _validation_cost(task, model_cfg: ModelConfig, steps: int, repeats: int) -> None:
+    """(4) the trainer at the default eval_every vs without evaluations (A/B alternating), and one evaluation."""
+    train_cfg = TrainConfig()
+    with_eval = Trainer(build_model(model_cfg), task, train_cfg)
+    without = Trainer(build_model(model_cfg), task, TrainConfig(eval_every=0))
+    n = max(steps, train_cfg.eval_every)  # at least one evaluation per timed run
+
+    def run(trainer: Trainer):
+        return lambda k: [None for _ in trainer.run(k)]
+
+    pairs = [(1e3 / _rate(run(with_eval), n), 1e3 / _rate(run(without), n)) for _ in range(repeats)]
+    shares = [(w - wo) / wo for w, wo in pairs]
+    evals = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        with_eval.evaluate("train"), with_eval.evaluate("val")
+        evals.append(1e3 * (time.perf_counter() - start))
+    print(f"(4) validation: {statistics.median(evals):.2f} ms per evaluation ({task.eval_size} validation + "
+          f"{task.eval_size} training sequences), every {train_cfg.eval_every} steps: "
+          f"{statistics.median(p[0] for p in pairs):.2f} vs {statistics.median(p[1] for p in pairs):.2f} ms per step, "
+          f"+{100 * statistics.median(shares):.1f} % of training time "
+          f"(runs: {', '.join(f'{100 * x:+.1f} %' for x in shares)}; goal <= 10 %)")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ FLAGS = [
     (TaskConfig, "freq", "--freq", "sine: base frequency in cycles per step"),
     (TaskConfig, "csv_column", "--csv-column", "csv: the column to forecast (default: the first numeric one)"),
     (TaskConfig, "seed", "--data-seed", "seed of the data (default: --seed)"),
-    (TrainConfig, "optimizer", "--optimizer", "adam, sgd or rmsprop"),
+    (TrainConfig, "optimizer", "--optimizer", "adam, sgd, rmsprop or adamw"),
     (TrainConfig, "lr", "--lr", "learning rate"),
     (TrainConfig, "momentum", "--momentum", "SGD/RMSprop momentum"),
     (TrainConfig, "clip", "--clip", "gradient clipping: none, norm or value"),
@@ -42,6 +42,16 @@ FLAGS = [
     (TrainConfig, "steps", "--steps", "optimiser steps to run"),
     (TrainConfig, "probe_every", "--probe-every", "probe ||dL/dh_t|| every k steps (0: never)"),
     (TrainConfig, "seed", "--seed", "master seed: batches, and the model and data unless given"),
+    (TrainConfig, "eval_every", "--eval-every", "validation loss and metrics every k steps (0: never)"),
+    (TrainConfig, "lr_schedule", "--lr-schedule", "learning-rate schedule: constant, step, inverse or cosine"),
+    (TrainConfig, "lr_step_size", "--lr-step-size", "step schedule: multiply the rate by --lr-gamma every k steps"),
+    (TrainConfig, "lr_gamma", "--lr-gamma", "step schedule: the factor"),
+    (TrainConfig, "lr_k", "--lr-k", "inverse schedule: k in lr / (1 + k*t)"),
+    (TrainConfig, "lr_min", "--lr-min", "cosine schedule: the rate reached after --steps steps"),
+    (TrainConfig, "weight_decay", "--weight-decay", "weight decay: L2 in the gradient (adamw: decoupled)"),
+    (TrainConfig, "patience", "--patience", "early stopping: evaluations without improvement (0: off)"),
+    (TrainConfig, "min_delta", "--min-delta", "early stopping: the smallest improvement that counts"),
+    (TrainConfig, "tbptt", "--tbptt", "truncated BPTT: cut the gradient every k time steps (0: full BPTT)"),
 ]
 SEEDS_FROM_MASTER = {"--model-seed", "--data-seed"}
 
@@ -63,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--data", type=Path, help="csv/text tasks: the file to learn from")
     train.add_argument("--jsonl", type=Path, help="write one JSON object per logged step to this file")
     train.add_argument("--log-every", type=int, default=1, help="log every k-th step (the last step always)")
+    train.add_argument("--test", action="store_true",
+                       help="after training, evaluate on the held-out test set (printed, and a last JSONL line)")
     return parser
 
 
@@ -89,20 +101,29 @@ def train(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
         for stats in trainer.run(train_cfg.steps):
-            last = stats.step == train_cfg.steps or stats.diverged
+            last = stats.step == train_cfg.steps or stats.diverged or stats.early_stop
             if stats.step % args.log_every == 0 or last:
                 if out:
                     out.write(json.dumps(stats.to_json()) + "\n")
-                print(f"step {stats.step:6d}  loss {stats.loss:.4g}  baseline {stats.baseline:.4g}  "
-                      f"grad {stats.grad_norm:.3g}", file=sys.stderr)
+                val = "" if stats.val_loss is None else f"  val {stats.val_loss:.4g}"
+                print(f"step {stats.step:6d}  loss {stats.loss:.4g}{val}  baseline {stats.baseline:.4g}  "
+                      f"grad {stats.grad_norm:.3g}  lr {stats.lr:.3g}", file=sys.stderr)
             if stats.diverged:
                 print(f"stopped: {stats.diverged}", file=sys.stderr)
                 return 1
+            if stats.early_stop:
+                print(stats.early_stop.message, file=sys.stderr)
+        rate = trainer.step_count / (time.perf_counter() - start)
+        print(f"{trainer.step_count} steps, {rate:.0f} steps/s", file=sys.stderr)
+        if args.test:
+            test = trainer.evaluate("test")
+            if out:
+                out.write(json.dumps({"test": test.to_json()}) + "\n")
+            metrics = "".join(f"  {k} {v:.4g}" for k, v in test.metrics.items())
+            print(f"test ({test.size} sequences): loss {test.loss:.4g}{metrics}", file=sys.stderr)
     finally:
         if out:
             out.close()
-    rate = trainer.step_count / (time.perf_counter() - start)
-    print(f"{trainer.step_count} steps, {rate:.0f} steps/s", file=sys.stderr)
     return 0
 
 

@@ -20,8 +20,9 @@ MAX_BATCH = 512
 MAX_STEPS = 100_000
 
 TASK_NAMES = ("sine", "adding", "copy", "charlm", "order", "sunspots", "csv", "text")
-OPTIMIZERS = ("adam", "sgd", "rmsprop")
+OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw")
 CLIP_MODES = ("none", "norm", "value")
+LR_SCHEDULES = ("constant", "step", "inverse", "cosine")
 
 
 def check_int(name: str, value: Any, lo: int, hi: int) -> None:
@@ -127,7 +128,7 @@ class TaskConfig:
 
 @dataclass(frozen=True)
 class TrainConfig:
-    optimizer: str = "adam"       # "adam" | "sgd" | "rmsprop"
+    optimizer: str = "adam"       # "adam" | "sgd" | "rmsprop" | "adamw" (Adam with decoupled weight decay)
     lr: float = 0.003             # learning rate
     momentum: float = 0.9         # SGD and RMSprop momentum
     clip: str = "norm"            # "none" | "norm" (rescale the global norm) | "value" (clamp each entry)
@@ -136,6 +137,17 @@ class TrainConfig:
     steps: int = 1000             # length of a run (the CLI's and the Train page's budget)
     probe_every: int = 25         # probe ‖∂L/∂h_t‖ and the W_hh spectrum every k steps (0: never)
     seed: int = 0                 # seed of the batch sequence
+    eval_every: int = 50          # loss and metrics on the validation set and a fixed training subset every k steps (0: never)
+    lr_schedule: str = "constant" # "constant" | "step" | "inverse" (lr/(1 + k·t)) | "cosine"; t = steps taken before
+    lr_step_size: int = 500       # "step": the rate is multiplied by lr_gamma every this many steps
+    lr_gamma: float = 0.5         # "step": that factor
+    lr_k: float = 0.001           # "inverse": k in lr / (1 + k·t)
+    lr_min: float = 0.0           # "cosine": from lr down to lr_min over the first `steps` steps, then lr_min
+    weight_decay: float = 0.0     # λ: adam/sgd/rmsprop add λ·θ to the gradient before clipping (L2);
+                                  # adamw shrinks θ ← θ(1 − lr·λ) apart from the gradient (decoupled)
+    patience: int = 0             # early stopping: stop after this many evaluations without improvement (0: off)
+    min_delta: float = 0.0        # early stopping: an improvement lowers the best validation loss by more than this
+    tbptt: int = 0                # truncated BPTT: the gradient is cut every k time steps (0: full BPTT)
 
     def __post_init__(self) -> None:
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
@@ -147,6 +159,20 @@ class TrainConfig:
         check_int("steps", self.steps, 1, MAX_STEPS)
         check_int("probe_every", self.probe_every, 0, MAX_STEPS)
         check_int("seed", self.seed, 0, MAX_SEED)
+        check_int("eval_every", self.eval_every, 0, MAX_STEPS)
+        check_choice("lr_schedule", self.lr_schedule, LR_SCHEDULES)
+        check_int("lr_step_size", self.lr_step_size, 1, MAX_STEPS)
+        check_float("lr_gamma", self.lr_gamma, 0.001, 1.0)
+        check_float("lr_k", self.lr_k, 0.0, 10.0)
+        check_float("lr_min", self.lr_min, 0.0, 10.0)
+        check_float("weight_decay", self.weight_decay, 0.0, 10.0)
+        check_int("patience", self.patience, 0, 1000)
+        check_float("min_delta", self.min_delta, 0.0, 1000.0)
+        check_int("tbptt", self.tbptt, 0, MAX_SEQ_LEN)
+        if self.patience and not self.eval_every:
+            raise ValueError("early stopping (patience > 0) needs evaluations: set eval_every > 0")
+        if self.lr_schedule == "cosine" and self.lr_min > self.lr:
+            raise ValueError(f"lr_min ({self.lr_min:g}) must not exceed lr ({self.lr:g}) for the cosine schedule")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

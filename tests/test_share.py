@@ -13,7 +13,9 @@ def test_round_trip_of_every_field():
                         spectral_radius=1.25, forget_bias=0.5, dropout=0.2, seed=42)
     task = TaskConfig(name="order", seq_len=77, noise=0.1, n_sines=3, freq=0.013, csv_column="x", seed=5)
     train = TrainConfig(optimizer="rmsprop", lr=0.00123, momentum=0.5, clip="value", clip_threshold=2.5,
-                        batch_size=12, steps=345, probe_every=7, seed=9)
+                        batch_size=12, steps=345, probe_every=7, seed=9, eval_every=13, lr_schedule="step",
+                        lr_step_size=77, lr_gamma=0.25, lr_k=0.0123, lr_min=0.0001, weight_decay=0.015,
+                        patience=6, min_delta=0.002, tbptt=25)
     m, t, r, notices = from_query(to_query(model, task, train))
     assert (m, t, r, notices) == (model, task, train, [])
 
@@ -44,6 +46,9 @@ def test_forget_bias_none():
     ({"t.name": "csv"}, "needs an uploaded file"),
     ({"t.seq_len": "9" * 500}, "too long"),
     ({"t.name": "order", "t.seq_len": "2"}, "TaskConfig"),
+    ({"r.lr_schedule": "sawtooth"}, "lr_schedule must be one of"),
+    ({"r.tbptt": "-3"}, "tbptt must be an integer"),
+    ({"r.patience": "4", "r.eval_every": "0"}, "needs evaluations"),
 ])
 def test_bad_values_are_ignored_with_a_notice(params, fragment):
     m, t, r, notices = from_query(params)

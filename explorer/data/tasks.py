@@ -4,6 +4,13 @@ Every task yields batches of inputs `x` (B, T, I), targets `y` and a `mask` of t
 loss counts, plus the loss of the best memoryless guess (`baseline`) to draw on the loss chart.
 A batch depends only on (TaskConfig.seed, batch_size, batch seed): numpy's PCG64 generator gives
 the same numbers on every machine (with the same numpy version; see NEP 19).
+
+Held-out data: training batches come from the training split only. `eval_set(split)` is a fixed set of
+sequences of the "train", "val" or "test" split. Synthetic tasks draw each split's fixed set from a stream
+of its own (seed sequence [task seed, 0] with spawn key 0, 1, 2; training batches use [task seed, batch
+seed] without a spawn key, so no stream is shared). A real series is cut chronologically and a text at
+line starts into training | validation | test parts (the last HELD_OUT_FRACTION each, at least one window);
+every window lies inside one part.
 """
 
 from __future__ import annotations
@@ -19,8 +26,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..config import TaskConfig, check_int
-from ..metrics import accuracy, macro_f1
+from ..config import TaskConfig, check_choice, check_int
+from ..metrics import accuracy, macro_f1, mae, perplexity, rmse, smape
 
 MAX_BATCH_SIZE = 4096  # cap on batch(); one-hot text batches grow as B*T*V floats
 # 2 MiB: ~100k rows of a CSV or a whole novel, still parsed and sampled in well under a second.
@@ -28,7 +35,11 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ALPHABET = 200  # distinct characters allowed in a text (the one-hot width)
 COPY_RECALL = 10  # copy memory: number of symbols to remember
 DATA_DIR = Path(__file__).parent / "corpora"
-
+SPLITS = ("train", "val", "test")
+SPLIT_STREAM = {"train": 0, "val": 1, "test": 2}  # spawn key of each split's fixed evaluation set
+HELD_OUT_FRACTION = 0.1  # of a real series or a text: the validation part, and again the test part
+EVAL_SIZE = 128  # sequences in a fixed evaluation set (fewer for long one-hot sequences, see eval_size)
+EVAL_MAX_VALUES = 1 << 20  # floats of x in one evaluation set (4 MiB)
 
 
 
@@ -68,18 +79,41 @@ class Task:
         self.metric_names = metric_names
         self.vocab = vocab
         self._seed = cfg.seed
+        self._eval_sets: dict[str, Batch] = {}
 
     def batch(self, batch_size: int, seed: int) -> Batch:
-        """`batch_size` sequences, identical for identical (task seed, batch_size, seed)."""
+        """`batch_size` training sequences, identical for identical (task seed, batch_size, seed)."""
         check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE)
         check_int("seed", seed, 0, 2**63 - 1)
-        x, y, mask = self._arrays(np.random.default_rng([self._seed, seed]), batch_size)
+        return self._batch(*self._arrays(np.random.default_rng([self._seed, seed]), batch_size))
+
+    @property
+    def eval_size(self) -> int:
+        """Sequences in a fixed evaluation set: EVAL_SIZE, fewer when x would exceed EVAL_MAX_VALUES floats."""
+        return max(8, min(EVAL_SIZE, EVAL_MAX_VALUES // (self.seq_len * self.input_size)))
+
+    def eval_set(self, split: str) -> Batch:
+        """The fixed evaluation set of `split` ("train" | "val" | "test"), made once and kept."""
+        check_choice("split", split, SPLITS)
+        if split not in self._eval_sets:
+            self._eval_sets[split] = self._batch(*self._eval_arrays(split))
+        return self._eval_sets[split]
+
+    def _batch(self, x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> Batch:
         y = torch.from_numpy(y)
         return Batch(
             x=torch.from_numpy(x).float(),
             y=y.float() if self.kind == "regression" else y.long(),
             mask=torch.from_numpy(mask),
         )
+
+    def _eval_rng(self, split: str) -> np.random.Generator:
+        """The split's own stream: [task seed, 0] with spawn key SPLIT_STREAM[split] (no training batch's)."""
+        return np.random.default_rng(np.random.SeedSequence([self._seed, 0], spawn_key=(SPLIT_STREAM[split],)))
+
+    def _eval_arrays(self, split: str):
+        """Synthetic tasks: eval_size sequences from the split's own stream."""
+        return self._arrays(self._eval_rng(split), self.eval_size)
 
     def loss(self, out: torch.Tensor, batch: Batch) -> torch.Tensor:
         """MSE (regression) or cross-entropy (classification) averaged over the masked steps."""
@@ -116,6 +150,42 @@ def _windows(rng: np.random.Generator, series: np.ndarray, seq_len: int, batch_s
     return series[offsets[:, None] + np.arange(seq_len + 1)]  # (B, T+1)
 
 
+def _spread_windows(series: np.ndarray, seq_len: int, n: int) -> np.ndarray:
+    """Every window of T+1 values of `series`, or n of them at evenly spread offsets when there are more."""
+    last = len(series) - seq_len - 1  # the last offset
+    offsets = np.unique(np.linspace(0, last, min(n, last + 1)).round().astype(np.int64))  # (B,)
+    return series[offsets[:, None] + np.arange(seq_len + 1)]  # (B, T+1)
+
+
+def min_length(seq_len: int) -> int:
+    """Values (or characters) a real series (or text) needs for its three parts: two windows of T+1 for
+    training, one each for validation and test."""
+    return 3 * seq_len + 4
+
+
+def chronological_split(n: int, seq_len: int) -> tuple[int, int]:
+    """(v, t): training [0, v), validation [v, t), test [t, n). Each held-out part is the last
+    HELD_OUT_FRACTION of what precedes it in time, and at least one window of T+1."""
+    held = max(math.ceil(HELD_OUT_FRACTION * n), seq_len + 1)
+    if n - 2 * held < seq_len + 2:
+        raise ValueError(f"{n} values are too few for training, validation and test parts at this sequence "
+                         f"length; it needs at least {min_length(seq_len)}.")
+    return n - 2 * held, n - held
+
+
+def line_split(text: str, seq_len: int) -> tuple[int, int]:
+    """(v, t) as in chronological_split, each moved back to the start of its line, so that no line is cut."""
+    held = max(math.ceil(HELD_OUT_FRACTION * len(text)), seq_len + 1)
+    t = text.rfind("\n", 0, len(text) - held) + 1  # the last line start at or before n − held
+    v = text.rfind("\n", 0, t - held) + 1 if t - held > 0 else 0
+    if v < seq_len + 2:
+        raise ValueError(
+            "The text cannot be split at line breaks into training, validation and test parts with at least "
+            f"{seq_len + 1} characters each at this sequence length: lower seq_len or use a longer text with "
+            "more lines.")
+    return v, t
+
+
 
 
 class _ForecastTask(Task):
@@ -144,21 +214,20 @@ class _ForecastTask(Task):
         raise NotImplementedError
 
     def _arrays(self, rng, batch_size):
-        s = self._series(rng, batch_size)  # (B, T+1)
+        return self._noisy(rng, self._series(rng, batch_size))
+
+    def _noisy(self, rng: np.random.Generator, s: np.ndarray):
+        """x, y, mask of clean values s (B, T+1): the noise goes on the inputs only."""
         x = s[:, :-1] + self._noise * rng.standard_normal(s[:, :-1].shape)  # (B, T)
         return x[..., None], s[:, 1:, None], np.ones(x.shape, bool)
 
     @torch.no_grad()
     def metrics(self, out, batch):
         pred, target = out[batch.mask], batch.y[batch.mask]  # (N, 1)
-        err = pred - target
-        f, a = self._mean + self._std * pred, self._mean + self._std * target
-        denom = f.abs() + a.abs()
-        smape = torch.where(denom > 0, 2 * (f - a).abs() / denom, 0.0)  # 0/0 counts as exact
         return {
-            "MAE": err.abs().mean().item(),
-            "RMSE": err.pow(2).mean().sqrt().item(),
-            "SMAPE": 100 * smape.mean().item(),
+            "MAE": mae(pred, target),
+            "RMSE": rmse(pred, target),
+            "SMAPE": smape(self._mean + self._std * pred, self._mean + self._std * target),
         }
 
 
@@ -194,16 +263,26 @@ def _window_baseline(z: np.ndarray, seq_len: int) -> float:
 
 
 class SeriesTask(_ForecastTask):
-    """Windows of a z-scored real series (sunspots, an uploaded CSV column)."""
+    """Windows of a real series (sunspots, an uploaded CSV column), z-scored with the training part's mean
+    and std; cut chronologically into training | validation | test parts (`parts`)."""
 
-    def __init__(self, cfg: TaskConfig, values: np.ndarray):
-        mean, std = values.mean(), values.std()
-        self._z = (values - mean) / std  # (n,)
-        baseline = _window_baseline(self._z, cfg.seq_len)
+    def __init__(self, cfg: TaskConfig, values: np.ndarray, name: str = "The series"):
+        v, t = chronological_split(len(values), cfg.seq_len)
+        mean, std = values[:v].mean(), values[:v].std()
+        if std == 0:
+            raise ValueError(f"{name} is constant in its training part (the first {v} values); "
+                             "there is nothing to learn.")
+        z = (values - mean) / std  # (n,)
+        self.parts = {"train": (0, v), "val": (v, t), "test": (t, len(values))}  # [start, end) of each part
+        self._z = {split: z[a:b] for split, (a, b) in self.parts.items()}
+        baseline = _window_baseline(self._z["train"], cfg.seq_len)
         super().__init__(cfg, baseline, f"predict the mean (MSE {baseline:.3f})", mean, std)
 
     def _series(self, rng, batch_size):
-        return _windows(rng, self._z, self.seq_len, batch_size)
+        return _windows(rng, self._z["train"], self.seq_len, batch_size)
+
+    def _eval_arrays(self, split):  # the split's windows, with noise from the split's own stream
+        return self._noisy(self._eval_rng(split), _spread_windows(self._z[split], self.seq_len, self.eval_size))
 
 
 class AddingTask(Task):
@@ -331,13 +410,20 @@ class OrderTask(Task):
 
 
 class CharLMTask(Task):
-    """Next-character prediction on windows of T+1 characters at random offsets of a text."""
+    """Next-character prediction on windows of T+1 characters at random offsets of a text's training part.
+
+    The text is cut at line starts into training | validation | test parts (`parts`); the alphabet is the
+    whole text's, the baseline the unigram entropy of the training part."""
 
     def __init__(self, cfg: TaskConfig, text: str):
         vocab = sorted(set(text))
         self._index = {c: i for i, c in enumerate(vocab)}
-        self._ids = np.array([self._index[c] for c in text], np.int64)  # (n,)
-        p = np.bincount(self._ids) / len(self._ids)  # unigram frequencies, all > 0
+        ids = np.array([self._index[c] for c in text], np.int64)  # (n,)
+        v, t = line_split(text, cfg.seq_len)
+        self.parts = {"train": (0, v), "val": (v, t), "test": (t, len(text))}  # [start, end) of each part
+        self._ids = {split: ids[a:b] for split, (a, b) in self.parts.items()}
+        counts = np.bincount(self._ids["train"])
+        p = counts[counts > 0] / v  # unigram frequencies of the training part
         baseline = float(-(p * np.log(p)).sum())  # their entropy in nats
         super().__init__(
             cfg,
@@ -352,16 +438,22 @@ class CharLMTask(Task):
         )
 
     def _arrays(self, rng, batch_size):
-        w = _windows(rng, self._ids, self.seq_len, batch_size)  # (B, T+1)
+        return self._sequences(_windows(rng, self._ids["train"], self.seq_len, batch_size))
+
+    def _eval_arrays(self, split):
+        return self._sequences(_spread_windows(self._ids[split], self.seq_len, self.eval_size))
+
+    def _sequences(self, w: np.ndarray):
+        """x, y, mask of windows of ids (B, T+1)."""
         return _one_hot(w[:, :-1], self.input_size), w[:, 1:], np.ones(w[:, 1:].shape, bool)
 
     @torch.no_grad()
     def metrics(self, out, batch):
-        ce = self.loss(out, batch)
+        logits, target = out[batch.mask], batch.y[batch.mask]  # (N, V), (N,)
         return {
-            "perplexity": ce.exp().item(),  # inf rather than an error when training blew up
-            "bits/char": ce.item() / math.log(2),
-            "accuracy": accuracy(out[batch.mask].argmax(-1), batch.y[batch.mask]),
+            "perplexity": perplexity(logits, target),
+            "bits/char": self.loss(out, batch).item() / math.log(2),
+            "accuracy": accuracy(logits.argmax(-1), target),
         }
 
     def encode(self, text: str) -> torch.Tensor:
@@ -424,8 +516,8 @@ def csv_columns(data: bytes) -> list[str]:
     return [header[j] for j in _numeric_columns(header, top[1])]
 
 
-def _read_column(data: bytes, column: str, min_rows: int) -> np.ndarray:
-    """The values of `column` (or of the first numeric column) of a CSV file with a header."""
+def _read_column(data: bytes, column: str, min_rows: int) -> tuple[np.ndarray, str]:
+    """The values of `column` (or of the first numeric column) of a CSV file with a header, and its name."""
     try:  # (line number, fields) of the non-blank rows
         rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(_decode_upload(data))), 1)
                 if any(cell.strip() for cell in r)]
@@ -467,7 +559,7 @@ def _read_column(data: bytes, column: str, min_rows: int) -> np.ndarray:
     values = np.array(values)
     if values.std() == 0:
         raise ValueError(f"Column {name!r} is constant; there is nothing to forecast.")
-    return values
+    return values, name
 
 
 def _read_text(data: bytes, min_chars: int) -> str:
@@ -491,7 +583,7 @@ def make_task(cfg: TaskConfig, user_data: bytes | None = None) -> Task:
     """
     if cfg.name in ("csv", "text") and user_data is None:
         raise ValueError(f"The {cfg.name} task needs an uploaded file.")
-    need = cfg.seq_len + 2  # two windows of T+1 at least
+    need = min_length(cfg.seq_len)  # real data: training, validation and test parts
     match cfg.name:
         case "sine":
             return SineTask(cfg)
@@ -507,6 +599,8 @@ def make_task(cfg: TaskConfig, user_data: bytes | None = None) -> Task:
             return CharLMTask(cfg, _read_text(user_data, need))
         case "sunspots":
             csv_bytes = (DATA_DIR / "sunspots.csv").read_bytes()
-            return SeriesTask(cfg, _read_column(csv_bytes, "SUNACTIVITY", need))
+            values, name = _read_column(csv_bytes, "SUNACTIVITY", need)
+            return SeriesTask(cfg, values, f"Column {name!r}")
         case "csv":
-            return SeriesTask(cfg, _read_column(user_data, cfg.csv_column, need))
+            values, name = _read_column(user_data, cfg.csv_column, need)
+            return SeriesTask(cfg, values, f"Column {name!r}")

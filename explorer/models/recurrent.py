@@ -26,9 +26,14 @@ class RecurrentModel(nn.Module):
             self.rnn = {"lstm": nn.LSTM, "gru": nn.GRU}[cfg.cell](**kwargs)
         self.head = nn.Linear(cfg.hidden_size, cfg.output_size)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        hs, _ = self.rnn(x)  # (B, T, H): h_t of the top layer
-        return self.head(hs)  # (B, T, O)
+    def forward(self, x: torch.Tensor, state=None) -> torch.Tensor:
+        return self.forward_with_state(x, state)[0]  # (B, T, O)
+
+    def forward_with_state(self, x: torch.Tensor, state=None):
+        """Outputs (B, T, O) and the final state, from the initial `state` (None: zeros; else as nn.RNN/GRU's
+        h_0 or nn.LSTM's (h_0, c_0), each (L, B, H)). Truncated BPTT passes one window's final state on."""
+        hs, state = self.rnn(x, state)  # (B, T, H): h_t of the top layer
+        return self.head(hs), state
 
     def recurrent_weights(self, layer: int) -> dict[str, torch.Tensor]:
         """W_ih (G·H, I), W_hh (G·H, H), b_ih, b_hh (G·H,) of one layer, gates stacked in PyTorch's order."""

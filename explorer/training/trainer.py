@@ -1,6 +1,13 @@
-"""A trainer that yields one `StepStats` per optimiser step. The caller pulls; the trainer knows no UI."""
+"""A trainer that yields one `StepStats` per optimiser step. The caller pulls; the trainer knows no UI.
+
+Each step: the learning rate of the schedule, a training batch, forward (window by window under truncated
+BPTT), backward, L2 weight decay added to the gradient (adamw: decoupled, in the optimiser), clipping, the
+update. Every probe_every steps the ‖∂L/∂h_t‖ probe and the W_hh spectrum (recurrent models only), every
+eval_every steps the loss and metrics on the validation set and a fixed training subset, and early stopping.
+"""
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass
@@ -8,11 +15,15 @@ from typing import Any, Iterator
 
 import numpy as np
 import torch
+from torch import nn
 
 from ..config import MAX_SEED, ModelConfig, TrainConfig
 from ..data.tasks import Batch, Task
 from ..models.recurrent import RecurrentModel
 from ..trace.gradients import clip_gradients, hidden_grad_norms, whh_spectra
+from .early_stopping import EarlyStop, EarlyStopping
+from .schedule import learning_rate
+from .tbptt import forward_truncated, truncated_hidden_grad_norms
 
 PROBE_BATCH = 8  # samples in the fixed batch on which ‖∂L/∂h_t‖ is probed
 # The W_hh spectrum costs ~(layers · gates · H³): up to this much it comes with every probe; a larger
@@ -28,6 +39,11 @@ def spectrum_stride(cfg: ModelConfig) -> int:
 
 
 
+def _num(v: float) -> float | None:
+    """v, or None when it is not finite (JSON has no NaN or Inf)."""
+    return v if math.isfinite(v) else None
+
+
 @dataclass
 class StepStats:
     """What one optimiser step measured (before its update was applied)."""
@@ -36,7 +52,7 @@ class StepStats:
     loss: float
     metrics: dict[str, float]
     baseline: float                    # the task's memoryless baseline loss
-    grad_norm: float                   # global gradient norm before clipping
+    grad_norm: float                   # global gradient norm before clipping (with the L2 term, if any)
     grad_norm_clipped: float           # after clipping (= grad_norm when nothing was clipped)
     clipped: bool
     param_grad_norms: dict[str, float]  # per parameter, before clipping
@@ -47,12 +63,18 @@ class StepStats:
     eigenvalues: dict[str, np.ndarray] | None = None  # complex eigenvalues of each W_hh block
     diverged: str | None = None        # why training stopped (non-finite loss or gradient), else None
     finished_at: float = math.nan      # Unix time when the step (and its probe) was done
+    lr: float = math.nan               # the learning rate of this step's update (the schedule's)
+    # Evaluations, every eval_every steps (None in between), after this step's update, in eval mode (no dropout):
+    val_loss: float | None = None                      # on the task's fixed validation set
+    val_metrics: dict[str, float] | None = None
+    train_eval_loss: float | None = None               # on its fixed training subset (comparable with val_loss)
+    train_eval_metrics: dict[str, float] | None = None
+    early_stop: EarlyStop | None = None  # set on the step after which early stopping ended the run
+    probe_skipped: str | None = None     # on probe steps of a model without recurrence: why there is no probe
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (non-finite floats become None; eigenvalues as [re, im] pairs)."""
-        def num(v: float) -> float | None:
-            return v if math.isfinite(v) else None
-
+        num = _num
         d = {
             "step": self.step, "loss": num(self.loss), "baseline": self.baseline,
             "metrics": {k: num(v) for k, v in self.metrics.items()},
@@ -62,10 +84,33 @@ class StepStats:
             "sigma_max": self.sigma_max, "diverged": self.diverged, "finished_at": self.finished_at,
             "hidden_grad_norms": None if self.hidden_grad_norms is None
             else [[num(float(v)) for v in row] for row in self.hidden_grad_norms],
+            "lr": num(self.lr),
+            "val_loss": None if self.val_loss is None else num(self.val_loss),
+            "val_metrics": None if self.val_metrics is None else {k: num(v) for k, v in self.val_metrics.items()},
+            "train_eval_loss": None if self.train_eval_loss is None else num(self.train_eval_loss),
+            "train_eval_metrics": None if self.train_eval_metrics is None
+            else {k: num(v) for k, v in self.train_eval_metrics.items()},
+            "early_stop": None if self.early_stop is None else self.early_stop.to_json(),
+            "probe_skipped": self.probe_skipped,
         }
         if self.eigenvalues is not None:
             d["eigenvalues"] = {k: np.stack([v.real, v.imag], 1).round(6).tolist() for k, v in self.eigenvalues.items()}
         return d
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Loss and metrics of the current weights on a task's fixed evaluation set, in eval mode (no dropout)."""
+
+    split: str                 # "train" (the fixed training subset) | "val" | "test"
+    step: int                  # optimiser steps taken before it
+    loss: float
+    metrics: dict[str, float]
+    size: int                  # sequences in the set
+
+    def to_json(self) -> dict[str, Any]:
+        return {"split": self.split, "step": self.step, "loss": _num(self.loss), "size": self.size,
+                "metrics": {k: _num(v) for k, v in self.metrics.items()}}
 
 
 def _spectra_by_block(model: RecurrentModel) -> tuple[dict[str, float], dict[str, np.ndarray]]:
@@ -73,34 +118,58 @@ def _spectra_by_block(model: RecurrentModel) -> tuple[dict[str, float], dict[str
     return {f"{s.layer}/{s.gate}": s.sigma_max for s in spectra}, {f"{s.layer}/{s.gate}": s.eigenvalues for s in spectra}
 
 
-class Trainer:
-    """Trains `model` on `task` with the fused torch module; `step()` runs one optimiser step."""
+def _check_tbptt(model: nn.Module, cfg: TrainConfig) -> None:
+    if cfg.tbptt and getattr(model.cfg, "bidirectional", False):
+        raise ValueError("Truncated BPTT needs a unidirectional model: a bidirectional layer reads the whole "
+                         "sequence backwards. Set tbptt to 0 or make the model unidirectional.")
 
-    def __init__(self, model: RecurrentModel, task: Task, cfg: TrainConfig):
+
+class Trainer:
+    """Trains `model` (a RecurrentModel, or any module (B, T, I) → (B, T, O) such as a baseline) on `task`;
+    `step()` runs one optimiser step."""
+
+    def __init__(self, model: nn.Module, task: Task, cfg: TrainConfig):
         self.model, self.task = model, task
         self.step_count = 0
         self.diverged: str | None = None
+        self.recurrent = isinstance(model, RecurrentModel)
+        # What this trainer cannot do for this model, and why (recurrence-only features of a baseline):
+        self.skipped: dict[str, str] = {} if self.recurrent else {
+            name: getattr(model, "recurrence_note", "This model has no recurrence.")
+            for name in ("hidden_grad_norms", "spectrum", "tbptt")}
+        _check_tbptt(model, cfg)
         self.cfg = cfg
         self.optimizer = self._make_optimizer(cfg)
         self._last_good = self._snapshot()
         self.probe_batch: Batch = task.batch(PROBE_BATCH, seed=MAX_SEED - cfg.seed)  # fixed: curves compare over time
+        self.early_stopping = EarlyStopping(cfg.patience, cfg.min_delta)
+        self.early_stop: EarlyStop | None = None  # the latest early stop, until training goes on
+        self._best: list[torch.Tensor] | None = None  # weights at early_stopping.best_step
+        self.seconds_training = 0.0  # time in forward, backward and update (not probes or evaluations)
 
     def _make_optimizer(self, cfg: TrainConfig) -> torch.optim.Optimizer:
         params = self.model.parameters()
         if cfg.optimizer == "adam":
             return torch.optim.Adam(params, lr=cfg.lr)
+        if cfg.optimizer == "adamw":
+            return torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
         if cfg.optimizer == "sgd":
             return torch.optim.SGD(params, lr=cfg.lr, momentum=cfg.momentum)
         return torch.optim.RMSprop(params, lr=cfg.lr, momentum=cfg.momentum)
 
     def set_config(self, cfg: TrainConfig) -> None:
-        """Change the training settings, keeping the weights (and the optimiser state if its kind is unchanged)."""
+        """Change the training settings, keeping the weights (and the optimiser state if its kind is unchanged)
+        and the early-stopping record (its best loss and weights)."""
+        _check_tbptt(self.model, cfg)
         if cfg.optimizer != self.cfg.optimizer:
             self.optimizer = self._make_optimizer(cfg)
         for group in self.optimizer.param_groups:
             group["lr"] = cfg.lr
             if "momentum" in group:
                 group["momentum"] = cfg.momentum
+            if cfg.optimizer == "adamw":
+                group["weight_decay"] = cfg.weight_decay
+        self.early_stopping.patience, self.early_stopping.min_delta = cfg.patience, cfg.min_delta
         self.cfg = cfg
 
     def _snapshot(self) -> list[torch.Tensor]:
@@ -115,22 +184,62 @@ class Trainer:
         self.diverged = None
 
     def probe(self) -> np.ndarray:
-        """(L, T): ‖∂L/∂h_t‖ of every layer on the fixed probe batch, for the current weights."""
+        """(L, T): ‖∂L/∂h_t‖ of every layer on the fixed probe batch, for the current weights; under truncated
+        BPTT the gradient training really backpropagates (zero across every cut, see training.tbptt)."""
         batch = self.probe_batch
-        return hidden_grad_norms(self.model, batch.x, lambda out: self.task.loss(out, batch))
+        loss_fn = lambda out: self.task.loss(out, batch)  # noqa: E731
+        if self.cfg.tbptt:
+            return truncated_hidden_grad_norms(self.model, batch.x, loss_fn, self.cfg.tbptt)
+        return hidden_grad_norms(self.model, batch.x, loss_fn)
+
+    @torch.no_grad()
+    def evaluate(self, split: str) -> Evaluation:
+        """Loss and metrics of the current weights on the task's fixed `split` set ("train" | "val" | "test"),
+        in eval mode. The test set is for a final evaluation on demand: training never looks at it."""
+        batch = self.task.eval_set(split)
+        was_training = self.model.training
+        self.model.eval()
+        out = self.model(batch.x)  # (B, T, O)
+        self.model.train(was_training)
+        return Evaluation(split, self.step_count, self.task.loss(out, batch).item(), self.task.metrics(out, batch),
+                          len(batch.x))
+
+    def _forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Outputs (B, T, O) in training mode. Dropout draws from torch's global generator, seeded per step
+        inside fork_rng (so a run with dropout is reproducible and nobody else's draws change; two sessions
+        seeding it at the same instant on two threads can still interleave)."""
+        has_dropout = getattr(self.model.cfg, "dropout", 0.0) > 0
+        with torch.random.fork_rng(devices=[]) if has_dropout else contextlib.nullcontext():
+            if has_dropout:
+                torch.manual_seed(self.cfg.seed * 1_000_003 + self.step_count)
+            if self.cfg.tbptt and self.recurrent:
+                return forward_truncated(self.model, x, self.cfg.tbptt)
+            return self.model(x)
+
+    def _l2(self) -> None:
+        """L2 weight decay: add λ·θ, the gradient of (λ/2)‖θ‖², to every gradient (adamw decays apart)."""
+        if self.cfg.weight_decay and self.cfg.optimizer != "adamw":
+            params = [p for p in self.model.parameters() if p.grad is not None]
+            torch._foreach_add_([p.grad for p in params], params, alpha=self.cfg.weight_decay)
 
     def step(self) -> StepStats:
         """One optimiser step. On a non-finite loss or gradient the update is skipped and `diverged` says why."""
         cfg, model = self.cfg, self.model
+        started = time.perf_counter()
         self.step_count += 1
+        self.early_stop = None  # going on after an early stop: from the restored weights, with fresh patience
+        lr = learning_rate(cfg, self.step_count - 1)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
         batch = self.task.batch(cfg.batch_size, seed=cfg.seed * 1_000_003 + self.step_count)
         model.train()
         self.optimizer.zero_grad(set_to_none=True)
-        out = model(batch.x)  # (B, T, O)
+        out = self._forward(batch.x)  # (B, T, O)
         loss = self.task.loss(out, batch)
         loss_value = loss.item()
         if math.isfinite(loss_value):
             loss.backward()
+            self._l2()
             clip = clip_gradients(model, cfg.clip, cfg.clip_threshold)
         else:
             clip = None
@@ -140,27 +249,50 @@ class Trainer:
             step=self.step_count, loss=loss_value, metrics=metrics, baseline=self.task.baseline,
             grad_norm=clip.norm_before if clip else math.nan,
             grad_norm_clipped=clip.norm_after if clip else math.nan,
-            clipped=clip.clipped if clip else False, param_grad_norms=clip.param_norms if clip else {},
+            clipped=clip.clipped if clip else False, param_grad_norms=clip.param_norms if clip else {}, lr=lr,
         )
         if clip is None or not math.isfinite(clip.norm_after):
             what = f"the loss is {loss_value:g}" if clip is None else f"the gradient norm is {clip.norm_before:g}"
             self.diverged = stats.diverged = f"step {self.step_count}: {what}; the update was not applied."
+            self.seconds_training += time.perf_counter() - started
             stats.finished_at = time.time()
             return stats
         self._last_good = self._snapshot()
         self.optimizer.step()
+        self.seconds_training += time.perf_counter() - started
         if cfg.probe_every and self.step_count % cfg.probe_every == 0:
-            model.eval()
-            stats.hidden_grad_norms = self.probe()
-            if self.step_count % (cfg.probe_every * spectrum_stride(model.cfg)) == 0:
-                stats.sigma_max, stats.eigenvalues = _spectra_by_block(model)
+            if self.recurrent:
+                model.eval()
+                stats.hidden_grad_norms = self.probe()
+                if self.step_count % (cfg.probe_every * spectrum_stride(model.cfg)) == 0:
+                    stats.sigma_max, stats.eigenvalues = _spectra_by_block(model)
+            else:
+                stats.probe_skipped = self.skipped["hidden_grad_norms"]
+        if cfg.eval_every and self.step_count % cfg.eval_every == 0:
+            self._evaluate_and_maybe_stop(stats)
         stats.finished_at = time.time()
         return stats
 
+    def _evaluate_and_maybe_stop(self, stats: StepStats) -> None:
+        train, val = self.evaluate("train"), self.evaluate("val")
+        stats.train_eval_loss, stats.train_eval_metrics = train.loss, train.metrics
+        stats.val_loss, stats.val_metrics = val.loss, val.metrics
+        if not self.cfg.patience:
+            return
+        decision = self.early_stopping.update(self.step_count, val.loss)
+        if decision == "improved":
+            self._best = self._snapshot()
+        elif decision == "stop":
+            with torch.no_grad():
+                for p, best in zip(self.model.parameters(), self._best):
+                    p.copy_(best)
+            es = self.early_stopping
+            self.early_stop = stats.early_stop = EarlyStop(self.step_count, es.best_step, es.best, self.cfg.patience)
+
     def run(self, n: int) -> Iterator[StepStats]:
-        """Up to n steps; stops early after a step that diverged."""
+        """Up to n steps; stops early after a step that diverged or after which early stopping ended the run."""
         for _ in range(n):
             stats = self.step()
             yield stats
-            if stats.diverged:
+            if stats.diverged or stats.early_stop:
                 return
