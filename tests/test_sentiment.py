@@ -182,6 +182,8 @@ def test_random_batches_come_from_their_split_and_are_reproducible(en):
     assert whole.x.shape[0] == len(en.splits["test"]) + 10
     with pytest.raises(ValueError, match="split must be one of train, validation, test; got 'dev'"):
         en.batch(4, seed=0, split="dev")
+    with pytest.raises(ValueError, match="split must be one of"):
+        en.iter_batches("dev", 4)
 
 
 def test_long_texts_are_cut_to_their_first_seq_len_tokens():
@@ -256,6 +258,8 @@ def test_summary_is_plain_numbers(en):
     assert s["texts"] == {k: len(v) for k, v in en.splits.items()}
     assert sum(s["classes"]["test"].values()) == s["texts"]["test"]
     assert s["vocab_size"] == len(en.vocab) and s["train_unknown"] == en.vocabulary.counts[1]
+    assert s["train_tokens"] == sum(len(tokenize(en.texts[i])) for i in en.splits["train"])
+    assert s["cut"] == sum(len(tokenize(t)) > en.seq_len for t in en.texts) > 0
     assert 0.5 <= s["majority_accuracy"]["train"] < 0.51
 
 

@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -637,13 +638,12 @@ class SentimentTask(Task):
         rng = np.random.default_rng([self._seed, seed, SPLITS.index(split)])
         return self._batch_of(rng.choice(pool, batch_size, replace=batch_size > len(pool)))
 
-    def iter_batches(self, split: str, batch_size: int):
+    def iter_batches(self, split: str, batch_size: int) -> Iterator[Batch]:
         """Every text of `split` once, in a fixed order, `batch_size` at a time (for evaluation)."""
         check_choice("split", split, SPLITS)
         check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE)
         pool = self.splits[split]
-        for start in range(0, len(pool), batch_size):
-            yield self._batch_of(pool[start : start + batch_size])
+        return (self._batch_of(pool[start : start + batch_size]) for start in range(0, len(pool), batch_size))
 
     def _batch_of(self, docs: np.ndarray) -> Batch:
         seqs = [self._ids[i] for i in docs]
@@ -687,8 +687,7 @@ class SentimentTask(Task):
 
     def summary(self) -> dict:
         """Plain numbers about the data for a view: texts and classes per split, vocabulary, lengths."""
-        lengths = np.array([len(s) for s in self._ids])
-        train = self.splits["train"]
+        lengths = np.array([len(s) for s in self._ids])  # after the cut at seq_len
         return {
             "texts": {s: len(idx) for s, idx in self.splits.items()},
             "classes": {s: dict(zip(SENTIMENT_CLASSES, np.bincount(self._labels[idx], minlength=2).tolist()))
@@ -696,8 +695,8 @@ class SentimentTask(Task):
             "majority_accuracy": {s: float(np.bincount(self._labels[idx]).max() / len(idx))
                                   for s, idx in self.splits.items()},
             "vocab_size": len(self.vocabulary),
-            "train_tokens": int(lengths[train].sum()),
-            "train_unknown": self.vocabulary.counts[1],
+            "train_tokens": sum(self.vocabulary.counts),  # in the training texts, before the cut
+            "train_unknown": self.vocabulary.counts[1],  # of them read as "<unk>"
             "cut": self.n_cut,
             "length_median": float(np.median(lengths)),
             "length_max": int(lengths.max()),
