@@ -45,3 +45,18 @@ def perplexity(logits: torch.Tensor, target: torch.Tensor) -> float:
     """exp of the mean cross-entropy (nats) of logits (N, C) for class ids (N,); inf rather than an error when
     training blew up."""
     return F.cross_entropy(logits, target).exp().item()
+
+
+# ---- classification tables (issue 12: sentiment) -----------------------------------------------
+
+
+def confusion_matrix(pred: torch.Tensor, target: torch.Tensor, n_classes: int) -> torch.Tensor:
+    """(C, C) int64 counts: row = true class, column = predicted class (scikit-learn's layout)."""
+    return torch.bincount(target * n_classes + pred, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
+
+
+def binary_f1(pred: torch.Tensor, target: torch.Tensor, positive: int = 1) -> float:
+    """F1 of the class `positive`: 2 TP / (2 TP + FP + FN); 0 when it is neither predicted nor true."""
+    p, t = pred == positive, target == positive
+    tp, denom = (p & t).sum().item(), p.sum().item() + t.sum().item()
+    return 2 * tp / denom if denom else 0.0

@@ -8,7 +8,7 @@ import weakref
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from explorer.config import MAX_HIDDEN, MAX_SEED, MAX_SEQ_LEN, TASK_NAMES, ModelConfig, TaskConfig
+from explorer.config import MAX_HIDDEN, MAX_SEED, MAX_SEQ_LEN, TASK_NAMES, TOKEN_TASKS, ModelConfig, TaskConfig
 from explorer.data.tasks import csv_columns
 from explorer.lab import Lab, rebuild
 from explorer.models.params import parameter_counts
@@ -38,7 +38,8 @@ TASKS = {  # name: (friendly name, what it tests, in one line)
     "csv": ("Your CSV", "Forecast the next value of a numeric column of your own CSV file."),
     "text": ("Your text", "Predict the next character of your own plain-text file."),
 }
-assert set(TASKS) == set(TASK_NAMES)
+BUILD_TASKS = tuple(n for n in TASK_NAMES if n not in TOKEN_TASKS)  # token tasks wait for the embedding layer
+assert set(TASKS) == set(BUILD_TASKS)
 FORECASTS = ("sine", "sunspots", "csv")  # tasks with input noise
 UPLOADS = {"csv": "csv", "text": "txt"}  # task: file type of its upload
 HIDDEN_CHOICES = (1, 2, 3, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
@@ -129,7 +130,7 @@ def model_controls(lab: Lab) -> ModelConfig:
 def task_controls(lab: Lab) -> tuple[TaskConfig, UploadedFile | None]:
     """The task widgets; returns the chosen configuration and the uploaded file (or None)."""
     st.subheader("Task")
-    name = st.selectbox("Task", TASK_NAMES, format_func=lambda n: TASKS[n][0], key="build_task",
+    name = st.selectbox("Task", BUILD_TASKS, format_func=lambda n: TASKS[n][0], key="build_task",
                         help="What the network learns; every task has a baseline, the loss of the best guess "
                              "that uses no memory at all.")
     st.caption(TASKS[name][1])

@@ -10,7 +10,9 @@ from explorer.data.tasks import DATA_DIR, MAX_UPLOAD_BYTES, Batch, csv_columns, 
 
 CSV = "day,temp\n" + "".join(f"{d},{10 + 5 * math.sin(d / 3):.4f}\n" for d in range(40))
 TEXT = "The cat (a grey one) sat.\n'Hello,' said the dog.\n" * 3
-USER_DATA = {"csv": CSV.encode(), "text": TEXT.encode()}
+LABELLED = "text,label\n" + "".join(f"review {i} was {'great' if i % 2 else 'awful'},{'pos' if i % 2 else 'neg'}\n"
+                                     for i in range(40))
+USER_DATA = {"csv": CSV.encode(), "text": TEXT.encode(), "text_csv": LABELLED.encode()}
 
 
 def task_of(name, **kw):
@@ -77,8 +79,14 @@ def test_config_order_needs_three_steps():
 def test_batch_shapes_dtypes_and_determinism(name):
     task = task_of(name)
     b = task.batch(4, seed=1)
-    B, T = 4, task.seq_len
-    assert b.x.shape == (B, T, task.input_size) and b.x.dtype == torch.float32
+    B = 4
+    if task.token_inputs:  # ids padded to the longest sequence of the batch
+        T = int(b.lengths.max())
+        assert b.x.shape == (B, T) and b.x.dtype == torch.int64 and T <= task.seq_len
+        assert b.lengths.shape == (B,) and b.lengths.dtype == torch.int64
+    else:
+        T = task.seq_len
+        assert b.x.shape == (B, T, task.input_size) and b.x.dtype == torch.float32 and b.lengths is None
     assert b.mask.shape == (B, T) and b.mask.dtype == torch.bool
     if task.kind == "regression":
         assert b.y.shape == (B, T, task.output_size) and b.y.dtype == torch.float32
@@ -88,7 +96,7 @@ def test_batch_shapes_dtypes_and_determinism(name):
     assert set(task.metric_names) == set(task.metrics(perfect_output(task, b), b))
 
     same = task.batch(4, seed=1)
-    assert all(torch.equal(u, v) for u, v in zip(vars(b).values(), vars(same).values()))
+    assert all(u is v is None or torch.equal(u, v) for u, v in zip(vars(b).values(), vars(same).values()))
     assert not torch.equal(b.x, task.batch(4, seed=2).x)
     assert not torch.equal(b.x, task_of(name, seed=5).batch(4, seed=1).x)
 
@@ -121,7 +129,7 @@ def test_metrics_of_a_perfect_model(name):
     m = task.metrics(perfect_output(task, b), b)
     expected = {
         "MAE": 0, "RMSE": 0, "SMAPE": 0, "MSE": 0, "acc@0.04": 1, "accuracy": 1, "CE": 0,
-        "F1 (macro)": 1, "perplexity": 1, "bits/char": 0,
+        "F1 (macro)": 1, "perplexity": 1, "bits/char": 0, "F1 (positive)": 1,
     }
     assert m == {k: pytest.approx(expected[k], abs=1e-6) for k in task.metric_names}
 

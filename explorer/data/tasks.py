@@ -19,6 +19,7 @@ import csv
 import io
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,8 +27,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..config import TaskConfig, check_choice, check_int
-from ..metrics import accuracy, macro_f1, mae, perplexity, rmse, smape
+from ..config import MAX_SEQ_LEN, TaskConfig, check_choice, check_int
+from ..metrics import accuracy, binary_f1, confusion_matrix, macro_f1, mae, perplexity, rmse, smape
+from .text import PAD_ID, EncodedText, Vocabulary, encode_text, tokenize
 
 MAX_BATCH_SIZE = 4096  # cap on batch(); one-hot text batches grow as B*T*V floats
 # 2 MiB: ~100k rows of a CSV or a whole novel, still parsed and sampled in well under a second.
@@ -48,6 +50,7 @@ class Batch:
     x: torch.Tensor  # (B, T, input_size) float32
     y: torch.Tensor  # regression: (B, T, output_size) float32; classification: (B, T) int64
     mask: torch.Tensor  # (B, T) bool: the time steps where the loss counts
+    lengths: torch.Tensor | None = None  # (B,) int64 real length of each sequence, padding after it (None: all T)
 
 
 class Task:
@@ -55,6 +58,8 @@ class Task:
 
     Subclasses pass their description to __init__ and implement `_arrays` and `metrics`.
     """
+
+    token_inputs = False  # True: x is (B, T) int64 ids into `vocab` (id 0 "<pad>"), not (B, T, I) floats
 
     def __init__(
         self,
@@ -576,12 +581,236 @@ def _read_text(data: bytes, min_chars: int) -> str:
     return text
 
 
+# ---- text classification: sentiment of whole texts, read token by token (issue 12) -------------
+
+SENTIMENT_CLASSES = ("negative", "positive")  # class ids 0 and 1
+_LABEL_IDS = {"negative": 0, "neg": 0, "0": 0, "positive": 1, "pos": 1, "1": 1}  # accepted spellings
+MAX_TEXT_TOKENS = MAX_SEQ_LEN  # longest text an upload may hold: no model reads further
+MIN_CLASS_TEXTS = 10  # fewest different texts of each class: every split needs both classes
+SPLIT_FRACTIONS = (0.8, 0.1, 0.1)  # of each class's texts, in SPLITS order; val and test get at least one
+SPLIT_SEED = 0  # the split is fixed (test scores stay comparable across data seeds)
+VOCAB_MIN_COUNT = 2  # a token seen once in the training split reads as "<unk>"
+VOCAB_MAX_SIZE = 10_000  # entries, "<pad>" and "<unk>" included
+
+
+def _without_trailing_blanks(cells: list[str]) -> list[str]:
+    """`cells` without the empty cells at their end (spreadsheets write them)."""
+    n = len(cells)
+    while n and not cells[n - 1].strip():
+        n -= 1
+    return cells[:n]
+
+
+def _read_labelled_csv(data: bytes) -> tuple[list[str], list[list[str]], np.ndarray]:
+    """(texts, their tokens, labels (N,) int64) of a CSV file whose header names a `text` and a `label`
+    column (other columns are ignored); ValueError with one sentence for anything a user must fix."""
+    reader = csv.reader(io.StringIO(_decode_upload(data)))
+    rows = []  # (first line of the record, fields) of the non-blank records
+    try:
+        while True:
+            line = reader.line_num + 1
+            row = next(reader, None)
+            if row is None:
+                break
+            if any(cell.strip() for cell in row):
+                rows.append((line, row))
+    except csv.Error as e:
+        raise ValueError(f"The file is not a readable CSV (line {reader.line_num}: {e}).") from None
+    if not rows:
+        raise ValueError("The file is empty.")
+    names = _without_trailing_blanks([h.strip() for h in rows[0][1]])
+    header = [h.lower() for h in names]
+    if "text" not in header or "label" not in header:
+        shown = ", ".join(h if len(h) <= 30 else h[:29] + "…" for h in names[:6])
+        raise ValueError(f"The first row must be a header naming a 'text' and a 'label' column; it names: {shown}.")
+    if len(rows) == 1:
+        raise ValueError("The file has no data rows below its header.")
+    j_text, j_label, width = header.index("text"), header.index("label"), len(header)
+    texts, docs, labels = [], [], []
+    for line, row in rows[1:]:
+        row = _without_trailing_blanks(row)
+        if len(row) > width:
+            raise ValueError(f"Line {line} has {len(row)} fields but the header names {width} columns: "
+                             "put a text that contains commas in double quotes.")
+        row += [""] * (width - len(row))  # cells left out at the end are empty
+        label, tokens = row[j_label].strip(), tokenize(row[j_text])
+        if not label:
+            raise ValueError(f"Line {line} has no label; each row needs positive or negative.")
+        if label.lower() not in _LABEL_IDS:
+            raise ValueError(f"Line {line} has the unknown label {label!r}; the labels are positive and "
+                             "negative (or pos/neg, 1/0).")
+        if not tokens:
+            raise ValueError(f"Line {line} has a label but no text.")
+        if len(tokens) > MAX_TEXT_TOKENS:
+            raise ValueError(f"Line {line} holds a text of {len(tokens):,} tokens; the limit is "
+                             f"{MAX_TEXT_TOKENS:,} (a word, a punctuation mark or a Chinese character "
+                             "counts as one).")
+        texts.append(row[j_text])
+        docs.append(tokens)
+        labels.append(_LABEL_IDS[label.lower()])
+    labels = np.array(labels, np.int64)
+    present = sorted(set(labels.tolist()))
+    if len(present) == 1:
+        raise ValueError(f"Every text is labelled {SENTIMENT_CLASSES[present[0]]}; the data need both "
+                         "positive and negative texts.")
+    for c, name in enumerate(SENTIMENT_CLASSES):
+        distinct = len({" ".join(d) for d, y in zip(docs, labels) if y == c})
+        if distinct < MIN_CLASS_TEXTS:
+            raise ValueError(f"Only {distinct} different texts are labelled {name}; each label needs at "
+                             f"least {MIN_CLASS_TEXTS} for the training, validation and test splits.")
+    return texts, docs, labels
+
+
+def split_documents(docs: list[list[str]], labels: np.ndarray, seed: int = SPLIT_SEED) -> dict[str, np.ndarray]:
+    """Sorted document indices (n,) of each of SPLITS, drawn per class (stratified) with `seed`.
+
+    Documents with the same tokens go to the same split, so no test text is also a training text.
+    The fractions are SPLIT_FRACTIONS of each class's distinct texts; the result depends only on the
+    documents, their order and the seed.
+    """
+    groups: dict[str, list[int]] = {}  # same tokens -> document indices, in order of first appearance
+    for i, d in enumerate(docs):
+        groups.setdefault(" ".join(d), []).append(i)
+    rng = np.random.default_rng(seed)
+    parts: dict[str, list[int]] = {s: [] for s in SPLITS}
+    for c in range(len(SENTIMENT_CLASSES)):
+        keys = [k for k, members in groups.items() if labels[members[0]] == c]
+        n = len(keys)
+        n_val, n_test = (max(1, round(n * f)) for f in SPLIT_FRACTIONS[1:])
+        order = rng.permutation(n)
+        for split, chunk in zip(SPLITS, np.split(order, [n - n_val - n_test, n - n_test])):
+            parts[split] += [i for j in chunk for i in groups[keys[j]]]
+    return {s: np.array(sorted(v), np.int64) for s, v in parts.items()}
+
+
+class SentimentTask(Task):
+    """Is a text positive or negative? The network reads the text's token ids one step at a time and
+    answers at its last real step (`mask` is True there only; y holds the class there).
+
+    The documents are split once (SPLIT_SEED) into training, validation and test texts; the vocabulary
+    is built from the training texts only. Texts longer than seq_len tokens are cut to their first
+    seq_len tokens when the task is built (`n_cut` counts them). A batch is padded with "<pad>" (id 0)
+    to its longest text; `lengths` holds each text's real length.
+    """
+
+    token_inputs = True
+
+    def __init__(self, cfg: TaskConfig, data: bytes):
+        texts, docs, labels = _read_labelled_csv(data)
+        self.texts = texts  # the raw texts, as in the file
+        self.splits = split_documents(docs, labels)  # split name -> document indices (n,)
+        train = self.splits["train"]
+        self.vocabulary = Vocabulary.build((docs[i] for i in train), VOCAB_MIN_COUNT, VOCAB_MAX_SIZE)
+        self._ids = [np.array(self.vocabulary.encode(d[: cfg.seq_len]), np.int64) for d in docs]
+        self._labels = labels  # (N,) 0 negative, 1 positive
+        self.n_cut = sum(len(d) > cfg.seq_len for d in docs)  # texts cut to seq_len tokens
+        prior = np.bincount(labels[train], minlength=2) / len(train)  # training class frequencies
+        baseline = float(-(prior * np.log(prior)).sum())  # CE of predicting them: best without reading
+        super().__init__(
+            cfg,
+            kind="classification",
+            input_size=len(self.vocabulary),
+            output_size=len(SENTIMENT_CLASSES),
+            seq_len=cfg.seq_len,
+            baseline=baseline,
+            baseline_label=f"class frequencies only (CE {baseline:.3f})",
+            metric_names=("accuracy", "F1 (macro)", "F1 (positive)"),
+            vocab=list(self.vocabulary.tokens),
+        )
+        self.class_names = SENTIMENT_CLASSES
+
+    def batch(self, batch_size: int, seed: int, split: str = "train") -> Batch:
+        """`batch_size` texts of `split` drawn at random (without replacement while the split has
+        enough), identical for identical (task seed, batch_size, seed, split)."""
+        check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE)
+        check_int("seed", seed, 0, 2**63 - 1)
+        check_choice("split", split, SPLITS)
+        pool = self.splits[split]
+        rng = np.random.default_rng([self._seed, seed, SPLITS.index(split)])
+        return self._batch_of(rng.choice(pool, batch_size, replace=batch_size > len(pool)))
+
+    def eval_set(self, split: str) -> Batch:
+        """The fixed evaluation set of `split`: every validation or test text, or EVAL_SIZE training texts at
+        evenly spread positions of the training split, as one padded batch (made once and kept)."""
+        check_choice("split", split, SPLITS)
+        if split not in self._eval_sets:
+            pool = self.splits[split]
+            if split == "train":
+                pool = pool[np.unique(np.linspace(0, len(pool) - 1, min(EVAL_SIZE, len(pool))).round().astype(int))]
+            self._eval_sets[split] = self._batch_of(pool)
+        return self._eval_sets[split]
+
+    def iter_batches(self, split: str, batch_size: int) -> Iterator[Batch]:
+        """Every text of `split` once, in a fixed order, `batch_size` at a time (for evaluation)."""
+        check_choice("split", split, SPLITS)
+        check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE)
+        pool = self.splits[split]
+        return (self._batch_of(pool[start : start + batch_size]) for start in range(0, len(pool), batch_size))
+
+    def _batch_of(self, docs: np.ndarray) -> Batch:
+        seqs = [self._ids[i] for i in docs]
+        lengths = np.array([len(s) for s in seqs], np.int64)  # (B,)
+        B, T, rows = len(seqs), int(lengths.max()), np.arange(len(seqs))
+        x = np.full((B, T), PAD_ID, np.int64)
+        for r, s in enumerate(seqs):
+            x[r, : len(s)] = s
+        y = np.zeros((B, T), np.int64)
+        y[rows, lengths - 1] = self._labels[docs]
+        mask = np.zeros((B, T), bool)
+        mask[rows, lengths - 1] = True
+        return Batch(x=torch.from_numpy(x), y=torch.from_numpy(y), mask=torch.from_numpy(mask),
+                     lengths=torch.from_numpy(lengths))
+
+    @torch.no_grad()
+    def metrics(self, out, batch):
+        pred, target = out[batch.mask].argmax(-1), batch.y[batch.mask]  # (B,), (B,)
+        return {
+            "accuracy": accuracy(pred, target),
+            "F1 (macro)": macro_f1(pred, target, self.output_size),
+            "F1 (positive)": binary_f1(pred, target),
+        }
+
+    @torch.no_grad()
+    def confusion(self, out: torch.Tensor, batch: Batch) -> np.ndarray:
+        """(2, 2) counts: row = true class, column = predicted class (negative, positive)."""
+        pred, target = out[batch.mask].argmax(-1), batch.y[batch.mask]
+        return confusion_matrix(pred, target, self.output_size).numpy()
+
+    def pipeline(self, text: str) -> EncodedText:
+        """`text` as the network would read it: tokens, ids, unknown tokens marked, the cut at seq_len."""
+        return encode_text(text, self.vocabulary, self.seq_len)
+
+    def inputs_from_text(self, text: str) -> torch.Tensor:
+        """(1, T) int64 ids of a typed text (no padding, so its length is T); ValueError if it has no token."""
+        ids = self.pipeline(text).ids
+        if not ids:
+            raise ValueError("Type at least one word.")
+        return torch.tensor([ids], dtype=torch.int64)
+
+    def summary(self) -> dict:
+        """Plain numbers about the data for a view: texts and classes per split, vocabulary, lengths."""
+        lengths = np.array([len(s) for s in self._ids])  # after the cut at seq_len
+        return {
+            "texts": {s: len(idx) for s, idx in self.splits.items()},
+            "classes": {s: dict(zip(SENTIMENT_CLASSES, np.bincount(self._labels[idx], minlength=2).tolist()))
+                        for s, idx in self.splits.items()},
+            "majority_accuracy": {s: float(np.bincount(self._labels[idx]).max() / len(idx))
+                                  for s, idx in self.splits.items()},
+            "vocab_size": len(self.vocabulary),
+            "train_tokens": sum(self.vocabulary.counts),  # in the training texts, before the cut
+            "train_unknown": self.vocabulary.counts[1],  # of them read as "<unk>"
+            "cut": self.n_cut,
+            "length_median": float(np.median(lengths)),
+            "length_max": int(lengths.max()),
+        }
+
+
 def make_task(cfg: TaskConfig, user_data: bytes | None = None) -> Task:
     """The task of `cfg`; `user_data` is the uploaded file of the csv and text tasks.
 
     Any problem with the data raises ValueError with one sentence a UI can show.
     """
-    if cfg.name in ("csv", "text") and user_data is None:
+    if cfg.name in ("csv", "text", "text_csv") and user_data is None:
         raise ValueError(f"The {cfg.name} task needs an uploaded file.")
     need = min_length(cfg.seq_len)  # real data: training, validation and test parts
     match cfg.name:
@@ -604,3 +833,9 @@ def make_task(cfg: TaskConfig, user_data: bytes | None = None) -> Task:
         case "csv":
             values, name = _read_column(user_data, cfg.csv_column, need)
             return SeriesTask(cfg, values, f"Column {name!r}")
+        case "sentiment":
+            return SentimentTask(cfg, (DATA_DIR / "sentiment_en.csv").read_bytes())
+        case "sentiment_zh":
+            return SentimentTask(cfg, (DATA_DIR / "sentiment_zh.csv").read_bytes())
+        case "text_csv":
+            return SentimentTask(cfg, user_data)
