@@ -1,7 +1,8 @@
 """Headless encoder–decoder training: `python -m explorer seq2seq --help`.
 
-Trains, logs one JSON object per step (as `train` does), prints the held-out scores at the end, and
-translates the sources given with --translate (greedy, and a beam of --beam).
+Trains, logs one JSON object per logged step (as `train` does), prints the validation scores at the end
+(and the test scores with --test), and translates the sources given with --translate (greedy, and a beam
+of --beam).
 """
 from __future__ import annotations
 
@@ -30,8 +31,7 @@ FLAGS = [
     (Seq2SeqConfig, "hidden_size", "--hidden-size", "units of the encoder (per direction) and decoder"),
     (Seq2SeqConfig, "attention", "--attention", "none, additive, dot or general"),
     (Seq2SeqConfig, "teacher_forcing", "--teacher-forcing", "probability of feeding the true previous token"),
-    (Seq2SeqConfig, "eval_every", "--eval-every", "evaluate on the held-out set every k steps (0: never)"),
-    (Seq2SeqConfig, "eval_size", "--eval-size", "held-out pairs decoded at each evaluation"),
+    (Seq2SeqConfig, "eval_size", "--eval-size", "pairs in each evaluation set (train subset, val, test)"),
     (Seq2SeqConfig, "seed", "--model-seed", "seed of the weight initialisation (default: --seed)"),
 ] + [flag for flag in TRAIN_FLAGS if flag[0] is TrainConfig]
 SEEDS_FROM_MASTER = {"--model-seed", "--data-seed"}
@@ -51,6 +51,7 @@ def add_parser(sub) -> None:
     p.add_argument("--translate", action="append", default=[], metavar="TEXT",
                    help="after training, translate this source (repeatable)")
     p.add_argument("--beam", type=int, default=3, help="beam width for --translate")
+    p.add_argument("--test", action="store_true", help="after training, evaluate on the test set too")
     p.add_argument("--save-weights", type=Path, help="write the trained weights (safetensors) to this file")
     p.set_defaults(run=run)
 
@@ -67,6 +68,10 @@ def _text(tokens: list[str]) -> str:
     return "".join(t for t in tokens if t != "<eos>")
 
 
+def _scores(metrics: dict[str, float]) -> str:
+    return "  ".join(f"{k} {v:.3g}" for k, v in metrics.items())
+
+
 def run(args: argparse.Namespace) -> int:
     cfg, train = configs_from_args(args)
     lab = make_seq2seq_lab(cfg, train)
@@ -76,23 +81,25 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
         for stats in lab.trainer.run(train.steps):
-            if stats.step % args.log_every == 0 or stats.step == train.steps or stats.diverged:
+            if stats.step % args.log_every == 0 or stats.step == train.steps or stats.diverged or stats.early_stop:
                 if out:
                     out.write(json.dumps(stats.to_json()) + "\n")
-                scores = "  ".join(f"{k} {v:.3g}" for k, v in stats.metrics.items() if k.startswith("val_"))
-                print(f"step {stats.step:6d}  loss {stats.loss:.4g}  baseline {stats.baseline:.4g}  {scores}",
+                val = "" if stats.val_metrics is None else "  val " + _scores(stats.val_metrics)
+                print(f"step {stats.step:6d}  loss {stats.loss:.4g}  baseline {stats.baseline:.4g}{val}",
                       file=sys.stderr)
             if stats.diverged:
                 print(f"stopped: {stats.diverged}", file=sys.stderr)
                 return 1
+            if stats.early_stop:
+                print(stats.early_stop.message, file=sys.stderr)
     finally:
         if out:
             out.close()
     rate = lab.trainer.step_count / (time.perf_counter() - start)
-    final = lab.trainer.evaluate()
-    print(f"{lab.trainer.step_count} steps, {rate:.0f} steps/s; held-out ({cfg.eval_size} pairs): "
-          f"BLEU {final['val_bleu']:.1f}, exact match {final['val_exact_match']:.3f}, "
-          f"token accuracy {final['val_token_accuracy']:.3f}", file=sys.stderr)
+    print(f"{lab.trainer.step_count} steps, {rate:.0f} steps/s", file=sys.stderr)
+    for split in ("val", "test") if args.test else ("val",):
+        e = lab.trainer.evaluate(split)
+        print(f"{split} ({e.size} pairs): loss {e.loss:.4g}  {_scores(e.metrics)}", file=sys.stderr)
     for text in args.translate:
         trace = decode_trace(lab.model, lab.task, text, beam_width=args.beam)
         beams = "; ".join(f"{_text(t)} (log p {lp:.2f})" for t, lp, _ in trace.beam)

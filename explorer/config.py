@@ -187,9 +187,9 @@ SEQ2SEQ_TASKS = ("reverse", "sort", "dates")
 ATTENTIONS = ("none", "additive", "dot", "general")
 MAX_S2S_HIDDEN = 256   # the decoder runs one Python step per output token: keep it light on a shared server
 MAX_S2S_EMBED = 128
-MAX_S2S_LEN = 40       # reverse/sort: longest source (dates are at most 38 characters)
+MAX_S2S_LEN = 40       # reverse/sort: longest source (dates are at most 37 characters)
 MAX_S2S_SYMBOLS = 26   # reverse/sort: the letters a..z
-MAX_EVAL_SIZE = 1000   # held-out pairs decoded at every evaluation
+MAX_EVAL_SIZE = 1000   # pairs of each evaluation set, decoded at every evaluation
 MAX_BEAM = 10          # widest beam search
 
 
@@ -208,8 +208,8 @@ class Seq2SeqConfig:
     bidirectional: bool = False    # encoder reads both ways; annotations are then [→h_s; ←h_s] (2H)
     attention: str = "additive"    # "none" (context = last encoder state) | "additive" | "dot" | "general"
     teacher_forcing: float = 1.0   # probability that a decoder input is the true previous token (else its own guess)
-    eval_every: int = 50           # greedy-decode the held-out set every k training steps (0: never)
-    eval_size: int = 200           # held-out pairs decoded at each evaluation
+    eval_size: int = 200           # pairs in each fixed evaluation set (train, val, test), greedy-decoded at every
+                                   # evaluation (TrainConfig.eval_every)
     seed: int = 0                  # seed of the weight initialisation
 
     def __post_init__(self) -> None:
@@ -230,7 +230,6 @@ class Seq2SeqConfig:
             raise ValueError("dot attention compares the decoder state (H) with annotations of the same size; "
                              "a bidirectional encoder's are 2H: choose general or additive attention")
         check_float("teacher_forcing", self.teacher_forcing, 0.0, 1.0)
-        check_int("eval_every", self.eval_every, 0, MAX_STEPS)
         check_int("eval_size", self.eval_size, 1, MAX_EVAL_SIZE)
         check_int("seed", self.seed, 0, MAX_SEED)
 

@@ -61,9 +61,11 @@ def token_accuracy(candidates: list[list[str]], references: list[list[str]]) -> 
     """Position-wise hits over all positions: Σ #{j : cand[j] = ref[j]} / Σ max(len cand, len ref).
     A token missing or extra counts as a miss, so it is 1 exactly when every candidate equals its reference."""
     _check_pairs(candidates, references)
+    if not candidates:
+        return 0.0
     hits = sum(sum(a == b for a, b in zip(c, r)) for c, r in zip(candidates, references))
     positions = sum(max(len(c), len(r)) for c, r in zip(candidates, references))
-    return hits / positions if positions else 1.0
+    return hits / positions if positions else 1.0  # only empty pairs: each candidate equals its reference
 
 
 def exact_match(candidates: list[list[str]], references: list[list[str]]) -> float:

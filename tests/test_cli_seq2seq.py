@@ -28,15 +28,16 @@ def test_seq2seq_trains_logs_translates_and_saves(tmp_path, capsys):
     log, weights = tmp_path / "run.jsonl", tmp_path / "w.safetensors"
     rc = main(["seq2seq", "--task", "reverse", "--min-len", "4", "--max-len", "6", "--hidden-size", "8",
                "--embedding-dim", "4", "--steps", "6", "--log-every", "2", "--eval-every", "3", "--eval-size", "10",
-               "--probe-every", "2", "--jsonl", str(log), "--translate", "abcd", "--beam", "2",
+               "--probe-every", "2", "--test", "--jsonl", str(log), "--translate", "abcd", "--beam", "2",
                "--save-weights", str(weights)])
     assert rc == 0
     rows = [json.loads(line) for line in log.read_text().splitlines()]
     assert [r["step"] for r in rows] == [2, 4, 6]
-    assert len(rows[0]["hidden_grad_norms"][0]) == 6 and "val_bleu" in rows[2]["metrics"]
+    assert len(rows[0]["hidden_grad_norms"][0]) == 6 and set(rows[2]["val_metrics"]) == {"BLEU", "exact match",
+                                                                                       "token accuracy"}
     out, err = capsys.readouterr()
     assert out.startswith("abcd -> ") and "beam 2: " in out and "<eos>" not in out
-    assert "held-out (10 pairs): BLEU" in err
+    assert "val (10 pairs): loss" in err and "test (10 pairs)" in err and "BLEU" in err
     assert "attention.v.weight" in load_safetensors(weights.read_bytes())
 
 

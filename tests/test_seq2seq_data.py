@@ -48,6 +48,7 @@ def test_config_round_trips_and_rejects_unknown_keys():
     ("teacher_forcing", 1.5, r"teacher_forcing must be a number in \[0, 1\]"),
     ("bidirectional", "yes", "bidirectional must be true or false"),
     ("eval_size", 0, r"eval_size must be an integer in 1..1000"),
+    ("eval_size", 1001, r"eval_size must be an integer in 1..1000"),
     ("seed", -1, "seed must be an integer"),
 ])
 def test_config_rejects_each_bad_field(field, value, message):
@@ -92,17 +93,18 @@ def test_every_day_in_every_form_fits_the_alphabet_and_the_length_limit():
 
 def test_date_pairs_are_iso_translations_and_the_held_out_days_are_never_trained_on():
     task = task_of(data_seed=4)
-    held = {d for d in ALL_DAYS if task.is_held_out(d)}
-    assert abs(len(held) / len(ALL_DAYS) - 0.1) < 0.001
-    train, val = task.pairs(3000, seed=1), task.pairs(300, seed=0, held_out=True)
-    for pairs, want in ((train, False), (val, True)):
+    split = {d: task.split_of(d) for d in ALL_DAYS}
+    for name, share in (("train", 0.8), ("val", 0.1), ("test", 0.1)):
+        assert abs(sum(v == name for v in split.values()) / len(ALL_DAYS) - share) < 0.001
+    for name, n in (("train", 3000), ("val", 300), ("test", 300)):
+        pairs = task.pairs(n, seed=1, split=name)
         for src, tgt in pairs:
             d = datetime.date.fromisoformat("".join(tgt))
             assert "".join(src) in {format_date(d, f) for f in DATE_FORMATS}
-            assert task.is_held_out(d) == want
-    assert len({"".join(s) for s, _ in train}) > 2900  # many distinct pairs
+            assert split[d] == name
+        assert len({"".join(s) for s, _ in pairs}) > 0.95 * n  # many distinct pairs
     other = task_of(data_seed=5)
-    assert {d for d in ALL_DAYS if other.is_held_out(d)} != held  # the split follows the data seed
+    assert {d for d in ALL_DAYS if other.split_of(d) == "val"} != {d for d, v in split.items() if v == "val"}
 
 
 # ---- reverse and sort ------------------------------------------------------------------------------
@@ -111,12 +113,14 @@ def test_date_pairs_are_iso_translations_and_the_held_out_days_are_never_trained
 def test_symbol_tasks(name, rule):
     task = task_of(name, min_len=2, max_len=6, n_symbols=5)
     assert task.src_vocab == ["<pad>", *"abcde"] and task.tgt_vocab == ["<pad>", "<bos>", "<eos>", *"abcde"]
-    train = task.pairs(2000, seed=3)
-    val = task.pairs(200, seed=0, held_out=True)
-    for src, tgt in train + val:
-        assert 2 <= len(src) <= 6 and tgt == list(rule(src)) == task.reference(src)
-    assert not any(task.is_held_out(s) for s, _ in train) and all(task.is_held_out(s) for s, _ in val)
-    assert not {"".join(s) for s, _ in train} & {"".join(s) for s, _ in val}
+    drawn = {split: task.pairs(n, seed=3, split=split) for split, n in (("train", 2000), ("val", 200), ("test", 200))}
+    for split, pairs in drawn.items():
+        for src, tgt in pairs:
+            assert 2 <= len(src) <= 6 and tgt == list(rule(src)) == task.reference(src)
+            assert task.split_of(src) == split
+    sources = {split: {"".join(s) for s, _ in pairs} for split, pairs in drawn.items()}
+    assert not sources["train"] & sources["val"] and not sources["train"] & sources["test"]
+    assert not sources["val"] & sources["test"]
 
 
 def test_too_few_distinct_sources_is_a_clear_error():
@@ -143,7 +147,8 @@ def test_batches_are_padded_pairs_and_deterministic(name):
     again = task.batch(16, seed=9)
     assert torch.equal(b.src, again.src) and torch.equal(b.tgt_out, again.tgt_out)
     assert not torch.equal(b.src, task.batch(16, seed=10).src)
-    assert task.validation(5).sources == task.validation(20).sources[:5]  # a larger set extends a smaller one
+    assert task.eval_set("val", 5).sources == task.eval_set("val", 20).sources[:5]  # a larger set extends a smaller
+    assert task.eval_set("train", 5).sources != task.batch(5, seed=1).sources  # seed 0: no training batch's
 
 
 # ---- typed sources ---------------------------------------------------------------------------------

@@ -10,10 +10,10 @@ from explorer.lecture.share_seq2seq import from_query, to_query
 from explorer.training.seq2seq import make_seq2seq_lab
 
 CFG = Seq2SeqConfig(task="sort", min_len=4, max_len=9, n_symbols=12, cell="lstm", embedding_dim=7, hidden_size=20,
-                    bidirectional=True, attention="general", teacher_forcing=0.75, eval_every=10, eval_size=30,
+                    bidirectional=True, attention="general", teacher_forcing=0.75, eval_size=30,
                     data_seed=4, seed=9)
 TRAIN = TrainConfig(optimizer="rmsprop", lr=0.002, clip="value", clip_threshold=0.5, batch_size=16, steps=77,
-                    probe_every=5, seed=3)
+                    probe_every=5, seed=3, eval_every=10, lr_schedule="cosine", weight_decay=0.01, patience=2)
 
 
 def test_link_round_trips_every_field():

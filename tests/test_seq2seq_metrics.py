@@ -131,3 +131,5 @@ def test_token_accuracy_counts_missing_and_extra_tokens_as_misses():
     assert token_accuracy([list("2026-11")], [list("2026-11-28")]) == pytest.approx(7 / 10)
     assert token_accuracy([list("2026-11-28XX")], [list("2026-11-28")]) == pytest.approx(10 / 12)
     assert exact_match([list("ab"), list("cd")], [list("ab"), list("ce")]) == 0.5
+    assert token_accuracy([[]], [[]]) == exact_match([[]], [[]]) == 1.0  # an empty output, correctly
+    assert token_accuracy([], []) == exact_match([], []) == bleu([], []) == 0.0  # an empty corpus

@@ -14,7 +14,6 @@ from explorer.models.seq2seq import (
     beam_search,
     build_seq2seq,
     greedy_decode,
-    sequence_loss,
 )
 
 SETUPS = [(cell, att, bi) for cell in ("rnn", "lstm", "gru") for att in ("none", "additive", "dot", "general")
@@ -105,7 +104,7 @@ def test_loss_is_the_mean_cross_entropy_of_the_real_target_tokens():
     logits, _ = model(b)
     terms = [-torch.log_softmax(logits[i, j], -1)[b.tgt_out[i, j]].item()
              for i in range(5) for j in range(b.tgt_out.shape[1]) if b.tgt_out[i, j] != PAD]
-    assert sequence_loss(logits, b.tgt_out).item() == pytest.approx(sum(terms) / len(terms), rel=1e-5)
+    assert task.loss(logits, b).item() == pytest.approx(sum(terms) / len(terms), rel=1e-5)
     assert len(terms) == sum(len(t) + 1 for t in b.targets)
 
 
@@ -159,7 +158,7 @@ def test_weights_are_seeded_and_named_like_pytorch():
 @pytest.mark.parametrize("cell, attention, bi", SETUPS[::3])
 def test_beam_of_width_one_is_greedy(cell, attention, bi):
     model, task = make(cell, attention, bi, task="dates")
-    b = task.validation(6)
+    b = task.eval_set("val", 6)
     ids, scores = greedy_decode(model, b.src, b.src_lengths, task.max_tgt_len + 1)
     for i in range(6):
         n = b.src_lengths[i].item()
@@ -170,7 +169,7 @@ def test_beam_of_width_one_is_greedy(cell, attention, bi):
 
 def test_beam_scores_are_the_log_probabilities_of_their_outputs():
     model, task = make("gru", "additive", task="dates")
-    b = task.validation(3)
+    b = task.eval_set("val", 3)
     for i in range(3):
         n = b.src_lengths[i].item()
         for hyp in beam_decode(model, b.src[i : i + 1, :n], n, 4, task.max_tgt_len + 1):

@@ -6,9 +6,10 @@
   "2026年11月28日", "Saturday, the 28th of November 2026", ...) → its ISO form "2026-11-28"
   (the year, month and day digits sit at different places in each form: the attention must find them).
 
-Each task has a held-out set disjoint from its training pairs: for dates a seeded tenth of the days
-(so a held-out day is never seen in any form), for reverse/sort a tenth of the sources themselves
-(chosen by a checksum of the sequence). A pair depends only on (data_seed, batch seed).
+Each task has three disjoint splits, "train", "val" and "test": for dates a seeded tenth of the days
+is the validation split and another tenth the test split (so a held-out day is never seen in any form),
+for reverse/sort a tenth of the sources each (chosen by a checksum of the sequence). Training batches come
+from the training split only. A pair depends only on (data_seed, split, batch seed).
 """
 from __future__ import annotations
 
@@ -20,12 +21,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
-from ..config import MAX_SEED, Seq2SeqConfig, check_int
+from ..config import MAX_SEED, Seq2SeqConfig, check_choice, check_int
 
 PAD, BOS, EOS = 0, 1, 2
 SPECIALS = ("<pad>", "<bos>", "<eos>")
-HELD_OUT_FRACTION = 0.1
+SPLITS = ("train", "val", "test")
+HELD_OUT_FRACTION = 0.1     # of the days or sources, for each of the validation and the test split
 MIN_DISTINCT_SOURCES = 200  # reverse/sort: fewer cannot be split into a training and a held-out set
 BASELINE_SAMPLES = 4096     # training targets from which the memoryless baseline is estimated
 FIRST_DAY, LAST_DAY = datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)
@@ -107,28 +110,30 @@ class Seq2SeqTask:
         self.baseline_label = f"guess from the output position alone (CE {self.baseline:.3f})"
 
     # -- drawing pairs ---------------------------------------------------------------------------
-    def _draw(self, rng: np.random.Generator, held_out: bool) -> tuple[list[str], list[str]]:
-        """One (source, target) pair of the training (held_out False) or held-out set."""
+    def _draw(self, rng: np.random.Generator, split: str) -> tuple[list[str], list[str]]:
+        """One (source, target) pair of `split`."""
         raise NotImplementedError
 
     def reference(self, source: list[str]) -> list[str] | None:
         """The correct target of a source, when the task can compute it for any source; else None."""
         raise NotImplementedError
 
-    def pairs(self, n: int, seed: int, held_out: bool = False) -> list[tuple[list[str], list[str]]]:
-        """n (source, target) token pairs, identical for identical (data_seed, seed, held_out)."""
+    def pairs(self, n: int, seed: int, split: str = "train") -> list[tuple[list[str], list[str]]]:
+        """n (source, target) token pairs of `split`, identical for identical (data_seed, seed, split)."""
         check_int("n", n, 0, 1 << 16)
         check_int("seed", seed, 0, 2**63 - 1)
-        rng = np.random.default_rng([self._seed, seed, int(held_out)])
-        return [self._draw(rng, held_out) for _ in range(n)]
+        check_choice("split", split, SPLITS)
+        rng = np.random.default_rng([self._seed, seed, SPLITS.index(split)])
+        return [self._draw(rng, split) for _ in range(n)]
 
     def batch(self, batch_size: int, seed: int) -> Seq2SeqBatch:
         """A training batch (never a held-out pair)."""
         return self.collate(self.pairs(batch_size, seed))
 
-    def validation(self, n: int) -> Seq2SeqBatch:
-        """The first n pairs of the fixed held-out set (a larger n extends a smaller one)."""
-        return self.collate(self.pairs(n, seed=0, held_out=True))
+    def eval_set(self, split: str, n: int) -> Seq2SeqBatch:
+        """The first n pairs of the fixed evaluation set of `split` (a larger n extends a smaller one); seed 0,
+        which no training batch uses (their seeds count from 1)."""
+        return self.collate(self.pairs(n, seed=0, split=split))
 
     def collate(self, pairs: list[tuple[list[str], list[str]]]) -> Seq2SeqBatch:
         """Pad the pairs into one batch (padding at the end)."""
@@ -146,6 +151,17 @@ class Seq2SeqTask:
         src, tgt_in, tgt_out = (torch.from_numpy(a) for a in (src, tgt_in, tgt_out))
         lengths = torch.tensor([len(s) for s, _ in pairs], dtype=torch.long)
         return Seq2SeqBatch(src, lengths, tgt_in, tgt_out, [list(s) for s, _ in pairs], [list(t) for _, t in pairs])
+
+    # -- loss and the training batch's score (what Trainer.step calls) ------------------------------
+    def loss(self, logits: torch.Tensor, batch: Seq2SeqBatch) -> torch.Tensor:
+        """Cross-entropy per target token (<eos> included, padding excluded) of logits (B, J, V)."""
+        return F.cross_entropy(logits.flatten(0, 1), batch.tgt_out.flatten(), ignore_index=PAD)
+
+    @torch.no_grad()
+    def metrics(self, logits: torch.Tensor, batch: Seq2SeqBatch) -> dict[str, float]:
+        """"next-token accuracy": how often the most probable token is the target, under teacher forcing."""
+        mask = batch.tgt_mask
+        return {"next-token accuracy": (logits.argmax(-1)[mask] == batch.tgt_out[mask]).float().mean().item()}
 
     # -- typed input -------------------------------------------------------------------------------
     def encode_source(self, text: str) -> list[str]:
@@ -210,18 +226,19 @@ class _SymbolTask(Seq2SeqTask):
                              f"some out for validation: allow longer sources or more symbols.")
         super().__init__(cfg, self._symbols, self._symbols, cfg.max_len, cfg.max_len)
 
-    def is_held_out(self, source: list[str]) -> bool:
-        """Whether a source belongs to the held-out set: a checksum of the sequence (and the data seed)."""
-        key = f"{self._seed}:{''.join(source)}".encode()
-        return zlib.crc32(key) % 1000 < 1000 * HELD_OUT_FRACTION
+    def split_of(self, source: list[str]) -> str:
+        """The split a source belongs to, by a checksum of the sequence (and the data seed)."""
+        bucket = zlib.crc32(f"{self._seed}:{''.join(source)}".encode()) % 1000
+        return "test" if bucket < 1000 * HELD_OUT_FRACTION else "val" if bucket < 2000 * HELD_OUT_FRACTION else "train"
 
-    def _draw(self, rng, held_out):
-        for _ in range(10_000):  # rejection: about one draw in ten is held out
+    def _draw(self, rng, split):
+        for _ in range(10_000):  # rejection: a tenth of the draws is in each held-out split
             n = int(rng.integers(self._min, self._max + 1))
             source = [self._symbols[i] for i in rng.integers(0, len(self._symbols), n)]
-            if self.is_held_out(source) == held_out:
+            if self.split_of(source) == split:
                 return source, self.reference(source)
-        raise RuntimeError("no source of the requested split was drawn")  # P < 1e-400 with 200 sources
+        raise ValueError("These lengths and symbols leave a split (almost) empty: allow longer sources or more "
+                         "symbols.")
 
 
 class ReverseTask(_SymbolTask):
@@ -249,18 +266,23 @@ class DateTask(Seq2SeqTask):
         n_days = (LAST_DAY - FIRST_DAY).days + 1
         order = np.random.default_rng([cfg.data_seed, 7]).permutation(n_days)
         n_held = round(HELD_OUT_FRACTION * n_days)
-        self._days = {False: np.sort(order[n_held:]), True: np.sort(order[:n_held])}  # day offsets per split
+        self._days = {"test": np.sort(order[:n_held]), "val": np.sort(order[n_held : 2 * n_held]),
+                      "train": np.sort(order[2 * n_held :])}  # day offsets (from FIRST_DAY) of each split
         self._forms = list(DATE_FORMATS)
         super().__init__(cfg, _date_alphabet(), list("0123456789-"), self.MAX_SOURCE, 10)
 
-    def is_held_out(self, d: datetime.date) -> bool:
+    def split_of(self, d: datetime.date) -> str:
+        """The split a day belongs to."""
         offset = (d - FIRST_DAY).days
-        days = self._days[True]
-        i = np.searchsorted(days, offset)
-        return bool(i < len(days) and days[i] == offset)
+        for split in ("val", "test"):
+            days = self._days[split]
+            i = np.searchsorted(days, offset)
+            if i < len(days) and days[i] == offset:
+                return split
+        return "train"
 
-    def _draw(self, rng, held_out):
-        d = FIRST_DAY + datetime.timedelta(int(rng.choice(self._days[held_out])))
+    def _draw(self, rng, split):
+        d = FIRST_DAY + datetime.timedelta(int(rng.choice(self._days[split])))
         form = self._forms[int(rng.integers(len(self._forms)))]
         return list(format_date(d, form)), list(d.isoformat())
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
@@ -208,11 +207,6 @@ class Seq2Seq(nn.Module):
                 generator: torch.Generator | None = None) -> tuple[Tensor, Tensor | None]:
         """Logits (B, J, V) and attention weights (B, J, S) or None, on a batch's decoder inputs."""
         return self.decode(self.encode(batch.src, batch.src_lengths), batch.tgt_in, teacher_forcing, generator)
-
-
-def sequence_loss(logits: Tensor, tgt_out: Tensor) -> Tensor:
-    """Cross-entropy per target token (<eos> included, padding excluded): the training loss."""
-    return F.cross_entropy(logits.flatten(0, 1), tgt_out.flatten(), ignore_index=PAD)
 
 
 @torch.no_grad()

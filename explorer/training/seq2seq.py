@@ -1,21 +1,20 @@
-"""Training an encoder–decoder: a `Trainer` (same optimisers, clipping, divergence guard and `StepStats`)
-whose steps run the seq2seq loss, evaluate on the held-out set every few steps, and probe ‖∂L/∂h_s‖ for
-every encoder step s; and the `Seq2SeqLab`, one user's model, task, trainer and history.
+"""Training an encoder–decoder: a `Trainer` whose model reads a whole `Seq2SeqBatch` (its optimisers,
+schedules, weight decay, clipping, divergence guard, evaluations, early stopping and `StepStats` as they
+are), and the `Seq2SeqLab`, one user's model, task, trainer and history.
 
-StepStats as the Train page knows them, with:
-- loss: cross-entropy per target token (teacher forcing at the configured ratio); baseline: the best guess
-  from the output position alone (see `Seq2SeqTask._position_entropy`);
-- metrics: "token_accuracy" (teacher-forced next-token accuracy on the training batch) at every step, and
-  at each evaluation "val_bleu" (corpus BLEU-4, 0–100), "val_exact_match" and "val_token_accuracy" of greedy
-  decoding on the held-out set;
+What the StepStats hold for an encoder–decoder:
+- loss: cross-entropy per target token, the decoder fed the true previous token with the configured
+  teacher-forcing probability (else its own guess); baseline: the best guess from the output position
+  alone (`Seq2SeqTask._position_entropy`); metrics: "next-token accuracy" on the training batch;
+- every eval_every steps, val_loss / train_eval_loss (teacher-forced cross-entropy on the fixed validation
+  set and training subset) and val_metrics / train_eval_metrics: "BLEU" (corpus BLEU-4, 0–100), "exact match"
+  and "token accuracy" of greedy decoding;
 - hidden_grad_norms: (D, S) ‖∂L/∂h_s‖ of each encoder direction at each source position, on a fixed
-  held-out batch of sources of equal length.
+  validation batch of sources of one length. No W_hh spectrum.
 """
 from __future__ import annotations
 
 import dataclasses
-import math
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -26,89 +25,73 @@ from ..config import Seq2SeqConfig, TrainConfig
 from ..data.seq2seq import Seq2SeqBatch, Seq2SeqTask, make_seq2seq_task
 from ..lab import MAX_STEP_BYTES, MAX_STEP_FLOPS
 from ..metrics import bleu, exact_match, token_accuracy
-from ..models.seq2seq import Seq2Seq, build_seq2seq, greedy_decode, sequence_loss
-from ..trace.gradients import clip_gradients
+from ..models.seq2seq import Seq2Seq, build_seq2seq, greedy_decode
 from ..trace.seq2seq import encoder_grad_norms
 from .history import History
-from .trainer import PROBE_BATCH, StepStats, Trainer
+from .trainer import PROBE_BATCH, Evaluation, StepStats, Trainer
 
-PROBE_CANDIDATES = 512  # held-out pairs among which the probe batch (sources of one length) is chosen
+PROBE_CANDIDATES = 512  # validation pairs among which the probe batch (sources of one length) is chosen
 
 
 def probe_batch(task: Seq2SeqTask, n: int = PROBE_BATCH) -> Seq2SeqBatch:
-    """n held-out pairs whose sources all have the same length, the longest length that n of them share
+    """n validation pairs whose sources all have the same length, the longest length that n of them share
     (so that position s means the same thing in every row)."""
     by_len = defaultdict(list)
-    for pair in task.pairs(PROBE_CANDIDATES, seed=1, held_out=True):
+    for pair in task.pairs(PROBE_CANDIDATES, seed=1, split="val"):
         by_len[len(pair[0])].append(pair)
     length = max(k for k, v in by_len.items() if len(v) >= n)
     return task.collate(by_len[length][:n])
 
 
-def evaluate(model: Seq2Seq, task: Seq2SeqTask, batch: Seq2SeqBatch) -> dict[str, float]:
-    """BLEU, exact match and token accuracy of greedy decoding on `batch`, keyed val_bleu, val_exact_match,
-    val_token_accuracy."""
-    model.eval()
+@torch.no_grad()
+def decode_scores(model: Seq2Seq, task: Seq2SeqTask, batch: Seq2SeqBatch) -> dict[str, float]:
+    """"BLEU", "exact match" and "token accuracy" of greedy decoding on `batch` against its targets."""
     ids, _ = greedy_decode(model, batch.src, batch.src_lengths, task.max_tgt_len + 1)
     outputs = [task.target_tokens(row) for row in ids]
-    return {"val_bleu": bleu(outputs, batch.targets), "val_exact_match": exact_match(outputs, batch.targets),
-            "val_token_accuracy": token_accuracy(outputs, batch.targets)}
+    return {"BLEU": bleu(outputs, batch.targets), "exact match": exact_match(outputs, batch.targets),
+            "token accuracy": token_accuracy(outputs, batch.targets)}
 
 
 class Seq2SeqTrainer(Trainer):
-    """Trains a `Seq2Seq` on a `Seq2SeqTask`; `step()` runs one optimiser step and yields its StepStats."""
+    """Trains a `Seq2Seq` on a `Seq2SeqTask`; `step()` runs one optimiser step and returns its StepStats."""
 
     def __init__(self, model: Seq2Seq, task: Seq2SeqTask, cfg: Seq2SeqConfig, train: TrainConfig):
+        if train.tbptt:
+            raise ValueError("Truncated BPTT does not apply to an encoder–decoder (the decoder reads the whole "
+                             "encoded source at every step): set tbptt to 0.")
         super().__init__(model, task, train)
         self.s2s = cfg
+        self.skipped = {"spectrum": "An encoder–decoder has two recurrences and attention: no single W_hh."}
         self.probe_batch = probe_batch(task)
-        self.validation = task.validation(cfg.eval_size)
+        self._sets = {split: task.eval_set(split, cfg.eval_size) for split in ("train", "val")}
+
+    def _outputs(self, batch: Seq2SeqBatch) -> torch.Tensor:
+        """Logits (B, J, V), teacher forcing drawn from a generator seeded by the step."""
+        gen = torch.Generator().manual_seed(self.cfg.seed * 1_000_003 + self.step_count)
+        return self.model(batch, self.s2s.teacher_forcing, gen)[0]
+
+    def _probe_into(self, stats: StepStats) -> None:
+        stats.hidden_grad_norms = self.probe()
 
     def probe(self) -> np.ndarray:
-        """(D, S): ‖∂L/∂h_s‖ on the fixed probe batch, for the current weights (L: the mean token loss)."""
+        """(D, S): ‖∂L/∂h_s‖ on the fixed probe batch, for the current weights (L: the mean token loss, teacher
+        forced)."""
         b = self.probe_batch
         self.model.eval()
         return encoder_grad_norms(self.model, b.src, b.src_lengths, b.tgt_in, b.tgt_out)
 
-    def evaluate(self) -> dict[str, float]:
-        return evaluate(self.model, self.task, self.validation)
-
-    def step(self) -> StepStats:
-        """One optimiser step. On a non-finite loss or gradient the update is skipped and `diverged` says why."""
-        cfg, model = self.cfg, self.model
-        self.step_count += 1
-        seed = cfg.seed * 1_000_003 + self.step_count
-        batch = self.task.batch(cfg.batch_size, seed=seed)
-        model.train()
-        self.optimizer.zero_grad(set_to_none=True)
-        logits, _ = model(batch, self.s2s.teacher_forcing, torch.Generator().manual_seed(seed))  # (B, J, V)
-        loss = sequence_loss(logits, batch.tgt_out)
-        loss_value = loss.item()
-        clip = None
-        if math.isfinite(loss_value):
-            loss.backward()
-            clip = clip_gradients(model, cfg.clip, cfg.clip_threshold)
-        mask = batch.tgt_mask
-        metrics = {"token_accuracy": (logits.detach().argmax(-1)[mask] == batch.tgt_out[mask]).float().mean().item()}
-        stats = StepStats(
-            step=self.step_count, loss=loss_value, metrics=metrics, baseline=self.task.baseline,
-            grad_norm=clip.norm_before if clip else math.nan,
-            grad_norm_clipped=clip.norm_after if clip else math.nan,
-            clipped=clip.clipped if clip else False, param_grad_norms=clip.param_norms if clip else {},
-        )
-        if clip is None or not math.isfinite(clip.norm_after):
-            what = f"the loss is {loss_value:g}" if clip is None else f"the gradient norm is {clip.norm_before:g}"
-            self.diverged = stats.diverged = f"step {self.step_count}: {what}; the update was not applied."
-            stats.finished_at = time.time()
-            return stats
-        self._last_good = self._snapshot()
-        self.optimizer.step()
-        if cfg.probe_every and self.step_count % cfg.probe_every == 0:
-            stats.hidden_grad_norms = self.probe()
-        if self.s2s.eval_every and self.step_count % self.s2s.eval_every == 0:
-            stats.metrics |= self.evaluate()
-        stats.finished_at = time.time()
-        return stats
+    @torch.no_grad()
+    def evaluate(self, split: str) -> Evaluation:
+        """Teacher-forced loss and greedy-decoding scores on the fixed `split` set ("train" | "val" | "test")."""
+        if split not in self._sets:
+            self._sets[split] = self.task.eval_set(split, self.s2s.eval_size)
+        batch = self._sets[split]
+        was_training = self.model.training
+        self.model.eval()
+        loss = self.task.loss(self.model(batch)[0], batch).item()
+        scores = decode_scores(self.model, self.task, batch)
+        self.model.train(was_training)
+        return Evaluation(split, self.step_count, loss, scores, len(batch.sources))
 
 
 @dataclass
