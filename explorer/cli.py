@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--log-every", type=int, default=1, help="log every k-th step (the last step always)")
     train.add_argument("--test", action="store_true",
                        help="after training, evaluate on the held-out test set (printed, and a last JSONL line)")
+    from .cli_seq2seq import add_parser as add_seq2seq  # imported here: it reuses this module's flags
+    add_seq2seq(sub)
     return parser
 
 
@@ -132,6 +134,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return train(args)
+        return train(args) if args.command == "train" else args.run(args)
     except (ValueError, OSError) as e:
         parser.exit(2, f"error: {e}\n")

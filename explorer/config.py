@@ -183,3 +183,66 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "TrainConfig":
         return from_dict(cls, d)
+
+
+# --- Sequence to sequence with attention (issue 14) ------------------------------------------------
+SEQ2SEQ_TASKS = ("reverse", "sort", "dates")
+ATTENTIONS = ("none", "additive", "dot", "general")
+MAX_S2S_HIDDEN = 256   # the decoder runs one Python step per output token: keep it light on a shared server
+MAX_S2S_EMBED = 128
+MAX_S2S_LEN = 40       # reverse/sort: longest source (dates are at most 37 characters)
+MAX_S2S_SYMBOLS = 26   # reverse/sort: the letters a..z
+MAX_EVAL_SIZE = 1000   # pairs of each evaluation set, decoded at every evaluation
+MAX_BEAM = 10          # widest beam search
+
+
+@dataclass(frozen=True)
+class Seq2SeqConfig:
+    """An encoder–decoder with attention and its task; the optimiser settings are a TrainConfig."""
+
+    task: str = "dates"            # "reverse" | "sort" | "dates"
+    min_len: int = 3               # reverse/sort: shortest source, in symbols
+    max_len: int = 10              # reverse/sort: longest source, in symbols
+    n_symbols: int = 10            # reverse/sort: alphabet size (the first n letters a, b, c, ...)
+    data_seed: int = 0             # seed of the data (the held-out split and the pairs drawn)
+    cell: str = "gru"              # encoder and decoder cell: "rnn" | "lstm" | "gru"
+    embedding_dim: int = 16        # E: size of the source and target token embeddings
+    hidden_size: int = 64          # H: units of the encoder (per direction) and of the decoder
+    bidirectional: bool = False    # encoder reads both ways; annotations are then [→h_s; ←h_s] (2H)
+    attention: str = "additive"    # "none" (context = last encoder state) | "additive" | "dot" | "general"
+    teacher_forcing: float = 1.0   # probability that a decoder input is the true previous token (else its own guess)
+    eval_size: int = 200           # pairs in each fixed evaluation set (train, val, test), greedy-decoded at every
+                                   # evaluation (TrainConfig.eval_every)
+    seed: int = 0                  # seed of the weight initialisation
+
+    def __post_init__(self) -> None:
+        check_choice("task", self.task, SEQ2SEQ_TASKS)
+        check_int("min_len", self.min_len, 1, MAX_S2S_LEN)
+        check_int("max_len", self.max_len, 1, MAX_S2S_LEN)
+        if self.min_len > self.max_len:
+            raise ValueError(f"min_len ({self.min_len}) must not exceed max_len ({self.max_len})")
+        check_int("n_symbols", self.n_symbols, 2, MAX_S2S_SYMBOLS)
+        check_int("data_seed", self.data_seed, 0, MAX_SEED)
+        check_choice("cell", self.cell, CELLS)
+        check_int("embedding_dim", self.embedding_dim, 1, MAX_S2S_EMBED)
+        check_int("hidden_size", self.hidden_size, 1, MAX_S2S_HIDDEN)
+        if not isinstance(self.bidirectional, bool):
+            raise ValueError(f"bidirectional must be true or false, got {self.bidirectional!r}")
+        check_choice("attention", self.attention, ATTENTIONS)
+        if self.attention == "dot" and self.bidirectional:
+            raise ValueError("dot attention compares the decoder state (H) with annotations of the same size; "
+                             "a bidirectional encoder's are 2H: choose general or additive attention")
+        check_float("teacher_forcing", self.teacher_forcing, 0.0, 1.0)
+        check_int("eval_size", self.eval_size, 1, MAX_EVAL_SIZE)
+        check_int("seed", self.seed, 0, MAX_SEED)
+
+    @property
+    def directions(self) -> int:
+        return 2 if self.bidirectional else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Seq2SeqConfig":
+        return from_dict(cls, d)

@@ -4,6 +4,9 @@ The tasks compute every score they report with these functions (there is no seco
 """
 from __future__ import annotations
 
+import math
+from collections import Counter
+
 import torch
 import torch.nn.functional as F
 
@@ -60,3 +63,50 @@ def binary_f1(pred: torch.Tensor, target: torch.Tensor, positive: int = 1) -> fl
     p, t = pred == positive, target == positive
     tp, denom = (p & t).sum().item(), p.sum().item() + t.sum().item()
     return 2 * tp / denom if denom else 0.0
+
+
+# --- Sequence to sequence: outputs and references as token lists (issue 14) ---------------------------
+
+def _check_pairs(candidates: list[list[str]], references: list[list[str]]) -> None:
+    if len(candidates) != len(references):
+        raise ValueError(f"{len(candidates)} candidates but {len(references)} references: one reference per candidate")
+
+
+def token_accuracy(candidates: list[list[str]], references: list[list[str]]) -> float:
+    """Position-wise hits over all positions: Σ #{j : cand[j] = ref[j]} / Σ max(len cand, len ref).
+    A token missing or extra counts as a miss, so it is 1 exactly when every candidate equals its reference."""
+    _check_pairs(candidates, references)
+    if not candidates:
+        return 0.0
+    hits = sum(sum(a == b for a, b in zip(c, r)) for c, r in zip(candidates, references))
+    positions = sum(max(len(c), len(r)) for c, r in zip(candidates, references))
+    return hits / positions if positions else 1.0  # only empty pairs: each candidate equals its reference
+
+
+def exact_match(candidates: list[list[str]], references: list[list[str]]) -> float:
+    """The fraction of candidates identical to their reference."""
+    _check_pairs(candidates, references)
+    return sum(list(c) == list(r) for c, r in zip(candidates, references)) / len(candidates) if candidates else 0.0
+
+
+def bleu(candidates: list[list[str]], references: list[list[str]]) -> float:
+    """Corpus BLEU-4 (Papineni et al. 2002) on 0..100, as sacrebleu computes it without smoothing.
+
+    p_n = Σ clipped n-gram matches / Σ candidate n-grams (sums over the corpus, n = 1..4);
+    BP = 1 if c > r else exp(1 − r/c) (c, r: total candidate and reference lengths; BP = 0 if c = 0);
+    BLEU = 100 · BP · exp(¼ Σ log p_n), and 0 when any p_n is 0 (no smoothing).
+    """
+    _check_pairs(candidates, references)
+    matches, totals = [0] * 4, [0] * 4
+    for cand, ref in zip(candidates, references):
+        for n in range(1, 5):
+            c_grams = Counter(tuple(cand[i : i + n]) for i in range(len(cand) - n + 1))
+            r_grams = Counter(tuple(ref[i : i + n]) for i in range(len(ref) - n + 1))
+            matches[n - 1] += sum((c_grams & r_grams).values())  # & keeps the smaller count: clipping
+            totals[n - 1] += max(len(cand) - n + 1, 0)
+    if min(matches) == 0:
+        return 0.0
+    c = sum(len(x) for x in candidates)
+    r = sum(len(x) for x in references)
+    bp = 1.0 if c > r else math.exp(1 - r / c)
+    return 100 * bp * math.exp(sum(math.log(m / t) for m, t in zip(matches, totals)) / 4)

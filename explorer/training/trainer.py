@@ -234,7 +234,7 @@ class Trainer:
         batch = self.task.batch(cfg.batch_size, seed=cfg.seed * 1_000_003 + self.step_count)
         model.train()
         self.optimizer.zero_grad(set_to_none=True)
-        out = self._forward(batch.x)  # (B, T, O)
+        out = self._outputs(batch)  # (B, T, O)
         loss = self.task.loss(out, batch)
         loss_value = loss.item()
         if math.isfinite(loss_value):
@@ -261,17 +261,25 @@ class Trainer:
         self.optimizer.step()
         self.seconds_training += time.perf_counter() - started
         if cfg.probe_every and self.step_count % cfg.probe_every == 0:
-            if self.recurrent:
-                model.eval()
-                stats.hidden_grad_norms = self.probe()
-                if self.step_count % (cfg.probe_every * spectrum_stride(model.cfg)) == 0:
-                    stats.sigma_max, stats.eigenvalues = _spectra_by_block(model)
-            else:
-                stats.probe_skipped = self.skipped["hidden_grad_norms"]
+            self._probe_into(stats)
         if cfg.eval_every and self.step_count % cfg.eval_every == 0:
             self._evaluate_and_maybe_stop(stats)
         stats.finished_at = time.time()
         return stats
+
+    def _outputs(self, batch: Batch) -> torch.Tensor:
+        """The model's outputs on a training batch (a trainer whose model reads more than x overrides this)."""
+        return self._forward(batch.x)
+
+    def _probe_into(self, stats: StepStats) -> None:
+        """The probes of a probe step, after its update: ‖∂L/∂h_t‖, and the W_hh spectrum every few probes."""
+        if not self.recurrent:
+            stats.probe_skipped = self.skipped["hidden_grad_norms"]
+            return
+        self.model.eval()
+        stats.hidden_grad_norms = self.probe()
+        if self.step_count % (self.cfg.probe_every * spectrum_stride(self.model.cfg)) == 0:
+            stats.sigma_max, stats.eigenvalues = _spectra_by_block(self.model)
 
     def _evaluate_and_maybe_stop(self, stats: StepStats) -> None:
         train, val = self.evaluate("train"), self.evaluate("val")
