@@ -11,6 +11,8 @@ import types
 import numpy as np
 import pytest
 import torch
+from reference import autograd_hidden_grads
+from scratch_reference import peephole_lstm, textbook_gru
 from torch import nn
 
 from explorer import ModelConfig, TaskConfig, build_model, scratch
@@ -20,8 +22,6 @@ from explorer.scratch.gradcheck import entry_relative_errors, numeric_grads, rel
 from explorer.scratch.loop import cross_entropy_loss, mse_loss
 from explorer.scratch.net import Net
 from explorer.scratch.train import batch_arrays
-from reference import autograd_hidden_grads
-from scratch_reference import peephole_lstm, textbook_gru
 
 CELLS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
 
