@@ -3,7 +3,6 @@ backward pass through time step by step, every number next to the line of numpy 
 against autograd and central differences."""
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from explorer.scratch import script
@@ -31,35 +30,48 @@ st.caption("The network written in numpy, the way the tutorials write it: the fo
            "gradients checked against PyTorch's autograd and against central differences.")
 
 # --- which network and sample: computed once per (model, training step, sample, GRU form) ----------------
-setup_key = (id(lab.model), lab.steps_trained, lab.task_cfg)
+setup_key = (lab.steps_trained, lab.task_cfg)
 cached = st.session_state.get("hand_setup")
-if cached is None or cached[0] != setup_key:
-    cached = (setup_key, wk.setup(lab.model_cfg, lab.model, lab.task_cfg, lab.user_data))
+if cached is None or cached[0] is not lab.model or cached[1] != setup_key:
+    cached = (lab.model, setup_key, wk.setup(lab.model_cfg, lab.model, lab.task_cfg, lab.user_data))
     st.session_state.hand_setup = cached
-setup = cached[1]
+setup = cached[2]
 
-c_sample, c_form = st.columns([1, 3], vertical_alignment="bottom")
+c_sample, c_form, c_download = st.columns([1.2, 3, 1.5], vertical_alignment="bottom")
 _clamp_state("hand_sample", 0, wk.SAMPLES - 1, 0)
 index = c_sample.number_input(f"Sample (0–{wk.SAMPLES - 1})", 0, wk.SAMPLES - 1, key="hand_sample",
                               help="One sequence of a fixed, seeded batch of the task.")
 is_gru = setup.net.cell == "gru"
+# Shown for every cell so that it can be found; it takes effect for a GRU only.
 textbook = c_form.toggle("Textbook GRU beside PyTorch's", key="hand_textbook", disabled=not is_gru,
                          help="Run the textbook GRU, n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn), on the same "
                               "weights instead of PyTorch's n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), and "
                               "compare the two (GRU only).") and is_gru
 net = setup.net.replace(gru_form="textbook") if textbook else setup.net
 
-walk_key = (setup_key, index, textbook)
+walk_key = (index, textbook)
 cached = st.session_state.get("hand_walk")
-if cached is None or cached[0] != walk_key:
-    x, y, mask = wk.sample(setup.task, index)
-    cached = (walk_key, wk.walk(net, setup.task, x, y, mask))
+if cached is None or cached[0] is not setup or cached[1] != walk_key:
+    cached = (setup, walk_key, wk.walk(net, setup.task, *wk.sample(setup.task, index)))
     st.session_state.hand_walk = cached
-w = cached[1]
+w = cached[2]
 T, n_layers = w.seq_len, net.num_layers
 
 st.info(f"{setup.note} Task **{setup.task.name}**, sample {index}, T = {T} steps; "
         f"loss on this sample **L = {w.loss:.6g}**.", icon="✍️")
+c_download.download_button(
+    "Download as a script", script.export(net, w.x, w.y, w.mask, setup.task.kind == "classification"),
+    file_name=script.filename(net), mime="text/x-python", key="hand_download", on_click="ignore", icon="⬇️",
+    width="stretch", help="A standalone numpy program with these weights and this sample: it runs the same forward "
+                          "and backward pass and prints the loss, h_t, ∂L/∂h_t and every gradient.")
+if textbook:
+    st.subheader("Textbook GRU beside PyTorch's, on the same weights")
+    cmp = wk.compare_gru_forms(setup.net, setup.task, w.x, w.y, w.mask)
+    st.markdown(wk.forms_summary(cmp))
+    steps_col, grads_col = st.columns(2)
+    steps_col.dataframe(wk.forms_steps_table(cmp), hide_index=True, width="stretch", key="hand_forms_steps")
+    grads_col.dataframe(wk.forms_grads_table(cmp), hide_index=True, width="stretch", key="hand_forms_grads")
+    st.caption("Below, the walkthrough and its checks run the textbook form; the equation panel shows both.")
 with st.expander("Row vectors: why the code reads x @ W.T where a tutorial writes x @ W_xh"):
     st.markdown(
         "PyTorch writes a cell for one column vector, $W_{ih}\\,x + b_{ih}$, and stores $W_{ih}$ with shape "
@@ -89,8 +101,11 @@ with left:
     st.markdown(f"**`step_forward` at t = {t1}**, layer {layer}, with this step's values under each line")
     st.container(key="hand_forward_code").code(wk.forward_code(w, layer, t), language="python", wrap_lines=True)
 with right:
-    st.markdown(f"**Unit {unit} at t = {t1}, by hand**")
+    st.markdown(f"**Unit {unit} at t = {t1}, by hand**" + (" (textbook GRU)" if textbook else ""))
     st.latex(aligned(forward_equations(net, w.cache, layer, t, unit)))
+    if textbook:
+        st.markdown(f"**PyTorch's GRU on the same weights, unit {unit} at t = {t1}**")
+        st.latex(aligned(forward_equations(setup.net, setup.net.forward(w.x), layer, t, unit)))
     st.caption("At t = 1, h_(t−1) = 0 and c_(t−1) = 0. σ is the logistic sigmoid. For a layer above the first, "
                "x_t is the h_t of the layer below.")
 
@@ -133,8 +148,7 @@ with right:
     done = "This is the whole gradient ∂L/∂W_hh: every step has added its share." if tb == 0 else \
         f"Steps {tb} … 1 have yet to add theirs."
     st.caption(f"Rows: the gate block and unit of W_hh; columns: the unit of h_(t−1). {done}")
-plotly_chart(pb.grad_norms_back(np.linalg.norm(w.back.dh[:, 0], axis=-1), tb, sz), key="hand_norms_chart",
-             width="stretch")
+plotly_chart(pb.grad_norms_back(wk.dh_norms(w), tb, sz), key="hand_norms_chart", width="stretch")
 
 # --- checks -------------------------------------------------------------------------------------------
 st.header("Check: hand BPTT, autograd and central differences")
@@ -146,23 +160,3 @@ st.caption(f"Each column compares the hand-written gradient with another computa
            f"(agreement to ≤ {wk.NUMERIC_TOL:g}; at most {wk.NUMERIC_ENTRIES} random entries per weight).")
 with st.expander("Entry by entry, as min-char-rnn prints it: numerical, analytic => relative error"):
     st.code(wk.spot_checks(w.checks), language=None)
-
-# --- textbook vs PyTorch ------------------------------------------------------------------------------
-if textbook:
-    st.header("Textbook GRU beside PyTorch's, on the same weights")
-    cmp = wk.compare_gru_forms(setup.net, setup.task, w.x, w.y, w.mask)
-    st.markdown(wk.forms_summary(cmp))
-    both = st.columns(2)
-    for col, form in zip(both, ("pytorch", "textbook")):
-        other = setup.net.replace(gru_form=form)
-        with col:
-            st.markdown(f"**{'PyTorch (nn.GRU)' if form == 'pytorch' else 'Textbook'}: unit {unit} at t = {t1}**")
-            st.latex(aligned(forward_equations(other, other.forward(w.x), layer, t, unit)))
-    steps_col, grads_col = st.columns(2)
-    steps_col.dataframe(wk.forms_steps_table(cmp), hide_index=True, width="stretch", key="hand_forms_steps")
-    grads_col.dataframe(wk.forms_grads_table(cmp), hide_index=True, width="stretch", key="hand_forms_grads")
-
-st.download_button("Download as a script", script.export(net, w.x, w.y, w.mask, setup.task.kind == "classification"),
-                   file_name=script.filename(net), mime="text/x-python", key="hand_download", on_click="ignore",
-                   icon="⬇️", help="A standalone numpy program with these weights and this sample: it runs the same "
-                                  "forward and backward pass and prints the loss, h_t, ∂L/∂h_t and every gradient.")

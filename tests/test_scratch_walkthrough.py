@@ -170,6 +170,7 @@ def test_fmt():
     assert code.fmt(np.array([[1.0, 2.0], [3.0, 4.5]])) == "[[1, 2], [3, 4.5]]"
     assert code.fmt(np.ones((5, 5))).startswith("(5, 5) array, norm 5")
     assert code.fmt(3.14159) == "3.142"
+    assert code.fmt(np.array([-0.0, 0.0])) == "[0, 0]"
 
 
 # --- the equation panel ------------------------------------------------------------------------------------------------

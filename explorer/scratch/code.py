@@ -36,7 +36,7 @@ def code_lines(fn) -> tuple[CodeLine, ...]:
 
 def fmt(a) -> str:
     """A value for a comment under its line: 4 significant digits; large arrays by shape and norm."""
-    a = np.asarray(a, dtype=float)
+    a = np.asarray(a, dtype=float) + 0.0  # + 0.0 turns −0 (a masked-out step's dy) into 0
     if a.ndim == 0:
         return f"{float(a):.4g}"
     if a.size > MAX_SHOWN:

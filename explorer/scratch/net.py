@@ -44,6 +44,14 @@ class Backward:
     record: list[tuple[dict, list[dict]]]  # record[t]: (the head's step dict, each layer's step_backward dict)
 
 
+def describe(cell: str, nonlinearity: str, num_layers: int, hidden_size: int, gru_form: str = "pytorch") -> str:
+    """E.g. "LSTM, 1 layer × 4 units", "relu RNN, 2 layers × 8 units", "GRU (the textbook form), ..."."""
+    name = {"rnn": f"{nonlinearity} RNN", "lstm": "LSTM", "peephole": "peephole LSTM",
+            "gru": "GRU (the textbook form)" if gru_form == "textbook" else "GRU"}[cell]
+    layers = "1 layer" if num_layers == 1 else f"{num_layers} layers"
+    return f"{name}, {layers} × {hidden_size} units"
+
+
 class Net:
     """A numpy copy of the app's RecurrentModel: `cell` ("rnn" | "lstm" | "gru" | "peephole") over
     `num_layers` layers, then a linear head at every step. `params` are float64 arrays keyed and shaped exactly
@@ -136,6 +144,9 @@ class Net:
 
         return Backward(grads=grads, dh=per_step("dh"), dc=per_step("dc") if cache.cell is not None else None,
                         record=record)
+
+    def describe(self) -> str:
+        return describe(self.cell, self.nonlinearity, self.num_layers, self.hidden_size, self.gru_form)
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """A copy of the weights, keyed like model.named_parameters()."""

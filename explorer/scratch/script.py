@@ -64,15 +64,6 @@ def _source(fn) -> str:
     return inspect.getsource(fn).rstrip() + "\n\n"
 
 
-def what(net: Net) -> str:
-    """E.g. "GRU (the textbook form), 1 layer × 4 units"."""
-    name = {"rnn": f"{net.nonlinearity} RNN", "lstm": "LSTM", "peephole": "peephole LSTM"}.get(net.cell)
-    if name is None:
-        name = "GRU (the textbook form)" if net.gru_form == "textbook" else "GRU (PyTorch's form)"
-    layers = "1 layer" if net.num_layers == 1 else f"{net.num_layers} layers"
-    return f"{name}, {layers} × {net.hidden_size} units"
-
-
 def filename(net: Net) -> str:
     return f"by_hand_{net.cell}{'_textbook' if net.cell == 'gru' and net.gru_form == 'textbook' else ''}.py"
 
@@ -86,7 +77,8 @@ def export(net: Net, x: np.ndarray, y: np.ndarray, mask: np.ndarray, classificat
     loss = loop.cross_entropy_loss if classification else loop.mse_loss
     relu = net.cell == "rnn" and net.nonlinearity == "relu"
     gates = {"rnn": "one block", "lstm": "i, f, g, o", "peephole": "i, f, g, o", "gru": "r, z, n"}[net.cell]
-    parts = [HEADER.format(title=f"By hand: {what(net)}, numpy only.", what=what(net), filename=filename(net),
+    what = net.describe()
+    parts = [HEADER.format(title=f"By hand: {what}, numpy only.", what=what, filename=filename(net),
                            gates=gates, imports="from functools import partial\n\n" if relu else "")]
     parts.append("\n# ---- the cell, one time step forward and backward " + "-" * 50 + "\n")
     parts += [_source(fn) for fn in (*helpers, module.step_forward, module.step_backward)]

@@ -16,6 +16,7 @@ from .code import annotate, code_lines, fmt
 from .convert import from_torch
 from .gradcheck import LossFn, entry_relative_errors, relative_error
 from .net import Backward, Cache, Net
+from .net import describe as net_describe
 from .train import batch_arrays, task_loss
 from .verify import AUTOGRAD_TOL, NUMERIC_TOL, CheckRow, check_table
 
@@ -38,9 +39,7 @@ class Setup:
 
 def describe(cfg: ModelConfig) -> str:
     """E.g. "LSTM, 1 layer × 4 units"."""
-    layers = "1 layer" if cfg.num_layers == 1 else f"{cfg.num_layers} layers"
-    name = f"{cfg.nonlinearity} RNN" if cfg.cell == "rnn" else cfg.cell.upper()
-    return f"{name}, {layers} × {cfg.hidden_size} units"
+    return net_describe(cfg.cell, cfg.nonlinearity, cfg.num_layers, cfg.hidden_size)
 
 
 def setup(model_cfg: ModelConfig, model, task_cfg: TaskConfig, user_data: bytes | None = None) -> Setup:
@@ -109,7 +108,7 @@ def walk(net: Net, task: Task, x: np.ndarray, y: np.ndarray, mask: np.ndarray, s
 
 def _sample0(values: dict) -> dict[str, np.ndarray]:
     """A step's values for the first (only) sample of the batch; weight-shaped ones as they are."""
-    return {k: (v if k in WEIGHT_KEYS else v[0]) for k, v in values.items() if v is not None}
+    return {k: (v if k in WEIGHT_KEYS else v[0]) for k, v in values.items()}
 
 
 def forward_code(w: Walk, layer: int, t: int) -> str:
@@ -158,6 +157,11 @@ def step_share(w: Walk, layer: int, t: int, key: str = "dW_hh") -> np.ndarray:
 def running_sum(w: Walk, layer: int, t: int, key: str = "dW_hh") -> np.ndarray:
     """The gradient summed over the steps visited so far, T down to t (0-based): at t = 0 the whole gradient."""
     return sum(step_share(w, layer, s, key) for s in range(t, w.seq_len))
+
+
+def dh_norms(w: Walk) -> np.ndarray:
+    """(L, T): ‖∂L/∂h_t‖ over the units of every layer and step."""
+    return np.linalg.norm(w.back.dh[:, 0], axis=-1)
 
 
 def loss_code(task: Task) -> str:
