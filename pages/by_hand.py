@@ -152,11 +152,8 @@ plotly_chart(pb.grad_norms_back(wk.dh_norms(w), tb, sz), key="hand_norms_chart",
 
 # --- checks -------------------------------------------------------------------------------------------
 st.header("Check: hand BPTT, autograd and central differences")
+st.markdown(wk.forward_summary(w))
 st.dataframe(wk.check_rows(w.checks), hide_index=True, width="stretch", key="hand_checks")
-st.caption(f"Each column compares the hand-written gradient with another computation: the relative error "
-           f"‖hand − other‖ / max(‖hand‖, ‖other‖). Autograd is PyTorch differentiating the same network in "
-           f"float64 (agreement to ≤ {wk.AUTOGRAD_TOL:g}); the numeric gradient nudges each weight entry by "
-           f"±10⁻⁵ and reruns the forward pass, (L(w + δ) − L(w − δ)) / 2δ, as in Karpathy's min-char-rnn "
-           f"(agreement to ≤ {wk.NUMERIC_TOL:g}; at most {wk.NUMERIC_ENTRIES} random entries per weight).")
+st.caption(wk.check_explanation())
 with st.expander("Entry by entry, as min-char-rnn prints it: numerical, analytic => relative error"):
     st.code(wk.spot_checks(w.checks), language=None)

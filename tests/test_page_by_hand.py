@@ -117,6 +117,8 @@ def test_the_running_sum_is_the_whole_gradient_at_t_1():
 def test_check_table_agrees_for_every_weight():
     lab = lab_for("lstm", hidden=3, layers=2)
     at = open_page(lab)
+    assert any(m.value.startswith("✓ Forward pass: every output and top-layer h_t of the numpy network equals "
+                                  "PyTorch's nn.LSTM") for m in at.markdown)
     table = at.dataframe[0].value
     assert list(table["weight"]) == [n for n, _ in lab.model.named_parameters()] + ["∂L/∂h_t (every step)"]
     assert set(table[""]) == {"✓ agree"}

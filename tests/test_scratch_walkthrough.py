@@ -254,6 +254,27 @@ def test_check_rows_agree_for_the_hand_pass_and_differ_for_a_broken_one(monkeypa
     assert verdicts["rnn.weight_hh_l0"] == "✗ differ" and verdicts["rnn.weight_ih_l0"] == "✓ agree"
 
 
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_forward_check_against_torch(variant):
+    w, _ = variant_walk(variant)
+    assert w.forward.max_diff <= 1e-10
+    module = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}.get(w.net.cell)
+    if module and w.net.gru_form == "pytorch":
+        assert w.forward.reference.startswith(f"PyTorch's {module} (the app's model")
+    else:  # the textbook GRU; the peephole LSTM until the app builds it
+        assert w.forward.reference.startswith("the same equations in torch operations")
+    assert wk.forward_summary(w).startswith("✓ Forward pass")
+
+
+def test_forward_check_catches_a_wrong_forward(monkeypatch):
+    from explorer.scratch import gru
+    original = gru.step_forward
+    monkeypatch.setattr(gru, "step_forward", lambda p, x, prev: original(p, x, prev) | {"h": original(p, x, prev)["h"]
+                                                                                       * 1.001})
+    w, _ = variant_walk("gru")
+    assert w.forward.max_diff > 1e-5 and wk.forward_summary(w).startswith("✗ Forward pass")
+
+
 def test_spot_checks_print_numerical_analytic_and_relative_error():
     w, _ = variant_walk("gru", layers=1)
     text = wk.spot_checks(w.checks, per_weight=2)

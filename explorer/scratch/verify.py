@@ -7,6 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..config import ModelConfig
+from ..models.recurrent import RecurrentModel, build_model
+from .convert import to_torch
 from .gradcheck import LossFn, numeric_grads, relative_error
 from .net import Net
 
@@ -15,6 +18,7 @@ from .net import Net
 # more for a weight whose whole gradient is tiny, and a ReLU kink within δ of a pre-activation breaks them.
 AUTOGRAD_TOL = 1e-8
 NUMERIC_TOL = 1e-5
+FORWARD_TOL = 1e-10  # numpy against torch, float64, the same weights: only the order of the sums differs
 
 
 @dataclass(frozen=True)
@@ -49,15 +53,56 @@ def _torch_step(net: Net, p: dict[str, torch.Tensor], x, h, c):
     return torch.sigmoid(ao + peep("weight_co", c_new)) * torch.tanh(c_new), c_new
 
 
-def autograd(net: Net, x: np.ndarray, d_out: np.ndarray) -> Autograd:
-    """The gradients of L = Σ outputs ⊙ d_out (so ∂L/∂outputs = d_out) by torch.autograd in float64."""
-    params = {name: torch.tensor(w, requires_grad=True) for name, w in net.params.items()}
+@dataclass(frozen=True)
+class ForwardCheck:
+    max_diff: float   # max |numpy − torch| over every output and every h_t
+    reference: str    # what computed the torch side, e.g. "PyTorch's nn.LSTM (the app's model, in float64)"
+
+
+def forward_check(net: Net, x: np.ndarray) -> ForwardCheck:
+    """The numpy forward pass against the app's torch model with the same weights, in float64 (the fused
+    nn.RNN/LSTM/GRU, or whatever module the app builds for the cell); for a cell the app does not build (the
+    textbook GRU) against the same equations written in torch ops."""
+    cache = net.forward(x)
+    model = _app_model(net)
+    if model is not None:
+        with torch.no_grad():
+            hs, _ = model.rnn(torch.from_numpy(cache.x))
+            out = model.head(hs)
+        module = type(model.rnn).__name__
+        reference = (f"PyTorch's nn.{module}" if module in ("RNN", "LSTM", "GRU") else f"the app's {module} module") \
+            + " (the app's model with these weights, in float64)"
+    else:
+        all_h, _ = _torch_states(net, x)
+        hs = torch.stack(all_h[-1], 1)  # (B, T, H)
+        out = hs @ torch.from_numpy(net.params["head.weight"]).T + torch.from_numpy(net.params["head.bias"])
+        reference = "the same equations in torch operations (PyTorch has no such module)"
+    diff = max(np.abs(out.numpy() - cache.outputs).max(), np.abs(hs.numpy() - cache.hidden[-1]).max())
+    return ForwardCheck(float(diff), reference)
+
+
+def _app_model(net: Net) -> RecurrentModel | None:
+    """The app's torch model of this network, in float64 with its weights; None for a cell the app does not build
+    (the textbook GRU; the peephole LSTM while ModelConfig does not know it)."""
+    if net.cell == "gru" and net.gru_form == "textbook":
+        return None
+    try:
+        cfg = ModelConfig(cell=net.cell, nonlinearity=net.nonlinearity, num_layers=net.num_layers,
+                          hidden_size=net.hidden_size, input_size=net.input_size, output_size=net.output_size)
+    except ValueError:
+        return None
+    return to_torch(net, build_model(cfg).double().eval())
+
+
+def _torch_states(net: Net, x: np.ndarray, params: dict[str, torch.Tensor] | None = None):
+    """h_t of every layer and step computed step by step in torch: ([layer][t] h (B, H), [layer][t] c or None)."""
+    params = params or {name: torch.from_numpy(w) for name, w in net.params.items()}
     xs = torch.as_tensor(np.asarray(x, dtype=np.float64)).unbind(1)  # T × (B, I)
-    b, hidden = xs[0].shape[0], net.hidden_size
+    b = xs[0].shape[0]
     all_h, all_c = [], []
     for l in range(net.num_layers):
         p = {k: params[f"rnn.{k}_l{l}"] for k in net.layer(l)}
-        h = c = torch.zeros(b, hidden, dtype=torch.float64)
+        h = c = torch.zeros(b, net.hidden_size, dtype=torch.float64)
         row_h, row_c = [], []
         for x_t in xs:
             h, c = _torch_step(net, p, x_t, h, c)
@@ -66,6 +111,13 @@ def autograd(net: Net, x: np.ndarray, d_out: np.ndarray) -> Autograd:
         all_h.append(row_h)
         all_c.append(row_c)
         xs = row_h
+    return all_h, all_c
+
+
+def autograd(net: Net, x: np.ndarray, d_out: np.ndarray) -> Autograd:
+    """The gradients of L = Σ outputs ⊙ d_out (so ∂L/∂outputs = d_out) by torch.autograd in float64."""
+    params = {name: torch.tensor(w, requires_grad=True) for name, w in net.params.items()}
+    all_h, all_c = _torch_states(net, x, params)
     outputs = torch.stack(all_h[-1], 1) @ params["head.weight"].T + params["head.bias"]  # (B, T, O)
     loss = (outputs * torch.as_tensor(np.asarray(d_out, dtype=np.float64))).sum()
     has_c = all_c[0][0] is not None

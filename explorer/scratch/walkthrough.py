@@ -18,7 +18,7 @@ from .gradcheck import LossFn, entry_relative_errors, relative_error
 from .net import Backward, Cache, Net
 from .net import describe as net_describe
 from .train import batch_arrays, task_loss
-from .verify import AUTOGRAD_TOL, NUMERIC_TOL, CheckRow, check_table
+from .verify import AUTOGRAD_TOL, FORWARD_TOL, NUMERIC_TOL, CheckRow, ForwardCheck, check_table, forward_check
 
 MAX_HIDDEN = 8      # the largest network followed by hand: H ≤ 8 ...
 MAX_T = 10          # ... over at most 10 steps
@@ -86,6 +86,7 @@ class Walk:
     d_out: np.ndarray       # (1, T, O) ∂L/∂outputs
     back: Backward
     checks: list[CheckRow]  # hand BPTT vs autograd vs central differences, every weight
+    forward: ForwardCheck   # the forward pass against the torch model
 
     @property
     def seq_len(self) -> int:
@@ -103,7 +104,30 @@ def walk(net: Net, task: Task, x: np.ndarray, y: np.ndarray, mask: np.ndarray, s
     cache = net.forward(x)
     loss, d_out = fn(cache.outputs)
     return Walk(net, x, y, mask, cache, loss, d_out, net.backward_full(cache, d_out),
-                check_table(net, x, fn, NUMERIC_ENTRIES, seed))
+                check_table(net, x, fn, NUMERIC_ENTRIES, seed), forward_check(net, x))
+
+
+def _power_of_ten(v: float) -> str:
+    """1e-08 -> "10⁻⁸"."""
+    digits = str(round(np.log10(v)))
+    return "10" + digits.translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def check_explanation() -> str:
+    """What the check table's columns compare and when they agree."""
+    return ("Each column compares the hand-written gradient with another computation: the relative error "
+            "‖hand − other‖ / max(‖hand‖, ‖other‖). Autograd is PyTorch differentiating the same network in float64 "
+            f"(they agree when ≤ {_power_of_ten(AUTOGRAD_TOL)}); the numeric gradient nudges each weight entry by "
+            "±10⁻⁵ and reruns the forward pass, (L(w + δ) − L(w − δ)) / 2δ, as in Karpathy's min-char-rnn "
+            f"(they agree when ≤ {_power_of_ten(NUMERIC_TOL)}; at most {NUMERIC_ENTRIES} random entries per weight).")
+
+
+def forward_summary(w: Walk) -> str:
+    """One sentence: how close the numpy forward pass is to the torch model's."""
+    verdict = "✓" if w.forward.max_diff <= FORWARD_TOL else "✗"
+    return (f"{verdict} Forward pass: every output and top-layer h_t of the numpy network equals {w.forward.reference} "
+            f"to within **{w.forward.max_diff:.1e}** (the largest difference; agreement means ≤ "
+            f"{_power_of_ten(FORWARD_TOL)}).")
 
 
 def _sample0(values: dict) -> dict[str, np.ndarray]:

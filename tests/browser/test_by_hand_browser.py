@@ -50,7 +50,7 @@ def test_step_the_backward_pass_check_numbers_and_download_the_script(page, app_
     assert_no_exception(page)
     w = expected_walk()
     T = w.seq_len
-    info = page.get_by_test_id("stMain").get_by_test_id("stAlert").first.inner_text()
+    info = page.get_by_test_id("stMain").get_by_test_id("stAlert").first.inner_text()  # the info box
     assert "A small, untrained LSTM, 1 layer × 4 units" in info and f"L = {w.loss:.6g}" in info
 
     forward = code_text(page, "hand_forward_code")
@@ -73,6 +73,9 @@ def test_step_the_backward_pass_check_numbers_and_download_the_script(page, app_
     page.wait_for_timeout(500)
     page.screenshot(path=str(shots / "by-hand-1280x800.png"))
 
+    main = page.get_by_test_id("stMain")
+    main.get_by_text("✓ Forward pass: every output and top-layer h_t of the numpy network equals PyTorch's nn.LSTM",
+                     exact=False).wait_for()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download as a script").click()
     assert download.value.suggested_filename == "by_hand_lstm.py"
