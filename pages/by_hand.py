@@ -72,6 +72,9 @@ if textbook:
     steps_col.dataframe(wk.forms_steps_table(cmp), hide_index=True, width="stretch", key="hand_forms_steps")
     grads_col.dataframe(wk.forms_grads_table(cmp), hide_index=True, width="stretch", key="hand_forms_grads")
     st.caption("Below, the walkthrough and its checks run the textbook form; the equation panel shows both.")
+if not wk.finite(w):
+    st.warning("Some numbers of this network are not finite (did training diverge?): the steps below show NaN or "
+               "infinity, and the checks cannot agree. Reset or retrain the model on the Train page.", icon="⚠️")
 with st.expander("Row vectors: why the code reads x @ W.T where a tutorial writes x @ W_xh"):
     st.markdown(
         "PyTorch writes a cell for one column vector, $W_{ih}\\,x + b_{ih}$, and stores $W_{ih}$ with shape "

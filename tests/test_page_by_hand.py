@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from test_scratch_walkthrough import NUMBER, comment_values
 
 from explorer import ModelConfig, TaskConfig, TrainConfig
+from explorer.data.tasks import Batch
 from explorer.lab import make_lab
 from explorer.scratch import walkthrough as wk
 
@@ -49,7 +50,7 @@ def fused(lab, index: int):
     PyTorch's fused module and autograd, float32: independent of the numpy network."""
     setup = wk.setup(lab.model_cfg, lab.model, lab.task_cfg)
     x, y, mask = (torch.from_numpy(a) for a in wk.sample(setup.task, index))
-    batch = type("B", (), {"y": y.float() if setup.task.kind == "regression" else y, "mask": mask})()
+    batch = Batch(x=x.float(), y=y.float() if setup.task.kind == "regression" else y, mask=mask)
     with torch.no_grad():
         hs = lab.model.rnn(x.float())[0][0].numpy()
     dh = autograd_hidden_grads(lab.model, x.float(), lambda out: setup.task.loss(out, batch))
@@ -65,7 +66,8 @@ def test_loads_for_every_cell_and_shows_the_models_numbers(cell, nl, layers):
     assert at.info[0].value.startswith(f"Your model: {wk.describe(lab.model_cfg)}.")
     assert "sample 2, T = 7 steps" in at.info[0].value
     top = layers - 1
-    at.selectbox(key="hand_layer").set_value(top).run() if layers > 1 else None
+    if layers > 1:
+        at.selectbox(key="hand_layer").set_value(top).run()
     at.slider(key="hand_t").set_value(5).run()
     shown = comment_values(code_block(at, "prev[\"h\"]"))["h"][-1]
     np.testing.assert_allclose(shown, hs[4], rtol=6e-4, atol=1e-6)  # the fused module's h_5
@@ -108,7 +110,7 @@ def test_the_running_sum_is_the_whole_gradient_at_t_1():
     setup = wk.setup(lab.model_cfg, lab.model, lab.task_cfg)
     x, y, mask = wk.sample(setup.task, 0)
     out = lab.model(torch.from_numpy(x).float())
-    batch = type("B", (), {"y": torch.from_numpy(y).float(), "mask": torch.from_numpy(mask)})()
+    batch = Batch(x=torch.from_numpy(x).float(), y=torch.from_numpy(y).float(), mask=torch.from_numpy(mask))
     setup.task.loss(out, batch).backward()
     np.testing.assert_allclose(z, lab.model.rnn.weight_hh_l0.grad.numpy(), rtol=1e-4, atol=1e-7)  # autograd's
     assert any("This is the whole gradient" in c.value for c in at.caption)
@@ -168,3 +170,13 @@ def test_download_button_offers_the_script():
     button = at.get("download_button")
     labels = [b.proto.label for b in button]
     assert "Download as a script" in labels
+
+
+def test_a_diverged_model_says_so_instead_of_agreeing():
+    lab = lab_for("lstm", hidden=4)
+    with torch.no_grad():
+        lab.model.rnn.weight_hh_l0.fill_(float("nan"))
+    at = open_page(lab, {"presenter": True})
+    assert "not finite" in at.warning[0].value
+    table = at.dataframe[0].value
+    assert dict(zip(table["weight"], table[""]))["rnn.weight_hh_l0"] == "✗ not finite"

@@ -249,6 +249,7 @@ def test_relative_errors():
     assert relative_error(np.array([2.0]), np.array([1.0])) == pytest.approx(0.5)
     np.testing.assert_allclose(entry_relative_errors([1.0, 0.0, 1.0], [1.0, 0.0, 3.0]), [0.0, 0.0, 0.5])
     assert entry_relative_errors([1.0], [-1.0])[0] == np.inf  # |a + n| = 0 but a ≠ n
+    assert np.isnan(relative_error(np.array([np.nan, 1.0]), np.array([np.nan, 1.0])))  # NaN agrees with nothing
 
 
 # --- losses against the app's tasks -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from ..views.equations import _num, _paren
-from .net import GATES, Cache, Net
+from .net import BLOCKS, Cache, Net
 
 SIGMA, TANH, RELU = r"\sigma", r"\tanh", r"\operatorname{relu}"
 
@@ -35,7 +35,7 @@ def forward_equations(net: Net, cache: Cache, layer: int, t: int, unit: int) -> 
     if not (0 <= layer < net.num_layers and 0 <= unit < h and 0 <= t < cache.x.shape[1]):
         raise ValueError(f"need layer < {net.num_layers}, unit < {h}, t < {cache.x.shape[1]}; got {layer}, {unit}, {t}")
     p, s = net.layer(layer), {k: v[0] for k, v in cache.steps[layer][t].items() if v is not None}
-    blocks = len(GATES[net.cell]) or 1
+    blocks = BLOCKS[net.cell]
     px = (s["x"] @ p["weight_ih"].T + p["bias_ih"]).reshape(blocks, h)[:, unit]  # W_ih x_t + b_ih, per gate
     ph = (s["h_prev"] @ p["weight_hh"].T + p["bias_hh"]).reshape(blocks, h)[:, unit]  # W_hh h_{t−1} + b_hh
     if net.cell == "rnn":

@@ -47,9 +47,11 @@ def numeric_grads(net: Net, x: np.ndarray, loss_fn: LossFn, max_entries: int | N
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    """‖a − b‖ / max(‖a‖, ‖b‖) over all entries (0 when both are 0): scale-free, and not thrown by the
-    rounding noise of entries that are tiny next to the rest."""
+    """‖a − b‖ / max(‖a‖, ‖b‖) over all entries (0 when both are 0, NaN when either is not finite): scale-free,
+    and not thrown by the rounding noise of entries that are tiny next to the rest."""
     scale = max(np.linalg.norm(a), np.linalg.norm(b))
+    if not np.isfinite(scale):
+        return float("nan")  # a NaN or an infinity agrees with nothing
     return float(np.linalg.norm(np.asarray(a) - np.asarray(b)) / scale) if scale > 0 else 0.0
 
 

@@ -12,7 +12,6 @@ from . import gru, gru_textbook, lstm, peephole, rnn
 from .loop import backward_through_time, forward_through_time
 
 CELLS = ("rnn", "lstm", "gru", "peephole")
-GATES = {"rnn": (), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n"), "peephole": ("i", "f", "g", "o")}
 BLOCKS = {"rnn": 1, "lstm": 4, "gru": 3, "peephole": 4}  # blocks stacked along dim 0 of W_ih, W_hh
 GRU_FORMS = ("pytorch", "textbook")
 PEEPHOLES = ("weight_ci", "weight_cf", "weight_co")
@@ -28,10 +27,6 @@ class Cache:
     hidden: np.ndarray         # (L, B, T, H): h_t of every layer
     cell: np.ndarray | None    # (L, B, T, H): c_t of every layer (LSTM, peephole), else None
     steps: list[list[dict]]    # steps[l][t]: every intermediate of layer l at step t, each (B, ·)
-
-    def gate(self, name: str) -> np.ndarray:
-        """(L, B, T, H): one gate ("i", "f", "g", "o"; "r", "z", "n") at every layer and step."""
-        return np.stack([np.stack([s[name] for s in row], axis=1) for row in self.steps])
 
 
 @dataclass

@@ -122,6 +122,11 @@ def check_explanation() -> str:
             f"(they agree when ≤ {_power_of_ten(NUMERIC_TOL)}; at most {NUMERIC_ENTRIES} random entries per weight).")
 
 
+def finite(w: Walk) -> bool:
+    """Whether the loss and every gradient of the walk are finite numbers (not after a diverged training run)."""
+    return bool(np.isfinite(w.loss) and all(np.isfinite(g).all() for g in w.back.grads.values()))
+
+
 def forward_summary(w: Walk) -> str:
     """One sentence: how close the numpy forward pass is to the torch model's."""
     verdict = "✓" if w.forward.max_diff <= FORWARD_TOL else "✗"
@@ -220,19 +225,19 @@ def compare_gru_forms(net: Net, task: Task, x: np.ndarray, y: np.ndarray, mask: 
                            {name: relative_error(g_p[name], g_t[name]) for name in g_p})
 
 
-def matrix_labels(net: Net, key: str = "dW_hh") -> tuple[list[str], list[str]]:
-    """Row and column labels of a recurrent weight's gradient: rows by gate block and unit ("i0", ..., "o3"; "h0"
-    for a vanilla RNN), columns by the unit of h_{t−1} (dW_hh) or of the input (dW_ih)."""
+def matrix_labels(net: Net) -> tuple[list[str], list[str]]:
+    """Row and column labels of dW_hh: rows by gate block and unit ("i0", ..., "o3"; "h0" for a vanilla RNN),
+    columns by the unit of h_{t−1}."""
     gates = {"rnn": "h", "lstm": "ifgo", "peephole": "ifgo", "gru": "rzn"}[net.cell]
-    rows = [f"{g}{k}" for g in gates for k in range(net.hidden_size)]
-    n_cols = net.hidden_size if key == "dW_hh" else net.input_size
-    cols = [f"{'h' if key == 'dW_hh' else 'x'}{k}" for k in range(n_cols)]
-    return rows, cols
+    return [f"{g}{k}" for g in gates for k in range(net.hidden_size)], [f"h{k}" for k in range(net.hidden_size)]
 
 
 def check_rows(checks: list[CheckRow]) -> list[dict[str, str]]:
     """The check table as the page shows it: one row of strings per weight (and ∂L/∂h_t)."""
     def verdict(row: CheckRow) -> str:
+        errors = [row.vs_autograd] + ([] if row.vs_numeric is None else [row.vs_numeric])
+        if not np.isfinite(errors).all():
+            return "✗ not finite"
         ok = row.vs_autograd <= AUTOGRAD_TOL and (row.vs_numeric is None or row.vs_numeric <= NUMERIC_TOL)
         return "✓ agree" if ok else "✗ differ"
 
