@@ -19,6 +19,7 @@ nav = st.navigation([
     st.Page("pages/home.py", title="Home", icon="🏠", default=True),
     st.Page("pages/build.py", title="Build", icon="🧱"),
     st.Page("pages/step_through.py", title="Step through", icon="👣"),
+    st.Page("pages/by_hand.py", title="By hand", icon="✍️"),
     st.Page("pages/train.py", title="Train", icon="📉"),
     st.Page("pages/compare.py", title="Compare", icon="⚖️"),
 ])

@@ -103,6 +103,8 @@ def load_preset(key: str) -> None:
     """Button callback: replace this session's lab by a preset's; `follow_preset` then goes to the page
     its text talks about (a callback cannot switch pages itself)."""
     set_lab(presets.load(key))
+    for widget, value in presets.PRESETS[key].widgets:  # the page opens as the preset's text describes
+        st.session_state[widget] = value
     st.session_state.preset_loaded = key
     st.session_state.sidebar_preset = None
 

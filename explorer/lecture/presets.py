@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from ..config import ModelConfig, TaskConfig, TrainConfig
 from ..lab import Lab, make_lab
 
-PAGES = ("train", "step_through", "build")
+PAGES = ("train", "step_through", "build", "by_hand")
 
 
 @dataclass(frozen=True)
@@ -21,8 +21,9 @@ class Preset:
     model: ModelConfig    # input/output sizes are set from the task by make_lab
     task: TaskConfig
     train: TrainConfig    # train.steps is the budget a lecturer runs
-    page: str             # where to go after loading: "train" | "step_through" | "build"
+    page: str             # where to go after loading: "train" | "step_through" | "build" | "by_hand"
     compare_with: str | None = None  # the key of the other half of a pair
+    widgets: tuple[tuple[str, object], ...] = ()  # (widget key, value) the page opens with, e.g. a switch turned on
 
 
 # The adding problem at T = 100 (baseline MSE 0.167) with Adam: vanishing, LSTM, forget bias, IRNN.
@@ -148,6 +149,38 @@ _PRESETS = [
         train=TrainConfig(optimizer="adam", lr=0.01, clip="norm", clip_threshold=1.0, batch_size=32,
                           steps=600, probe_every=25, seed=0),
         page="train",
+    ),
+]
+# The By hand page (issue 10): the numpy network's backward pass, step by step.
+_PRESETS += [
+    Preset(
+        key="bptt-by-hand",
+        title="BPTT by hand on 4 steps",
+        look_at="On the By hand page this tanh RNN with 3 units reads 4 steps of the adding problem, whose loss "
+                "counts only at the last step: stepping the backward pass from t = 4 down to 1 shows dy = 0 at "
+                "t = 3, 2 and 1, so everything that reaches them arrives through dh_next = dh_raw @ W_hh, and "
+                "‖∂L/∂h_t‖ shrinks at every step back, to under a tenth of its t = 4 size by t = 1. "
+                "The table at the end shows every hand-written gradient agreeing with autograd to better than "
+                "10⁻¹⁴ and with central differences to better than 10⁻⁸.",
+        model=ModelConfig(cell="rnn", hidden_size=3, nonlinearity="tanh", seed=0),
+        task=TaskConfig(name="adding", seq_len=4, seed=0),
+        train=TrainConfig(), page="by_hand",
+        widgets=(("hand_sample", 0), ("hand_back_t", 4), ("hand_back_layer", 0)),
+    ),
+    Preset(
+        key="textbook-gru",
+        title="Textbook GRU vs PyTorch's GRU",
+        look_at="On the By hand page this GRU runs on the same weights as PyTorch's, n = tanh(W_in x + b_in + "
+                "r ⊙ (W_hn h + b_hn)), and as the textbook's, n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn): "
+                "their hidden states differ by about 0.1 already at t = 1, where h_0 = 0 but PyTorch scales b_hn "
+                "by r, and by about 0.25 at t = 6. "
+                "The loss moves by only about 1 %, yet the recurrent weights' gradients differ by 25 % to 45 %, "
+                "and each form's backward pass agrees with autograd on its own network: a textbook numpy GRU is "
+                "right, it just is not nn.GRU.",
+        model=ModelConfig(cell="gru", hidden_size=4, seed=0),
+        task=TaskConfig(name="sine", seq_len=6, seed=0),
+        train=TrainConfig(), page="by_hand",
+        widgets=(("hand_sample", 0), ("hand_textbook", True), ("hand_t", 1), ("hand_layer", 0), ("hand_unit", 0)),
     ),
 ]
 PRESETS: dict[str, Preset] = {p.key: p for p in _PRESETS}  # in lecture order
