@@ -426,7 +426,7 @@ class Bars {
       const y = (v) => top + rowH * (1 - (Math.min(Math.max(v, lo), hi) - lo) / (hi - lo));
       r.y = y;
       r.top = top;
-      el("rect", { x: m.l, y: top, width: plotW, height: rowH, fill: "#fff" }, svg, SVG);
+      el("rect", { x: m.l, y: top, width: plotW, height: rowH, fill: "#fff", class: "rnnx-row" }, svg, SVG);
       const step = niceStep(hi - lo, 4);
       for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + 1e-9; k++) {
         const v = k * step, yy = y(v);

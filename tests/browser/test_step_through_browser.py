@@ -112,13 +112,29 @@ def test_keys_buttons_and_the_numbers_shown(page, app_url):
     c_prev = g4(c_prev) if c_prev >= 0 else f"({g4(c_prev)})"
     assert numbers[4].startswith(f"= {g4(trace['gate_f'][0, 0, t, 0])} · {c_prev} + "), numbers[4]  # f·c_(t−1)
 
-    # The bars are the states at t: heights proportional to the values, on the row's fixed range.
-    rects = page.evaluate("""() => [...document.querySelectorAll('.st-key-step_state svg rect[stroke]')]
-                             .map(r => [Number(r.getAttribute('y')), Number(r.getAttribute('height'))])""")
-    h = trace["hidden"][0, 0, t]  # (H,), the first row, on [-1, 1]
-    heights = np.array([hh for _, hh in rects[: len(h)]])
-    scale = heights.sum() / np.abs(h).sum()
-    np.testing.assert_allclose(heights, scale * np.abs(h), atol=0.6)  # half a pixel of rounding
+    # The bars are the states at t: each bar spans from 0 to its value on its row's fixed range.
+    drawn = page.evaluate("""() => [...document.querySelectorAll('.st-key-step_state svg .rnnx-row')].map(row => {
+        const top = Number(row.getAttribute('y')), height = Number(row.getAttribute('height'));
+        const bars = [];
+        for (let r = row.nextElementSibling; r; r = r.nextElementSibling) {
+          if (r.classList.contains('rnnx-row')) break;
+          if (r.tagName === 'rect') bars.push([Number(r.getAttribute('y')), Number(r.getAttribute('height'))]);
+        }
+        return {top, height, bars};
+    })""")
+    rows = [("hidden", (-1, 1)), ("cell", None), ("gate_i", (0, 1)), ("gate_f", (0, 1)), ("gate_g", (-1, 1)),
+            ("gate_o", (0, 1))]
+    assert len(drawn) == len(rows)
+    for (name, rng), row in zip(rows, drawn):
+        values = trace[name][0, 0]  # (T, H)
+        lo, hi = rng or (-np.abs(values).max(), np.abs(values).max())  # c: symmetric over every step
+        y = lambda v: row["top"] + row["height"] * (hi - np.clip(v, lo, hi)) / (hi - lo)  # noqa: E731
+        want_top = np.minimum(y(values[t]), y(max(lo, 0.0)))
+        want_height = np.abs(y(values[t]) - y(max(lo, 0.0)))
+        got = np.array(row["bars"])
+        np.testing.assert_allclose(got[:, 0], want_top, atol=0.01, err_msg=name)
+        np.testing.assert_allclose(got[:, 1], want_height, atol=0.01, err_msg=name)
+    h = trace["hidden"][0, 0, t]
 
     # Hover on a bar reads its value out.
     box = page.locator(".st-key-step_state svg rect[stroke]").nth(3).bounding_box()
@@ -130,6 +146,11 @@ def test_keys_buttons_and_the_numbers_shown(page, app_url):
         const p = document.querySelector('.st-key-step_pred .rnnx-point');
         return gd._fullLayout.yaxis.p2c(Number(p.getAttribute('cy')) - gd._fullLayout.yaxis._offset); }""")
     assert y == pytest.approx(float(trace["outputs"][0, t, 0]), abs=0.02)
+    # The heatmaps' cursors stand at t (read back from their pixels through each chart's own axis).
+    cursors = page.evaluate("""() => [...document.querySelectorAll('[class*="st-key-step_heat_"] .js-plotly-plot')]
+        .map(gd => { const xa = gd._fullLayout.xaxis, line = gd.parentElement.querySelector('.rnnx-vline');
+                     return xa.p2c(Number(line.getAttribute('x1')) - xa._offset); })""")
+    assert len(cursors) == 2 and cursors == [pytest.approx(t + 1, abs=0.05)] * 2, cursors
     expect(page.locator(".st-key-step_text_view")).to_contain_text(f"prediction {trace['outputs'][0, t, 0]:.4f}")
     assert_no_exception(page)
 
