@@ -15,7 +15,8 @@ This module lives beside the pages, not in explorer/, because it imports streaml
 
 API (keys must be unique on the page; a view keeps its zoom and its DOM across reruns under the same key):
 - `plotly_js()`: once per run of a page that shows `chart` views.
-- `view(payload, key)`: a chart, bars, top-k or text view.
+- `view(payload, key, on_have)`: a chart, bars, top-k or text view; a live chart (payload "stream") calls
+  `on_have(n)` when it lacks points before the ones it was sent: send from n on.
 - `player(group, n, start, key, labels, at, on_change, play, speed)`: the clock of `group`.
 """
 from __future__ import annotations
@@ -58,9 +59,22 @@ def plotly_js() -> None:
                 on_version_change=_plotly_loaded)
 
 
-def view(payload: dict, key: str) -> None:
-    """Mount one view (explorer/views/payload.py's schema); it redraws in place when its payload changes."""
-    _view(key=key, data={**payload, "ui": UI})
+def view(payload: dict, key: str, on_have: Callable[[int], None] | None = None) -> None:
+    """Mount one view (explorer/views/payload.py's schema); it redraws in place when its payload changes.
+
+    A live chart (payload "stream", explorer.views.payload.stream) appends the new points it is sent; when it
+    lacks earlier ones it reports how many it has, and `on_have(n)` is called: the next payload should start
+    at point n."""
+    if on_have is None:
+        _view(key=key, data={**payload, "ui": UI})
+        return
+
+    def reported() -> None:
+        n = (st.session_state.get(key) or {}).get("have")
+        if isinstance(n, int) and not isinstance(n, bool) and n >= 0:  # the browser's word: check it
+            on_have(n)
+
+    _view(key=key, data={**payload, "ui": UI}, on_have_change=reported)
 
 
 def player(group: str, n: int, start: int, *, key: str, labels: dict[str, str], at: dict[str, list[int]],

@@ -21,6 +21,8 @@ Payload schema. A payload is one JSON object (numbers finite; NaN and ±inf only
   "line": {color, width, dash}}``, ``{"type": "point", "x": [offset, scale] | array (n,), "y": array (n,),
   "marker": {color, size, line?}}``; ``reveal``: ``{"trace": j, "y": array (m,), "from": [offset, scale]}`` shows
   trace j's points from index ``offset + scale·i`` on. The PNG includes the overlays.
+  A live chart adds ``stream`` (see `stream`): its figure is drawn once, then each payload appends only the
+  points the browser lacks (Plotly.extendTraces), keeping the chart's DOM and zoom.
 - ``bars``: ``{group, at, title, xlabel, units: [U], sizes, line_color, rows: [{label, values: array (n, U),
   range: [lo, hi], colorscale}]}``: one row of bars per quantity, at position i (SVG, hover, PNG).
 - ``topk``: ``{group, at, title, names: [n × [k str]], probs: array (n, k), texts: [n × [k str]], target: [n ints,
@@ -91,3 +93,16 @@ def fill(template: str, values: dict[str, object]) -> str:
     """`template` with each {name} replaced by values[name] in one pass, as the browser does (a field not given
     stays as it is)."""
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
+
+
+def stream(stream_id: str, start: int, x: np.ndarray, ys: list[np.ndarray], traces: list[int],
+           max_points: int = 0) -> dict:
+    """The `stream` of a live chart: points start, start + 1, ... of a growing series, x (m,) shared by the
+    `traces` (indices into the figure's data), ys one (m,) array per trace. The browser appends those it lacks;
+    if it lacks earlier ones (it was remounted, an update was lost) it sends the event "have" = n instead,
+    and the next payload should start at n. A new `stream_id` (a new run) redraws the figure. `max_points` > 0 keeps
+    only the newest that many points per trace."""
+    if len(ys) != len(traces) or any(len(y) != len(x) for y in ys):
+        raise ValueError("need one y per trace, each as long as x")
+    return {"id": stream_id, "start": int(start), "x": array(x), "y": [array(y) for y in ys], "traces": list(traces),
+            "max": int(max_points)}

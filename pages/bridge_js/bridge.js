@@ -267,8 +267,9 @@ class Chart {
     this.resize.observe(this.root);
   }
 
-  async update(p) {
+  async update(p, args) {
     this.p = p;
+    this.setTriggerValue = args.setTriggerValue;
     this.overlays = (p.overlays || []).map((o) => ({
       ...o,
       x: Array.isArray(o.x) ? o.x : decode(o.x),
@@ -277,21 +278,45 @@ class Chart {
     this.reveal = (p.reveal || []).map((r) => ({ ...r, y: decode(r.y) }));
     const Plotly = await plotlyReady();
     if (this.p !== p) return; // a newer payload arrived while plotly.js loaded
-    const config = {
-      displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage"],
-      modeBarButtonsToAdd: [{ name: "rnnx-png", title: p.ui.png, icon: Plotly.Icons.camera, click: () => this.png() }],
-    };
-    await Plotly.react(this.gd, p.figure.data, p.figure.layout, config);
+    // Redraw only for a new figure or stream; otherwise keep the plot (and its zoom) and append what is new.
+    const figure = JSON.stringify(p.figure), stream = p.stream ? p.stream.id : null;
+    if (figure !== this.figure || stream !== this.stream) {
+      const config = {
+        displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage"],
+        modeBarButtonsToAdd: [{ name: "rnnx-png", title: p.ui.png, icon: Plotly.Icons.camera, click: () => this.png() }],
+      };
+      await Plotly.react(this.gd, p.figure.data, p.figure.layout, config);
+      this.figure = figure;
+      this.stream = stream;
+      this.have = 0;
+      for (const r of this.reveal) r.shown = undefined;
+    }
+    if (p.stream) this.append(p.stream);
     this.plotted = true;
     if (!this.layer) {
       this.layer = el("svg", { class: "rnnx-overlay" }, null, SVG);
       this.gd.on("plotly_afterplot", () => this.draw(this.i));
     }
     const holder = this.gd.querySelector(".svg-container");
-    holder.insertBefore(this.layer, holder.querySelectorAll(".main-svg")[1] || null);
+    if (this.layer.parentNode !== holder) holder.insertBefore(this.layer, holder.querySelectorAll(".main-svg")[1] || null);
     this.unsubscribe?.();
     this.unsubscribe = p.group ? clock(p.group).subscribe((i) => this.draw(i)) : null;
     if (!p.group) this.draw(0);
+  }
+
+  append(s) {
+    // Points s.start, s.start + 1, ... of a growing series: add those the chart lacks; after a gap (a remount,
+    // a lost update) say how many it has (an event, so that asking twice for the same point is heard twice).
+    if (s.start > this.have) {
+      this.setTriggerValue("have", this.have);
+      return;
+    }
+    const x = Array.isArray(s.x) ? s.x : Array.from(decode(s.x).values);
+    const skip = this.have - s.start;
+    if (x.length <= skip) return;
+    const ys = s.y.map((y) => Array.from(decode(y).values).slice(skip));
+    window.Plotly.extendTraces(this.gd, { x: s.traces.map(() => x.slice(skip)), y: ys }, s.traces, s.max || undefined);
+    this.have += x.length - skip;
   }
 
   xAt(o, i) {
