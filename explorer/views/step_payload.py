@@ -80,7 +80,7 @@ def input_texts(data: sv.StepData, task: Task, syms: list[str] | None) -> list[s
 
 def step_text(data: sv.StepData, task: Task, syms: list[str] | None) -> dict:
     """The step's heading, its input and (regression) the prediction against the target."""
-    parts = f'<h4 class="rnnx-h">Step t = {{t}} of {data.seq_len}</h4><p>{{x}}</p>'
+    parts = f'<div class="rnnx-h" role="heading" aria-level="4">Step t = {{t}} of {data.seq_len}</div><p>{{x}}</p>'
     fields = {"x": input_texts(data, task, syms)}
     if task.kind == "regression":
         out = data.trace.outputs[0, :, 0]
@@ -147,7 +147,7 @@ def equations(data: sv.StepData, layer: int, unit: int, nonlinearity: str) -> di
     below = " For layer > 0, x<sub>t</sub> is the h<sub>t</sub> of the layer below." if layer > 0 else ""
     return {
         "kind": "text", "group": GROUP, "at": STEP, "fields": {**eq.fields, "note": note},
-        "html": f'<h4 class="rnnx-h">Unit {unit} of layer {layer} at t = {{t}}, by hand</h4>'
+        "html": f'<div class="rnnx-h" role="heading" aria-level="4">Unit {unit} of layer {layer} at t = {{t}}, by hand</div>'
                 f'<div class="rnnx-eq">{rows}</div>'
                 '<p class="rnnx-caption">This unit\'s equations with this step\'s numbers, to redo by hand: '
                 "W<sub>ih</sub> x<sub>t</sub> + b<sub>ih</sub> first, then W<sub>hh</sub> h<sub>t−1</sub> + "

@@ -187,12 +187,12 @@ class Player {
     }
     this.clock = clock(p.group);
     this.clock.n = p.n;
-    if (!this.clock.started) {
+    if (!this.clock.started) { // views mounted earlier have drawn position 0: set() redraws them
       this.clock.started = true;
-      this.clock.i = Math.min(p.start, p.n - 1);
-      this.reported = this.clock.i;
+      this.reported = Math.min(p.start, p.n - 1);
+      this.clock.set(p.start);
     }
-    this.clock.set(this.clock.i); // clamps to a new n
+    this.clock.set(this.clock.i); // clamps to a new n (and redraws if that moved it)
     this.unsubscribe?.();
     this.unsubscribe = this.clock.subscribe((i) => this.draw(i));
     this.setPlaying(this.playing);
@@ -227,6 +227,7 @@ class Player {
     this.playBtn.textContent = this.playing ? this.p.labels.pause : this.p.labels.play;
     this.playBtn.classList.toggle("rnnx-active", this.playing);
     if (this.playing && !was) {
+      clearTimeout(this.timer); // no report (and no rerun to redraw the page) while playing: one at Pause
       if (this.clock.i >= this.p.n - 1) this.clock.set(0);
       let last = performance.now(), carry = 0;
       const tick = (now) => {

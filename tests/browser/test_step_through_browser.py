@@ -31,8 +31,8 @@ VIEWS_STEP_JS = """() => {
   const lm = [...document.querySelectorAll(".st-key-step_lm span")];
   const probs = q(".st-key-step_probs .rnnx-title");
   const agree = Number.isInteger(t)
-    && text(".st-key-step_text_view h4").startsWith(`Step t = ${t} of`)
-    && text(".st-key-step_equations h4").includes(`at t = ${t},`)
+    && text(".st-key-step_text_view .rnnx-h").startsWith(`Step t = ${t} of`)
+    && text(".st-key-step_equations .rnnx-h").includes(`at t = ${t},`)
     && marks.length > 0 && marks.every((m) => Number(m.dataset.i) === t - 1)
     && (!lm.length || lm[t - 1].classList.contains("rnnx-now"))
     && (!probs || probs.textContent.startsWith(`Prediction at t = ${t}:`));
@@ -157,13 +157,16 @@ def test_keys_buttons_and_the_numbers_shown(page, app_url):
 
 def test_backward_slider_reveals_the_gradient_from_T(page, app_url):
     open_step_through(page, app_url)
+    finite = """() => document.querySelector('.st-key-step_grad .js-plotly-plot').data[0].y
+                      .filter(Number.isFinite).length"""
+    page.wait_for_function(f"() => ({finite})() === 50")  # at first the whole way back, to t = 1
+    assert page.locator(".st-key-step_grad .rnnx-vline").get_attribute("data-x") == "1"
+    expect(page.locator(".st-key-step_back_player .rnnx-player-value")).to_have_text("49 of 49")
     back = page.locator(BACK)
     back.focus()
     page.keyboard.press("Home")  # no step travelled: only ‖∂L/∂h_T‖
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    finite = """() => document.querySelector('.st-key-step_grad .js-plotly-plot').data[0].y
-                      .filter(Number.isFinite).length"""
     page.wait_for_function(f"() => ({finite})() === 3")
     expect(page.locator(".st-key-step_grad_caption")).to_contain_text("for t from 50 down to 48")
     assert page.locator(".st-key-step_grad .rnnx-vline").get_attribute("data-x") == "48"
@@ -211,7 +214,7 @@ def test_a_rerun_a_return_and_a_shared_link_keep_the_step(page, app_url, browser
     assert "v.step=7" in link, link
     # A rerun that changes the views (another unit) keeps t.
     page.locator(".st-key-step_unit button").last.click()  # unit + 1
-    page.wait_for_function("() => document.querySelector('.st-key-step_equations h4')?.textContent"
+    page.wait_for_function("() => document.querySelector('.st-key-step_equations .rnnx-h')?.textContent"
                            ".startsWith('Unit 1 of layer 0')")
     wait_shows(page, 7)
     # So does a return to the page.
@@ -255,11 +258,15 @@ FRAME_LOG_JS = """() => {  // after every frame: when it finished and the step e
 }""" % VIEWS_STEP_JS
 
 
-DRAG_JS = """(ms) => new Promise((done) => {  // the input event a drag fires, 120 times a second, t = 1, 2, ...
-  const r = document.querySelector("%s");
-  let t = 0;
-  const id = setInterval(() => { r.value = ++t %% 200; r.dispatchEvent(new Event("input", {bubbles: true})); }, 1000 / 120);
-  setTimeout(() => { clearInterval(id); done(); }, ms);
+DRAG_JS = """(ms) => new Promise((done) => {  // a drag's input event at every frame (Chromium aligns pointer
+  const r = document.querySelector("%s");      // events to frames), t = 2, 3, ...: a hand faster than the frames
+  const end = performance.now() + ms;
+  const move = () => {
+    r.value = (Number(r.value) + 1) %% 200;
+    r.dispatchEvent(new Event("input", {bubbles: true}));
+    if (performance.now() < end) requestAnimationFrame(move); else done();
+  };
+  requestAnimationFrame(move);
 })""" % SLIDER
 
 
@@ -312,7 +319,7 @@ def test_measure_scrubbing_play_and_server_cpu(page, app_url):
     cpu_keys = server_cpu_seconds(app_url)
 
     # 2. dragging the thumb: Playwright's pointer moves (each one waits for the browser's acknowledgement), and
-    #    the input events a drag fires, dispatched in the page at 120/s (faster than frames: a fast hand).
+    #    the input event a drag fires, dispatched in the page at every frame (a new step each frame).
     page.wait_for_timeout(1500)  # the last key's report and its rerun are over
     cpu1 = server_cpu_seconds(app_url)
     box = page.locator(SLIDER).bounding_box()
@@ -347,7 +354,7 @@ def test_measure_scrubbing_play_and_server_cpu(page, app_url):
     print(f"\n[step-through, browser] key press → every per-step view drawn: median {statistics.median(latencies):.0f} ms,"
           f" p90 {np.percentile(latencies, 90):.0f} ms, max {max(latencies):.0f} ms over {len(latencies)} presses")
     for name, (fps, rate, torn, secs), inputs in (("Playwright pointer drag", drag, f"{moves / drag[3]:.0f}"),
-                                                  ("input events of a drag", fast, "120")):
+                                                  ("a drag's input event at every frame", fast, f"{fast[1]:.0f}")):
         print(f"[step-through, browser] {name} ({inputs} moves/s): {fps:.0f} distinct frames/s of every view"
               f" (frames {rate:.0f}/s, {torn} with views disagreeing) over {secs:.1f} s")
     print(f"[step-through, browser] Play at 30 steps/s: {play_rate:.1f} view changes/s, {100 * single:.0f}% of them"
