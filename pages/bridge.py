@@ -7,9 +7,10 @@ iframe), once per view. The views of a *group* follow one clock, a position i in
 trip. The player reports its position back (after it settles, and on Pause), so that it survives a rerun, a
 return to the page and a shared link.
 
-plotly.js comes from the plotly Python package the app already depends on (the same build that drew the
-charts before): `plotly_js()` sends it gzip-compressed once per browser session, until the page reports that
-it runs. Nothing is fetched from the network.
+plotly.js comes from the plotly Python package the app already depends on (plotly.min.js, the build its
+figures are written for; Streamlit serves no file of ours, so `plotly_js()` sends it gzip-compressed over the
+page's websocket, once per browser session: until the page reports that it runs). Nothing is fetched from the
+network.
 
 This module lives beside the pages, not in explorer/, because it imports streamlit (as pages/common.py does).
 
@@ -84,7 +85,8 @@ def player(group: str, n: int, start: int, *, key: str, labels: dict[str, str], 
     keeps its own. `on_change(i)` gets each position the browser reports (it has settled or playback paused).
 
     `labels`: "label" (above the slider), "value" (a template beside it, fields from `at`), "prev", "next",
-    "play", "pause", "speed" (the unit of the speed menu), "help" (the slider's tooltip).
+    "play", "pause", "speed" (the unit of the speed menu); tooltips "help" (the slider's), "prev_help",
+    "next_help", "speed_help".
     """
     def reported() -> None:
         i = (st.session_state.get(key) or {}).get("i")

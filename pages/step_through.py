@@ -81,7 +81,7 @@ download.download_button("Trace (NPZ)", lambda: trace_npz(trace), file_name="rnn
                          help="Every input, state, gate and output of this sample, as numpy arrays.")
 
 
-def views(name: str, build):
+def view_payload(name: str, build):
     """The payload of view `name`, built once per model, weights, sample, layer, unit and chart sizes."""
     key = (model, lab.steps_trained, sample_key, layer, unit, sz)
     cache = st.session_state.get("step_views")
@@ -111,24 +111,26 @@ bridge.player(sp.GROUP, T, st.session_state.step_t - 1, key="step_player", at=sp
 
 left, right = st.columns(2)
 with left:
-    bridge.view(views("bars", lambda: sp.state_bars(data, layer, unit, cfg.nonlinearity, sz)), key="step_state")
+    bridge.view(view_payload("bars", lambda: sp.state_bars(data, layer, unit, cfg.nonlinearity, sz)), key="step_state")
     st.caption("Each bar is one unit: hidden state h_t (red positive, blue negative)"
                + (", cell state c_t" if trace.cell is not None else "")
                + (" and the gates (dark 0 … yellow 1; g and n are tanh, −1 … 1)." if trace.gates else "."))
 with right:
-    bridge.view(views("step", lambda: sp.step_text(data, task, syms)), key="step_text_view")
+    bridge.view(view_payload("step", lambda: sp.step_text(data, task, syms)), key="step_text_view")
     if task.kind == "regression":
-        bridge.view(views("prediction", lambda: sp.prediction_chart(data, sz)), key="step_pred")
+        bridge.view(view_payload("prediction", lambda: sp.prediction_chart(data, sz)), key="step_pred")
         st.caption("The model's output at every step (line) against what it should output (dashed); the dot is step t.")
     else:
-        bridge.view(views("classes", lambda: sp.top_classes(data, task, sz)), key="step_probs")
-        bridge.view(views("classes_caption", lambda: sp.top_classes_caption(data, task)), key="step_probs_caption")
-    bridge.view(views("equations", lambda: sp.equations(data, layer, unit, cfg.nonlinearity)), key="step_equations")
+        bridge.view(view_payload("classes", lambda: sp.top_classes(data, task, sz)), key="step_probs")
+        bridge.view(view_payload("classes_caption", lambda: sp.top_classes_caption(data, task)),
+                    key="step_probs_caption")
+    bridge.view(view_payload("equations", lambda: sp.equations(data, layer, unit, cfg.nonlinearity)),
+                key="step_equations")
 
 if syms is not None:
     st.markdown(f"**Input coloured by unit {unit} of layer {layer}** (red positive, blue negative; "
                 f"the outlined symbol is step t; hover for the value)")
-    bridge.view(views("text", lambda: sp.colored_text(text, trace.hidden[layer, 0, :, unit], sz)), key="step_lm")
+    bridge.view(view_payload("text", lambda: sp.colored_text(text, trace.hidden[layer, 0, :, unit], sz)), key="step_lm")
 
 st.subheader("Over all steps")
 options = ["h"] + (["c"] if trace.cell is not None else []) + list(trace.gates)
@@ -139,7 +141,7 @@ for row in (panels[i : i + 2] for i in range(0, len(panels), 2)):
     for col, name in zip(st.columns(2), row):
         with col:
             if name == "pca":
-                pca = views("pca", lambda: sp.trajectory(data, layer, sz))
+                pca = view_payload("pca", lambda: sp.trajectory(data, layer, sz))
                 if pca is None:
                     st.warning("The hidden states are not finite (training diverged?): no trajectory to show.")
                     continue
@@ -149,7 +151,7 @@ for row in (panels[i : i + 2] for i in range(0, len(panels), 2)):
                            f"components explain {100 * proj.explained[0]:.1f}% and {100 * proj.explained[1]:.1f}% "
                            "of the variance; the large dot is step t.")
             else:
-                bridge.view(views(f"heat_{name}", lambda: sp.heatmap(data, name, layer, cfg.nonlinearity, sz)),
+                bridge.view(view_payload(f"heat_{name}", lambda: sp.heatmap(data, name, layer, cfg.nonlinearity, sz)),
                             key=f"step_heat_{name}")
                 st.caption(f"Every unit's {name} (rows) at every step (columns); the dotted line is step t.")
 
@@ -164,10 +166,10 @@ bridge.player(sp.BACK, T, st.session_state.step_back, key="step_back_player", at
                               "towards t = 1."})
 g_col, j_col = st.columns(2)
 with g_col:
-    bridge.view(views("backward", lambda: sp.backward(data, sz)), key="step_grad")
-    bridge.view(views("backward_caption", lambda: sp.backward_caption(T)), key="step_grad_caption")
+    bridge.view(view_payload("backward", lambda: sp.backward(data, sz)), key="step_grad")
+    bridge.view(view_payload("backward_caption", lambda: sp.backward_caption(T)), key="step_grad_caption")
 with j_col:
-    bridge.view(views("jacobian", lambda: sp.jacobian(data, layer, sz)), key="step_jac")
+    bridge.view(view_payload("jacobian", lambda: sp.jacobian(data, layer, sz)), key="step_jac")
     if data.sigma_max is not None:
         st.caption(f"For a vanilla RNN, ‖∂h_T/∂h_t‖ ≤ σ_max(W_hh)^(T−t) because |φ′| ≤ 1; here σ_max = "
                    f"{data.sigma_max[layer]:.3f}, so below 1 the dependence on early steps must vanish.")

@@ -62,7 +62,8 @@ _ACT = {"sigma": "σ", "tanh": "tanh", "relu": "relu"}
 
 
 def _gate_symbolic(k: str) -> str:
-    return f"{_v('W', 'i' + k)} {_v('x', 't')} + {_v('b', 'i' + k)} + {_v('W', 'h' + k)} {_v('h', 't−1')} + {_v('b', 'h' + k)}"
+    return (f"{_v('W', 'i' + k)} {_v('x', 't')} + {_v('b', 'i' + k)} + "
+            f"{_v('W', 'h' + k)} {_v('h', 't−1')} + {_v('b', 'h' + k)}")
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,8 @@ def filled_equations(trace, layer: int, unit: int, nonlinearity: str = "tanh") -
         for j, k in enumerate("ifgo"):
             out.gate(k, unit, _gate_symbolic(k), "tanh" if k == "g" else "sigma", px[:, j], ph[:, j], g[k])
         out.lines.append((
-            _v("c", "t", unit), f"{_v('f', 't', unit)} {_v('c', 't−1', unit)} + {_v('i', 't', unit)} {_v('g', 't', unit)}",
+            _v("c", "t", unit),
+            f"{_v('f', 't', unit)} {_v('c', 't−1', unit)} + {_v('i', 't', unit)} {_v('g', 't', unit)}",
             f"{out.field(g['f'])} · {out.field(c_prev, True)} + {out.field(g['i'])} · {out.field(g['g'], True)}"
             f" = {out.field(g['f'] * c_prev)} + {out.field(g['i'] * g['g'], True)} = {out.field(c)}"))
         out.lines.append((
@@ -144,7 +146,8 @@ def filled_equations(trace, layer: int, unit: int, nonlinearity: str = "tanh") -
     out.gate("n", unit, f"{_v('W', 'in')} {_v('x', 't')} + {_v('b', 'in')} + {_v('r', 't')} ⊙ ({_v('W', 'hn')} "
              f"{_v('h', 't−1')} + {_v('b', 'hn')})", "tanh", px[:, 2], ph[:, 2], g["n"], r=g["r"])
     out.lines.append((
-        _v("h", "t", unit), f"(1 − {_v('z', 't', unit)}) {_v('n', 't', unit)} + {_v('z', 't', unit)} {_v('h', 't−1', unit)}",
+        _v("h", "t", unit),
+        f"(1 − {_v('z', 't', unit)}) {_v('n', 't', unit)} + {_v('z', 't', unit)} {_v('h', 't−1', unit)}",
         f"(1 - {out.field(g['z'])}) · {out.field(g['n'], True)} + {out.field(g['z'])} · {out.field(h_prev, True)}"
         f" = {out.field((1 - g['z']) * g['n'])} + {out.field(g['z'] * h_prev, True)} = {out.field(h)}"))
     return FilledEquations(out.lines, out.fields)

@@ -147,7 +147,8 @@ def equations(data: sv.StepData, layer: int, unit: int, nonlinearity: str) -> di
     below = " For layer > 0, x<sub>t</sub> is the h<sub>t</sub> of the layer below." if layer > 0 else ""
     return {
         "kind": "text", "group": GROUP, "at": STEP, "fields": {**eq.fields, "note": note},
-        "html": f'<div class="rnnx-h" role="heading" aria-level="4">Unit {unit} of layer {layer} at t = {{t}}, by hand</div>'
+        "html": '<div class="rnnx-h" role="heading" aria-level="4">'
+                f"Unit {unit} of layer {layer} at t = {{t}}, by hand</div>"
                 f'<div class="rnnx-eq">{rows}</div>'
                 '<p class="rnnx-caption">This unit\'s equations with this step\'s numbers, to redo by hand: '
                 "W<sub>ih</sub> x<sub>t</sub> + b<sub>ih</sub> first, then W<sub>hh</sub> h<sub>t−1</sub> + "
@@ -167,8 +168,9 @@ def heatmap(data: sv.StepData, name: str, layer: int, nonlinearity: str, sizes: 
     values = series(data, name, layer)  # (T, H)
     units = wire.unit_subset(values.shape[1], data.seq_len)
     shown = units if len(units) < values.shape[1] else None
-    fig = ps.time_heatmap(values[:, units].T.astype(np.float32), name, kind_of(name, data.trace.cell_type, nonlinearity),
-                          sizes, f"{name} of layer {layer}: units × time", units=shown)
+    kind = kind_of(name, data.trace.cell_type, nonlinearity)
+    fig = ps.time_heatmap(values[:, units].T.astype(np.float32), name, kind, sizes,
+                          f"{name} of layer {layer}: units × time", units=shown)
     return {"kind": "chart", "group": GROUP, "figure": wire.figure(fig), "png": f"heatmap-{name}",
             "overlays": [{"type": "vline", "x": [1, 1], "line": ps.CURSOR}]}
 
@@ -202,7 +204,8 @@ def backward(data: sv.StepData, sizes: Sizes) -> dict:
 def backward_caption(t_len: int) -> dict:
     """Under the backward chart: how far the gradient has travelled."""
     return {"kind": "text", "group": BACK, "at": {"t": [t_len, -1]},
-            "html": f'<p class="rnnx-caption">‖∂L/∂h<sub>t</sub>‖ of this sample\'s loss for t from {t_len} down to {{t}} '
+            "html": '<p class="rnnx-caption">‖∂L/∂h<sub>t</sub>‖ of this sample\'s loss '
+                    f"for t from {t_len} down to {{t}} "
                     "(log scale): does the gradient shrink or grow as it travels back?</p>", "fields": {}}
 
 

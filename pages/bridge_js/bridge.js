@@ -187,9 +187,9 @@ class Player {
     }
     this.clock = clock(p.group);
     this.clock.n = p.n;
+    this.reported ??= Math.min(p.start, p.n - 1); // what the server believes
     if (!this.clock.started) { // views mounted earlier have drawn position 0: set() redraws them
       this.clock.started = true;
-      this.reported = Math.min(p.start, p.n - 1);
       this.clock.set(p.start);
     }
     this.clock.set(this.clock.i); // clamps to a new n (and redraws if that moved it)
@@ -430,6 +430,7 @@ class Bars {
 
   layout() {
     // Axes, labels and one rect per bar; draw() then only moves the rects.
+    if (!this.p) return;
     const p = this.p, s = p.sizes, n = this.rows.length, units = p.units.length;
     const width = this.root.clientWidth || 600;
     const perRow = Math.max(70, Math.floor(s.chart_height / 4));
@@ -546,6 +547,7 @@ class TopK {
   }
 
   layout() {
+    if (!this.p) return;
     const p = this.p, s = p.sizes, k = this.probs.shape[1];
     const width = this.root.clientWidth || 600, height = s.chart_height;
     const longest = Math.max(...p.names.flat().map((n) => n.length));
