@@ -405,32 +405,62 @@ class Chart {
   }
 }
 
-// --- bars: the state of every unit at one step, one row per quantity (SVG) ------------------------------
+// --- SVG views: bars and top-k, drawn in plotly's look ---------------------------------------------------
 
-class Bars {
-  constructor(root) {
-    this.root = el("div", { class: "rnnx rnnx-bars" }, root);
+class SvgView {
+  constructor(root, kind) {
+    this.root = el("div", { class: `rnnx rnnx-${kind}` }, root);
     this.svg = el("svg", { class: "rnnx-svg" }, this.root, SVG);
-    this.tip = el("div", { class: "rnnx-tip", hidden: "" }, this.root);
-    this.svg.addEventListener("pointermove", (e) => this.hover(e));
-    this.svg.addEventListener("pointerleave", () => (this.tip.hidden = true));
-    this.resize = new ResizeObserver(() => this.layout());
+    this.resize = new ResizeObserver(() => this.p && this.layout());
     this.resize.observe(this.root);
   }
 
-  update(p) {
+  update(p, name) {
+    // A new payload: the PNG button, the layout, then every position from the group's clock.
     this.p = p;
-    this.rows = p.rows.map((r) => ({ ...r, values: decode(r.values) }));
     this.camera?.remove();
-    this.camera = cameraButton(this.root, p.ui.png, () => downloadSvg(this.svg, "state"));
+    this.camera = cameraButton(this.root, p.ui.png, () => downloadSvg(this.svg, name));
     this.layout();
     this.unsubscribe?.();
     this.unsubscribe = clock(p.group).subscribe((i) => this.draw(i));
   }
 
+  canvas(width, height) {
+    // An empty white drawing of this size with the title element; returns the svg.
+    const svg = this.svg, s = this.p.sizes;
+    svg.innerHTML = "";
+    svg.setAttribute("width", width);
+    svg.setAttribute("height", height);
+    svg.setAttribute("font-family", getComputedStyle(this.root).fontFamily);
+    el("rect", { width, height, fill: "#fff" }, svg, SVG);
+    this.title = el("text", { x: 10, y: 30, "font-size": s.title, fill: "#31333F", class: "rnnx-title" }, svg, SVG);
+    return svg;
+  }
+
+  destroy() {
+    this.unsubscribe?.();
+    this.resize.disconnect();
+    this.root.remove();
+  }
+}
+
+// --- bars: the state of every unit at one step, one row per quantity ------------------------------------
+
+class Bars extends SvgView {
+  constructor(root) {
+    super(root, "bars");
+    this.tip = el("div", { class: "rnnx-tip", hidden: "" }, this.root);
+    this.svg.addEventListener("pointermove", (e) => this.hover(e));
+    this.svg.addEventListener("pointerleave", () => (this.tip.hidden = true));
+  }
+
+  update(p) {
+    this.rows = p.rows.map((r) => ({ ...r, values: decode(r.values) }));
+    super.update(p, "state");
+  }
+
   layout() {
     // Axes, labels and one rect per bar; draw() then only moves the rects.
-    if (!this.p) return;
     const p = this.p, s = p.sizes, n = this.rows.length, units = p.units.length;
     const width = this.root.clientWidth || 600;
     const perRow = Math.max(70, Math.floor(s.chart_height / 4));
@@ -439,13 +469,7 @@ class Bars {
     const gap = 0.06, rowH = ((height - m.t - m.b) * (1 - gap * (n - 1))) / n, gapPx = (height - m.t - m.b) * gap;
     const plotW = Math.max(width - m.l - m.r, 10), slot = plotW / units;
     this.geom = { m, rowH, gapPx, slot, plotW, height };
-    const svg = this.svg;
-    svg.innerHTML = "";
-    svg.setAttribute("width", width);
-    svg.setAttribute("height", height);
-    svg.setAttribute("font-family", getComputedStyle(this.root).fontFamily);
-    el("rect", { width, height, fill: "#fff" }, svg, SVG);
-    this.title = el("text", { x: 10, y: 30, "font-size": s.title, fill: "#31333F", class: "rnnx-title" }, svg, SVG);
+    const svg = this.canvas(width, height);
     this.bars = [];
     this.rows.forEach((r, j) => {
       const top = m.t + j * (rowH + gapPx);
@@ -518,49 +542,28 @@ class Bars {
       el("div", {}, this.tip).textContent = line;
     }
   }
-
-  destroy() {
-    this.unsubscribe?.();
-    this.resize.disconnect();
-    this.root.remove();
-  }
 }
 
-// --- topk: the most probable classes at one step (SVG) --------------------------------------------------
+// --- topk: the most probable classes at one step -------------------------------------------------------
 
-class TopK {
+class TopK extends SvgView {
   constructor(root) {
-    this.root = el("div", { class: "rnnx rnnx-topk" }, root);
-    this.svg = el("svg", { class: "rnnx-svg" }, this.root, SVG);
-    this.resize = new ResizeObserver(() => this.layout());
-    this.resize.observe(this.root);
+    super(root, "topk");
   }
 
   update(p) {
-    this.p = p;
     this.probs = decode(p.probs);
-    this.camera?.remove();
-    this.camera = cameraButton(this.root, p.ui.png, () => downloadSvg(this.svg, "prediction"));
-    this.layout();
-    this.unsubscribe?.();
-    this.unsubscribe = clock(p.group).subscribe((i) => this.draw(i));
+    super.update(p, "prediction");
   }
 
   layout() {
-    if (!this.p) return;
     const p = this.p, s = p.sizes, k = this.probs.shape[1];
     const width = this.root.clientWidth || 600, height = s.chart_height;
     const longest = Math.max(...p.names.flat().map((n) => n.length));
     const m = { l: 20 + 0.6 * s.font * longest, r: 20, t: 50, b: 50 };
     const plotW = Math.max(width - m.l - m.r, 10), slot = (height - m.t - m.b) / k;
     this.geom = { m, plotW, slot, xmax: 1.15 };
-    const svg = this.svg;
-    svg.innerHTML = "";
-    svg.setAttribute("width", width);
-    svg.setAttribute("height", height);
-    svg.setAttribute("font-family", getComputedStyle(this.root).fontFamily);
-    el("rect", { width, height, fill: "#fff" }, svg, SVG);
-    this.title = el("text", { x: 10, y: 30, "font-size": s.title, fill: "#31333F", class: "rnnx-title" }, svg, SVG);
+    const svg = this.canvas(width, height);
     for (let v = 0; v <= 1.0001; v += 0.2) {
       const x = m.l + (v / 1.15) * plotW;
       el("line", { x1: x, x2: x, y1: m.t, y2: height - m.b, stroke: v === 0 ? p.line_color || "#555" : "#EBF0F8" },
@@ -596,12 +599,6 @@ class TopK {
       it.text.setAttribute("x", m.l + w + 4);
       it.text.textContent = p.texts[i][j];
     });
-  }
-
-  destroy() {
-    this.unsubscribe?.();
-    this.resize.disconnect();
-    this.root.remove();
   }
 }
 
