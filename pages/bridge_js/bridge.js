@@ -224,7 +224,7 @@ class Player {
   setPlaying(on) {
     const was = this.playing;
     this.playing = on && this.p.play;
-    this.playBtn.textContent = this.playing ? this.p.labels.pause : this.p.labels.play;
+    this.playBtn.textContent = (this.playing ? this.p.labels.pause : this.p.labels.play) || "";
     this.playBtn.classList.toggle("rnnx-active", this.playing);
     if (this.playing && !was) {
       clearTimeout(this.timer); // no report (and no rerun to redraw the page) while playing: one at Pause
