@@ -9,7 +9,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from explorer.lab import Lab, default_lab, import_file, make_lab
 from explorer.lecture import presets
 from explorer.lecture.export import config_json, history_csv, weights_safetensors
-from explorer.lecture.share import from_query, to_query
+from explorer.lecture.share import from_query, to_query, view_from_query, view_to_query
 from explorer.views.style import NORMAL, PRESENTER, Sizes
 
 PRESENTER_CSS = """
@@ -24,6 +24,9 @@ PRESENTER_CSS = """
 [data-testid="stMetricValue"] { font-size: 2.6rem; }
 </style>
 """
+
+
+LINK_VIEW = {"sample": "step_sample", "step": "step_t"}  # a link's view (explorer.lecture.share.VIEW) -> state key
 
 
 def _ensure_routed() -> None:
@@ -55,6 +58,10 @@ def lab_from_link() -> Lab | None:
         return None
     st.query_params.clear()
     model, task, train, notices = from_query(params)
+    view, view_notices = view_from_query(params)
+    notices += view_notices
+    for name, value in view.items():  # what Step through shows first: its sample and step
+        st.session_state[LINK_VIEW[name]] = value
     try:
         lab = make_lab(model, task, train)
     except ValueError as e:  # each field valid, the combination not (e.g. too large a model)
@@ -71,9 +78,12 @@ def show_link_notices() -> None:
 
 
 def share_link(lab: Lab) -> str:
-    """The URL that reopens this page with this lab's configuration."""
+    """The URL that reopens this page with this lab's configuration (on Step through: at this sample and step)."""
     base = st.context.url or ""
-    return f"{base}?{urlencode(to_query(lab.model_cfg, lab.task_cfg, lab.train_cfg))}"
+    query = to_query(lab.model_cfg, lab.task_cfg, lab.train_cfg)
+    if st.session_state.get("page_shown") == "step_through":
+        query |= view_to_query(st.session_state.get("step_sample", 0), st.session_state.get("step_t", 1))
+    return f"{base}?{urlencode(query)}"
 
 
 def plotly_chart(fig, key: str, where=st, **kwargs) -> None:
@@ -117,11 +127,11 @@ def follow_preset(nav) -> None:
         st.switch_page(page)
 
 
-LIVE_FLAGS = ("train_running", "compare_running", "step_playing")  # what a page keeps running while shown
+LIVE_FLAGS = ("train_running", "compare_running")  # what a page keeps running while shown
 
 
 def pause_on_page_change(nav) -> None:
-    """Leaving a page pauses what it was running (training, comparison, playback): coming back shows it paused
+    """Leaving a page pauses what it was running (training, comparison): coming back shows it paused
     where it was, instead of resuming unasked (nav: the app's st.navigation result)."""
     if st.session_state.get("page_shown") != nav.url_path:
         st.session_state.page_shown = nav.url_path

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from explorer import ModelConfig
 from explorer.config import TaskConfig, TrainConfig
-from explorer.lecture.share import from_query, to_query
+from explorer.lecture.share import from_query, to_query, view_from_query, view_to_query
 
 
 def test_round_trip_of_every_field():
@@ -64,3 +64,20 @@ def test_notices_carry_no_markup():
 def test_lists_take_the_last_value():
     m, *_ = from_query({"m.cell": ["rnn", "gru"]})
     assert m.cell == "gru"
+
+
+def test_the_step_through_view_round_trips_and_is_not_a_config_setting():
+    query = view_to_query(sample=7, step=123)
+    assert view_from_query(query) == ({"sample": 7, "step": 123}, [])
+    *_, notices = from_query({**query, "m.cell": "gru"})
+    assert notices == []  # v.* belongs to the view, not to the configs
+
+
+@pytest.mark.parametrize("params, shown", [
+    ({"v.step": "0"}, "v.step=0"), ({"v.step": "1001"}, "v.step=1001"), ({"v.sample": "16"}, "v.sample=16"),
+    ({"v.step": "1e3"}, "v.step=1e3"), ({"v.step": "<script>"}, "v.step=?script?"),
+])
+def test_bad_view_values_are_ignored_with_a_notice(params, shown):
+    view, notices = view_from_query(params)
+    assert view == {} and len(notices) == 1 and shown in notices[0]
+    assert not any(ch in notices[0] for ch in "<>")

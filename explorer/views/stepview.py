@@ -19,7 +19,6 @@ SAMPLE_BATCH = 16      # the fixed batch the page picks its sample from
 SAMPLE_SEED = 12345    # its batch seed: the same samples for every user and every model
 MAX_TEXT_CHARS = 500   # cap on a typed input text (the unroll is a Python loop over t)
 MAX_GEN_CHARS = 300    # cap on generated text
-ECHO_FRAMES = 3        # while playing, a slider value this far behind the last frame sent is the browser lagging
 
 
 @dataclass
@@ -122,18 +121,6 @@ def panel_at(data: StepData, t: int) -> StepPanel:
     )
 
 
-def play_position(shown: int, last_frame: int | None) -> int:
-    """The step that playback is at, given the slider value the browser sent and the last frame the server sent.
-
-    Every request from the browser carries the slider's value as the browser last drew it; a busy browser draws
-    frames late, so that value may lag the frames already sent. A value up to ECHO_FRAMES behind the last frame is
-    such an echo (playback stays at the last frame, never steps back); any other value is the user moving the slider.
-    """
-    if last_frame is not None and last_frame - ECHO_FRAMES <= shown <= last_frame:
-        return last_frame
-    return shown
-
-
 def softmax(logits: np.ndarray) -> np.ndarray:
     z = np.asarray(logits, np.float64)
     e = np.exp(z - z.max())
@@ -200,19 +187,18 @@ def activation_colors(values: np.ndarray) -> list[str]:
     return plotly.colors.sample_colorscale(_SCALE, pos.tolist())
 
 
-def colored_text_html(text: str, values: np.ndarray, current: int | None = None) -> str:
+def colored_text_html(text: str, values: np.ndarray) -> str:
     """`text` as HTML spans, each character's background the colour of its activation (Karpathy-style).
 
-    Characters are escaped; newlines are shown as ↵ and break the line; `current` is outlined."""
+    Characters are escaped; newlines are shown as ↵ and break the line (the browser outlines the step shown)."""
     if len(text) != len(values):
         raise ValueError(f"text has {len(text)} characters but there are {len(values)} values")
     spans = []
     for i, (c, v, col) in enumerate(zip(text, values, activation_colors(values))):
         fg = "#ffffff" if abs(v) > 0.6 else "#000000"
-        outline = "outline:2px solid #000;" if i == current else ""
         shown = html.escape(show_char(c) if c in "\n\t" else c)
         title = html.escape(f"t={i + 1} {show_char(c)!r}: {v:.3f}", quote=True)
-        spans.append(f'<span title="{title}" style="background:{col};color:{fg};{outline}">{shown}</span>')
+        spans.append(f'<span title="{title}" style="background:{col};color:{fg}">{shown}</span>')
         if c == "\n":
             spans.append("<br>")
     return "".join(spans)
