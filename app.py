@@ -5,6 +5,7 @@ import torch
 from pages.common import (
                           apply_presenter_css,
                           follow_preset,
+                          freeze_startup_objects,
                           get_lab,
                           pause_on_page_change,
                           show_link_notices,
@@ -13,6 +14,7 @@ from pages.common import (
 )
 
 torch.set_num_threads(1)  # small models on few cores: more threads are slower and starve other users
+freeze_startup_objects()
 st.set_page_config(page_title="RNN Explorer", page_icon="🔁", layout="wide")
 
 nav = st.navigation([
