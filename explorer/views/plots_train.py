@@ -9,8 +9,18 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import (BASELINE_COLOR, GATE_COLORS, NORMAL, OKABE_ITO, SEQUENTIAL, SERIES, Sizes, figure, layout,
-                    legend_below)
+from .style import (
+    BASELINE_COLOR,
+    GATE_COLORS,
+    NORMAL,
+    OKABE_ITO,
+    SEQUENTIAL,
+    SERIES,
+    Sizes,
+    figure,
+    layout,
+    legend_below,
+)
 
 VANISHED = 1e-6   # ‖∂L/∂h_t‖ below this fraction of the largest later value: vanished
 EXPLODED = 1e3    # ‖∂L/∂h_t‖ above this multiple of the smallest later value: exploded
