@@ -381,10 +381,11 @@ async def open_tab(url: str, timeout: float, stats: Stats, first_page: str = "",
     return tab
 
 
-async def browse(tab: Tab, rounds: int, stats: Stats, until: float = float("inf")) -> None:
-    """Every page in turn, `rounds` times (or until `until`, perf_counter time)."""
+async def browse(tab: Tab, rounds: int, stats: Stats, until: float = float("inf"), think: float = 0.0) -> None:
+    """Every page in turn, `rounds` times (or until `until`, perf_counter time), `think` s between page views."""
     for _ in range(rounds):
         for page in PAGES:
+            await asyncio.sleep(think)
             if time.perf_counter() >= until:
                 return
             try:
@@ -521,7 +522,7 @@ async def scenario_train(args, url: str, cluster: Cluster | None) -> None:
     async def browser() -> None:
         tab = await open_tab(url, args.timeout, stats)
         if tab:
-            await browse(tab, 10**6, stats, until)
+            await browse(tab, 10**6, stats, until, args.think)
             await tab.close()
 
     await asyncio.gather(*(browser() for _ in range(args.browsers)),
@@ -530,7 +531,8 @@ async def scenario_train(args, url: str, cluster: Cluster | None) -> None:
     rates = [t.steps_per_second(measure_from) for t in trainers]
     still = sum(t.training for t in trainers)
     print(f"{len(trainers)} tabs training the default LSTM for {args.duration:g} s (rate measured after "
-          f"{args.settle:g} s), {args.browsers} other tabs browsing every page meanwhile")
+          f"{args.settle:g} s), {args.browsers} other tabs browsing every page meanwhile, "
+          + (f"{args.think:g} s between page views" if args.think else "back to back (no time to read)"))
     ok = [r for r in rates if r is not None]
     if ok:
         print(f"training steps/s per tab: min {min(ok):.1f}, median {statistics.median(ok):.1f}, max {max(ok):.1f}, "
@@ -538,6 +540,9 @@ async def scenario_train(args, url: str, cluster: Cluster | None) -> None:
     print(f"tabs still training at the end: {still} of {len(trainers)}; tabs with no measurable rate: "
           f"{rates.count(None)}")
     print(stats.line("page views of the browsing tabs"))
+    if stats.by_page:
+        print(stats.page_line().replace("median", "page views: median") + "; max by page: " + ", ".join(
+            f"{PAGE_NAMES.get(p, p)} {max(v) * 1e3:.0f} ms" for p, v in stats.by_page.items()))
     print(usage_line(cluster, before, wall))
     report_errors(stats.errors + trainer_stats.errors + [e for t in trainers for e in t.errors])
     for tab in trainers:
@@ -626,6 +631,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--browsers", type=int, default=10, help="train: tabs that browse meanwhile")
     parser.add_argument("--duration", type=float, default=40.0, help="train: seconds of training")
     parser.add_argument("--settle", type=float, default=10.0, help="train: seconds before the rate is measured")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="train: seconds a browsing tab waits between page views (0: back to back)")
     parser.add_argument("--run-steps", type=int, default=100_000, help="train: steps per run (so none ends early)")
     parser.add_argument("--idle", type=int, default=20, help="memory: idle tabs")
     parser.add_argument("--views", type=int, default=500, help="memory: page views of one tab")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
+import uuid
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -12,6 +14,7 @@ from explorer.lab import Lab, default_lab, import_file, make_lab
 from explorer.lecture import presets
 from explorer.lecture.export import config_json, history_csv, weights_safetensors
 from explorer.lecture.share import from_query, to_query
+from explorer.training.fairshare import FairShare
 from explorer.views.style import NORMAL, PRESENTER, Sizes
 
 PRESENTER_CSS = """
@@ -34,6 +37,11 @@ def freeze_startup_objects() -> None:
     reach. They live as long as the process; a full collection no longer walks them (~130 ms -> ~0 ms), so
     Python's own collector stays cheap with Streamlit's post-run collection switched off (.streamlit/config.toml)."""
     gc.freeze()
+
+
+# Training turns, shared by every session of this server process: the one object here that is not per user.
+# It holds no user data, only opaque run tokens and timings (explorer/training/fairshare.py).
+TRAINING = FairShare(max_running=int(os.environ.get("RNNX_MAX_TRAINING", "10")))
 
 
 def _ensure_routed() -> None:
@@ -128,6 +136,17 @@ def follow_preset(nav) -> None:
 LIVE_FLAGS = ("train_running", "compare_running", "step_playing")  # what a page keeps running while shown
 
 
+def training_token() -> str:
+    """This session's name in the server's training line (TRAINING)."""
+    return st.session_state.setdefault("train_token", uuid.uuid4().hex)
+
+
+def stop_training() -> None:
+    """Pause the Train page's run and give its place in the server's training line to the next one."""
+    st.session_state.train_running = False
+    TRAINING.leave(training_token())
+
+
 def pause_on_page_change(nav) -> None:
     """Leaving a page pauses what it was running (training, comparison, playback): coming back shows it paused
     where it was, instead of resuming unasked (nav: the app's st.navigation result)."""
@@ -136,6 +155,7 @@ def pause_on_page_change(nav) -> None:
         for flag in LIVE_FLAGS:
             if st.session_state.get(flag):
                 st.session_state[flag] = False
+        TRAINING.leave(training_token())
 
 
 def show_loaded_preset() -> None:

@@ -86,12 +86,15 @@ class Trainer:
         self.probe_batch: Batch = task.batch(PROBE_BATCH, seed=MAX_SEED - cfg.seed)  # fixed: curves compare over time
 
     def _make_optimizer(self, cfg: TrainConfig) -> torch.optim.Optimizer:
+        # foreach: one torch call per update for all parameters instead of ~7 per parameter (CPU's default);
+        # the same arithmetic, bit for bit. Fewer calls matter on a shared server: each one lets go of the GIL
+        # and may wait for it behind another session (see app.py's switch interval).
         params = self.model.parameters()
         if cfg.optimizer == "adam":
-            return torch.optim.Adam(params, lr=cfg.lr)
+            return torch.optim.Adam(params, lr=cfg.lr, foreach=True)
         if cfg.optimizer == "sgd":
-            return torch.optim.SGD(params, lr=cfg.lr, momentum=cfg.momentum)
-        return torch.optim.RMSprop(params, lr=cfg.lr, momentum=cfg.momentum)
+            return torch.optim.SGD(params, lr=cfg.lr, momentum=cfg.momentum, foreach=True)
+        return torch.optim.RMSprop(params, lr=cfg.lr, momentum=cfg.momentum, foreach=True)
 
     def set_config(self, cfg: TrainConfig) -> None:
         """Change the training settings, keeping the weights (and the optimiser state if its kind is unchanged)."""
@@ -105,6 +108,11 @@ class Trainer:
 
     def _snapshot(self) -> list[torch.Tensor]:
         return [p.detach().clone() for p in self.model.parameters()]
+
+    @torch.no_grad()
+    def _keep_last_good(self) -> None:
+        """Copy the weights into the last-good buffers: one torch call for all of them, every step."""
+        torch._foreach_copy_(self._last_good, list(self.model.parameters()))
 
     @torch.no_grad()
     def restore_last_good(self) -> None:
@@ -147,7 +155,7 @@ class Trainer:
             self.diverged = stats.diverged = f"step {self.step_count}: {what}; the update was not applied."
             stats.finished_at = time.time()
             return stats
-        self._last_good = self._snapshot()
+        self._keep_last_good()
         self.optimizer.step()
         if cfg.probe_every and self.step_count % cfg.probe_every == 0:
             model.eval()
