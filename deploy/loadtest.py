@@ -330,8 +330,11 @@ class Cluster:
         return Server("haproxy", f"http://127.0.0.1:{port}", proc, log)
 
     def usage(self) -> dict[str, tuple[float, float]]:
-        """{name: (CPU seconds so far, RSS MiB)} of every process started here."""
-        return {s.name: (s.cpu(), s.rss()) for s in [*self.replicas, *([self.proxy] if self.proxy else [])]}
+        """{name: (CPU seconds so far, RSS MiB)} of every process started here, and of this load test itself
+        (it shares the machine's cores with the servers)."""
+        out = {s.name: (s.cpu(), s.rss()) for s in [*self.replicas, *([self.proxy] if self.proxy else [])]}
+        out["load test client"] = (proc_cpu_seconds(os.getpid()), proc_rss_mib(os.getpid()))
+        return out
 
 
 # --- measurements ------------------------------------------------------------------------------------------------
@@ -591,15 +594,24 @@ async def scenario_scale(args, _url: str, cluster: Cluster | None) -> None:
     await warm_up(cluster.replicas[1].url, args.timeout)
     rates: dict[str, list[float]] = {"1 replica": [], "2 replicas": []}
     total: dict[str, Stats] = {k: Stats() for k in rates}
+    cores: dict[str, dict[str, float]] = {k: {} for k in rates}  # CPU seconds by process, per setup
     for _ in range(args.repeats):
         for name, target in (("1 replica", one), ("2 replicas", two)):
+            before = cluster.usage()
             s = await page_load(target, args.sessions, args.rounds, args.timeout)
+            after = cluster.usage()
+            for proc in after:
+                cores[name][proc] = cores[name].get(proc, 0.0) + after[proc][0] - before[proc][0]
             rates[name].append(len(s.latencies) / s.wall)
             total[name].add(s)
             total[name].wall += s.wall
     for name in rates:
         print(total[name].line(f"{name}, {args.sessions} tabs x {args.rounds} rounds of every page, "
                                f"{args.repeats} runs"))
+        replica_cpu = sum(sec for proc, sec in cores[name].items() if proc.startswith("replica"))
+        print("  CPU used: " + ", ".join(f"{proc} {sec / total[name].wall:.2f} cores" for proc, sec in cores[name].items()
+                                         if sec > 0.01 * total[name].wall)
+              + f"; {len(total[name].latencies) / replica_cpu:.1f} page views per replica CPU-second")
     ratios = [b / a for a, b in zip(rates["1 replica"], rates["2 replicas"])]
     print(f"throughput: 1 replica {', '.join(f'{r:.1f}' for r in rates['1 replica'])} page views/s; 2 replicas "
           f"{', '.join(f'{r:.1f}' for r in rates['2 replicas'])}; ratio per run "
