@@ -43,6 +43,7 @@ def unroll(model: RecurrentModel, x: torch.Tensor | np.ndarray) -> Trace:
     for l in range(cfg.num_layers):
         w = model.recurrent_weights(l)
         w_hh_t = w["weight_hh"].T  # (H, G·H)
+        scratch = x.new_empty(b, g * h)  # W_hh h_{t-1} + the rest, rewritten at every step (no temporaries)
         xp = torch.add(layer_in @ w["weight_ih"].T, w["bias_ih"], out=preact_x[l])  # (T, B, G·H), all t at once
         # RNN/LSTM add both biases before the nonlinearity; the GRU keeps b_hh inside r ⊙ (W_hn h + b_hn).
         steps = (xp if cfg.cell == "gru" else xp + w["bias_hh"]).unbind(0)
@@ -53,9 +54,10 @@ def unroll(model: RecurrentModel, x: torch.Tensor | np.ndarray) -> Trace:
         for t in range(t_len):
             h_prev = hs[t - 1] if t else zeros
             if cfg.cell == "rnn":
-                rnn_cell(torch.addmm(steps[t], h_prev, w_hh_t), cfg.nonlinearity, hs[t])
+                rnn_cell(torch.addmm(steps[t], h_prev, w_hh_t, out=scratch), cfg.nonlinearity, hs[t])
             elif cfg.cell == "lstm":
-                lstm_cell(torch.addmm(steps[t], h_prev, w_hh_t), cs[t - 1] if t else zeros, hs[t], cs[t], gs[t])
+                lstm_cell(torch.addmm(steps[t], h_prev, w_hh_t, out=scratch), cs[t - 1] if t else zeros, hs[t], cs[t],
+                          gs[t])
             else:
                 gru_cell(steps[t], torch.addmm(w["bias_hh"], h_prev, w_hh_t), h_prev, hs[t], gs[t])
         preact_h[l, 0] = w["bias_hh"]  # h_0 = 0
