@@ -9,6 +9,8 @@ from pages.common import (
                           follow_preset,
                           freeze_startup_objects,
                           get_lab,
+                          idle_watch,
+                          mark_active,
                           pause_on_page_change,
                           show_link_notices,
                           show_loaded_preset,
@@ -17,8 +19,8 @@ from pages.common import (
 
 torch.set_num_threads(1)  # small models on few cores: more threads are slower and starve other users
 # Every torch call lets go of the GIL; while another session's page view holds it, the training thread waits
-# up to this interval to get it back, ~15 times per step. 5 ms (Python's default): 188 -> 13 steps/s next to
-# one busy thread; 1 ms: 46 steps/s (measured here); page views are not slowed.
+# up to this interval to get it back, several times per step. Measured here, training next to one busy Python
+# thread: 13 steps/s with Python's default 5 ms, 46 steps/s with 1 ms (188 alone).
 sys.setswitchinterval(0.001)
 freeze_startup_objects()
 st.set_page_config(page_title="RNN Explorer", page_icon="🔁", layout="wide")
@@ -31,10 +33,13 @@ nav = st.navigation([
     st.Page("pages/compare.py", title="Compare", icon="⚖️"),
 ])
 get_lab()
+mark_active()
 follow_preset(nav)
 pause_on_page_change(nav)
 sidebar()
 apply_presenter_css()
 show_link_notices()
 show_loaded_preset()
+with st.sidebar:  # an empty fragment (its timer frees an idle session's caches): at the sidebar's foot
+    idle_watch()
 nav.run()

@@ -4,7 +4,9 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import time
 import uuid
+from collections.abc import MutableMapping
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -15,6 +17,7 @@ from explorer.lecture import presets
 from explorer.lecture.export import config_json, history_csv, weights_safetensors
 from explorer.lecture.share import from_query, to_query
 from explorer.training.fairshare import FairShare
+from explorer.training.live import release_gradients
 from explorer.views.style import NORMAL, PRESENTER, Sizes
 
 PRESENTER_CSS = """
@@ -156,6 +159,39 @@ def pause_on_page_change(nav) -> None:
             if st.session_state.get(flag):
                 st.session_state[flag] = False
         TRAINING.leave(training_token())
+
+
+IDLE_AFTER = 15 * 60  # s without a click or a page change before an open tab frees what it can recompute
+IDLE_CHECK = 120      # s between two checks: a fragment timer in the tab, so no server thread is needed
+RECOMPUTABLE = ("step_cache", "build_candidate")  # Step through's trace, Build's preview: rebuilt on the next visit
+
+
+def mark_active() -> None:
+    """This run was the user's doing (every full run is: a click, a page change, a reload)."""
+    st.session_state.active_at = time.monotonic()
+
+
+def release_if_idle(state: MutableMapping, now: float) -> bool:
+    """If the session has been idle for IDLE_AFTER and runs nothing live, free what it can get back cheaply: the
+    caches in RECOMPUTABLE and the gradient buffers of its models (every training step clears them first).
+    Kept: the models' weights and optimiser state, the training histories, the settings and uploads, and
+    Compare's trained cells: work the user could only get back by training again. True if it freed anything."""
+    if now - state.get("active_at", now) < IDLE_AFTER or any(state.get(flag) for flag in LIVE_FLAGS):
+        return False
+    for key in RECOMPUTABLE:
+        state.pop(key, None)
+    labs = [state["lab"]] if "lab" in state else []
+    labs += list((state.get("compare_labs") or {}).values())
+    for lab in labs:
+        release_gradients(lab)
+    return True
+
+
+@st.fragment(run_every=IDLE_CHECK)
+def idle_watch() -> None:
+    """Draws nothing; frees an idle session's caches (release_if_idle). The timer runs in the browser, so a closed
+    tab costs nothing: Streamlit drops its whole session server.disconnectedSessionTTL (120 s) after it closes."""
+    release_if_idle(st.session_state, time.monotonic())
 
 
 def show_loaded_preset() -> None:
