@@ -30,6 +30,7 @@ RUN_SECONDS = 3.0     # training time per run of the fragment: the other charts 
 SLICE_SECONDS = 0.12  # training between two redraws of the counter and the loss chart: Pause lands within it
 CURVE_EVERY = 0.5     # s between two redraws of the ‖∂L/∂h_t‖ curve (the browser's time goes to the loss chart)
 TURN_WAIT = 1.0       # s to wait for a turn of the shared server before the counter says who else trains
+QUEUED_SECONDS = 10.0  # a run waiting in line stays up to this long in one fragment run (fewer chart redraws)
 LOSS_NAMES = ("MSE", "CE")  # metrics that repeat the loss: not the default second line
 SETTINGS = ("optimizer", "lr", "clip", "clip_threshold", "steps", "probe_every")  # widget key: train_<field>
 
@@ -153,7 +154,7 @@ def live_body() -> None:
     other_charts(lab)
     if not ss.get("train_running"):
         return
-    now = time.perf_counter()
+    now = start = time.perf_counter()
     deadline, redraw, probe, curve_at = now + RUN_SECONDS, 0, lab.history.latest_probe, now
     while run is not None and run.remaining(lab) and not lab.history.diverged and time.perf_counter() < deadline:
         with TRAINING.turn(training_token(), TURN_WAIT) as turn:
@@ -162,6 +163,8 @@ def live_body() -> None:
         redraw += 1
         show_status(status, lab, run, turn)
         if not turn.granted:
+            if turn.place:  # in line: nothing to redraw but the counter, so this run waits longer
+                deadline = max(deadline, min(time.perf_counter() + TURN_WAIT, start + QUEUED_SECONDS))
             continue
         plot(loss_slot, loss_figure(lab), "train_loss_chart", redraw)
         if lab.history.latest_probe is not probe and time.perf_counter() - curve_at >= CURVE_EVERY:
