@@ -385,20 +385,23 @@ async def open_tab(url: str, timeout: float, stats: Stats, first_page: str = "",
 
 
 async def browse(tab: Tab, rounds: int, stats: Stats, until: float = float("inf"), think: float = 0.0) -> None:
-    """Every page in turn, `rounds` times (or until `until`, perf_counter time), `think` s between page views."""
-    for _ in range(rounds):
-        for page in PAGES:
-            await asyncio.sleep(think)
-            if time.perf_counter() >= until:
-                return
-            try:
-                latency = await tab.view(page)
-            except Exception as e:  # noqa: BLE001
-                stats.errors.append(f"{PAGE_NAMES.get(page, page)}: {type(e).__name__}: {e}")
-                return
-            stats.latencies.append(latency)
-            stats.by_page.setdefault(page, []).append(latency)
-    stats.errors += tab.errors
+    """Every page in turn, `rounds` times (or until `until`, perf_counter time), `think` s between page views.
+    Adds the tab's errors (exceptions it was shown) to `stats` when done."""
+    try:
+        for _ in range(rounds):
+            for page in PAGES:
+                await asyncio.sleep(think)
+                if time.perf_counter() >= until:
+                    return
+                try:
+                    latency = await tab.view(page)
+                except Exception as e:  # noqa: BLE001
+                    stats.errors.append(f"{PAGE_NAMES.get(page, page)}: {type(e).__name__}: {e}")
+                    return
+                stats.latencies.append(latency)
+                stats.by_page.setdefault(page, []).append(latency)
+    finally:
+        stats.errors += tab.errors
 
 
 async def page_load(url: str, sessions: int, rounds: int, timeout: float) -> Stats:
@@ -430,7 +433,7 @@ def usage_line(cluster: Cluster | None, before: dict, wall: float) -> str:
     after = cluster.usage()
     parts = [f"{name} CPU {(after[name][0] - before[name][0]) / wall:.2f} cores, RSS {after[name][1]:.0f} MiB"
              for name in after]
-    return "server: " + "; ".join(parts) + f" (over {wall:.1f} s)"
+    return "processes: " + "; ".join(parts) + f" (over {wall:.1f} s)"
 
 
 def load_line() -> str:
@@ -555,15 +558,18 @@ async def scenario_train(args, url: str, cluster: Cluster | None) -> None:
 async def scenario_memory(args, url: str, cluster: Cluster | None) -> None:
     if cluster is None:
         sys.exit("memory: needs a server started here (no --url)")
-    pid_rss = lambda: sum(r.rss() for r in cluster.replicas)  # noqa: E731
+
+    def replicas_rss() -> float:
+        return sum(r.rss() for r in cluster.replicas)
+
     stats = Stats()
     tab = await open_tab(url, args.timeout, stats)
-    samples = [(0, pid_rss())]
+    samples = [(0, replicas_rss())]
     for i in range(1, args.views + 1):
         page = PAGES[i % len(PAGES)]
         stats.latencies.append(await tab.view(page))
         if i % 50 == 0:
-            samples.append((i, pid_rss()))
+            samples.append((i, replicas_rss()))
     await tab.close()
     print(f"RSS over {args.views} page views of one tab (every page in turn): "
           + ", ".join(f"{n}: {r:.0f}" for n, r in samples) + " MiB")
@@ -571,13 +577,13 @@ async def scenario_memory(args, url: str, cluster: Cluster | None) -> None:
     if len(tail) >= 2:
         growth = (tail[-1][1] - tail[0][1]) / (tail[-1][0] - tail[0][0]) * 100
         print(f"growth after the first 100 views: {growth:+.2f} MiB per 100 page views")
-    base = pid_rss()
+    base = replicas_rss()
     tabs = [await open_tab(url, args.timeout, stats) for _ in range(args.idle)]
     for t in tabs:
         if t:
             await browse(t, 1, stats)
     await asyncio.sleep(2)
-    loaded = pid_rss()
+    loaded = replicas_rss()
     print(f"{args.idle} idle tabs that each saw every page: RSS {base:.0f} -> {loaded:.0f} MiB, "
           f"{(loaded - base) / max(args.idle, 1):.1f} MiB per idle tab")
     for t in tabs:
