@@ -131,16 +131,17 @@ def _validation_cost(task, model_cfg: ModelConfig, steps: int, repeats: int) -> 
     def run(trainer: Trainer):
         return lambda k: [None for _ in trainer.run(k)]
 
-    pairs = [(1e3 / _rate(run(with_eval), n), 1e3 / _rate(run(without), n)) for _ in range(repeats)]
+    pairs = [(1e3 * a / n, 1e3 * b / n) for a, b in _paired(run(with_eval), run(without), n, repeats)]  # ms/step
     shares = [(w - wo) / wo for w, wo in pairs]
     evals = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.thread_time()
         with_eval.evaluate("train"), with_eval.evaluate("val")
-        evals.append(1e3 * (time.perf_counter() - start))
+        evals.append(1e3 * (time.thread_time() - start))
     print(f"(4) validation: {statistics.median(evals):.2f} ms per evaluation ({task.eval_size} validation + "
           f"{task.eval_size} training sequences), every {train_cfg.eval_every} steps: "
-          f"{statistics.median(p[0] for p in pairs):.2f} vs {statistics.median(p[1] for p in pairs):.2f} ms per step, "
+          f"{statistics.median(p[0] for p in pairs):.2f} vs {statistics.median(p[1] for p in pairs):.2f} ms per step "
+          f"(CPU time), "
           f"+{100 * statistics.median(shares):.1f} % of training time "
           f"(runs: {', '.join(f'{100 * x:+.1f} %' for x in shares)}; goal <= 10 %)")
 
