@@ -39,7 +39,7 @@ FLAGS = [
     (TaskConfig, "csv_column", "--csv-column", "csv: the column to forecast (default: the first numeric one)"),
     (TaskConfig, "seed", "--data-seed", "seed of the data (default: --seed)"),
     (TaskConfig, "period", "--period", "spikes: an output spike every this many steps"),
-    (TrainConfig, "optimizer", "--optimizer", "adam, sgd or rmsprop"),
+    (TrainConfig, "optimizer", "--optimizer", "adam, sgd, rmsprop or adamw"),
     (TrainConfig, "lr", "--lr", "learning rate"),
     (TrainConfig, "momentum", "--momentum", "SGD/RMSprop momentum"),
     (TrainConfig, "clip", "--clip", "gradient clipping: none, norm or value"),
@@ -48,6 +48,16 @@ FLAGS = [
     (TrainConfig, "steps", "--steps", "optimiser steps to run"),
     (TrainConfig, "probe_every", "--probe-every", "probe ||dL/dh_t|| every k steps (0: never)"),
     (TrainConfig, "seed", "--seed", "master seed: batches, and the model and data unless given"),
+    (TrainConfig, "eval_every", "--eval-every", "validation loss and metrics every k steps (0: never)"),
+    (TrainConfig, "lr_schedule", "--lr-schedule", "learning-rate schedule: constant, step, inverse or cosine"),
+    (TrainConfig, "lr_step_size", "--lr-step-size", "step schedule: multiply the rate by --lr-gamma every k steps"),
+    (TrainConfig, "lr_gamma", "--lr-gamma", "step schedule: the factor"),
+    (TrainConfig, "lr_k", "--lr-k", "inverse schedule: k in lr / (1 + k*t)"),
+    (TrainConfig, "lr_min", "--lr-min", "cosine schedule: the rate reached after --steps steps"),
+    (TrainConfig, "weight_decay", "--weight-decay", "weight decay: L2 in the gradient (adamw: decoupled)"),
+    (TrainConfig, "patience", "--patience", "early stopping: evaluations without improvement (0: off)"),
+    (TrainConfig, "min_delta", "--min-delta", "early stopping: the smallest improvement that counts"),
+    (TrainConfig, "tbptt", "--tbptt", "truncated BPTT: cut the gradient every k time steps (0: full BPTT)"),
 ]
 SEEDS_FROM_MASTER = {"--model-seed", "--data-seed"}
 
@@ -72,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--data", type=Path, help="csv/text tasks: the file to learn from")
     train.add_argument("--jsonl", type=Path, help="write one JSON object per logged step to this file")
     train.add_argument("--log-every", type=int, default=1, help="log every k-th step (the last step always)")
+    train.add_argument("--test", action="store_true",
+                       help="after training, evaluate on the held-out test set (printed, and a last JSONL line)")
+    from .cli_seq2seq import add_parser as add_seq2seq  # imported here: it reuses this module's flags
+    add_seq2seq(sub)
     return parser
 
 
@@ -99,20 +113,29 @@ def train(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
         for stats in trainer.run(train_cfg.steps):
-            last = stats.step == train_cfg.steps or stats.diverged
+            last = stats.step == train_cfg.steps or stats.diverged or stats.early_stop
             if stats.step % args.log_every == 0 or last:
                 if out:
                     out.write(json.dumps(stats.to_json()) + "\n")
-                print(f"step {stats.step:6d}  loss {stats.loss:.4g}  baseline {stats.baseline:.4g}  "
-                      f"grad {stats.grad_norm:.3g}", file=sys.stderr)
+                val = "" if stats.val_loss is None else f"  val {stats.val_loss:.4g}"
+                print(f"step {stats.step:6d}  loss {stats.loss:.4g}{val}  baseline {stats.baseline:.4g}  "
+                      f"grad {stats.grad_norm:.3g}  lr {stats.lr:.3g}", file=sys.stderr)
             if stats.diverged:
                 print(f"stopped: {stats.diverged}", file=sys.stderr)
                 return 1
+            if stats.early_stop:
+                print(stats.early_stop.message, file=sys.stderr)
+        rate = trainer.step_count / (time.perf_counter() - start)
+        print(f"{trainer.step_count} steps, {rate:.0f} steps/s", file=sys.stderr)
+        if args.test:
+            test = trainer.evaluate("test")
+            if out:
+                out.write(json.dumps({"test": test.to_json()}) + "\n")
+            metrics = "".join(f"  {k} {v:.4g}" for k, v in test.metrics.items())
+            print(f"test ({test.size} sequences): loss {test.loss:.4g}{metrics}", file=sys.stderr)
     finally:
         if out:
             out.close()
-    rate = trainer.step_count / (time.perf_counter() - start)
-    print(f"{trainer.step_count} steps, {rate:.0f} steps/s", file=sys.stderr)
     return 0
 
 
@@ -121,6 +144,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return train(args)
+        return train(args) if args.command == "train" else args.run(args)
     except (ValueError, OSError) as e:
         parser.exit(2, f"error: {e}\n")

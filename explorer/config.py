@@ -22,10 +22,15 @@ MAX_SEQ_LEN = 1000  # cap on T (copy memory: on the delay)
 MAX_BATCH = 512
 MAX_STEPS = 100_000
 
-TASK_NAMES = ("sine", "adding", "copy", "charlm", "order", "sunspots", "csv", "text", "neighbours", "spikes")
+# Tasks whose inputs are token ids (Task.token_inputs): the model reads them through its embedding layer
+# (embedding_dim > 0), or as one-hot vectors when the vocabulary is small enough (see lab.make_lab).
+TOKEN_TASKS = ("sentiment", "sentiment_zh", "text_csv")
+TASK_NAMES = ("sine", "adding", "copy", "charlm", "order", "sunspots", "csv", "text", "neighbours", "spikes",
+              *TOKEN_TASKS)
 NEIGHBOURS_MIN_LEN = 11  # the sum-of-neighbours task needs a step with both x_{t−5} and x_{t+5}
-OPTIMIZERS = ("adam", "sgd", "rmsprop")
+OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw")
 CLIP_MODES = ("none", "norm", "value")
+LR_SCHEDULES = ("constant", "step", "inverse", "cosine")
 
 
 def check_int(name: str, value: Any, lo: int, hi: int) -> None:
@@ -167,7 +172,7 @@ class TaskConfig:
 
 @dataclass(frozen=True)
 class TrainConfig:
-    optimizer: str = "adam"       # "adam" | "sgd" | "rmsprop"
+    optimizer: str = "adam"       # "adam" | "sgd" | "rmsprop" | "adamw" (Adam with decoupled weight decay)
     lr: float = 0.003             # learning rate
     momentum: float = 0.9         # SGD and RMSprop momentum
     clip: str = "norm"            # "none" | "norm" (rescale the global norm) | "value" (clamp each entry)
@@ -176,6 +181,17 @@ class TrainConfig:
     steps: int = 1000             # length of a run (the CLI's and the Train page's budget)
     probe_every: int = 25         # probe ‖∂L/∂h_t‖ and the W_hh spectrum every k steps (0: never)
     seed: int = 0                 # seed of the batch sequence
+    eval_every: int = 50          # loss and metrics on the validation set and a fixed training subset every k steps (0: never)
+    lr_schedule: str = "constant" # "constant" | "step" | "inverse" (lr/(1 + k·t)) | "cosine"; t = steps taken before
+    lr_step_size: int = 500       # "step": the rate is multiplied by lr_gamma every this many steps
+    lr_gamma: float = 0.5         # "step": that factor
+    lr_k: float = 0.001           # "inverse": k in lr / (1 + k·t)
+    lr_min: float = 0.0           # "cosine": from lr down to lr_min over the first `steps` steps, then lr_min
+    weight_decay: float = 0.0     # λ: adam/sgd/rmsprop add λ·θ to the gradient before clipping (L2);
+                                  # adamw shrinks θ ← θ(1 − lr·λ) apart from the gradient (decoupled)
+    patience: int = 0             # early stopping: stop after this many evaluations without improvement (0: off)
+    min_delta: float = 0.0        # early stopping: an improvement lowers the best validation loss by more than this
+    tbptt: int = 0                # truncated BPTT: the gradient is cut every k time steps (0: full BPTT)
 
     def __post_init__(self) -> None:
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
@@ -187,10 +203,87 @@ class TrainConfig:
         check_int("steps", self.steps, 1, MAX_STEPS)
         check_int("probe_every", self.probe_every, 0, MAX_STEPS)
         check_int("seed", self.seed, 0, MAX_SEED)
+        check_int("eval_every", self.eval_every, 0, MAX_STEPS)
+        check_choice("lr_schedule", self.lr_schedule, LR_SCHEDULES)
+        check_int("lr_step_size", self.lr_step_size, 1, MAX_STEPS)
+        check_float("lr_gamma", self.lr_gamma, 0.001, 1.0)
+        check_float("lr_k", self.lr_k, 0.0, 10.0)
+        check_float("lr_min", self.lr_min, 0.0, 10.0)
+        check_float("weight_decay", self.weight_decay, 0.0, 10.0)
+        check_int("patience", self.patience, 0, 1000)
+        check_float("min_delta", self.min_delta, 0.0, 1000.0)
+        check_int("tbptt", self.tbptt, 0, MAX_SEQ_LEN)
+        if self.patience and not self.eval_every:
+            raise ValueError("early stopping (patience > 0) needs evaluations: set eval_every > 0")
+        if self.lr_schedule == "cosine" and self.lr_min > self.lr:
+            raise ValueError(f"lr_min ({self.lr_min:g}) must not exceed lr ({self.lr:g}) for the cosine schedule")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "TrainConfig":
+        return from_dict(cls, d)
+
+
+# --- Sequence to sequence with attention (issue 14) ------------------------------------------------
+SEQ2SEQ_TASKS = ("reverse", "sort", "dates")
+ATTENTIONS = ("none", "additive", "dot", "general")
+MAX_S2S_HIDDEN = 256   # the decoder runs one Python step per output token: keep it light on a shared server
+MAX_S2S_EMBED = 128
+MAX_S2S_LEN = 40       # reverse/sort: longest source (dates are at most 37 characters)
+MAX_S2S_SYMBOLS = 26   # reverse/sort: the letters a..z
+MAX_EVAL_SIZE = 1000   # pairs of each evaluation set, decoded at every evaluation
+MAX_BEAM = 10          # widest beam search
+
+
+@dataclass(frozen=True)
+class Seq2SeqConfig:
+    """An encoder–decoder with attention and its task; the optimiser settings are a TrainConfig."""
+
+    task: str = "dates"            # "reverse" | "sort" | "dates"
+    min_len: int = 3               # reverse/sort: shortest source, in symbols
+    max_len: int = 10              # reverse/sort: longest source, in symbols
+    n_symbols: int = 10            # reverse/sort: alphabet size (the first n letters a, b, c, ...)
+    data_seed: int = 0             # seed of the data (the held-out split and the pairs drawn)
+    cell: str = "gru"              # encoder and decoder cell: "rnn" | "lstm" | "gru"
+    embedding_dim: int = 16        # E: size of the source and target token embeddings
+    hidden_size: int = 64          # H: units of the encoder (per direction) and of the decoder
+    bidirectional: bool = False    # encoder reads both ways; annotations are then [→h_s; ←h_s] (2H)
+    attention: str = "additive"    # "none" (context = last encoder state) | "additive" | "dot" | "general"
+    teacher_forcing: float = 1.0   # probability that a decoder input is the true previous token (else its own guess)
+    eval_size: int = 200           # pairs in each fixed evaluation set (train, val, test), greedy-decoded at every
+                                   # evaluation (TrainConfig.eval_every)
+    seed: int = 0                  # seed of the weight initialisation
+
+    def __post_init__(self) -> None:
+        check_choice("task", self.task, SEQ2SEQ_TASKS)
+        check_int("min_len", self.min_len, 1, MAX_S2S_LEN)
+        check_int("max_len", self.max_len, 1, MAX_S2S_LEN)
+        if self.min_len > self.max_len:
+            raise ValueError(f"min_len ({self.min_len}) must not exceed max_len ({self.max_len})")
+        check_int("n_symbols", self.n_symbols, 2, MAX_S2S_SYMBOLS)
+        check_int("data_seed", self.data_seed, 0, MAX_SEED)
+        check_choice("cell", self.cell, CELLS)
+        check_int("embedding_dim", self.embedding_dim, 1, MAX_S2S_EMBED)
+        check_int("hidden_size", self.hidden_size, 1, MAX_S2S_HIDDEN)
+        if not isinstance(self.bidirectional, bool):
+            raise ValueError(f"bidirectional must be true or false, got {self.bidirectional!r}")
+        check_choice("attention", self.attention, ATTENTIONS)
+        if self.attention == "dot" and self.bidirectional:
+            raise ValueError("dot attention compares the decoder state (H) with annotations of the same size; "
+                             "a bidirectional encoder's are 2H: choose general or additive attention")
+        check_float("teacher_forcing", self.teacher_forcing, 0.0, 1.0)
+        check_int("eval_size", self.eval_size, 1, MAX_EVAL_SIZE)
+        check_int("seed", self.seed, 0, MAX_SEED)
+
+    @property
+    def directions(self) -> int:
+        return 2 if self.bidirectional else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Seq2SeqConfig":
         return from_dict(cls, d)

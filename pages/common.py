@@ -1,6 +1,12 @@
 """UI helpers shared by the pages: the per-session Lab, shareable links and presenter mode."""
 from __future__ import annotations
 
+import functools
+import gc
+import os
+import time
+import uuid
+from collections.abc import MutableMapping
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -9,7 +15,9 @@ from streamlit.runtime.pages_manager import PagesManager
 from explorer.lab import Lab, default_lab, import_file, make_lab
 from explorer.lecture import presets
 from explorer.lecture.export import config_json, history_csv, weights_safetensors
-from explorer.lecture.share import from_query, to_query
+from explorer.lecture.share import from_query, to_query, view_from_query, view_to_query
+from explorer.training.fairshare import FairShare
+from explorer.training.live import release_gradients
 from explorer.views.style import NORMAL, PRESENTER, Sizes
 
 PRESENTER_CSS = """
@@ -24,6 +32,22 @@ PRESENTER_CSS = """
 [data-testid="stMetricValue"] { font-size: 2.6rem; }
 </style>
 """
+
+
+@functools.cache  # once per server process
+def freeze_startup_objects() -> None:
+    """Move every object alive after the imports (~340k: torch, plotly, streamlit) out of the garbage collector's
+    reach. They live as long as the process; a full collection no longer walks them (~130 ms -> ~0 ms), so
+    Python's own collector stays cheap with Streamlit's post-run collection switched off (.streamlit/config.toml)."""
+    gc.freeze()
+
+
+# Training turns, shared by every session of this server process: the one object here that is not per user.
+# It holds no user data, only opaque run tokens and timings (explorer/training/fairshare.py).
+TRAINING = FairShare(max_running=int(os.environ.get("RNNX_MAX_TRAINING", "10")))
+
+
+LINK_VIEW = {"sample": "step_sample", "step": "step_t"}  # a link's view (explorer.lecture.share.VIEW) -> state key
 
 
 def _ensure_routed() -> None:
@@ -55,6 +79,10 @@ def lab_from_link() -> Lab | None:
         return None
     st.query_params.clear()
     model, task, train, notices = from_query(params)
+    view, view_notices = view_from_query(params)
+    notices += view_notices
+    for name, value in view.items():  # what Step through shows first: its sample and step
+        st.session_state[LINK_VIEW[name]] = value
     try:
         lab = make_lab(model, task, train)
     except ValueError as e:  # each field valid, the combination not (e.g. too large a model)
@@ -71,9 +99,12 @@ def show_link_notices() -> None:
 
 
 def share_link(lab: Lab) -> str:
-    """The URL that reopens this page with this lab's configuration."""
+    """The URL that reopens this page with this lab's configuration (on Step through: at this sample and step)."""
     base = st.context.url or ""
-    return f"{base}?{urlencode(to_query(lab.model_cfg, lab.task_cfg, lab.train_cfg))}"
+    query = to_query(lab.model_cfg, lab.task_cfg, lab.train_cfg)
+    if st.session_state.get("page_shown") == "step_through":
+        query |= view_to_query(st.session_state.get("step_sample", 0), st.session_state.get("step_t", 1))
+    return f"{base}?{urlencode(query)}"
 
 
 def plotly_chart(fig, key: str, where=st, **kwargs) -> None:
@@ -103,6 +134,8 @@ def load_preset(key: str) -> None:
     """Button callback: replace this session's lab by a preset's; `follow_preset` then goes to the page
     its text talks about (a callback cannot switch pages itself)."""
     set_lab(presets.load(key))
+    for widget, value in presets.PRESETS[key].widgets:  # the page opens as the preset's text describes
+        st.session_state[widget] = value
     st.session_state.preset_loaded = key
     st.session_state.sidebar_preset = None
 
@@ -115,17 +148,62 @@ def follow_preset(nav) -> None:
         st.switch_page(page)
 
 
-LIVE_FLAGS = ("train_running", "compare_running", "step_playing")  # what a page keeps running while shown
+LIVE_FLAGS = ("train_running", "compare_running")  # what a page keeps running while shown
+
+
+def training_token() -> str:
+    """This session's name in the server's training line (TRAINING)."""
+    return st.session_state.setdefault("train_token", uuid.uuid4().hex)
+
+
+def stop_training() -> None:
+    """Pause the Train page's run and give its place in the server's training line to the next one."""
+    st.session_state.train_running = False
+    TRAINING.leave(training_token())
 
 
 def pause_on_page_change(nav) -> None:
-    """Leaving a page pauses what it was running (training, comparison, playback): coming back shows it paused
+    """Leaving a page pauses what it was running (training, comparison): coming back shows it paused
     where it was, instead of resuming unasked (nav: the app's st.navigation result)."""
     if st.session_state.get("page_shown") != nav.url_path:
         st.session_state.page_shown = nav.url_path
         for flag in LIVE_FLAGS:
             if st.session_state.get(flag):
                 st.session_state[flag] = False
+        TRAINING.leave(training_token())
+
+
+IDLE_AFTER = 15 * 60  # s without a click or a page change before an open tab frees what it can recompute
+IDLE_CHECK = 120      # s between two checks: a fragment timer in the tab, so no server thread is needed
+RECOMPUTABLE = ("step_cache", "build_candidate")  # Step through's trace, Build's preview: rebuilt on the next visit
+
+
+def mark_active() -> None:
+    """This run was the user's doing (every full run is: a click, a page change, a reload)."""
+    st.session_state.active_at = time.monotonic()
+
+
+def release_if_idle(state: MutableMapping, now: float) -> bool:
+    """If the session has been idle for IDLE_AFTER and runs nothing live, free what it can get back cheaply: the
+    caches in RECOMPUTABLE and the gradient buffers of its models (every training step clears them first).
+    Kept: the models' weights and optimiser state, the training histories, the settings and uploads, and
+    Compare's trained cells: work the user could only get back by training again. True if it freed anything."""
+    if now - state.get("active_at", now) < IDLE_AFTER or any(state.get(flag) for flag in LIVE_FLAGS):
+        return False
+    for key in RECOMPUTABLE:
+        state.pop(key, None)
+    labs = [state["lab"]] if "lab" in state else []
+    labs += list((state.get("compare_labs") or {}).values())
+    for lab in labs:
+        release_gradients(lab)
+    return True
+
+
+@st.fragment(run_every=IDLE_CHECK)
+def idle_watch() -> None:
+    """Draws nothing; frees an idle session's caches (release_if_idle). The timer runs in the browser, so a closed
+    tab costs nothing: Streamlit drops its whole session server.disconnectedSessionTTL (120 s) after it closes."""
+    release_if_idle(st.session_state, time.monotonic())
 
 
 def show_loaded_preset() -> None:

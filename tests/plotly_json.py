@@ -9,7 +9,10 @@ def decode(value):
     """A plotly JSON array (a list, or {"dtype": "f8", "bdata": ...}) as a numpy array."""
     if isinstance(value, dict) and "bdata" in value:
         arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        return arr.reshape(value["shape"]) if "shape" in value else arr
+        shape = value.get("shape")
+        if isinstance(shape, str):  # plotly writes a 2-D array's shape as "rows, cols"
+            shape = tuple(int(n) for n in shape.split(","))
+        return arr.reshape(shape) if shape is not None else arr
     return np.asarray(value)
 
 

@@ -1,5 +1,5 @@
 """Independent reference computations for the tests: PyTorch's own single-step cell kernels, a plain-torch
-peephole LSTM written separately from explorer's, and autograd; and a reader of the numbers in LaTeX lines."""
+peephole LSTM written separately from explorer's, and autograd; and a reader of the numbers in the HTML equations."""
 import re
 
 import torch
@@ -85,8 +85,8 @@ def autograd_jacobian(model: RecurrentModel, x: torch.Tensor, t: int) -> torch.T
     return torch.autograd.functional.jacobian(run_from, h0)
 
 
-def latex_number(text: str) -> float:
-    """A number as equations._num writes it: "0.1234", "(-0.5)" or "1.2\\times 10^{-5}"."""
+def html_number(text: str) -> float:
+    """A number as equations.number writes it: "0.1234", "(-0.5)" or "1.2×10<sup>-5</sup>"."""
     text = text.strip().strip("()")
-    m = re.fullmatch(r"(-?[\d.]+)\\times 10\^\{(-?\d+)\}", text)
+    m = re.fullmatch(r"(-?[\d.]+)×10<sup>(-?\d+)</sup>", text)
     return float(m[1]) * 10 ** int(m[2]) if m else float(text)

@@ -12,7 +12,7 @@ from explorer.config import TaskConfig, TrainConfig
 from explorer.data.tasks import NEXT_STEP_TASKS
 from explorer.lab import make_lab
 from explorer.trace.gradients import grad_norms, hidden_grad_norms, hidden_grads, jacobian_norms, whh_spectra
-from tests.reference import autograd_hidden_grads, latex_number
+from tests.reference import autograd_hidden_grads, html_number
 
 
 def every_step_loss(out):
@@ -265,16 +265,19 @@ def test_filled_equations_name_the_direction_and_use_its_previous_step():
     model = build_model(ModelConfig(cell="gru", input_size=2, hidden_size=3, bidirectional=True, seed=2))
     trace = unroll(model, torch.randn(1, 5, 2, generator=torch.Generator().manual_seed(0)))
     back, fwd = trace.view(0, 1), trace.view(0, 0)
-    lines = filled_equations(trace, 0, 1, 2, direction=1)
-    assert r"\overleftarrow{h}_{t+1}" in lines[-1] and r"\overleftarrow{h}_t[1]" in lines[-1]
+    eq = filled_equations(trace, 0, 1, direction=1)
+    lhs, symbolic, _ = eq.lines[-1]
+    assert "<i>h←</i><sub>t+1</sub>" in symbolic and lhs == "<i>h←</i><sub>t</sub>[1]"
+    line = eq.numeric(len(eq.lines) - 1, 2)
     h_next = float(back.hidden[0, 3, 1])  # the backward chain's previous state is that of step t + 1
-    assert f"\\cdot {h_next:.4g}" in lines[-1] or f"\\cdot ({h_next:.4g})" in lines[-1]
-    assert latex_number(lines[-1].rsplit("=", 1)[1]) == pytest.approx(back.hidden[0, 2, 1], rel=1e-3)
-    assert latex_number(filled_equations(trace, 0, 1, 2, direction=0)[-1].rsplit("=", 1)[1]) == pytest.approx(
+    assert f"· {h_next:.4g} =" in line or f"· ({h_next:.4g}) =" in line
+    assert html_number(line.rsplit("=", 1)[1]) == pytest.approx(back.hidden[0, 2, 1], rel=1e-3)
+    forward = filled_equations(trace, 0, 1, direction=0)
+    assert html_number(forward.numeric(len(forward.lines) - 1, 2).rsplit("=", 1)[1]) == pytest.approx(
         fwd.hidden[0, 2, 1], rel=1e-3)
-    assert r"\overrightarrow{h}_{t-1}" in filled_equations(trace, 0, 1, 2, direction=0)[0]
-    last = filled_equations(trace, 0, 0, 4, direction=1)[-1]  # the backward chain starts at T from zero
-    assert r"\cdot 0 =" in last
+    assert "<i>h→</i><sub>t−1</sub>" in forward.lines[0][1]
+    last = filled_equations(trace, 0, 0, direction=1)
+    assert "· 0 =" in last.numeric(len(last.lines) - 1, 4)  # the backward chain starts at T from zero
     assert "backward" in direction_header(1) and "forward" in direction_header(0)
     with pytest.raises(ValueError, match="unit < 3"):
-        filled_equations(trace, 0, 3, 0)
+        filled_equations(trace, 0, 3)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from explorer import ModelConfig
-from explorer.cli import FLAGS, build_parser, main
+from explorer.cli import FLAGS, build_parser, configs_from_args, main
 from explorer.config import TaskConfig, TrainConfig
 
 
@@ -83,3 +83,28 @@ def test_bidirectional_peephole_on_the_new_tasks(tmp_path):
     assert "0/f_reverse" in rows[0]["sigma_max"]
     args = build_parser().parse_args(["train", "--task", "spikes", "--period", "7", "--no-bidirectional"])
     assert (args.period, args.bidirectional) == (7, False)
+
+
+def test_training_settings_of_issue_13_reach_the_trainer_and_the_log(tmp_path):
+    out = tmp_path / "run.jsonl"
+    rc = main(["train", "--task", "adding", "--seq-len", "12", "--steps", "8", "--hidden-size", "8",
+               "--optimizer", "adamw", "--weight-decay", "0.1", "--lr-schedule", "step", "--lr-step-size", "4",
+               "--lr-gamma", "0.5", "--lr", "0.02", "--eval-every", "4", "--patience", "5", "--tbptt", "5",
+               "--probe-every", "4", "--test", "--jsonl", str(out)])
+    assert rc == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    rows, test = lines[:-1], lines[-1]["test"]
+    assert [r["lr"] for r in rows] == pytest.approx([0.02] * 4 + [0.01] * 4)
+    assert [r["step"] for r in rows if r["val_loss"] is not None] == [4, 8]
+    for key in ("val_metrics", "train_eval_loss", "train_eval_metrics", "early_stop", "probe_skipped"):
+        assert key in rows[0]
+    assert rows[3]["hidden_grad_norms"][0][:10] == [0.0] * 10  # cut at 5 and 10: only the last window's steps
+    assert test["split"] == "test" and test["size"] == 128 and set(test["metrics"]) == {"MSE", "acc@0.04"}
+
+
+def test_the_cli_config_is_the_flags(tmp_path):
+    args = build_parser().parse_args(["train", "--lr-schedule", "cosine", "--lr-min", "0.0001", "--tbptt", "7",
+                                      "--patience", "3", "--min-delta", "0.01", "--weight-decay", "0.05"])
+    _, _, train = configs_from_args(args)
+    assert train == TrainConfig(lr_schedule="cosine", lr_min=0.0001, tbptt=7, patience=3, min_delta=0.01,
+                                weight_decay=0.05)

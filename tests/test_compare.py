@@ -8,7 +8,7 @@ import torch
 from explorer import ModelConfig
 from explorer.config import TaskConfig, TrainConfig
 from explorer.lab import make_lab
-from explorer.training.compare import Sweep, comparison_labs
+from explorer.training.compare import ARCHITECTURES, Sweep, architecture_lab, comparison_labs, comparison_rows
 
 CFG = (ModelConfig(hidden_size=8), TaskConfig(name="adding", seq_len=10), TrainConfig(batch_size=8))
 
@@ -46,3 +46,48 @@ def test_sweep_marks_divergence():
     sweep = Sweep(*cfg, seq_lens=(100,), cells=("rnn",), steps=50)
     sweep.advance(10.0)
     assert sweep.done and sweep.results[0].diverged and np.isnan(sweep.results[0].final_loss)
+
+
+def test_baselines_join_the_comparison_on_the_same_data():
+    labs = comparison_labs(*CFG, cells=ARCHITECTURES)
+    assert list(labs) == ["rnn", "lstm", "gru", "cnn", "transformer"]
+    for lab in labs.values():
+        assert lab.task_cfg == CFG[1] and lab.train_cfg == CFG[2]
+        assert torch.equal(lab.task.batch(4, seed=3).x, labs["rnn"].task.batch(4, seed=3).x)
+        assert torch.equal(lab.task.eval_set("val").x, labs["rnn"].task.eval_set("val").x)
+        out = lab.model(lab.task.batch(2, seed=0).x)
+        assert out.shape == (2, 10, 1)  # every architecture maps (B, T, I) to (B, T, O)
+
+
+def test_comparison_rows_are_computed_from_each_lab():
+    labs = comparison_labs(*CFG, cells=("gru", "cnn"))
+    for lab in labs.values():
+        for s in lab.trainer.run(50):  # one evaluation, at step 50
+            lab.history.append(s)
+    rows = comparison_rows(labs, metric="acc@0.04")
+    assert [r.arch for r in rows] == ["gru", "cnn"] and [r.name for r in rows] == ["GRU", "1D-CNN"]
+    for row, lab in zip(rows, labs.values()):
+        assert row.parameters == sum(p.numel() for p in lab.model.parameters())
+        losses = lab.history.scalars()["loss"]
+        assert row.final_loss == pytest.approx(np.mean(losses[-5:]))  # the last tenth of 50 steps
+        assert row.loss_ratio == pytest.approx(row.final_loss * 6)  # baseline 1/6
+        assert row.steps == 50 and row.steps_per_second == pytest.approx(50 / lab.trainer.seconds_training)
+        assert row.val_loss == lab.history.latest_eval.val_loss
+        assert row.val_metric_value == lab.history.latest_eval.val_metrics["acc@0.04"]
+    gru, cnn = rows
+    assert gru.receptive_field is None and gru.note == ""
+    assert cnn.receptive_field == 64 and "no hidden state" in cnn.note
+    assert np.isnan(comparison_rows(comparison_labs(*CFG, cells=("rnn",)))[0].val_loss)  # before any evaluation
+
+
+def test_the_sweep_includes_the_baselines():
+    sweep = Sweep(*CFG, seq_lens=(5,), cells=("lstm", "cnn", "transformer"), steps=50)
+    while not sweep.done:
+        sweep.advance(5.0)
+    assert [p.cell for p in sweep.results] == ["lstm", "cnn", "transformer"]
+    assert all(np.isfinite(p.final_loss) and p.steps == 50 for p in sweep.results)
+    cnn = architecture_lab("cnn", CFG[0], dataclasses.replace(CFG[1], seq_len=5),
+                           dataclasses.replace(CFG[2], probe_every=0))
+    losses = [s.loss for s in cnn.trainer.run(50)]
+    assert sweep.results[1].final_loss == pytest.approx(np.mean(losses[-5:]), rel=1e-6)
+    assert sweep.results[1].val_loss == pytest.approx(cnn.trainer.evaluate("val").loss, rel=1e-6)

@@ -28,6 +28,17 @@ CFGS = (ModelConfig(cell="gru", hidden_size=6, forget_bias=None), TaskConfig(nam
 
 def test_config_round_trip():
     assert parse_config_json(config_json(*CFGS)) == CFGS
+    train = TrainConfig(optimizer="adamw", weight_decay=0.05, lr_schedule="cosine", lr_min=1e-4, eval_every=10,
+                        patience=4, min_delta=0.001, tbptt=20, lr_step_size=7, lr_gamma=0.9, lr_k=0.01)
+    assert parse_config_json(config_json(CFGS[0], CFGS[1], train))[2] == train
+
+
+def test_a_config_saved_before_issue_13_loads_with_todays_defaults():
+    old = (b'{"format": "rnn-explorer-config", "version": 1, "train": {"optimizer": "sgd", "lr": 0.1, '
+           b'"momentum": 0.9, "clip": "none", "clip_threshold": 1.0, "batch_size": 8, "steps": 10, '
+           b'"probe_every": 5, "seed": 3}}')
+    train = parse_config_json(old)[2]
+    assert (train.lr_schedule, train.weight_decay, train.patience, train.tbptt) == ("constant", 0.0, 0, 0)
 
 
 @pytest.mark.parametrize("data, fragment", [
@@ -86,6 +97,33 @@ def test_history_csv_has_every_kept_step():
     assert "param/rnn.weight_hh_l0" in rows[0] and "metric/accuracy" in rows[0]
     stamps = [float(r["finished_at"]) for r in rows]
     assert stamps == sorted(stamps) and stamps[-1] == lab.history.latest.finished_at  # full precision
+
+
+def test_history_csv_carries_the_rate_and_the_evaluations():
+    lab = make_lab(CFGS[0], CFGS[1], TrainConfig(eval_every=2, lr=0.01, lr_schedule="inverse", lr_k=0.5))
+    for s in lab.trainer.run(4):
+        lab.history.append(s)
+    rows = list(csv.DictReader(io.StringIO(history_csv(lab.history).decode())))
+    assert [float(r["lr"]) for r in rows] == pytest.approx([0.01 / (1 + 0.5 * t) for t in range(4)])
+    assert [r["val_loss"] for r in rows][::2] == ["", ""]
+    assert float(rows[3]["val_loss"]) == lab.history.latest_eval.val_loss
+    assert float(rows[1]["train_metric/accuracy"]) == lab.history.eval_series()["train_metric/accuracy"][0]
+
+
+def test_history_csv_keeps_evaluations_whose_step_row_was_thinned_away():
+    from explorer.training.history import History
+    from explorer.training.trainer import StepStats
+    h = History()
+    for step in range(1, 2001):  # thinning keeps every other step row, then every 4th ...
+        h.append(StepStats(step=step, loss=1.0, metrics={}, baseline=1.0, grad_norm=1.0, grad_norm_clipped=1.0,
+                           clipped=False, param_grad_norms={}, lr=0.1,
+                           val_loss=step / 1000 if step % 7 == 0 else None, val_metrics={} if step % 7 == 0 else None,
+                           train_eval_loss=0.5 if step % 7 == 0 else None, train_eval_metrics={} if step % 7 == 0 else None))
+    rows = list(csv.DictReader(io.StringIO(history_csv(h).decode())))
+    evaluated = [int(r["step"]) for r in rows if r["val_loss"]]
+    assert evaluated == [int(s) for s in h.eval_series()["step"]] and 7 in evaluated and 1995 in evaluated
+    assert sum(r["loss"] != "" for r in rows) == len(h.steps.rows)  # every kept step row, once
+    assert any(r["loss"] == "" for r in rows if r["val_loss"])  # an evaluation whose step row was dropped
 
 
 def test_trace_npz_round_trip():

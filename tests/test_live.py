@@ -74,3 +74,15 @@ def test_training_runs_on_one_torch_thread_in_any_thread():
     t.join()
     torch.set_num_threads(1)
     assert seen == [1]
+
+
+def test_early_stopping_ends_the_chunk_and_the_run_and_start_goes_on():
+    lab = small_lab(lr=0.3, eval_every=1, patience=2, steps=500, probe_every=0)
+    run = Run(start=0)
+    out = train_chunk(lab, run.remaining(lab), math.inf)
+    stop = out[-1].early_stop
+    assert stop is not None and stop.step == lab.steps_trained < 500  # lr 0.3 makes the validation loss wander
+    assert run.remaining(lab) == 0 and lab.history.early_stops == [stop]
+    again = Run(start=lab.steps_trained)  # Start pressed again: a new run from the restored weights
+    assert again.remaining(lab) == 500
+    assert train_chunk(lab, 1, math.inf)[0].step == stop.step + 1 and lab.trainer.early_stop is None

@@ -89,7 +89,7 @@ def test_unroll_of_a_padded_batch_is_the_packed_module_in_every_layer(cell, laye
     if cell != "peephole":  # the fused module on the packed batch
         np.testing.assert_allclose(trace.hidden, packed_layers(model, x, lengths).numpy(), atol=1e-5)
     with torch.no_grad():
-        np.testing.assert_allclose(trace.outputs, model(x, torch.tensor(lengths)).numpy(), atol=1e-5)
+        np.testing.assert_allclose(trace.outputs, model(x, lengths=torch.tensor(lengths)).numpy(), atol=1e-5)
     np.testing.assert_array_equal(trace.lengths, lengths)
 
 
@@ -135,7 +135,7 @@ def test_the_fused_models_gradients_on_a_packed_batch_match_each_sequence_alone(
         lengths = [3, 6, 1]
         x = padded_batch(lengths, 6, 3, 2)
         mask = torch.arange(6)[None] < torch.tensor(lengths)[:, None]
-        packed = torch.autograd.grad(model(x, torch.tensor(lengths))[mask].pow(2).sum(), list(model.parameters()))
+        packed = torch.autograd.grad(model(x, lengths=torch.tensor(lengths))[mask].pow(2).sum(), list(model.parameters()))
         one_by_one = torch.autograd.grad(sum(model(x[b : b + 1, :n]).pow(2).sum() for b, n in enumerate(lengths)),
                                          list(model.parameters()))
         for g, want in zip(packed, one_by_one):

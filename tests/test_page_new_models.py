@@ -1,11 +1,12 @@
-"""Every page runs without an exception for a bidirectional model, the peephole LSTM and a model with an embedding
-(their own views on Step through, Train and Compare come with the client-side pages; until then the existing views
-must not break), and the
-Build page offers both: the peephole cell, and the Bidirectional toggle except on tasks that predict the next value."""
+"""Every page runs without an exception for a bidirectional model, the peephole LSTM, a model with an embedding and
+one that reads texts of different lengths (their own views on Step through, Train and Compare come later; until then
+the existing views must not break), and the Build page offers them: the peephole cell, the Bidirectional toggle
+except on tasks that predict the next value, and the sentiment tasks with an embedding size and the head's pooling."""
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -15,7 +16,8 @@ from explorer.lab import make_lab
 from explorer.lecture.presets import PRESETS
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ("pages/home.py", "pages/build.py", "pages/step_through.py", "pages/train.py", "pages/compare.py")
+PAGES = ("pages/home.py", "pages/build.py", "pages/step_through.py", "pages/by_hand.py", "pages/train.py",
+         "pages/compare.py")
 LABS = {
     "bi-lstm-2-layers": (ModelConfig(cell="lstm", hidden_size=6, num_layers=2, bidirectional=True),
                          TaskConfig(name="adding", seq_len=15)),
@@ -25,6 +27,10 @@ LABS = {
                           TaskConfig(name="neighbours", seq_len=15)),
     "embedding-charlm-mean": (ModelConfig(cell="lstm", hidden_size=6, embedding_dim=5, pool="mean"),
                               TaskConfig(name="charlm", seq_len=15)),
+    "sentiment-bi-gru": (ModelConfig(cell="gru", hidden_size=6, embedding_dim=8, bidirectional=True),
+                         TaskConfig(name="sentiment", seq_len=20)),
+    "sentiment-zh-peephole-mean": (ModelConfig(cell="peephole", hidden_size=6, embedding_dim=8, pool="mean"),
+                                   TaskConfig(name="sentiment_zh", seq_len=20)),
 }
 
 
@@ -104,3 +110,37 @@ def test_the_new_presets_load_from_the_sidebar(key):
     assert not at.exception
     assert at.session_state["lab"].model_cfg == PRESETS[key].model.__class__(
         **{**PRESETS[key].model.to_dict(), "input_size": 1, "output_size": at.session_state["lab"].task.output_size})
+
+
+def test_build_offers_the_sentiment_tasks_with_an_embedding_and_the_pooling():
+    at = open_page("pages/build.py")
+    assert not [r for r in at.radio if r.key == "build_pool"][0].disabled
+    assert not [w for w in at.select_slider if w.key == "build_embedding"]  # sine: numbers, nothing to look up
+    at.selectbox(key="build_task").set_value("sentiment").run()
+    assert not at.exception and not at.error
+    embedding = at.select_slider(key="build_embedding")
+    assert embedding.value == 32 and embedding.options[0] == "4" and embedding.help  # one-hot would be too wide
+    assert at.radio(key="build_pool").help
+    lab = at.session_state["lab"]
+    assert (lab.task_cfg.name, lab.model_cfg.embedding_dim, lab.model_cfg.pool) == ("sentiment", 32, "last")
+    assert lab.model_cfg.vocab_size == lab.task.input_size > 256
+    assert "embedding · weight" in list(at.dataframe[0].value["tensor"])
+    at.radio(key="build_pool").set_value("mean").run()
+    at.select_slider(key="build_embedding").set_value(16).run()
+    lab = at.session_state["lab"]
+    assert (lab.model_cfg.embedding_dim, lab.model_cfg.pool) == (16, "mean")
+    stats = list(lab.trainer.run(3))  # the padded batches train packed, through the embedding
+    assert all(np.isfinite(s.loss) for s in stats)
+    at.selectbox(key="build_task").set_value("charlm").run()  # characters: the embedding stays, 0 is offered
+    assert at.select_slider(key="build_embedding").options[0] == "0 (one-hot)"
+    at.button(key="build_discard").click().run()  # the trained model is replaced only on request
+    assert at.session_state["lab"].model_cfg.embedding_dim == 16 and at.session_state["lab"].task_cfg.name == "charlm"
+    at.selectbox(key="build_task").set_value("adding").run()  # numbers: no embedding
+    assert not at.exception and not at.error and at.session_state["lab"].model_cfg.embedding_dim == 0
+
+
+def test_build_asks_for_a_labelled_csv_and_trains_on_it():
+    at = open_page("pages/build.py")
+    at.selectbox(key="build_task").set_value("text_csv").run()
+    assert not at.exception and at.session_state["lab"].task_cfg.name == "sine"  # nothing built without a file
+    assert any("Upload a labelled CSV file" in i.value for i in at.info)

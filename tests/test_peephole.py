@@ -8,15 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer import ModelConfig, build_model, unroll
-from explorer.config import TASK_NAMES, TaskConfig, TrainConfig
+from explorer.config import TASK_NAMES, TOKEN_TASKS, TaskConfig, TrainConfig
 from explorer.lab import make_lab
 from explorer.models.params import parameter_counts
 from explorer.models.peephole import PeepholeLSTM
 from explorer.views.equations import cell_equations, filled_equations
-from tests.reference import latex_number, peephole_step, reference_forward, reference_layers
+from tests.reference import html_number, peephole_step, reference_forward, reference_layers
 
 DATA = {"csv": b"t,v\n" + b"".join(f"{i},{(i * 7) % 11}\n".encode() for i in range(200)),
-        "text": b"The cat sat on the mat. " * 20}
+        "text": b"The cat sat on the mat.\n" * 60,  # held-out parts are cut at line starts
+        "text_csv": b"text,label\n" + b"".join(f"{w} film number {i},{w == 'good' and 'positive' or 'negative'}\n"
+                                                .encode() for i in range(12) for w in ("good", "bad"))}
 
 
 def with_peepholes(model, seed=0, scale=1.0):
@@ -145,16 +147,17 @@ def test_unroll_records_the_peephole_terms():
 def test_filled_equations_reproduce_the_recorded_numbers(seed):
     model = with_peepholes(build_model(ModelConfig(cell="peephole", input_size=2, hidden_size=3, seed=seed)), seed)
     trace = unroll(model, torch.randn(1, 5, 2, generator=torch.Generator().manual_seed(seed)))
-    lines = filled_equations(trace, 0, 1, 2)
-    assert [line.split("=")[0].split("[")[0] for line in lines] == ["i_t", "f_t", "g_t", "c_t", "o_t", "h_t"]
-    assert r"w_{ci} \odot c_{t-1}" in lines[0] and r"w_{co} \odot c_t" in lines[4]
+    eq = filled_equations(trace, 0, 1)
+    assert [lhs.split("</i>")[0].removeprefix("<i>") for lhs, _, _ in eq.lines] == ["i", "f", "g", "c", "o", "h"]
+    assert "<i>w</i><sub>ci</sub> ⊙ <i>c</i><sub>t−1</sub>" in eq.lines[0][1]
+    assert "<i>w</i><sub>co</sub> ⊙ <i>c</i><sub>t</sub>" in eq.lines[4][1]
     v = trace.view(0, 0)
-    assert latex_number(lines[0].rsplit("=", 1)[1]) == pytest.approx(v.gates["i"][0, 2, 1], rel=1e-3)
-    assert latex_number(lines[5].rsplit("=", 1)[1]) == pytest.approx(v.hidden[0, 2, 1], rel=1e-3, abs=1e-6)
+    assert html_number(eq.numeric(0, 2).rsplit("=", 1)[1]) == pytest.approx(v.gates["i"][0, 2, 1], rel=1e-3)
+    assert html_number(eq.numeric(5, 2).rsplit("=", 1)[1]) == pytest.approx(v.hidden[0, 2, 1], rel=1e-3, abs=1e-6)
     # the argument of σ in the i line is W x + b + W h + b + w_ci c_{t−1}, its parts as recorded
-    parts = lines[0].split(" = ")[2].removeprefix(r"\sigma(").removesuffix(")").split(" + ")
+    parts = eq.numeric(0, 2).split(" = ")[0].removeprefix("σ(").removesuffix(")").split(" + ")
     assert len(parts) == 3
-    total = sum(latex_number(part) for part in parts)
+    total = sum(html_number(part) for part in parts)
     pre = v.preact_x[0, 2, 1] + v.preact_h[0, 2, 1] + v.preact_c[0, 2, 1]
     assert total == pytest.approx(pre, rel=1e-3, abs=1e-4)
     assert len(cell_equations("peephole")) == 6
@@ -163,8 +166,8 @@ def test_filled_equations_reproduce_the_recorded_numbers(seed):
 @pytest.mark.parametrize("task", TASK_NAMES)
 def test_trains_on_every_task(task):
     cfg = TaskConfig(name=task, seq_len=40, **({"period": 10} if task == "spikes" else {}))
-    lab = make_lab(ModelConfig(cell="peephole", hidden_size=8), cfg, TrainConfig(batch_size=8, probe_every=3),
-                   DATA.get(task))
+    model = ModelConfig(cell="peephole", hidden_size=8, embedding_dim=8 if task in TOKEN_TASKS else 0)
+    lab = make_lab(model, cfg, TrainConfig(batch_size=8, probe_every=3), DATA.get(task))
     before = {n: p.detach().clone() for n, p in lab.model.named_parameters()}
     stats = list(lab.trainer.run(3))
     assert all(np.isfinite(s.loss) for s in stats) and lab.trainer.diverged is None

@@ -1,10 +1,9 @@
-"""The Step-through page's data (explorer/stepview.py) and filled-in equations (explorer/equations.py),
-each checked against an independent computation: numpy eigendecomposition, PyTorch's fused modules,
-autograd, a greedy loop that re-runs the whole prompt, and the equations' own arithmetic."""
+"""The Step-through page's data (explorer/views/stepview.py), each checked against an independent computation:
+numpy eigendecomposition, PyTorch's fused modules, autograd and a greedy loop that re-runs the whole prompt.
+(The filled-in equations and the views sent to the browser: tests/test_step_payload.py.)"""
 from __future__ import annotations
 
 import html
-import math
 import re
 
 import numpy as np
@@ -13,11 +12,10 @@ import pytest
 import torch
 from reference import autograd_hidden_grads
 
-from explorer import ModelConfig, build_model, unroll
+from explorer import ModelConfig, build_model
 from explorer.config import TaskConfig
 from explorer.data.tasks import make_task
 from explorer.views import stepview as sv
-from explorer.views.equations import filled_equations
 from explorer.views.style import DIVERGING
 
 CELLS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
@@ -206,80 +204,3 @@ def test_sampled_generation_is_seeded_sized_and_in_vocab(charlm):
         sv.generate(model, charlm, "€", 10, 1.0, 0)
     with pytest.raises(ValueError):
         sv.generate(model, charlm, "Th", sv.MAX_GEN_CHARS + 1, 1.0, 0)
-
-
-# --- filled-in equations -------------------------------------------------------------------------------
-
-def _to_python(expr: str) -> str:
-    expr = re.sub(r"\\times 10\^\{(-?\d+)\}", r"e\1", expr)
-    for latex, py in ((r"\operatorname{relu}", "relu"), (r"\sigma", "sig"), (r"\tanh", "tanh"), (r"\cdot", "*")):
-        expr = expr.replace(latex, py)
-    assert re.fullmatch(r"[\d\s.e+\-*()sigtanhrelu]*", expr), expr  # numbers and the functions only
-    return expr
-
-
-FUNCS = {"sig": lambda a: 1 / (1 + math.exp(-a)), "tanh": math.tanh, "relu": lambda a: max(a, 0.0)}
-NUMBER = re.compile(r"\d+\.?\d*(?:e-?\d+)?")
-
-
-def _trace_value(trace, name, layer, unit, t):
-    arr = {"h": trace.hidden, "c": trace.cell}.get(name)
-    arr = trace.gates[name] if arr is None else arr
-    return float(arr[layer, 0, t, unit])
-
-
-@pytest.mark.parametrize("cell,nl", CELLS)
-@pytest.mark.parametrize("init", ["default", "spectral"])
-def test_filled_equations_recompute_and_end_at_the_trace(cell, nl, init):
-    cfg = ModelConfig(cell=cell, nonlinearity=nl, input_size=3, hidden_size=6, num_layers=2, output_size=1,
-                      init=init, spectral_radius=1.8, seed=7)
-    model = build_model(cfg)
-    trace = unroll(model, torch.randn(1, 9, 3, generator=torch.Generator().manual_seed(1)) * 2)
-    n_lines = {"rnn": 1, "lstm": 6, "gru": 4}[cell]
-    for layer, unit, t in [(0, 0, 0), (0, 5, 4), (1, 2, 8), (1, 3, 1)]:
-        lines = filled_equations(trace, layer, unit, t, nl)
-        assert len(lines) == n_lines
-        for line in lines:
-            lhs, _symbolic, *numeric = line.split(" = ")
-            assert len(numeric) >= 2, line
-            name = lhs.split("_")[0]
-            assert lhs == f"{name}_t[{unit}]"
-            values = [eval(_to_python(e), {"__builtins__": {}}, FUNCS) for e in numeric]  # noqa: S307
-            for e, a, b in zip(numeric, values, values[1:]):
-                scale = 1 + sum(abs(float(n)) for n in NUMBER.findall(_to_python(e)))
-                assert a == pytest.approx(b, abs=1e-3 * scale), f"{e} = {a}, displayed {b}: {line}"
-            want = _trace_value(trace, name, layer, unit, t)
-            assert values[-1] == pytest.approx(want, rel=6e-4, abs=1e-12), line
-
-
-def test_filled_equations_use_the_previous_step():
-    cfg = ModelConfig(cell="lstm", input_size=2, hidden_size=4, output_size=1)
-    trace = unroll(build_model(cfg), torch.randn(1, 5, 2))
-    c_line = filled_equations(trace, 0, 1, 3)[4]
-    assert f"{float(trace.cell[0, 0, 2, 1]):.4g}" in c_line  # c_{t-1}
-    assert "\\cdot 0 +" in filled_equations(trace, 0, 1, 0)[4]  # c_{t-1} = 0 at the first step
-    with pytest.raises(ValueError):
-        filled_equations(trace, 0, 4, 0)
-
-
-def test_numbers_are_four_significant_digits():
-    cfg = ModelConfig(cell="rnn", input_size=1, hidden_size=2, output_size=1, init="xavier")  # zero biases
-    trace = unroll(build_model(cfg), torch.tensor([[[1e-7], [3.0]]]))
-    tiny = filled_equations(trace, 0, 0, 0)[0]  # W x_1 ~ 1e-7: written with a power of ten
-    assert r"\times 10^{-" in tiny
-    for t in (0, 1):
-        for part in filled_equations(trace, 0, 0, t)[0].split(" = ")[2:]:
-            for n in NUMBER.findall(_to_python(part)):
-                assert len(n.split("e")[0].replace(".", "").lstrip("0")) <= 4, (n, part)
-
-
-@pytest.mark.parametrize("shown,last,expected", [
-    (10, 10, 10),                       # the browser shows the last frame
-    (9, 10, 10), (7, 10, 10),           # it lags up to ECHO_FRAMES behind: playback stays at the last frame
-    (6, 10, 6), (1, 10, 1),             # further back: the user moved the slider
-    (11, 10, 11), (30, 10, 30),         # ahead of anything sent: the user
-    (5, None, 5),                       # nothing sent yet
-])
-def test_play_position(shown, last, expected):
-    assert sv.ECHO_FRAMES == 3
-    assert sv.play_position(shown, last) == expected

@@ -10,7 +10,9 @@ from explorer.data.tasks import DATA_DIR, MAX_UPLOAD_BYTES, Batch, csv_columns, 
 
 CSV = "day,temp\n" + "".join(f"{d},{10 + 5 * math.sin(d / 3):.4f}\n" for d in range(40))
 TEXT = "The cat (a grey one) sat.\n'Hello,' said the dog.\n" * 3
-USER_DATA = {"csv": CSV.encode(), "text": TEXT.encode()}
+LABELLED = "text,label\n" + "".join(f"review {i} was {'great' if i % 2 else 'awful'},{'pos' if i % 2 else 'neg'}\n"
+                                     for i in range(40))
+USER_DATA = {"csv": CSV.encode(), "text": TEXT.encode(), "text_csv": LABELLED.encode()}
 
 
 def task_of(name, **kw):
@@ -77,8 +79,14 @@ def test_config_order_needs_three_steps():
 def test_batch_shapes_dtypes_and_determinism(name):
     task = task_of(name)
     b = task.batch(4, seed=1)
-    B, T = 4, task.seq_len
-    assert b.x.shape == (B, T, task.input_size) and b.x.dtype == torch.float32
+    B = 4
+    if task.token_inputs:  # ids padded to the longest sequence of the batch
+        T = int(b.lengths.max())
+        assert b.x.shape == (B, T) and b.x.dtype == torch.int64 and T <= task.seq_len
+        assert b.lengths.shape == (B,) and b.lengths.dtype == torch.int64
+    else:
+        T = task.seq_len
+        assert b.x.shape == (B, T, task.input_size) and b.x.dtype == torch.float32 and b.lengths is None
     assert b.mask.shape == (B, T) and b.mask.dtype == torch.bool
     if task.kind == "regression":
         assert b.y.shape == (B, T, task.output_size) and b.y.dtype == torch.float32
@@ -121,7 +129,7 @@ def test_metrics_of_a_perfect_model(name):
     m = task.metrics(perfect_output(task, b), b)
     expected = {
         "MAE": 0, "RMSE": 0, "SMAPE": 0, "MSE": 0, "acc@0.04": 1, "accuracy": 1, "CE": 0,
-        "F1 (macro)": 1, "perplexity": 1, "bits/char": 0, "on time": 1,
+        "F1 (macro)": 1, "perplexity": 1, "bits/char": 0, "on time": 1, "F1 (positive)": 1,
     }
     assert m == {k: pytest.approx(expected[k], abs=1e-6) for k in task.metric_names}
 
@@ -251,11 +259,14 @@ def test_charlm_windows_come_from_the_shipped_corpus():
         assert task.decode(xs) + task.decode(ys[-1]) in corpus
 
 
-def test_charlm_baseline_is_the_unigram_entropy():
+def test_charlm_baseline_is_the_unigram_entropy_of_the_training_part():
     corpus = (DATA_DIR / "macbeth.txt").read_text(encoding="utf-8")
-    counts = Counter(corpus).values()
-    entropy = -sum(c / len(corpus) * math.log(c / len(corpus)) for c in counts)
-    assert task_of("charlm").baseline == pytest.approx(entropy, rel=1e-12)
+    task = task_of("charlm")
+    train = corpus[: task.parts["train"][1]]
+    assert train.endswith("\n") and 0.75 < len(train) / len(corpus) <= 0.8  # whole lines, about 80 %
+    counts = Counter(train).values()
+    entropy = -sum(c / len(train) * math.log(c / len(train)) for c in counts)
+    assert task.baseline == pytest.approx(entropy, rel=1e-12)
 
 
 def test_text_encode_decode_and_inputs():
@@ -275,10 +286,13 @@ def test_text_encode_decode_and_inputs():
 def test_sunspots_windows_and_exact_baseline():
     values = np.loadtxt(DATA_DIR / "sunspots.csv", delimiter=",", skiprows=1)[:, 1]
     assert len(values) == 309
-    z = (values - values.mean()) / values.std()
-    T = 300
+    T = 101  # the longest that leaves room for the three parts: 309 = 3·101 + 6
     task = task_of("sunspots", seq_len=T)
-    windows = np.stack([z[o : o + T + 1] for o in range(len(z) - T)])  # every possible window
+    v = 309 - 2 * (T + 1)  # each held-out part is one window (more than a tenth of the series)
+    assert task.parts == {"train": (0, v), "val": (v, v + T + 1), "test": (v + T + 1, 309)}
+    train = values[:v]
+    z = (train - train.mean()) / train.std()  # z-scored with the training part's statistics only
+    windows = np.stack([z[o : o + T + 1] for o in range(len(z) - T)])  # every possible training window
     targets = windows[:, 1:]
     assert task.baseline == pytest.approx(targets.var(), rel=1e-9)
     b = task.batch(5, seed=0)
@@ -286,12 +300,15 @@ def test_sunspots_windows_and_exact_baseline():
     for row in full:
         assert np.abs(windows - row).max(axis=1).min() < 1e-5
     with pytest.raises(ValueError, match="'SUNACTIVITY' has 309 values; .* needs at least 310"):
-        task_of("sunspots", seq_len=308)
+        task_of("sunspots", seq_len=102)
 
 
 def test_csv_picks_first_numeric_column_and_smape_is_on_the_original_scale():
-    data = b"name,price,qty\na,10,1\nb,20,2\nc,40,3\nd,30,4\n"
-    task = make_task(TaskConfig("csv", seq_len=2), data)  # "price": mean 25, std sqrt(125)
+    # "price": training part 10, 20, 40, 30 (mean 25, std sqrt(125)); then 50, 60, 70 / 80, 90, 100 held out
+    data = b"name,price,qty\n" + b"".join(f"{c},{p},{q}\n".encode() for c, p, q in zip(
+        "abcdefghij", (10, 20, 40, 30, 50, 60, 70, 80, 90, 100), (1, 2, 3, 4, 5, 6, 7, 8, 9, 9)))
+    task = make_task(TaskConfig("csv", seq_len=2), data)
+    assert task.parts == {"train": (0, 4), "val": (4, 7), "test": (7, 10)}
     mean, std = 25, math.sqrt(125)
     b = task.batch(3, seed=0)
     assert {round(v * std + mean, 6) for v in b.x.flatten().tolist()} <= {10, 20, 40}
@@ -322,10 +339,13 @@ def test_csv_picks_first_numeric_column_and_smape_is_on_the_original_scale():
         ("csv", "temp", CSV.replace("10.0000", "nan").encode(), "line 2: 'nan' is not a finite"),
         ("csv", "temp", CSV.replace("10.0000", "-inf").encode(), "'-inf' is not a finite"),
         ("csv", "temp", CSV.replace("10.0000", "").encode(), "line 2: '' is not a finite"),
-        ("csv", "", b"t\n" + b"1\n" * 13, "'t' has 13 values; .* needs at least 14"),
-        ("csv", "", b"t,v\n" + b"1,3\n" * 20, "'t' is constant"),
+        ("csv", "", b"t\n" + b"1\n" * 39, "'t' has 39 values; .* needs at least 40"),
+        ("csv", "", b"t,v\n" + b"1,3\n" * 40, "'t' is constant"),
+        ("csv", "", b"t\n" + b"1\n" * 14 + b"2\n" * 26, "'t' is constant in its training part .the first 14"),
         ("csv", "", b"a\n" + b"x" * 140_000, "not a readable CSV .field larger than field limit"),
-        ("text", "", b"short text", "The text has 10 characters; .* at least 14"),
+        ("text", "", b"short text", "The text has 10 characters; .* at least 40"),
+        ("text", "", b"x" * 60, "cannot be split at line breaks"),
+        ("text", "", b"x" * 30 + b"\n" + b"y" * 30, "cannot be split at line breaks"),
         ("text", "", "".join(map(chr, range(300, 520))).encode(), "220 distinct .* limit is 200"),
     ],
 )
@@ -335,9 +355,10 @@ def test_bad_user_data_raises_a_readable_value_error(name, column, data, message
 
 
 def test_user_data_accepts_bom_and_windows_line_ends():
-    task = make_task(TaskConfig("text", seq_len=5), "\ufeffab\r\ncd\r\nef".encode())
-    assert task.vocab == ["\n", "a", "b", "c", "d", "e", "f"]
-    csv_task = make_task(TaskConfig("csv", seq_len=2), "\ufeffv\r\n1\r\n2\r\n4\r\n8\r\n".encode())
+    task = make_task(TaskConfig("text", seq_len=2), "\ufeffabcd\r\ncd\r\nef\r\ngh".encode())
+    assert task.vocab == ["\n", "a", "b", "c", "d", "e", "f", "g", "h"]
+    assert task.parts == {"train": (0, 5), "val": (5, 8), "test": (8, 13)}  # "abcd\n" | "cd\n" | "ef\ngh"
+    csv_task = make_task(TaskConfig("csv", seq_len=2), "\ufeffv\r\n".encode() + b"1\r\n2\r\n4\r\n8\r\n" * 3)
     assert csv_task.batch(1, seed=0).x.shape == (1, 2, 1)
 
 

@@ -4,6 +4,13 @@ Every task yields batches of inputs `x` (B, T, I), targets `y` and a `mask` of t
 loss counts, plus the loss of the best memoryless guess (`baseline`) to draw on the loss chart.
 A batch depends only on (TaskConfig.seed, batch_size, batch seed): numpy's PCG64 generator gives
 the same numbers on every machine (with the same numpy version; see NEP 19).
+
+Held-out data: training batches come from the training split only. `eval_set(split)` is a fixed set of
+sequences of the "train", "val" or "test" split. Synthetic tasks draw each split's fixed set from a stream
+of its own (seed sequence [task seed, 0] with spawn key 0, 1, 2; training batches use [task seed, batch
+seed] without a spawn key, so no stream is shared). A real series is cut chronologically and a text at
+line starts into training | validation | test parts (the last HELD_OUT_FRACTION each, at least one window);
+every window lies inside one part.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import csv
 import io
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +27,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..config import TaskConfig, check_int
-from ..metrics import accuracy, macro_f1
+from ..config import MAX_SEQ_LEN, TaskConfig, check_choice, check_int
+from ..metrics import accuracy, binary_f1, confusion_matrix, macro_f1, mae, perplexity, rmse, smape
+from .text import PAD_ID, EncodedText, Vocabulary, encode_text, tokenize
 
 MAX_BATCH_SIZE = 4096  # cap on batch(); one-hot text batches grow as B*T*V floats
 # 2 MiB: ~100k rows of a CSV or a whole novel, still parsed and sampled in well under a second.
@@ -32,7 +41,11 @@ NEIGHBOUR_GAP = 5  # sum of neighbours: the target at t is x_{t−5} + x_{t+5}
 # (explorer.lab.check_combination refuses the combination; the Build page does not offer it).
 NEXT_STEP_TASKS = frozenset({"sine", "sunspots", "csv", "charlm", "text"})
 DATA_DIR = Path(__file__).parent / "corpora"
-
+SPLITS = ("train", "val", "test")
+SPLIT_STREAM = {"train": 0, "val": 1, "test": 2}  # spawn key of each split's fixed evaluation set
+HELD_OUT_FRACTION = 0.1  # of a real series or a text: the validation part, and again the test part
+EVAL_SIZE = 128  # sequences in a fixed evaluation set (fewer for long one-hot sequences, see eval_size)
+EVAL_MAX_VALUES = 1 << 20  # floats of x in one evaluation set (4 MiB)
 
 
 
@@ -49,6 +62,8 @@ class Task:
 
     Subclasses pass their description to __init__ and implement `_arrays` and `metrics`.
     """
+
+    token_inputs = False  # True: x is (B, T) int64 ids into `vocab` (id 0 "<pad>"), not (B, T, I) floats
 
     def __init__(
         self,
@@ -73,18 +88,41 @@ class Task:
         self.metric_names = metric_names
         self.vocab = vocab
         self._seed = cfg.seed
+        self._eval_sets: dict[str, Batch] = {}
 
     def batch(self, batch_size: int, seed: int) -> Batch:
-        """`batch_size` sequences, identical for identical (task seed, batch_size, seed)."""
+        """`batch_size` training sequences, identical for identical (task seed, batch_size, seed)."""
         check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE)
         check_int("seed", seed, 0, 2**63 - 1)
-        x, y, mask = self._arrays(np.random.default_rng([self._seed, seed]), batch_size)
+        return self._batch(*self._arrays(np.random.default_rng([self._seed, seed]), batch_size))
+
+    @property
+    def eval_size(self) -> int:
+        """Sequences in a fixed evaluation set: EVAL_SIZE, fewer when x would exceed EVAL_MAX_VALUES floats."""
+        return max(8, min(EVAL_SIZE, EVAL_MAX_VALUES // (self.seq_len * self.input_size)))
+
+    def eval_set(self, split: str) -> Batch:
+        """The fixed evaluation set of `split` ("train" | "val" | "test"), made once and kept."""
+        check_choice("split", split, SPLITS)
+        if split not in self._eval_sets:
+            self._eval_sets[split] = self._batch(*self._eval_arrays(split))
+        return self._eval_sets[split]
+
+    def _batch(self, x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> Batch:
         y = torch.from_numpy(y)
         return Batch(
             x=torch.from_numpy(x).float(),
             y=y.float() if self.kind == "regression" else y.long(),
             mask=torch.from_numpy(mask),
         )
+
+    def _eval_rng(self, split: str) -> np.random.Generator:
+        """The split's own stream: [task seed, 0] with spawn key SPLIT_STREAM[split] (no training batch's)."""
+        return np.random.default_rng(np.random.SeedSequence([self._seed, 0], spawn_key=(SPLIT_STREAM[split],)))
+
+    def _eval_arrays(self, split: str):
+        """Synthetic tasks: eval_size sequences from the split's own stream."""
+        return self._arrays(self._eval_rng(split), self.eval_size)
 
     def loss(self, out: torch.Tensor, batch: Batch) -> torch.Tensor:
         """MSE (regression) or cross-entropy (classification) averaged over the masked steps."""
@@ -121,6 +159,42 @@ def _windows(rng: np.random.Generator, series: np.ndarray, seq_len: int, batch_s
     return series[offsets[:, None] + np.arange(seq_len + 1)]  # (B, T+1)
 
 
+def _spread_windows(series: np.ndarray, seq_len: int, n: int) -> np.ndarray:
+    """Every window of T+1 values of `series`, or n of them at evenly spread offsets when there are more."""
+    last = len(series) - seq_len - 1  # the last offset
+    offsets = np.unique(np.linspace(0, last, min(n, last + 1)).round().astype(np.int64))  # (B,)
+    return series[offsets[:, None] + np.arange(seq_len + 1)]  # (B, T+1)
+
+
+def min_length(seq_len: int) -> int:
+    """Values (or characters) a real series (or text) needs for its three parts: two windows of T+1 for
+    training, one each for validation and test."""
+    return 3 * seq_len + 4
+
+
+def chronological_split(n: int, seq_len: int) -> tuple[int, int]:
+    """(v, t): training [0, v), validation [v, t), test [t, n). Each held-out part is the last
+    HELD_OUT_FRACTION of what precedes it in time, and at least one window of T+1."""
+    held = max(math.ceil(HELD_OUT_FRACTION * n), seq_len + 1)
+    if n - 2 * held < seq_len + 2:
+        raise ValueError(f"{n} values are too few for training, validation and test parts at this sequence "
+                         f"length; it needs at least {min_length(seq_len)}.")
+    return n - 2 * held, n - held
+
+
+def line_split(text: str, seq_len: int) -> tuple[int, int]:
+    """(v, t) as in chronological_split, each moved back to the start of its line, so that no line is cut."""
+    held = max(math.ceil(HELD_OUT_FRACTION * len(text)), seq_len + 1)
+    t = text.rfind("\n", 0, len(text) - held) + 1  # the last line start at or before n − held
+    v = text.rfind("\n", 0, t - held) + 1 if t - held > 0 else 0
+    if v < seq_len + 2:
+        raise ValueError(
+            "The text cannot be split at line breaks into training, validation and test parts with at least "
+            f"{seq_len + 1} characters each at this sequence length: lower seq_len or use a longer text with "
+            "more lines.")
+    return v, t
+
+
 
 
 class _ForecastTask(Task):
@@ -149,21 +223,20 @@ class _ForecastTask(Task):
         raise NotImplementedError
 
     def _arrays(self, rng, batch_size):
-        s = self._series(rng, batch_size)  # (B, T+1)
+        return self._noisy(rng, self._series(rng, batch_size))
+
+    def _noisy(self, rng: np.random.Generator, s: np.ndarray):
+        """x, y, mask of clean values s (B, T+1): the noise goes on the inputs only."""
         x = s[:, :-1] + self._noise * rng.standard_normal(s[:, :-1].shape)  # (B, T)
         return x[..., None], s[:, 1:, None], np.ones(x.shape, bool)
 
     @torch.no_grad()
     def metrics(self, out, batch):
         pred, target = out[batch.mask], batch.y[batch.mask]  # (N, 1)
-        err = pred - target
-        f, a = self._mean + self._std * pred, self._mean + self._std * target
-        denom = f.abs() + a.abs()
-        smape = torch.where(denom > 0, 2 * (f - a).abs() / denom, 0.0)  # 0/0 counts as exact
         return {
-            "MAE": err.abs().mean().item(),
-            "RMSE": err.pow(2).mean().sqrt().item(),
-            "SMAPE": 100 * smape.mean().item(),
+            "MAE": mae(pred, target),
+            "RMSE": rmse(pred, target),
+            "SMAPE": smape(self._mean + self._std * pred, self._mean + self._std * target),
         }
 
 
@@ -199,16 +272,26 @@ def _window_baseline(z: np.ndarray, seq_len: int) -> float:
 
 
 class SeriesTask(_ForecastTask):
-    """Windows of a z-scored real series (sunspots, an uploaded CSV column)."""
+    """Windows of a real series (sunspots, an uploaded CSV column), z-scored with the training part's mean
+    and std; cut chronologically into training | validation | test parts (`parts`)."""
 
-    def __init__(self, cfg: TaskConfig, values: np.ndarray):
-        mean, std = values.mean(), values.std()
-        self._z = (values - mean) / std  # (n,)
-        baseline = _window_baseline(self._z, cfg.seq_len)
+    def __init__(self, cfg: TaskConfig, values: np.ndarray, name: str = "The series"):
+        v, t = chronological_split(len(values), cfg.seq_len)
+        mean, std = values[:v].mean(), values[:v].std()
+        if std == 0:
+            raise ValueError(f"{name} is constant in its training part (the first {v} values); "
+                             "there is nothing to learn.")
+        z = (values - mean) / std  # (n,)
+        self.parts = {"train": (0, v), "val": (v, t), "test": (t, len(values))}  # [start, end) of each part
+        self._z = {split: z[a:b] for split, (a, b) in self.parts.items()}
+        baseline = _window_baseline(self._z["train"], cfg.seq_len)
         super().__init__(cfg, baseline, f"predict the mean (MSE {baseline:.3f})", mean, std)
 
     def _series(self, rng, batch_size):
-        return _windows(rng, self._z, self.seq_len, batch_size)
+        return _windows(rng, self._z["train"], self.seq_len, batch_size)
+
+    def _eval_arrays(self, split):  # the split's windows, with noise from the split's own stream
+        return self._noisy(self._eval_rng(split), _spread_windows(self._z[split], self.seq_len, self.eval_size))
 
 
 class AddingTask(Task):
@@ -413,13 +496,20 @@ class SpikesTask(Task):
 
 
 class CharLMTask(Task):
-    """Next-character prediction on windows of T+1 characters at random offsets of a text."""
+    """Next-character prediction on windows of T+1 characters at random offsets of a text's training part.
+
+    The text is cut at line starts into training | validation | test parts (`parts`); the alphabet is the
+    whole text's, the baseline the unigram entropy of the training part."""
 
     def __init__(self, cfg: TaskConfig, text: str):
         vocab = sorted(set(text))
         self._index = {c: i for i, c in enumerate(vocab)}
-        self._ids = np.array([self._index[c] for c in text], np.int64)  # (n,)
-        p = np.bincount(self._ids) / len(self._ids)  # unigram frequencies, all > 0
+        ids = np.array([self._index[c] for c in text], np.int64)  # (n,)
+        v, t = line_split(text, cfg.seq_len)
+        self.parts = {"train": (0, v), "val": (v, t), "test": (t, len(text))}  # [start, end) of each part
+        self._ids = {split: ids[a:b] for split, (a, b) in self.parts.items()}
+        counts = np.bincount(self._ids["train"])
+        p = counts[counts > 0] / v  # unigram frequencies of the training part
         baseline = float(-(p * np.log(p)).sum())  # their entropy in nats
         super().__init__(
             cfg,
@@ -434,16 +524,22 @@ class CharLMTask(Task):
         )
 
     def _arrays(self, rng, batch_size):
-        w = _windows(rng, self._ids, self.seq_len, batch_size)  # (B, T+1)
+        return self._sequences(_windows(rng, self._ids["train"], self.seq_len, batch_size))
+
+    def _eval_arrays(self, split):
+        return self._sequences(_spread_windows(self._ids[split], self.seq_len, self.eval_size))
+
+    def _sequences(self, w: np.ndarray):
+        """x, y, mask of windows of ids (B, T+1)."""
         return _one_hot(w[:, :-1], self.input_size), w[:, 1:], np.ones(w[:, 1:].shape, bool)
 
     @torch.no_grad()
     def metrics(self, out, batch):
-        ce = self.loss(out, batch)
+        logits, target = out[batch.mask], batch.y[batch.mask]  # (N, V), (N,)
         return {
-            "perplexity": ce.exp().item(),  # inf rather than an error when training blew up
-            "bits/char": ce.item() / math.log(2),
-            "accuracy": accuracy(out[batch.mask].argmax(-1), batch.y[batch.mask]),
+            "perplexity": perplexity(logits, target),
+            "bits/char": self.loss(out, batch).item() / math.log(2),
+            "accuracy": accuracy(logits.argmax(-1), target),
         }
 
     def encode(self, text: str) -> torch.Tensor:
@@ -506,8 +602,8 @@ def csv_columns(data: bytes) -> list[str]:
     return [header[j] for j in _numeric_columns(header, top[1])]
 
 
-def _read_column(data: bytes, column: str, min_rows: int) -> np.ndarray:
-    """The values of `column` (or of the first numeric column) of a CSV file with a header."""
+def _read_column(data: bytes, column: str, min_rows: int) -> tuple[np.ndarray, str]:
+    """The values of `column` (or of the first numeric column) of a CSV file with a header, and its name."""
     try:  # (line number, fields) of the non-blank rows
         rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(_decode_upload(data))), 1)
                 if any(cell.strip() for cell in r)]
@@ -549,7 +645,7 @@ def _read_column(data: bytes, column: str, min_rows: int) -> np.ndarray:
     values = np.array(values)
     if values.std() == 0:
         raise ValueError(f"Column {name!r} is constant; there is nothing to forecast.")
-    return values
+    return values, name
 
 
 def _read_text(data: bytes, min_chars: int) -> str:
@@ -566,14 +662,238 @@ def _read_text(data: bytes, min_chars: int) -> str:
     return text
 
 
+# ---- text classification: sentiment of whole texts, read token by token (issue 12) -------------
+
+SENTIMENT_CLASSES = ("negative", "positive")  # class ids 0 and 1
+_LABEL_IDS = {"negative": 0, "neg": 0, "0": 0, "positive": 1, "pos": 1, "1": 1}  # accepted spellings
+MAX_TEXT_TOKENS = MAX_SEQ_LEN  # longest text an upload may hold: no model reads further
+MIN_CLASS_TEXTS = 10  # fewest different texts of each class: every split needs both classes
+SPLIT_FRACTIONS = (0.8, 0.1, 0.1)  # of each class's texts, in SPLITS order; val and test get at least one
+SPLIT_SEED = 0  # the split is fixed (test scores stay comparable across data seeds)
+VOCAB_MIN_COUNT = 2  # a token seen once in the training split reads as "<unk>"
+VOCAB_MAX_SIZE = 10_000  # entries, "<pad>" and "<unk>" included
+
+
+def _without_trailing_blanks(cells: list[str]) -> list[str]:
+    """`cells` without the empty cells at their end (spreadsheets write them)."""
+    n = len(cells)
+    while n and not cells[n - 1].strip():
+        n -= 1
+    return cells[:n]
+
+
+def _read_labelled_csv(data: bytes) -> tuple[list[str], list[list[str]], np.ndarray]:
+    """(texts, their tokens, labels (N,) int64) of a CSV file whose header names a `text` and a `label`
+    column (other columns are ignored); ValueError with one sentence for anything a user must fix."""
+    reader = csv.reader(io.StringIO(_decode_upload(data)))
+    rows = []  # (first line of the record, fields) of the non-blank records
+    try:
+        while True:
+            line = reader.line_num + 1
+            row = next(reader, None)
+            if row is None:
+                break
+            if any(cell.strip() for cell in row):
+                rows.append((line, row))
+    except csv.Error as e:
+        raise ValueError(f"The file is not a readable CSV (line {reader.line_num}: {e}).") from None
+    if not rows:
+        raise ValueError("The file is empty.")
+    names = _without_trailing_blanks([h.strip() for h in rows[0][1]])
+    header = [h.lower() for h in names]
+    if "text" not in header or "label" not in header:
+        shown = ", ".join(h if len(h) <= 30 else h[:29] + "…" for h in names[:6])
+        raise ValueError(f"The first row must be a header naming a 'text' and a 'label' column; it names: {shown}.")
+    if len(rows) == 1:
+        raise ValueError("The file has no data rows below its header.")
+    j_text, j_label, width = header.index("text"), header.index("label"), len(header)
+    texts, docs, labels = [], [], []
+    for line, row in rows[1:]:
+        row = _without_trailing_blanks(row)
+        if len(row) > width:
+            raise ValueError(f"Line {line} has {len(row)} fields but the header names {width} columns: "
+                             "put a text that contains commas in double quotes.")
+        row += [""] * (width - len(row))  # cells left out at the end are empty
+        label, tokens = row[j_label].strip(), tokenize(row[j_text])
+        if not label:
+            raise ValueError(f"Line {line} has no label; each row needs positive or negative.")
+        if label.lower() not in _LABEL_IDS:
+            raise ValueError(f"Line {line} has the unknown label {label!r}; the labels are positive and "
+                             "negative (or pos/neg, 1/0).")
+        if not tokens:
+            raise ValueError(f"Line {line} has a label but no text.")
+        if len(tokens) > MAX_TEXT_TOKENS:
+            raise ValueError(f"Line {line} holds a text of {len(tokens):,} tokens; the limit is "
+                             f"{MAX_TEXT_TOKENS:,} (a word, a punctuation mark or a Chinese character "
+                             "counts as one).")
+        texts.append(row[j_text])
+        docs.append(tokens)
+        labels.append(_LABEL_IDS[label.lower()])
+    labels = np.array(labels, np.int64)
+    present = sorted(set(labels.tolist()))
+    if len(present) == 1:
+        raise ValueError(f"Every text is labelled {SENTIMENT_CLASSES[present[0]]}; the data need both "
+                         "positive and negative texts.")
+    for c, name in enumerate(SENTIMENT_CLASSES):
+        distinct = len({" ".join(d) for d, y in zip(docs, labels) if y == c})
+        if distinct < MIN_CLASS_TEXTS:
+            raise ValueError(f"Only {distinct} different texts are labelled {name}; each label needs at "
+                             f"least {MIN_CLASS_TEXTS} for the training, validation and test splits.")
+    return texts, docs, labels
+
+
+def split_documents(docs: list[list[str]], labels: np.ndarray, seed: int = SPLIT_SEED) -> dict[str, np.ndarray]:
+    """Sorted document indices (n,) of each of SPLITS, drawn per class (stratified) with `seed`.
+
+    Documents with the same tokens go to the same split, so no test text is also a training text.
+    The fractions are SPLIT_FRACTIONS of each class's distinct texts; the result depends only on the
+    documents, their order and the seed.
+    """
+    groups: dict[str, list[int]] = {}  # same tokens -> document indices, in order of first appearance
+    for i, d in enumerate(docs):
+        groups.setdefault(" ".join(d), []).append(i)
+    rng = np.random.default_rng(seed)
+    parts: dict[str, list[int]] = {s: [] for s in SPLITS}
+    for c in range(len(SENTIMENT_CLASSES)):
+        keys = [k for k, members in groups.items() if labels[members[0]] == c]
+        n = len(keys)
+        n_val, n_test = (max(1, round(n * f)) for f in SPLIT_FRACTIONS[1:])
+        order = rng.permutation(n)
+        for split, chunk in zip(SPLITS, np.split(order, [n - n_val - n_test, n - n_test])):
+            parts[split] += [i for j in chunk for i in groups[keys[j]]]
+    return {s: np.array(sorted(v), np.int64) for s, v in parts.items()}
+
+
+class SentimentTask(Task):
+    """Is a text positive or negative? The network reads the text's token ids one step at a time and
+    answers at its last real step (`mask` is True there only; y holds the class there).
+
+    The documents are split once (SPLIT_SEED) into training, validation and test texts; the vocabulary
+    is built from the training texts only. Texts longer than seq_len tokens are cut to their first
+    seq_len tokens when the task is built (`n_cut` counts them). A batch is padded with "<pad>" (id 0)
+    to its longest text; `lengths` holds each text's real length.
+    """
+
+    token_inputs = True
+
+    def __init__(self, cfg: TaskConfig, data: bytes):
+        texts, docs, labels = _read_labelled_csv(data)
+        self.texts = texts  # the raw texts, as in the file
+        self.splits = split_documents(docs, labels)  # split name -> document indices (n,)
+        train = self.splits["train"]
+        self.vocabulary = Vocabulary.build((docs[i] for i in train), VOCAB_MIN_COUNT, VOCAB_MAX_SIZE)
+        self._ids = [np.array(self.vocabulary.encode(d[: cfg.seq_len]), np.int64) for d in docs]
+        self._labels = labels  # (N,) 0 negative, 1 positive
+        self.n_cut = sum(len(d) > cfg.seq_len for d in docs)  # texts cut to seq_len tokens
+        prior = np.bincount(labels[train], minlength=2) / len(train)  # training class frequencies
+        baseline = float(-(prior * np.log(prior)).sum())  # CE of predicting them: best without reading
+        super().__init__(
+            cfg,
+            kind="classification",
+            input_size=len(self.vocabulary),
+            output_size=len(SENTIMENT_CLASSES),
+            seq_len=cfg.seq_len,
+            baseline=baseline,
+            baseline_label=f"class frequencies only (CE {baseline:.3f})",
+            metric_names=("accuracy", "F1 (macro)", "F1 (positive)"),
+            vocab=list(self.vocabulary.tokens),
+        )
+        self.class_names = SENTIMENT_CLASSES
+
+    def batch(self, batch_size: int, seed: int, split: str = "train") -> Batch:
+        """`batch_size` texts of `split` drawn at random (without replacement while the split has
+        enough), identical for identical (task seed, batch_size, seed, split)."""
+        check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE)
+        check_int("seed", seed, 0, 2**63 - 1)
+        check_choice("split", split, SPLITS)
+        pool = self.splits[split]
+        rng = np.random.default_rng([self._seed, seed, SPLITS.index(split)])
+        return self._batch_of(rng.choice(pool, batch_size, replace=batch_size > len(pool)))
+
+    def eval_set(self, split: str) -> Batch:
+        """The fixed evaluation set of `split`: every validation or test text, or EVAL_SIZE training texts at
+        evenly spread positions of the training split, as one padded batch (made once and kept)."""
+        check_choice("split", split, SPLITS)
+        if split not in self._eval_sets:
+            pool = self.splits[split]
+            if split == "train":
+                pool = pool[np.unique(np.linspace(0, len(pool) - 1, min(EVAL_SIZE, len(pool))).round().astype(int))]
+            self._eval_sets[split] = self._batch_of(pool)
+        return self._eval_sets[split]
+
+    def iter_batches(self, split: str, batch_size: int) -> Iterator[Batch]:
+        """Every text of `split` once, in a fixed order, `batch_size` at a time (for evaluation)."""
+        check_choice("split", split, SPLITS)
+        check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE)
+        pool = self.splits[split]
+        return (self._batch_of(pool[start : start + batch_size]) for start in range(0, len(pool), batch_size))
+
+    def _batch_of(self, docs: np.ndarray) -> Batch:
+        seqs = [self._ids[i] for i in docs]
+        lengths = np.array([len(s) for s in seqs], np.int64)  # (B,)
+        B, T, rows = len(seqs), int(lengths.max()), np.arange(len(seqs))
+        x = np.full((B, T), PAD_ID, np.int64)
+        for r, s in enumerate(seqs):
+            x[r, : len(s)] = s
+        y = np.zeros((B, T), np.int64)
+        y[rows, lengths - 1] = self._labels[docs]
+        mask = np.zeros((B, T), bool)
+        mask[rows, lengths - 1] = True
+        return Batch(x=torch.from_numpy(x), y=torch.from_numpy(y), mask=torch.from_numpy(mask),
+                     lengths=torch.from_numpy(lengths))
+
+    @torch.no_grad()
+    def metrics(self, out, batch):
+        pred, target = out[batch.mask].argmax(-1), batch.y[batch.mask]  # (B,), (B,)
+        return {
+            "accuracy": accuracy(pred, target),
+            "F1 (macro)": macro_f1(pred, target, self.output_size),
+            "F1 (positive)": binary_f1(pred, target),
+        }
+
+    @torch.no_grad()
+    def confusion(self, out: torch.Tensor, batch: Batch) -> np.ndarray:
+        """(2, 2) counts: row = true class, column = predicted class (negative, positive)."""
+        pred, target = out[batch.mask].argmax(-1), batch.y[batch.mask]
+        return confusion_matrix(pred, target, self.output_size).numpy()
+
+    def pipeline(self, text: str) -> EncodedText:
+        """`text` as the network would read it: tokens, ids, unknown tokens marked, the cut at seq_len."""
+        return encode_text(text, self.vocabulary, self.seq_len)
+
+    def inputs_from_text(self, text: str) -> torch.Tensor:
+        """(1, T) int64 ids of a typed text (no padding, so its length is T); ValueError if it has no token."""
+        ids = self.pipeline(text).ids
+        if not ids:
+            raise ValueError("Type at least one word.")
+        return torch.tensor([ids], dtype=torch.int64)
+
+    def summary(self) -> dict:
+        """Plain numbers about the data for a view: texts and classes per split, vocabulary, lengths."""
+        lengths = np.array([len(s) for s in self._ids])  # after the cut at seq_len
+        return {
+            "texts": {s: len(idx) for s, idx in self.splits.items()},
+            "classes": {s: dict(zip(SENTIMENT_CLASSES, np.bincount(self._labels[idx], minlength=2).tolist()))
+                        for s, idx in self.splits.items()},
+            "majority_accuracy": {s: float(np.bincount(self._labels[idx]).max() / len(idx))
+                                  for s, idx in self.splits.items()},
+            "vocab_size": len(self.vocabulary),
+            "train_tokens": sum(self.vocabulary.counts),  # in the training texts, before the cut
+            "train_unknown": self.vocabulary.counts[1],  # of them read as "<unk>"
+            "cut": self.n_cut,
+            "length_median": float(np.median(lengths)),
+            "length_max": int(lengths.max()),
+        }
+
+
 def make_task(cfg: TaskConfig, user_data: bytes | None = None) -> Task:
     """The task of `cfg`; `user_data` is the uploaded file of the csv and text tasks.
 
     Any problem with the data raises ValueError with one sentence a UI can show.
     """
-    if cfg.name in ("csv", "text") and user_data is None:
+    if cfg.name in ("csv", "text", "text_csv") and user_data is None:
         raise ValueError(f"The {cfg.name} task needs an uploaded file.")
-    need = cfg.seq_len + 2  # two windows of T+1 at least
+    need = min_length(cfg.seq_len)  # real data: training, validation and test parts
     match cfg.name:
         case "sine":
             return SineTask(cfg)
@@ -593,6 +913,14 @@ def make_task(cfg: TaskConfig, user_data: bytes | None = None) -> Task:
             return CharLMTask(cfg, _read_text(user_data, need))
         case "sunspots":
             csv_bytes = (DATA_DIR / "sunspots.csv").read_bytes()
-            return SeriesTask(cfg, _read_column(csv_bytes, "SUNACTIVITY", need))
+            values, name = _read_column(csv_bytes, "SUNACTIVITY", need)
+            return SeriesTask(cfg, values, f"Column {name!r}")
         case "csv":
-            return SeriesTask(cfg, _read_column(user_data, cfg.csv_column, need))
+            values, name = _read_column(user_data, cfg.csv_column, need)
+            return SeriesTask(cfg, values, f"Column {name!r}")
+        case "sentiment":
+            return SentimentTask(cfg, (DATA_DIR / "sentiment_en.csv").read_bytes())
+        case "sentiment_zh":
+            return SentimentTask(cfg, (DATA_DIR / "sentiment_zh.csv").read_bytes())
+        case "text_csv":
+            return SentimentTask(cfg, user_data)

@@ -86,13 +86,20 @@ def load_weights(model: RecurrentModel, data: bytes) -> None:
 
 def history_csv(history: History) -> bytes:
     """The kept training history, one row per step: step, loss, norms, clipped, when it finished (Unix
-    time), metrics, per-parameter norms."""
-    cols = history.scalars()
+    time), the learning rate, metrics, per-parameter norms; then the evaluations (train_loss, val_loss,
+    train_metric/NAME, val_metric/NAME), filled in on the steps that carried one (empty elsewhere; an
+    evaluated step whose per-step row the thinning dropped gets a row with the evaluation only)."""
+    cols, evals = history.scalars(), history.eval_series()
+    eval_keys = [k for k in evals if k != "step"]
+    step_row = {int(s): i for i, s in enumerate(cols["step"])}
+    eval_row = {int(s): i for i, s in enumerate(evals["step"])}
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(list(cols))
-    for i in range(len(cols["step"])):
-        writer.writerow([cols[k][i].item() for k in cols])
+    writer.writerow(list(cols) + eval_keys)
+    for step in sorted(step_row.keys() | eval_row.keys()):
+        i, j = step_row.get(step), eval_row.get(step)
+        per_step = [step if k == "step" else "" if i is None else cols[k][i].item() for k in cols]
+        writer.writerow(per_step + ["" if j is None else evals[k][j].item() for k in eval_keys])
     return out.getvalue().encode()
 
 

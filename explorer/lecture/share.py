@@ -1,5 +1,5 @@
 """Shareable links: the whole configuration as flat URL query parameters, and back (the page is the
-URL's path).
+URL's path); on the Step-through page also the sample and step shown (`v.sample`, `v.step`).
 
 Parsing never raises: a bad, hostile or unknown value is dropped (its default is used) and reported
 in a list of one-line notices the UI shows.
@@ -11,9 +11,11 @@ import math
 import re
 from typing import Any, Mapping
 
-from ..config import ModelConfig, TaskConfig, TrainConfig
+from ..config import MAX_SEQ_LEN, ModelConfig, TaskConfig, TrainConfig
+from ..views.stepview import SAMPLE_BATCH
 
 SECTIONS = {"m": ModelConfig, "t": TaskConfig, "r": TrainConfig}  # query prefix -> config class
+VIEW = {"sample": (0, SAMPLE_BATCH - 1), "step": (1, MAX_SEQ_LEN)}  # v.<name>: what Step through shows, its range
 SET_BY_TASK = {"input_size", "output_size", "vocab_size"}  # model fields that follow from the task
 NEEDS_UPLOAD = {"csv", "text"}  # tasks a link cannot carry (their data is a file)
 MAX_VALUE_LEN = 100
@@ -67,6 +69,8 @@ def from_query(params: Mapping[str, Any]) -> tuple[ModelConfig, TaskConfig, Trai
             notices.append(f"Ignored {shown}…: the value is too long.")
             continue
         prefix, _, name = key.partition(".")
+        if prefix == "v" and name in VIEW:
+            continue  # view_from_query's
         cls = SECTIONS.get(prefix)
         field = next((f for f in dataclasses.fields(cls) if f.name == name), None) if cls else None
         if field is None or (prefix == "m" and name in SET_BY_TASK):
@@ -91,3 +95,24 @@ def from_query(params: Mapping[str, Any]) -> tuple[ModelConfig, TaskConfig, Trai
             notices.append(f"Ignored the {cls.__name__} settings of the link: {e}.")
             configs.append(cls())
     return configs[0], configs[1], configs[2], [UNSAFE.sub("?", n) for n in notices]
+
+
+def view_to_query(sample: int, step: int) -> dict[str, str]:
+    """The Step-through view as query parameters: {"v.sample": "3", "v.step": "17"} (step 1-based)."""
+    return {"v.sample": str(sample), "v.step": str(step)}
+
+
+def view_from_query(params: Mapping[str, Any]) -> tuple[dict[str, int], list[str]]:
+    """The Step-through view a link asks for ({"sample": 3, "step": 17}, only what it gives and is valid), plus
+    notices about values that were ignored. (A step beyond the sample's length is clamped by the page.)"""
+    view, notices = {}, []
+    for name, (lo, hi) in VIEW.items():
+        raw = params.get(f"v.{name}")
+        if raw is None:
+            continue
+        text = str(raw[-1] if isinstance(raw, (list, tuple)) and raw else raw)
+        if re.fullmatch(r"\d{1,6}", text) and lo <= int(text) <= hi:
+            view[name] = int(text)
+        else:
+            notices.append(UNSAFE.sub("?", f"Ignored v.{name}={text[:40]}: not a whole number in {lo}..{hi}."))
+    return view, notices

@@ -57,17 +57,25 @@ class RecurrentModel(nn.Module):
         """The outputs (B, T, O) from the top layer's h_t (B, T, D·H): the head applied to `pool_states`."""
         return self.head(pool_states(hs, lengths, self.cfg.pool))
 
-    def forward(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
-        """x (B, T, I) float or (B, T) int64 ids; lengths (B,) the real length of each sequence (None: all T)."""
+    def forward(self, x: torch.Tensor, state=None, lengths: torch.Tensor | None = None) -> torch.Tensor:
+        """Outputs (B, T, O) of x (B, T, I) float or (B, T) int64 ids; see `forward_with_state`."""
+        return self.forward_with_state(x, state, lengths)[0]
+
+    def forward_with_state(self, x: torch.Tensor, state=None, lengths: torch.Tensor | None = None):
+        """Outputs (B, T, O) and the final state, from the initial `state` (None: zeros; else as nn.RNN/GRU's
+        h_0 or nn.LSTM's (h_0, c_0), each (L·D, B, H)). Truncated BPTT passes one window's final state on.
+        lengths (B,): the real length of each sequence of a padded batch (None: all T); it runs packed, and the
+        final state is each sequence's state at its own end."""
         e = self.embed(x)
         if lengths is None:
-            hs, _ = self.rnn(e)  # (B, T, D·H): h_t of the top layer, [forward, backward] when bidirectional
+            hs, state = self.rnn(e, state)  # (B, T, D·H): h_t of the top layer, [forward, backward] when bidirectional
         elif self.cfg.cell == "peephole":
-            hs, _ = self.rnn(e, lengths=lengths)
+            hs, state = self.rnn(e, state, lengths=lengths)
         else:
             packed = pack_padded_sequence(e, lengths.cpu(), batch_first=True, enforce_sorted=False)
-            hs, _ = pad_packed_sequence(self.rnn(packed)[0], batch_first=True, total_length=e.shape[1])  # zeros after
-        return self.readout(hs, lengths)  # (B, T, O)
+            out, state = self.rnn(packed, state)
+            hs, _ = pad_packed_sequence(out, batch_first=True, total_length=e.shape[1])  # zeros after each end
+        return self.readout(hs, lengths), state  # (B, T, O)
 
     def recurrent_weights(self, layer: int, direction: int = 0) -> dict[str, torch.Tensor]:
         """W_ih (G·H, I), W_hh (G·H, H), b_ih, b_hh (G·H,) of one layer and direction (0 forward, 1 backward), gates

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..models.cells import gru_cell, lstm_cell, peephole_cell, rnn_cell
+from ..models.cells import gru_cell, lstm_cell, lstm_steps, peephole_cell, rnn_cell
 from ..models.recurrent import RecurrentModel, pool_states
 
 DIRECTION_NAMES = ("forward", "backward")
@@ -123,6 +123,7 @@ def unroll(model: RecurrentModel, x: torch.Tensor | np.ndarray, lengths: torch.T
         for d in range(n_dir):
             w = model.recurrent_weights(l, d)
             w_hh_t = w["weight_hh"].T  # (H, G·H)
+            scratch = x.new_empty(b, g * h)  # RNN: W_hh h_prev + the rest, rewritten at every step (no temporaries)
             xp = torch.add(layer_in @ w["weight_ih"].T, w["bias_ih"], out=preact_x[l, d])  # (T, B, G·H), all t at once
             # RNN/LSTM add both biases before the nonlinearity; the GRU keeps b_hh inside r ⊙ (W_hn h + b_hn).
             steps = (xp if cfg.cell == "gru" else xp + w["bias_hh"]).unbind(0)
@@ -130,6 +131,7 @@ def unroll(model: RecurrentModel, x: torch.Tensor | np.ndarray, lengths: torch.T
             hs = hidden[l, d].unbind(0)
             cs = cell[l, d].unbind(0) if cell is not None else None
             gs = acts[l, d].unbind(0) if acts is not None else None
+            gate_steps = lstm_steps(acts[l, d]) if cfg.cell == "lstm" else None
             if cfg.cell == "peephole":  # per-step views of each gate block (the cell adds the peepholes in place)
                 pre = torch.stack(steps)  # (T, B, 4H): W_ih x_t + b_ih + b_hh, to which W_hh h_prev is added
                 steps, pre_blocks = pre.unbind(0), [blk.unbind(0) for blk in pre.chunk(4, dim=-1)]
@@ -141,9 +143,10 @@ def unroll(model: RecurrentModel, x: torch.Tensor | np.ndarray, lengths: torch.T
                 first = t == order[0]
                 h_prev = zeros if first else hs[t - back]
                 if cfg.cell == "rnn":
-                    rnn_cell(torch.addmm(steps[t], h_prev, w_hh_t), cfg.nonlinearity, hs[t])
-                elif cfg.cell == "lstm":
-                    lstm_cell(torch.addmm(steps[t], h_prev, w_hh_t), zeros if first else cs[t - back], hs[t], cs[t], gs[t])
+                    rnn_cell(torch.addmm(steps[t], h_prev, w_hh_t, out=scratch), cfg.nonlinearity, hs[t])
+                elif cfg.cell == "lstm":  # the step's pre-activation goes straight into its gates' buffer
+                    torch.addmm(steps[t], h_prev, w_hh_t, out=gs[t])
+                    lstm_cell(gate_steps[t], zeros if first else cs[t - back], hs[t], cs[t])
                 elif cfg.cell == "peephole":
                     steps[t].addmm_(h_prev, w_hh_t)
                     peephole_cell([blk[t] for blk in pre_blocks], zeros if first else cs[t - back], w["weight_ci"],

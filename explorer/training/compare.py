@@ -1,24 +1,90 @@
-"""Side-by-side comparison of cells on one task, and the memory-horizon sweep over sequence lengths."""
+"""Side-by-side comparison of architectures on one task (the recurrent cells and the CNN/Transformer
+baselines), the live comparison table, and the memory-horizon sweep over sequence lengths."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..config import ModelConfig, TaskConfig, TrainConfig
-from ..lab import Lab, make_lab
+from ..data.tasks import make_task
+from ..lab import Lab, check_cost, make_lab
+from ..models.baselines import BASELINE_NAMES, BASELINES, baseline_step_cost, build_baseline
 from .trainer import Trainer
 
 CELLS = ("rnn", "lstm", "gru")
+ARCHITECTURES = CELLS + BASELINES  # what Compare can train side by side
+NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU", **BASELINE_NAMES}
+
+
+def architecture_lab(arch: str, model_cfg: ModelConfig, task_cfg: TaskConfig, train_cfg: TrainConfig,
+                     user_data: bytes | None = None) -> Lab:
+    """An untrained lab of `arch`: a recurrent cell ("rnn", "lstm", "gru", …) with model_cfg's other settings, or
+    a baseline ("cnn", "transformer") with its hidden size (channels / model width), dropout and seed.
+    ValueError (nothing else) on a bad config, bad data or a step too large for a shared server."""
+    if arch not in BASELINES:
+        return make_lab(dataclasses.replace(model_cfg, cell=arch), task_cfg, train_cfg, user_data)
+    task = make_task(task_cfg, user_data)
+    cfg = dataclasses.replace(model_cfg, input_size=task.input_size, output_size=task.output_size)
+    check_cost(*baseline_step_cost(arch, cfg, task.seq_len, train_cfg.batch_size))
+    model = build_baseline(arch, cfg)
+    return Lab(cfg, task_cfg, train_cfg, task, model, Trainer(model, task, train_cfg), user_data)
 
 
 def comparison_labs(model_cfg: ModelConfig, task_cfg: TaskConfig, train_cfg: TrainConfig,
                     cells: tuple[str, ...] = CELLS, user_data: bytes | None = None) -> dict[str, Lab]:
-    """One untrained lab per cell: same task, data, seeds and training settings; only the cell differs."""
-    return {cell: make_lab(dataclasses.replace(model_cfg, cell=cell), task_cfg, train_cfg, user_data)
-            for cell in cells}
+    """One untrained lab per architecture in `cells` (see ARCHITECTURES): same task, data, seeds and training
+    settings; only the architecture differs."""
+    return {arch: architecture_lab(arch, model_cfg, task_cfg, train_cfg, user_data) for arch in cells}
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One row of the live comparison table."""
+
+    arch: str                  # "rnn" | "lstm" | "gru" | "cnn" | "transformer"
+    name: str                  # its display name, e.g. "1D-CNN"
+    parameters: int            # learnable numbers
+    steps: int                 # optimiser steps taken
+    steps_per_second: float    # per second of training time (forward, backward, update; not probes or evaluations)
+    final_loss: float          # mean training loss over the last tenth of the kept steps (nan before a step)
+    baseline: float            # the task's memoryless baseline loss
+    loss_ratio: float          # final_loss / baseline: about 1 means nothing learnt
+    val_loss: float            # at the latest evaluation (nan before the first)
+    val_metric: str | None     # the metric shown (None: the task has none)
+    val_metric_value: float    # its value on the validation set at the latest evaluation (nan before)
+    receptive_field: int | None  # input steps one output sees: the CNN's; None: every earlier step
+    note: str                  # what does not apply to this model and why, or that it diverged or stopped early
+
+
+def comparison_row(arch: str, lab: Lab, metric: str | None = None) -> ComparisonRow:
+    """The table row of one lab; `metric` is a name in lab.task.metric_names (None: the task's first)."""
+    sc, tr = lab.history.scalars(), lab.trainer
+    tail = sc["loss"][-max(1, len(sc["loss"]) // 10):]
+    final = float(np.mean(tail)) if len(tail) else math.nan
+    metric = metric or (lab.task.metric_names[0] if lab.task.metric_names else None)
+    latest = lab.history.latest_eval
+    if lab.history.diverged:
+        note = f"Diverged at {lab.history.diverged}"
+    elif tr.early_stop is not None:
+        note = tr.early_stop.message
+    else:
+        note = tr.skipped.get("hidden_grad_norms", "")
+    return ComparisonRow(
+        arch=arch, name=NAMES.get(arch, arch), parameters=sum(p.numel() for p in lab.model.parameters()),
+        steps=tr.step_count, steps_per_second=tr.step_count / tr.seconds_training if tr.seconds_training else math.nan,
+        final_loss=final, baseline=lab.task.baseline, loss_ratio=final / lab.task.baseline,
+        val_loss=latest.val_loss if latest else math.nan, val_metric=metric,
+        val_metric_value=latest.val_metrics.get(metric, math.nan) if latest and metric else math.nan,
+        receptive_field=getattr(lab.model, "receptive_field", None), note=note)
+
+
+def comparison_rows(labs: dict[str, Lab], metric: str | None = None) -> list[ComparisonRow]:
+    """The live table: one row per lab of comparison_labs, in its order."""
+    return [comparison_row(arch, lab, metric) for arch, lab in labs.items()]
 
 
 @dataclass(frozen=True)
@@ -29,6 +95,7 @@ class SweepPoint:
     baseline: float     # the task's memoryless baseline at this length
     steps: int          # optimiser steps taken
     diverged: bool
+    val_loss: float = math.nan  # at the run's latest evaluation (nan if none)
 
     @property
     def ratio(self) -> float:
@@ -38,7 +105,8 @@ class SweepPoint:
 
 @dataclass
 class Sweep:
-    """Train every cell at every sequence length for a fixed budget, a slice of time at a time.
+    """Train every architecture (cells and baselines) at every sequence length for a fixed budget, a slice of
+    time at a time.
 
     `advance(seconds)` does as much as fits and returns; the caller shows `progress` and may stop
     calling at any point (cancel) — nothing runs in the background.
@@ -54,6 +122,7 @@ class Sweep:
     results: list[SweepPoint] = field(default_factory=list)
     _trainer: Trainer | None = None
     _losses: list[float] = field(default_factory=list)
+    _val_loss: float = math.nan
 
     @property
     def runs(self) -> list[tuple[str, int]]:
@@ -73,13 +142,14 @@ class Sweep:
         while not self.done:
             if self._trainer is None:
                 cell, seq_len = self.runs[len(self.results)]
-                lab = make_lab(dataclasses.replace(self.model_cfg, cell=cell),
-                               dataclasses.replace(self.task_cfg, seq_len=seq_len),
-                               dataclasses.replace(self.train_cfg, probe_every=0), self.user_data)
-                self._trainer, self._losses = lab.trainer, []
+                lab = architecture_lab(cell, self.model_cfg, dataclasses.replace(self.task_cfg, seq_len=seq_len),
+                                       dataclasses.replace(self.train_cfg, probe_every=0), self.user_data)
+                self._trainer, self._losses, self._val_loss = lab.trainer, [], math.nan
             stats = self._trainer.step()
             self._losses.append(stats.loss)
-            if stats.diverged or len(self._losses) == self.steps:
+            if stats.val_loss is not None:
+                self._val_loss = stats.val_loss
+            if stats.diverged or stats.early_stop or len(self._losses) == self.steps:
                 self._finish(stats.diverged is not None)
             if time.perf_counter() >= deadline:
                 return
@@ -88,5 +158,6 @@ class Sweep:
         cell, seq_len = self.runs[len(self.results)]
         tail = self._losses[-max(1, self.steps // 10):]
         final = float("nan") if diverged else float(np.mean(tail))
-        self.results.append(SweepPoint(cell, seq_len, final, self._trainer.task.baseline, len(self._losses), diverged))
+        self.results.append(SweepPoint(cell, seq_len, final, self._trainer.task.baseline, len(self._losses), diverged,
+                                       self._val_loss))
         self._trainer, self._losses = None, []

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .early_stopping import EarlyStop
 from .trainer import StepStats
 
 MAX_POINTS = 1000  # per-step series kept (the charts draw at most this many points)
@@ -44,6 +45,9 @@ class History:
     latest_spectrum: StepStats | None = None   # the most recent step that carried the W_hh spectrum
     clip_events: int = 0                        # steps on which clipping changed the gradient
     diverged: str | None = None                 # why the latest step stopped training; None after a finite one
+    evals: Thinned = field(default_factory=lambda: Thinned(MAX_POINTS))  # (step, train loss, train metrics, val loss, val metrics)
+    latest_eval: StepStats | None = None        # the most recent step that carried an evaluation
+    early_stops: list[EarlyStop] = field(default_factory=list)  # the run's early stops, in order (the last MAX_POINTS)
     saliency: Thinned = field(default_factory=lambda: Thinned(MAX_SALIENCY))  # (step, (R, T) mean float32, (R,) steps)
     latest_saliency: StepStats | None = None    # the most recent step that carried a saliency matrix
 
@@ -51,7 +55,12 @@ class History:
         self.latest = s
         self.clip_events += s.clipped
         self.steps.offer((s.step, s.loss, s.grad_norm, s.grad_norm_clipped, s.clipped,
-                          s.metrics, s.param_grad_norms, s.finished_at))
+                          s.metrics, s.param_grad_norms, s.finished_at, s.lr))
+        if s.val_loss is not None:
+            self.latest_eval = s
+            self.evals.offer((s.step, s.train_eval_loss, s.train_eval_metrics, s.val_loss, s.val_metrics))
+        if s.early_stop is not None:
+            self.early_stops = [*self.early_stops[-(MAX_POINTS - 1):], s.early_stop]
         if s.hidden_grad_norms is not None:
             self.latest_probe = s
             self.probes.offer((s.step, s.hidden_grad_norms, s.hidden_grad_norms_by_direction))
@@ -69,7 +78,8 @@ class History:
 
     def scalars(self) -> dict[str, np.ndarray]:
         """Kept per-step series as numpy arrays: step, loss, grad_norm, grad_norm_clipped, clipped,
-        finished_at (Unix time), and one array per metric ("metric/NAME") and per parameter ("param/NAME")."""
+        finished_at (Unix time), lr (the rate of each step's update), and one array per metric ("metric/NAME")
+        and per parameter ("param/NAME")."""
         rows = self.steps.rows
         out = {
             "step": np.array([r[0] for r in rows], dtype=np.int64),
@@ -78,12 +88,21 @@ class History:
             "grad_norm_clipped": np.array([r[3] for r in rows], dtype=np.float64),
             "clipped": np.array([r[4] for r in rows], dtype=bool),
             "finished_at": np.array([r[7] for r in rows], dtype=np.float64),
+            "lr": np.array([r[8] for r in rows], dtype=np.float64),
         }
-        for key, col in (("metric", 5), ("param", 6)):
-            names = dict.fromkeys(k for r in rows for k in r[col])
-            for name in names:
-                out[f"{key}/{name}"] = np.array([r[col].get(name, np.nan) for r in rows], dtype=np.float64)
+        out |= _columns(rows, (("metric", 5), ("param", 6)))
         return out
+
+    def eval_series(self) -> dict[str, np.ndarray]:
+        """Kept evaluations (every eval_every steps) as numpy arrays: step, train_loss and val_loss (eval mode,
+        on the fixed training subset and the validation set), and one array per metric on each
+        ("train_metric/NAME", "val_metric/NAME")."""
+        rows = self.evals.rows
+        return {
+            "step": np.array([r[0] for r in rows], dtype=np.int64),
+            "train_loss": np.array([r[1] for r in rows], dtype=np.float64),
+            "val_loss": np.array([r[3] for r in rows], dtype=np.float64),
+        } | _columns(rows, (("train_metric", 2), ("val_metric", 4)))
 
     def probe_matrix(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
         """Kept probe steps (P,) and ‖∂L/∂h_t‖ of one layer at each of them (P, T)."""
@@ -119,3 +138,13 @@ class History:
         steps = np.array([r[0] for r in rows], dtype=np.int64)
         keys = dict.fromkeys(k for r in rows for k in r[col])
         return steps, {k: np.array([r[col].get(k, np.nan) for r in rows], dtype=np.float64) for k in keys}
+
+
+def _columns(rows: list[tuple], dict_columns: tuple[tuple[str, int], ...]) -> dict[str, np.ndarray]:
+    """One float array per key of the dicts in each given column of `rows`, named "PREFIX/KEY" (nan where a
+    row lacks the key)."""
+    out = {}
+    for prefix, col in dict_columns:
+        for name in dict.fromkeys(k for r in rows for k in r[col]):
+            out[f"{prefix}/{name}"] = np.array([r[col].get(name, np.nan) for r in rows], dtype=np.float64)
+    return out

@@ -25,6 +25,10 @@ class Run:
         return lab.steps_trained - self.start
 
     def remaining(self, lab: Lab) -> int:
+        """Steps left in this run: 0 once early stopping ended it (Start again goes on from the best weights)."""
+        stop = lab.trainer.early_stop
+        if stop is not None and stop.step > self.start:
+            return 0
         return max(lab.train_cfg.steps - self.done(lab), 0)
 
     def progress(self, lab: Lab) -> float:
@@ -34,7 +38,8 @@ class Run:
 
 def train_chunk(lab: Lab, max_steps: int, max_seconds: float) -> list[StepStats]:
     """Train until `max_steps` steps are done or `max_seconds` have passed (at least one step if
-    max_steps > 0), appending every step to lab.history. Stops after a step that diverged.
+    max_steps > 0), appending every step to lab.history. Stops after a step that diverged or after which early
+    stopping ended the run.
 
     Runs torch on one thread, whatever thread calls it: the setting is per OS thread, and a session opened
     by a direct link to the page never ran app.py's call (measured: 2 threads, 5–50× slower steps on a
@@ -46,7 +51,7 @@ def train_chunk(lab: Lab, max_steps: int, max_seconds: float) -> list[StepStats]
         stats = lab.trainer.step()
         lab.history.append(stats)
         out.append(stats)
-        if stats.diverged or time.perf_counter() >= deadline:
+        if stats.diverged or stats.early_stop or time.perf_counter() >= deadline:
             break
     return out
 
@@ -55,3 +60,10 @@ def restore_last_good(lab: Lab) -> None:
     """Put back the weights of the last finite step and clear the divergence message."""
     lab.trainer.restore_last_good()
     lab.history.diverged = None
+
+
+def release_gradients(lab: Lab) -> None:
+    """Free the parameters' gradient buffers (as large as the weights): every step starts by clearing them
+    anyway, so nothing shown or trained changes. For a session that has gone idle."""
+    for p in lab.model.parameters():
+        p.grad = None

@@ -1,6 +1,13 @@
-"""A trainer that yields one `StepStats` per optimiser step. The caller pulls; the trainer knows no UI."""
+"""A trainer that yields one `StepStats` per optimiser step. The caller pulls; the trainer knows no UI.
+
+Each step: the learning rate of the schedule, a training batch, forward (window by window under truncated
+BPTT), backward, L2 weight decay added to the gradient (adamw: decoupled, in the optimiser), clipping, the
+update. Every probe_every steps the ‖∂L/∂h_t‖ probe and the W_hh spectrum (recurrent models only), every
+eval_every steps the loss and metrics on the validation set and a fixed training subset, and early stopping.
+"""
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass
@@ -8,12 +15,16 @@ from typing import Any, Iterator
 
 import numpy as np
 import torch
+from torch import nn
 
 from ..config import MAX_SEED, ModelConfig, TrainConfig
 from ..data.tasks import Batch, Task
 from ..models.recurrent import RecurrentModel
 from ..trace.gradients import clip_gradients, grad_norms, hidden_grads, whh_spectra
 from ..trace.saliency import output_rows, saliency, saliency_stride
+from .early_stopping import EarlyStop, EarlyStopping
+from .schedule import learning_rate
+from .tbptt import forward_truncated, truncated_hidden_grads
 
 PROBE_BATCH = 8  # samples in the fixed batch on which ‖∂L/∂h_t‖ is probed
 # The W_hh spectrum costs ~(layers · gates · H³): up to this much it comes with every probe; a larger
@@ -29,6 +40,11 @@ def spectrum_stride(cfg: ModelConfig) -> int:
 
 
 
+def _num(v: float) -> float | None:
+    """v, or None when it is not finite (JSON has no NaN or Inf)."""
+    return v if math.isfinite(v) else None
+
+
 @dataclass
 class StepStats:
     """What one optimiser step measured (before its update was applied)."""
@@ -37,7 +53,7 @@ class StepStats:
     loss: float
     metrics: dict[str, float]
     baseline: float                    # the task's memoryless baseline loss
-    grad_norm: float                   # global gradient norm before clipping
+    grad_norm: float                   # global gradient norm before clipping (with the L2 term, if any)
     grad_norm_clipped: float           # after clipping (= grad_norm when nothing was clipped)
     clipped: bool
     param_grad_norms: dict[str, float]  # per parameter, before clipping
@@ -48,6 +64,14 @@ class StepStats:
     eigenvalues: dict[str, np.ndarray] | None = None  # complex eigenvalues of each W_hh block
     diverged: str | None = None        # why training stopped (non-finite loss or gradient), else None
     finished_at: float = math.nan      # Unix time when the step (and its probe) was done
+    lr: float = math.nan               # the learning rate of this step's update (the schedule's)
+    # Evaluations, every eval_every steps (None in between), after this step's update, in eval mode (no dropout):
+    val_loss: float | None = None                      # on the task's fixed validation set
+    val_metrics: dict[str, float] | None = None
+    train_eval_loss: float | None = None               # on its fixed training subset (comparable with val_loss)
+    train_eval_metrics: dict[str, float] | None = None
+    early_stop: EarlyStop | None = None  # set on the step after which early stopping ended the run
+    probe_skipped: str | None = None     # on probe steps of a model without recurrence: why there is no probe
     # Bidirectional models, with every probe: ‖∂L/∂h_t‖ of each direction (hidden_grad_norms is the norm over both)
     hidden_grad_norms_by_direction: np.ndarray | None = None  # (L, D, T)
     # Saliency ‖∂ỹ_t/∂x_s‖ (explorer.trace.saliency) on the probe batch, every Trainer.saliency_stride probes:
@@ -57,9 +81,7 @@ class StepStats:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (non-finite floats become None; eigenvalues as [re, im] pairs)."""
-        def num(v: float) -> float | None:
-            return v if math.isfinite(v) else None
-
+        num = _num
         d = {
             "step": self.step, "loss": num(self.loss), "baseline": self.baseline,
             "metrics": {k: num(v) for k, v in self.metrics.items()},
@@ -69,6 +91,14 @@ class StepStats:
             "sigma_max": self.sigma_max, "diverged": self.diverged, "finished_at": self.finished_at,
             "hidden_grad_norms": None if self.hidden_grad_norms is None
             else [[num(float(v)) for v in row] for row in self.hidden_grad_norms],
+            "lr": num(self.lr),
+            "val_loss": None if self.val_loss is None else num(self.val_loss),
+            "val_metrics": None if self.val_metrics is None else {k: num(v) for k, v in self.val_metrics.items()},
+            "train_eval_loss": None if self.train_eval_loss is None else num(self.train_eval_loss),
+            "train_eval_metrics": None if self.train_eval_metrics is None
+            else {k: num(v) for k, v in self.train_eval_metrics.items()},
+            "early_stop": None if self.early_stop is None else self.early_stop.to_json(),
+            "probe_skipped": self.probe_skipped,
         }
 
         def nums(a: np.ndarray) -> list:
@@ -82,45 +112,102 @@ class StepStats:
         return d
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """Loss and metrics of the current weights on a task's fixed evaluation set, in eval mode (no dropout)."""
+
+    split: str                 # "train" (the fixed training subset) | "val" | "test"
+    step: int                  # optimiser steps taken before it
+    loss: float
+    metrics: dict[str, float]
+    size: int                  # sequences in the set
+
+    def to_json(self) -> dict[str, Any]:
+        return {"split": self.split, "step": self.step, "loss": _num(self.loss), "size": self.size,
+                "metrics": {k: _num(v) for k, v in self.metrics.items()}}
+
+
 def _spectra_by_block(model: RecurrentModel) -> tuple[dict[str, float], dict[str, np.ndarray]]:
     spectra = whh_spectra(model)
     return {s.key: s.sigma_max for s in spectra}, {s.key: s.eigenvalues for s in spectra}
 
 
-class Trainer:
-    """Trains `model` on `task` with the fused torch module; `step()` runs one optimiser step."""
+def _check_tbptt(model: nn.Module, task: Task, cfg: TrainConfig) -> None:
+    """Refuse, with one sentence, truncated BPTT where cutting the sequence into windows would change the model."""
+    if not cfg.tbptt:
+        return
+    if getattr(model.cfg, "bidirectional", False):
+        raise ValueError("Truncated BPTT needs a unidirectional model: a bidirectional layer reads the whole "
+                         "sequence backwards. Set tbptt to 0 or make the model unidirectional.")
+    if getattr(task, "token_inputs", False):
+        raise ValueError("Truncated BPTT needs sequences of one length: this task pads its texts to the longest "
+                         "in each batch and reads them packed. Set tbptt to 0.")
+    if getattr(model.cfg, "pool", "last") != "last":
+        raise ValueError("Truncated BPTT needs the head to read h_t (pool \"last\"): the mean over the sequence "
+                         "would start again in every window. Set tbptt to 0 or pool to last.")
 
-    def __init__(self, model: RecurrentModel, task: Task, cfg: TrainConfig):
+
+class Trainer:
+    """Trains `model` (a RecurrentModel, or any module (B, T, I) → (B, T, O) such as a baseline) on `task`;
+    `step()` runs one optimiser step."""
+
+    def __init__(self, model: nn.Module, task: Task, cfg: TrainConfig):
         self.model, self.task = model, task
         self.step_count = 0
         self.diverged: str | None = None
+        self.recurrent = isinstance(model, RecurrentModel)
+        # What this trainer cannot do for this model, and why (recurrence-only features of a baseline):
+        self.skipped: dict[str, str] = {} if self.recurrent else {
+            name: getattr(model, "recurrence_note", "This model has no recurrence.")
+            for name in ("hidden_grad_norms", "spectrum", "tbptt")}
+        _check_tbptt(model, task, cfg)
         self.cfg = cfg
         self.optimizer = self._make_optimizer(cfg)
         self._last_good = self._snapshot()
         self.probe_batch: Batch = task.batch(PROBE_BATCH, seed=MAX_SEED - cfg.seed)  # fixed: curves compare over time
-        self.saliency_steps = output_rows(self.probe_batch.mask)  # (R,): the output steps whose saliency is probed
+        # (R,): the output steps whose saliency is probed (recurrent models only)
+        self.saliency_steps = output_rows(self.probe_batch.mask) if self.recurrent else None
         self.probes_done = 0
+        self.early_stopping = EarlyStopping(cfg.patience, cfg.min_delta)
+        self.early_stop: EarlyStop | None = None  # the latest early stop, until training goes on
+        self._best: list[torch.Tensor] | None = None  # weights at early_stopping.best_step
+        self.seconds_training = 0.0  # time in forward, backward and update (not probes or evaluations)
 
     def _make_optimizer(self, cfg: TrainConfig) -> torch.optim.Optimizer:
+        # foreach: one torch call per update for all parameters instead of ~7 per parameter (CPU's default);
+        # the same arithmetic, bit for bit. Fewer calls matter on a shared server: each one lets go of the GIL
+        # and may wait for it behind another session (see app.py's switch interval).
         params = self.model.parameters()
         if cfg.optimizer == "adam":
-            return torch.optim.Adam(params, lr=cfg.lr)
+            return torch.optim.Adam(params, lr=cfg.lr, foreach=True)
+        if cfg.optimizer == "adamw":
+            return torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay, foreach=True)
         if cfg.optimizer == "sgd":
-            return torch.optim.SGD(params, lr=cfg.lr, momentum=cfg.momentum)
-        return torch.optim.RMSprop(params, lr=cfg.lr, momentum=cfg.momentum)
+            return torch.optim.SGD(params, lr=cfg.lr, momentum=cfg.momentum, foreach=True)
+        return torch.optim.RMSprop(params, lr=cfg.lr, momentum=cfg.momentum, foreach=True)
 
     def set_config(self, cfg: TrainConfig) -> None:
-        """Change the training settings, keeping the weights (and the optimiser state if its kind is unchanged)."""
+        """Change the training settings, keeping the weights (and the optimiser state if its kind is unchanged)
+        and the early-stopping record (its best loss and weights)."""
+        _check_tbptt(self.model, self.task, cfg)
         if cfg.optimizer != self.cfg.optimizer:
             self.optimizer = self._make_optimizer(cfg)
         for group in self.optimizer.param_groups:
             group["lr"] = cfg.lr
             if "momentum" in group:
                 group["momentum"] = cfg.momentum
+            if cfg.optimizer == "adamw":
+                group["weight_decay"] = cfg.weight_decay
+        self.early_stopping.patience, self.early_stopping.min_delta = cfg.patience, cfg.min_delta
         self.cfg = cfg
 
     def _snapshot(self) -> list[torch.Tensor]:
         return [p.detach().clone() for p in self.model.parameters()]
+
+    @torch.no_grad()
+    def _keep_last_good(self) -> None:
+        """Copy the weights into the last-good buffers: one torch call for all of them, every step."""
+        torch._foreach_copy_(self._last_good, list(self.model.parameters()))
 
     @torch.no_grad()
     def restore_last_good(self) -> None:
@@ -131,13 +218,18 @@ class Trainer:
         self.diverged = None
 
     def probe(self) -> np.ndarray:
-        """(L, T): ‖∂L/∂h_t‖ of every layer on the fixed probe batch, for the current weights."""
+        """(L, T): ‖∂L/∂h_t‖ of every layer on the fixed probe batch, for the current weights; under truncated
+        BPTT the gradient training really backpropagates (zero across every cut, see training.tbptt)."""
         return np.sqrt((self._probe(False)[0] ** 2).sum(axis=1))
 
     def _probe(self, with_saliency: bool):
         """‖∂L/∂h_t‖ per direction (L, D, T) on the probe batch, and its saliency (or None)."""
         batch = self.probe_batch
-        trace, grads = hidden_grads(self.model, batch.x, lambda out: self.task.loss(out, batch), batch.lengths)
+        loss_fn = lambda out: self.task.loss(out, batch)  # noqa: E731
+        if self.cfg.tbptt:  # _check_tbptt: unidirectional, one length, pool "last"
+            trace, grads = truncated_hidden_grads(self.model, batch.x, loss_fn, self.cfg.tbptt)
+        else:
+            trace, grads = hidden_grads(self.model, batch.x, loss_fn, batch.lengths)
         sal = saliency(self.model, batch.x, self.task.kind, self.saliency_steps, trace) if with_saliency else None
         return grad_norms(grads, self.model.cfg.directions), sal
 
@@ -148,18 +240,58 @@ class Trainer:
         return saliency_stride(self.model.cfg, self.task.seq_len, len(self.saliency_steps), PROBE_BATCH, k,
                                self.cfg.batch_size, self.cfg.probe_every)
 
+    @torch.no_grad()
+    def evaluate(self, split: str) -> Evaluation:
+        """Loss and metrics of the current weights on the task's fixed `split` set ("train" | "val" | "test"),
+        in eval mode. The test set is for a final evaluation on demand: training never looks at it."""
+        batch = self.task.eval_set(split)
+        was_training = self.model.training
+        self.model.eval()
+        out = self._run(batch.x, batch.lengths)  # (B, T, O)
+        self.model.train(was_training)
+        return Evaluation(split, self.step_count, self.task.loss(out, batch).item(), self.task.metrics(out, batch),
+                          len(batch.x))
+
+    def _run(self, x: torch.Tensor, lengths: torch.Tensor | None) -> torch.Tensor:
+        """The model on x (B, T, I) or token ids (B, T); a padded batch (lengths (B,)) runs packed."""
+        return self.model(x) if lengths is None else self.model(x, lengths=lengths)
+
+    def _forward(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
+        """Outputs (B, T, O) in training mode. Dropout draws from torch's global generator, seeded per step
+        inside fork_rng (so a run with dropout is reproducible and nobody else's draws change; two sessions
+        seeding it at the same instant on two threads can still interleave)."""
+        has_dropout = getattr(self.model.cfg, "dropout", 0.0) > 0
+        with torch.random.fork_rng(devices=[]) if has_dropout else contextlib.nullcontext():
+            if has_dropout:
+                torch.manual_seed(self.cfg.seed * 1_000_003 + self.step_count)
+            if self.cfg.tbptt and self.recurrent:
+                return forward_truncated(self.model, x, self.cfg.tbptt)
+            return self._run(x, lengths)
+
+    def _l2(self) -> None:
+        """L2 weight decay: add λ·θ, the gradient of (λ/2)‖θ‖², to every gradient (adamw decays apart)."""
+        if self.cfg.weight_decay and self.cfg.optimizer != "adamw":
+            params = [p for p in self.model.parameters() if p.grad is not None]
+            torch._foreach_add_([p.grad for p in params], params, alpha=self.cfg.weight_decay)
+
     def step(self) -> StepStats:
         """One optimiser step. On a non-finite loss or gradient the update is skipped and `diverged` says why."""
         cfg, model = self.cfg, self.model
+        started = time.perf_counter()
         self.step_count += 1
+        self.early_stop = None  # going on after an early stop: from the restored weights, with fresh patience
+        lr = learning_rate(cfg, self.step_count - 1)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
         batch = self.task.batch(cfg.batch_size, seed=cfg.seed * 1_000_003 + self.step_count)
         model.train()
         self.optimizer.zero_grad(set_to_none=True)
-        out = model(batch.x, batch.lengths)  # (B, T, O); a padded batch runs packed
+        out = self._outputs(batch)  # (B, T, O)
         loss = self.task.loss(out, batch)
         loss_value = loss.item()
         if math.isfinite(loss_value):
             loss.backward()
+            self._l2()
             clip = clip_gradients(model, cfg.clip, cfg.clip_threshold)
         else:
             clip = None
@@ -169,35 +301,67 @@ class Trainer:
             step=self.step_count, loss=loss_value, metrics=metrics, baseline=self.task.baseline,
             grad_norm=clip.norm_before if clip else math.nan,
             grad_norm_clipped=clip.norm_after if clip else math.nan,
-            clipped=clip.clipped if clip else False, param_grad_norms=clip.param_norms if clip else {},
+            clipped=clip.clipped if clip else False, param_grad_norms=clip.param_norms if clip else {}, lr=lr,
         )
         if clip is None or not math.isfinite(clip.norm_after):
             what = f"the loss is {loss_value:g}" if clip is None else f"the gradient norm is {clip.norm_before:g}"
             self.diverged = stats.diverged = f"step {self.step_count}: {what}; the update was not applied."
+            self.seconds_training += time.perf_counter() - started
             stats.finished_at = time.time()
             return stats
-        self._last_good = self._snapshot()
+        self._keep_last_good()
         self.optimizer.step()
+        self.seconds_training += time.perf_counter() - started
         if cfg.probe_every and self.step_count % cfg.probe_every == 0:
-            model.eval()
-            with_saliency = self.probes_done % self.saliency_stride == 0
-            self.probes_done += 1
-            by_direction, sal = self._probe(with_saliency)
-            stats.hidden_grad_norms = np.sqrt((by_direction**2).sum(axis=1))
-            if model.cfg.bidirectional:
-                stats.hidden_grad_norms_by_direction = by_direction
-            if sal is not None:
-                stats.saliency, stats.saliency_sample = sal.mean, sal.per_sample[0]
-                stats.saliency_steps = sal.out_steps
-            if self.step_count % (cfg.probe_every * spectrum_stride(model.cfg)) == 0:
-                stats.sigma_max, stats.eigenvalues = _spectra_by_block(model)
+            self._probe_into(stats)
+        if cfg.eval_every and self.step_count % cfg.eval_every == 0:
+            self._evaluate_and_maybe_stop(stats)
         stats.finished_at = time.time()
         return stats
 
+    def _outputs(self, batch: Batch) -> torch.Tensor:
+        """The model's outputs on a training batch (a trainer whose model reads more than x overrides this)."""
+        return self._forward(batch.x, batch.lengths)  # a padded batch runs packed
+
+    def _probe_into(self, stats: StepStats) -> None:
+        """The probes of a probe step, after its update: ‖∂L/∂h_t‖ (per direction for a bidirectional model), the
+        saliency every saliency_stride probes, and the W_hh spectrum every few probes."""
+        if not self.recurrent:
+            stats.probe_skipped = self.skipped["hidden_grad_norms"]
+            return
+        self.model.eval()
+        with_saliency = self.probes_done % self.saliency_stride == 0
+        self.probes_done += 1
+        by_direction, sal = self._probe(with_saliency)
+        stats.hidden_grad_norms = np.sqrt((by_direction**2).sum(axis=1))
+        if self.model.cfg.bidirectional:
+            stats.hidden_grad_norms_by_direction = by_direction
+        if sal is not None:
+            stats.saliency, stats.saliency_sample = sal.mean, sal.per_sample[0]
+            stats.saliency_steps = sal.out_steps
+        if self.step_count % (self.cfg.probe_every * spectrum_stride(self.model.cfg)) == 0:
+            stats.sigma_max, stats.eigenvalues = _spectra_by_block(self.model)
+
+    def _evaluate_and_maybe_stop(self, stats: StepStats) -> None:
+        train, val = self.evaluate("train"), self.evaluate("val")
+        stats.train_eval_loss, stats.train_eval_metrics = train.loss, train.metrics
+        stats.val_loss, stats.val_metrics = val.loss, val.metrics
+        if not self.cfg.patience:
+            return
+        decision = self.early_stopping.update(self.step_count, val.loss)
+        if decision == "improved":
+            self._best = self._snapshot()
+        elif decision == "stop":
+            with torch.no_grad():
+                for p, best in zip(self.model.parameters(), self._best):
+                    p.copy_(best)
+            es = self.early_stopping
+            self.early_stop = stats.early_stop = EarlyStop(self.step_count, es.best_step, es.best, self.cfg.patience)
+
     def run(self, n: int) -> Iterator[StepStats]:
-        """Up to n steps; stops early after a step that diverged."""
+        """Up to n steps; stops early after a step that diverged or after which early stopping ended the run."""
         for _ in range(n):
             stats = self.step()
             yield stats
-            if stats.diverged:
+            if stats.diverged or stats.early_stop:
                 return

@@ -19,7 +19,6 @@ SAMPLE_BATCH = 16      # the fixed batch the page picks its sample from
 SAMPLE_SEED = 12345    # its batch seed: the same samples for every user and every model
 MAX_TEXT_CHARS = 500   # cap on a typed input text (the unroll is a Python loop over t)
 MAX_GEN_CHARS = 300    # cap on generated text
-ECHO_FRAMES = 3        # while playing, a slider value this far behind the last frame sent is the browser lagging
 
 
 @dataclass
@@ -27,10 +26,10 @@ class StepData:
     """Everything the page shows for one model and one sample, computed once (B = 1 throughout)."""
 
     trace: Trace                # the unrolled sample, batch of one
-    grads: np.ndarray           # (L, T, H): total ∂L/∂h_t
-    grad_norms: np.ndarray      # (L, T): ‖∂L/∂h_t‖ over units
-    jac_norms: np.ndarray       # (L, T): ‖∂h_T/∂h_t‖ (spectral norm) within each layer
-    sigma_max: np.ndarray | None  # (L,): σ_max(W_hh) per layer, vanilla RNN only
+    grads: np.ndarray           # (L, T, D·H): total ∂L/∂h_t (bidirectional: [h→_t, h←_t])
+    grad_norms: np.ndarray      # (L, T): ‖∂L/∂h_t‖ over units (of both directions)
+    jac_norms: np.ndarray       # (L, T): ‖∂h_T/∂h_t‖ (spectral norm) within each layer (forward direction)
+    sigma_max: np.ndarray | None  # (L,): σ_max(W_hh) per layer (forward direction), vanilla RNN only
     target: np.ndarray          # regression (T, O) float; classification (T,) int
     mask: np.ndarray            # (T,) bool: steps where the loss counts
     loss: float                 # the task loss on this sample
@@ -41,11 +40,13 @@ class StepData:
 
 
 def sample_batch(task: Task, index: int) -> Batch:
-    """Sample `index` (0..SAMPLE_BATCH-1) of the page's fixed seeded batch, as a batch of one."""
+    """Sample `index` (0..SAMPLE_BATCH-1) of the page's fixed seeded batch, as a batch of one (without padding:
+    a sample of a padded batch is cut at its own length)."""
     if not 0 <= index < SAMPLE_BATCH:
         raise ValueError(f"sample index must be in 0..{SAMPLE_BATCH - 1}, got {index}")
     b = task.batch(SAMPLE_BATCH, SAMPLE_SEED)
-    return Batch(x=b.x[index : index + 1], y=b.y[index : index + 1], mask=b.mask[index : index + 1])
+    end = b.x.shape[1] if b.lengths is None else int(b.lengths[index])  # a padded batch: the sample's own length
+    return Batch(x=b.x[index : index + 1, :end], y=b.y[index : index + 1, :end], mask=b.mask[index : index + 1, :end])
 
 
 def text_batch(task: Task, text: str) -> Batch:
@@ -70,7 +71,7 @@ def compute(model: RecurrentModel, task: Task, batch: Batch) -> StepData:
     n_layers = trace.hidden.shape[0]
     sigma = None
     if trace.cell_type == "rnn":
-        sigma = np.array([s.sigma_max for s in whh_spectra(model)])  # one W_hh block per layer
+        sigma = np.array([s.sigma_max for s in whh_spectra(model) if s.direction == 0])  # the forward W_hh per layer
     with torch.no_grad():
         loss = task.loss(torch.from_numpy(trace.outputs), batch).item()
     return StepData(
@@ -122,18 +123,6 @@ def panel_at(data: StepData, t: int) -> StepPanel:
     )
 
 
-def play_position(shown: int, last_frame: int | None) -> int:
-    """The step that playback is at, given the slider value the browser sent and the last frame the server sent.
-
-    Every request from the browser carries the slider's value as the browser last drew it; a busy browser draws
-    frames late, so that value may lag the frames already sent. A value up to ECHO_FRAMES behind the last frame is
-    such an echo (playback stays at the last frame, never steps back); any other value is the user moving the slider.
-    """
-    if last_frame is not None and last_frame - ECHO_FRAMES <= shown <= last_frame:
-        return last_frame
-    return shown
-
-
 def softmax(logits: np.ndarray) -> np.ndarray:
     z = np.asarray(logits, np.float64)
     e = np.exp(z - z.max())
@@ -150,6 +139,7 @@ def top_k(logits: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 def class_names(task: Task) -> list[str]:
     """A printable name per output class (the vocabulary, or the task's class labels)."""
     classes = getattr(task, "CLASSES", None)
+    classes = classes if classes is not None else getattr(task, "class_names", None)
     if classes is not None:
         return list(classes)
     if task.vocab is not None and len(task.vocab) == task.output_size:
@@ -203,22 +193,22 @@ def activation_colors(values: np.ndarray) -> list[str]:
     return plotly.colors.sample_colorscale(_SCALE, pos.tolist())
 
 
-def colored_text_html(text: str, values: np.ndarray, current: int | None = None) -> str:
-    """`text` as HTML spans, each character's background the colour of its activation (Karpathy-style).
+def colored_text_html(text: str | list[str], values: np.ndarray, sep: str = "") -> str:
+    """`text` as HTML spans, each character's (or token's) background the colour of its activation (Karpathy-style);
+    `sep` between the spans (" " for words).
 
-    Characters are escaped; newlines are shown as ↵ and break the line; `current` is outlined."""
+    Characters are escaped; newlines are shown as ↵ and break the line (the browser outlines the step shown)."""
     if len(text) != len(values):
-        raise ValueError(f"text has {len(text)} characters but there are {len(values)} values")
+        raise ValueError(f"text has {len(text)} symbols but there are {len(values)} values")
     spans = []
     for i, (c, v, col) in enumerate(zip(text, values, activation_colors(values))):
         fg = "#ffffff" if abs(v) > 0.6 else "#000000"
-        outline = "outline:2px solid #000;" if i == current else ""
         shown = html.escape(show_char(c) if c in "\n\t" else c)
         title = html.escape(f"t={i + 1} {show_char(c)!r}: {v:.3f}", quote=True)
-        spans.append(f'<span title="{title}" style="background:{col};color:{fg};{outline}">{shown}</span>')
+        spans.append(f'<span title="{title}" style="background:{col};color:{fg}">{shown}</span>')
         if c == "\n":
             spans.append("<br>")
-    return "".join(spans)
+    return sep.join(spans)
 
 
 @torch.no_grad()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import plotly.graph_objects as go
 import plotly.io as pio
 
 OKABE_ITO = {
@@ -86,3 +87,9 @@ def _merge(base: dict, overrides: dict) -> dict:
     for key, value in overrides.items():
         out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
     return out
+
+
+def figure(data: list[dict], lay: dict) -> go.Figure:
+    """A figure from plain dicts, without Plotly's validation: construction is ~5× faster, which matters on
+    pages that redraw several times a second. The tests validate every builder's output instead."""
+    return go.Figure(dict(data=data, layout=lay), _validate=False)

@@ -1,0 +1,99 @@
+"""The bridge between the pages and the browser-side views: views that answer at the browser's frame rate.
+
+Python computes every number once and sends it (payloads: explorer/views/payload.py); the browser slices and
+draws (pages/bridge_js/bridge.js). It is one Streamlit Custom Component v2, mounted in the page itself (no
+iframe), once per view. The views of a *group* follow one clock, a position i in 0..n−1 that the group's
+`player` owns: moving it redraws every view of the group in the same animation frame, with no server round
+trip. The player reports its position back (after it settles, and on Pause), so that it survives a rerun, a
+return to the page and a shared link.
+
+plotly.js comes from the plotly Python package the app already depends on (plotly.min.js, the build its
+figures are written for; Streamlit serves no file of ours, so `plotly_js()` sends it gzip-compressed over the
+page's websocket, once per browser session: until the page reports that it runs). Nothing is fetched from the
+network.
+
+This module lives beside the pages, not in explorer/, because it imports streamlit (as pages/common.py does).
+
+API (keys must be unique on the page; a view keeps its zoom and its DOM across reruns under the same key):
+- `plotly_js()`: once per run of a page that shows `chart` views.
+- `view(payload, key, on_have)`: a chart, bars, top-k or text view; a live chart (payload "stream") calls
+  `on_have(n)` when it lacks points before the ones it was sent: send from n on.
+- `player(group, n, start, key, labels, at, on_change, play, speed)`: the clock of `group`.
+"""
+from __future__ import annotations
+
+import functools
+import gzip
+from pathlib import Path
+from typing import Callable
+
+import plotly
+import streamlit as st
+
+ASSETS = Path(__file__).parent / "bridge_js"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+SPEEDS = (1, 2, 5, 10, 20, 30)  # Play speeds offered, positions (steps) per second
+UI = {"png": "Download plot as a PNG", "value": "value"}  # the words the views show besides their payload's
+
+_view = st.components.v2.component(
+    "rnn_explorer_view", js=(ASSETS / "bridge.js").read_text(), css=(ASSETS / "bridge.css").read_text(),
+    isolate_styles=False,  # plotly.js styles its hover labels and mode bar with page-level CSS
+)
+_loader = st.components.v2.component("rnn_explorer_plotly", js=(ASSETS / "plotly_loader.js").read_text())
+
+
+@functools.cache
+def _plotly_gz() -> bytes:
+    """plotly.min.js, gzip-compressed (4.8 MB → 1.5 MB); read-only, computed once per process."""
+    return gzip.compress(PLOTLY_JS.read_bytes(), compresslevel=6)
+
+
+def _plotly_loaded() -> None:
+    st.session_state.bridge_plotly = (st.session_state.get("bridge_plotly_state") or {}).get("version")
+
+
+def plotly_js() -> None:
+    """Give this browser session plotly.js (once: the page reports when it runs it), in the sidebar, unseen."""
+    loaded = st.session_state.get("bridge_plotly")
+    with st.sidebar:
+        _loader(key="bridge_plotly_state", data=None if loaded else _plotly_gz(), height=0,
+                on_version_change=_plotly_loaded)
+
+
+def view(payload: dict, key: str, on_have: Callable[[int], None] | None = None) -> None:
+    """Mount one view (explorer/views/payload.py's schema); it redraws in place when its payload changes.
+
+    A live chart (payload "stream", explorer.views.payload.stream) appends the new points it is sent; when it
+    lacks earlier ones it reports how many it has, and `on_have(n)` is called: the next payload should start
+    at point n."""
+    if on_have is None:
+        _view(key=key, data={**payload, "ui": UI})
+        return
+
+    def reported() -> None:
+        n = (st.session_state.get(key) or {}).get("have")
+        if isinstance(n, int) and not isinstance(n, bool) and n >= 0:  # the browser's word: check it
+            on_have(n)
+
+    _view(key=key, data={**payload, "ui": UI}, on_have_change=reported)
+
+
+def player(group: str, n: int, start: int, *, key: str, labels: dict[str, str], at: dict[str, list[int]],
+           on_change: Callable[[int], None], play: bool = True, speed: int = 5) -> None:
+    """The clock of `group`: a slider over positions 0..n−1 (keyboard ← →), ◀ ▶ and, if `play`, Play at a
+    chosen speed. `start` is the position shown when the page first mounts the group; afterwards the browser
+    keeps its own. `on_change(i)` gets each position the browser reports (it has settled or playback paused).
+
+    `labels`: "label" (above the slider), "value" (a template beside it, fields from `at`), "prev", "next",
+    "play", "pause", "speed" (the unit of the speed menu); tooltips "help" (the slider's), "prev_help",
+    "next_help", "speed_help".
+    """
+    def reported() -> None:
+        i = (st.session_state.get(key) or {}).get("i")
+        if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < n:  # the browser's word: check it
+            on_change(i)
+
+    _view(key=key, on_i_change=reported, data={
+        "kind": "player", "group": group, "n": n, "start": min(max(start, 0), n - 1), "labels": labels, "at": at,
+        "play": play, "speeds": list(SPEEDS), "speed": speed, "ui": UI,
+    })

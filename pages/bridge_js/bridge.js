@@ -1,0 +1,654 @@
+// RNN Explorer's browser-side views, mounted by pages/bridge.py (payload schema: explorer/views/payload.py).
+// Python computes every number; this module slices the arrays at a clock's position and draws.
+//
+// Every view of the page runs in this one module (Streamlit loads identical component code once), so the
+// clocks below are shared: a player moves its group's clock, and every subscribed view redraws in the next
+// animation frame. Each view keeps its DOM across reruns; a new payload redraws it in place.
+
+const clocks = new Map(); // group -> Clock
+const views = new WeakMap(); // component element -> view
+
+class Clock {
+  constructor() {
+    this.i = 0;
+    this.n = 1;
+    this.started = false; // a player has set the position (afterwards the browser keeps its own)
+    this.subs = new Set();
+    this.frame = 0;
+  }
+  set(i) {
+    i = Math.min(Math.max(Math.round(i), 0), this.n - 1);
+    if (i === this.i) return;
+    this.i = i;
+    if (!this.frame) this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      for (const draw of this.subs) draw(this.i);
+    });
+  }
+  subscribe(draw) {
+    this.subs.add(draw);
+    draw(this.i);
+    return () => this.subs.delete(draw);
+  }
+}
+
+function clock(group) {
+  if (!clocks.has(group)) clocks.set(group, new Clock());
+  return clocks.get(group);
+}
+
+// --- helpers -------------------------------------------------------------------------------------------
+
+function decode(spec) {
+  // A float32 typed array in plotly.js's spec ({dtype: "f4", bdata, shape: "rows, cols"}).
+  const bin = atob(spec.bdata);
+  const bytes = new Uint8Array(bin.length);
+  for (let k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
+  const values = new Float32Array(bytes.buffer);
+  const shape = spec.shape ? String(spec.shape).split(",").map(Number) : [values.length];
+  const cols = shape.length > 1 ? shape[1] : 1;
+  return { values, shape, row: (i) => values.subarray(i * cols, (i + 1) * cols), at: (i) => values[i] };
+}
+
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (m, name) => (name in values ? values[name] : m));
+}
+
+function valuesAt(payload, i) {
+  // The template fields at position i: the clock's own (offset + scale * i) and the per-position strings.
+  const out = {};
+  for (const [name, [offset, scale]] of Object.entries(payload.at || {})) out[name] = offset + scale * i;
+  for (const [name, list] of Object.entries(payload.fields || {})) out[name] = list[Math.min(i, list.length - 1)];
+  return out;
+}
+
+function el(tag, attrs = {}, parent = null, ns = null) {
+  const node = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function parseColor(c) {
+  if (c.startsWith("#")) return [1, 3, 5].map((k) => parseInt(c.slice(k, k + 2), 16));
+  return c.match(/[\d.]+/g).slice(0, 3).map(Number);
+}
+
+function colorAt(scale, lo, hi, v) {
+  // Linear interpolation in RGB between the scale's stops, as plotly.js colours a heatmap or a bar.
+  if (!Number.isFinite(v)) return "rgba(0,0,0,0)";
+  const p = hi > lo ? Math.min(Math.max((v - lo) / (hi - lo), 0), 1) : 0.5;
+  let k = 1;
+  while (k < scale.length - 1 && scale[k][0] < p) k++;
+  const [p0, c0] = scale[k - 1], [p1, c1] = scale[k];
+  const w = p1 > p0 ? (p - p0) / (p1 - p0) : 0;
+  const a = parseColor(c0), b = parseColor(c1);
+  return `rgb(${a.map((x, j) => Math.round(x + w * (b[j] - x))).join(",")})`;
+}
+
+function niceStep(span, count) {
+  const raw = span / Math.max(count, 1);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) || raw;
+}
+
+function tickLabel(v) {
+  return String(Number(v.toPrecision(3))).replace("-", "\u2212"); // plotly.js writes a true minus
+}
+
+function textColorOn(fill) {
+  const [r, g, b] = parseColor(fill);
+  return 0.299 * r + 0.587 * g + 0.114 * b > 150 ? "#000" : "#fff";
+}
+
+function downloadSvg(svg, name) {
+  // The SVG as a PNG at twice its size (fonts and colours are inline attributes).
+  const { width, height } = svg.getBoundingClientRect();
+  const copy = svg.cloneNode(true);
+  copy.setAttribute("xmlns", SVG);
+  copy.setAttribute("width", width);
+  copy.setAttribute("height", height);
+  const img = new Image();
+  img.onload = () => {
+    const canvas = el("canvas", { width: 2 * width, height: 2 * height });
+    const ctx = canvas.getContext("2d");
+    ctx.scale(2, 2);
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, width, height);
+    ctx.drawImage(img, 0, 0);
+    const a = el("a", { download: `${name}.png`, href: canvas.toDataURL("image/png") });
+    a.click();
+  };
+  img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(new XMLSerializer().serializeToString(copy));
+}
+
+function cameraButton(root, title, onClick) {
+  const b = el("button", { class: "rnnx-camera", title, "aria-label": title, type: "button" }, root);
+  b.innerHTML = '<svg viewBox="0 0 1000 1000" width="16" height="16"><path fill="currentColor" d="m500 450c-83 0-150-67-150-150 0-83 67-150 150-150 83 0 150 67 150 150 0 83-67 150-150 150z m400 150h-120c-16 0-34 13-39 29l-31 93c-6 15-23 28-40 28h-340c-16 0-34-13-39-28l-31-94c-6-15-23-28-40-28h-120c-55 0-100-45-100-100v-450c0-55 45-100 100-100h800c55 0 100 45 100 100v450c0 55-45 100-100 100z m-400-550c-138 0-250 112-250 250 0 138 112 250 250 250 138 0 250-112 250-250 0-138-112-250-250-250z m365 380c-19 0-35 16-35 35 0 19 16 35 35 35 19 0 35-16 35-35 0-19-16-35-35-35z" transform="matrix(1 0 0 -1 0 850)"/></svg>';
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function plotlyReady() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  return new Promise((resolve) => window.addEventListener("rnnx:plotly", () => resolve(window.Plotly), { once: true }));
+}
+
+// --- player: the clock's controls ----------------------------------------------------------------------
+
+class Player {
+  constructor(root) {
+    this.root = el("div", { class: "rnnx rnnx-player" }, root);
+    const top = el("div", { class: "rnnx-player-top" }, this.root);
+    this.label = el("label", {}, top);
+    this.value = el("span", { class: "rnnx-player-value" }, top);
+    const row = el("div", { class: "rnnx-player-row" }, this.root);
+    this.prev = el("button", { class: "rnnx-btn", type: "button", "data-act": "prev" }, row);
+    this.range = el("input", { type: "range", min: 0, step: 1, class: "rnnx-range" }, row);
+    this.next = el("button", { class: "rnnx-btn", type: "button", "data-act": "next" }, row);
+    this.playBtn = el("button", { class: "rnnx-btn rnnx-play", type: "button", "data-act": "play" }, row);
+    this.speed = el("select", { class: "rnnx-speed" }, row);
+    this.playing = false;
+    this.reported = null;
+    this.timer = 0;
+    this.range.addEventListener("input", () => this.clock.set(Number(this.range.value)));
+    this.prev.addEventListener("click", () => this.clock.set(this.clock.i - 1));
+    this.next.addEventListener("click", () => this.clock.set(this.clock.i + 1));
+    this.playBtn.addEventListener("click", () => this.setPlaying(!this.playing));
+    this.root.addEventListener("keydown", (e) => {
+      if (e.key === " " && e.target === this.range) {
+        e.preventDefault();
+        this.setPlaying(!this.playing);
+      }
+    });
+  }
+
+  update(p, args) {
+    this.p = p;
+    this.setStateValue = args.setStateValue;
+    const id = `rnnx-${p.group}-slider`;
+    this.range.id = id;
+    this.label.setAttribute("for", id);
+    this.label.textContent = p.labels.label;
+    this.range.title = p.labels.help || "";
+    this.range.max = p.n - 1;
+    this.prev.textContent = p.labels.prev;
+    this.prev.title = p.labels.prev_help || "";
+    this.next.textContent = p.labels.next;
+    this.next.title = p.labels.next_help || "";
+    this.playBtn.hidden = this.speed.hidden = !p.play;
+    this.speed.title = p.labels.speed_help || "";
+    if (this.speed.options.length !== p.speeds.length) {
+      this.speed.innerHTML = "";
+      for (const s of p.speeds) el("option", { value: s }, this.speed).textContent = `${s} ${p.labels.speed}`;
+      this.speed.value = p.speed;
+    }
+    this.clock = clock(p.group);
+    this.clock.n = p.n;
+    this.reported ??= Math.min(p.start, p.n - 1); // what the server believes
+    if (!this.clock.started) { // views mounted earlier have drawn position 0: set() redraws them
+      this.clock.started = true;
+      this.clock.set(p.start);
+    }
+    this.clock.set(this.clock.i); // clamps to a new n (and redraws if that moved it)
+    this.unsubscribe?.();
+    this.unsubscribe = this.clock.subscribe((i) => this.draw(i));
+    this.setPlaying(this.playing);
+  }
+
+  draw(i) {
+    if (Number(this.range.value) !== i) this.range.value = i;
+    const text = fill(this.p.labels.value, valuesAt(this.p, i));
+    this.value.textContent = text;
+    this.range.setAttribute("aria-valuetext", text);
+    this.prev.disabled = i <= 0;
+    this.next.disabled = i >= this.p.n - 1;
+    if (!this.playing) this.report(false);
+  }
+
+  report(now) {
+    // The server learns the position once it has settled (or at once on Pause): one rerun, not one per frame.
+    clearTimeout(this.timer);
+    const send = () => {
+      if (this.clock.i !== this.reported) {
+        this.reported = this.clock.i;
+        this.setStateValue("i", this.clock.i);
+      }
+    };
+    if (now) send();
+    else this.timer = setTimeout(send, 400);
+  }
+
+  setPlaying(on) {
+    const was = this.playing;
+    this.playing = on && this.p.play;
+    this.playBtn.textContent = (this.playing ? this.p.labels.pause : this.p.labels.play) || "";
+    this.playBtn.classList.toggle("rnnx-active", this.playing);
+    if (this.playing && !was) {
+      clearTimeout(this.timer); // no report (and no rerun to redraw the page) while playing: one at Pause
+      if (this.clock.i >= this.p.n - 1) this.clock.set(0);
+      let last = performance.now(), carry = 0;
+      const tick = (now) => {
+        if (!this.playing) return;
+        carry += ((now - last) / 1000) * Number(this.speed.value);
+        last = now;
+        const steps = Math.floor(carry);
+        if (steps > 0) {
+          carry -= steps;
+          this.clock.set(this.clock.i + steps);
+          if (this.clock.i >= this.p.n - 1) return this.setPlaying(false);
+        }
+        this.loop = requestAnimationFrame(tick);
+      };
+      this.loop = requestAnimationFrame(tick);
+    } else if (!this.playing && was) {
+      cancelAnimationFrame(this.loop);
+      this.report(true);
+    }
+  }
+
+  destroy() {
+    this.playing = false;
+    cancelAnimationFrame(this.loop);
+    clearTimeout(this.timer);
+    this.unsubscribe?.();
+    this.root.remove();
+  }
+}
+
+// --- chart: a Plotly figure drawn once, overlays moved per position -------------------------------------
+
+class Chart {
+  constructor(root) {
+    this.root = el("div", { class: "rnnx rnnx-chart" }, root);
+    this.gd = el("div", {}, this.root);
+    this.resize = new ResizeObserver(() => this.plotted && window.Plotly.Plots.resize(this.gd));
+    this.resize.observe(this.root);
+  }
+
+  async update(p, args) {
+    this.p = p;
+    this.setTriggerValue = args.setTriggerValue;
+    this.overlays = (p.overlays || []).map((o) => ({
+      ...o,
+      x: Array.isArray(o.x) ? o.x : decode(o.x),
+      y: o.y ? decode(o.y) : null,
+    }));
+    this.reveal = (p.reveal || []).map((r) => ({ ...r, y: decode(r.y) }));
+    const Plotly = await plotlyReady();
+    if (this.p !== p) return; // a newer payload arrived while plotly.js loaded
+    // Redraw only for a new figure or stream; otherwise keep the plot (and its zoom) and append what is new.
+    const figure = JSON.stringify(p.figure), stream = p.stream ? p.stream.id : null;
+    if (figure !== this.figure || stream !== this.stream) {
+      const config = {
+        displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage"],
+        modeBarButtonsToAdd: [{ name: "rnnx-png", title: p.ui.png, icon: Plotly.Icons.camera, click: () => this.png() }],
+      };
+      await Plotly.react(this.gd, p.figure.data, p.figure.layout, config);
+      this.figure = figure;
+      this.stream = stream;
+      this.have = 0;
+      for (const r of this.reveal) r.shown = undefined;
+    }
+    if (p.stream) this.append(p.stream);
+    this.plotted = true;
+    if (!this.layer) {
+      this.layer = el("svg", { class: "rnnx-overlay" }, null, SVG);
+      this.gd.on("plotly_afterplot", () => this.draw(this.i));
+    }
+    const holder = this.gd.querySelector(".svg-container");
+    if (this.layer.parentNode !== holder) holder.insertBefore(this.layer, holder.querySelectorAll(".main-svg")[1] || null);
+    this.unsubscribe?.();
+    this.unsubscribe = p.group ? clock(p.group).subscribe((i) => this.draw(i)) : null;
+    if (!p.group) this.draw(0);
+  }
+
+  append(s) {
+    // Points s.start, s.start + 1, ... of a growing series: add those the chart lacks; after a gap (a remount,
+    // a lost update) say how many it has (an event, so that asking twice for the same point is heard twice).
+    if (s.start > this.have) {
+      this.setTriggerValue("have", this.have);
+      return;
+    }
+    const x = Array.isArray(s.x) ? s.x : Array.from(decode(s.x).values);
+    const skip = this.have - s.start;
+    if (x.length <= skip) return;
+    const ys = s.y.map((y) => Array.from(decode(y).values).slice(skip));
+    window.Plotly.extendTraces(this.gd, { x: s.traces.map(() => x.slice(skip)), y: ys }, s.traces, s.max || undefined);
+    this.have += x.length - skip;
+  }
+
+  xAt(o, i) {
+    return Array.isArray(o.x) ? o.x[0] + o.x[1] * i : o.x.at(i);
+  }
+
+  draw(i) {
+    this.i = i;
+    if (!this.plotted) return;
+    for (const r of this.reveal) {
+      const from = r.from[0] + r.from[1] * i;
+      if (r.shown === from) continue;
+      r.shown = from;
+      const y = Float64Array.from(r.y.values, (v, k) => (k >= from ? v : NaN));
+      window.Plotly.restyle(this.gd, { y: [y] }, [r.trace]);
+    }
+    const full = this.gd._fullLayout; // plotly.js's resolved axes: data → pixel
+    if (!full || !full.xaxis) return;
+    const xa = full.xaxis, ya = full.yaxis;
+    const { width, height } = full;
+    this.layer.setAttribute("width", width);
+    this.layer.setAttribute("height", height);
+    let clip = this.layer.querySelector("clipPath rect");
+    if (!clip) {
+      const id = `rnnx-clip-${Math.random().toString(36).slice(2)}`;
+      const cp = el("clipPath", { id }, el("defs", {}, this.layer, SVG), SVG);
+      clip = el("rect", {}, cp, SVG);
+      this.marks = el("g", { "clip-path": `url(#${id})` }, this.layer, SVG);
+    }
+    clip.setAttribute("x", xa._offset);
+    clip.setAttribute("y", ya._offset);
+    clip.setAttribute("width", xa._length);
+    clip.setAttribute("height", ya._length);
+    this.overlays.forEach((o, k) => {
+      const px = xa._offset + xa.c2p(this.xAt(o, i));
+      let node = this.marks.children[k];
+      if (o.type === "vline") {
+        node = node || el("line", { class: "rnnx-vline" }, this.marks, SVG);
+        node.setAttribute("x1", px);
+        node.setAttribute("x2", px);
+        node.setAttribute("y1", ya._offset);
+        node.setAttribute("y2", ya._offset + ya._length);
+        node.setAttribute("stroke", o.line.color);
+        node.setAttribute("stroke-width", o.line.width);
+        node.setAttribute("stroke-dasharray", o.line.dash === "dot" ? "2,3" : o.line.dash === "dash" ? "6,4" : "");
+      } else {
+        node = node || el("circle", { class: "rnnx-point" }, this.marks, SVG);
+        const py = ya._offset + ya.c2p(o.y.at(i));
+        node.setAttribute("cx", px);
+        node.setAttribute("cy", Number.isFinite(py) ? py : -100);
+        node.setAttribute("r", o.marker.size / 2);
+        node.setAttribute("fill", o.marker.color);
+        node.setAttribute("stroke", o.marker.line ? o.marker.line.color : "none");
+        node.setAttribute("stroke-width", o.marker.line ? o.marker.line.width : 0);
+      }
+      node.dataset.x = this.xAt(o, i);
+      node.dataset.i = i;
+    });
+  }
+
+  png() {
+    // The figure as shown, with the cursor and marker of the current position drawn by plotly.js itself.
+    const i = this.i || 0;
+    const shapes = [...(this.gd.layout.shapes || [])];
+    const traces = [];
+    for (const o of this.overlays) {
+      const x = this.xAt(o, i);
+      if (o.type === "vline") {
+        shapes.push({ type: "line", x0: x, x1: x, y0: 0, y1: 1, yref: "paper", line: o.line });
+      } else {
+        traces.push({ type: "scatter", x: [x], y: [o.y.at(i)], mode: "markers", marker: o.marker,
+          showlegend: false, hoverinfo: "skip" });
+      }
+    }
+    const full = this.gd._fullLayout;
+    window.Plotly.downloadImage({ data: [...this.gd.data, ...traces], layout: { ...this.gd.layout, shapes } },
+      { format: "png", filename: this.p.png || "chart", width: full.width, height: full.height });
+  }
+
+  destroy() {
+    this.unsubscribe?.();
+    this.resize.disconnect();
+    if (this.plotted) window.Plotly.purge(this.gd);
+    this.root.remove();
+  }
+}
+
+// --- SVG views: bars and top-k, drawn in plotly's look ---------------------------------------------------
+
+class SvgView {
+  constructor(root, kind) {
+    this.root = el("div", { class: `rnnx rnnx-${kind}` }, root);
+    this.svg = el("svg", { class: "rnnx-svg" }, this.root, SVG);
+    this.resize = new ResizeObserver(() => this.p && this.layout());
+    this.resize.observe(this.root);
+  }
+
+  update(p, name) {
+    // A new payload: the PNG button, the layout, then every position from the group's clock.
+    this.p = p;
+    this.camera?.remove();
+    this.camera = cameraButton(this.root, p.ui.png, () => downloadSvg(this.svg, name));
+    this.layout();
+    this.unsubscribe?.();
+    this.unsubscribe = clock(p.group).subscribe((i) => this.draw(i));
+  }
+
+  canvas(width, height) {
+    // An empty white drawing of this size with the title element; returns the svg.
+    const svg = this.svg, s = this.p.sizes;
+    svg.innerHTML = "";
+    svg.setAttribute("width", width);
+    svg.setAttribute("height", height);
+    svg.setAttribute("font-family", getComputedStyle(this.root).fontFamily);
+    el("rect", { width, height, fill: "#fff" }, svg, SVG);
+    this.title = el("text", { x: 10, y: 30, "font-size": s.title, fill: "#31333F", class: "rnnx-title" }, svg, SVG);
+    return svg;
+  }
+
+  destroy() {
+    this.unsubscribe?.();
+    this.resize.disconnect();
+    this.root.remove();
+  }
+}
+
+// --- bars: the state of every unit at one step, one row per quantity ------------------------------------
+
+class Bars extends SvgView {
+  constructor(root) {
+    super(root, "bars");
+    this.tip = el("div", { class: "rnnx-tip", hidden: "" }, this.root);
+    this.svg.addEventListener("pointermove", (e) => this.hover(e));
+    this.svg.addEventListener("pointerleave", () => (this.tip.hidden = true));
+  }
+
+  update(p) {
+    this.rows = p.rows.map((r) => ({ ...r, values: decode(r.values) }));
+    super.update(p, "state");
+  }
+
+  layout() {
+    // Axes, labels and one rect per bar; draw() then only moves the rects.
+    const p = this.p, s = p.sizes, n = this.rows.length, units = p.units.length;
+    const width = this.root.clientWidth || 600;
+    const perRow = Math.max(70, Math.floor(s.chart_height / 4));
+    const height = perRow * n + 90;
+    const m = { l: 60 + 10 * Math.max(...this.rows.map((r) => r.label.length)), r: 20, t: 50, b: 50 };
+    const gap = 0.06, rowH = ((height - m.t - m.b) * (1 - gap * (n - 1))) / n, gapPx = (height - m.t - m.b) * gap;
+    const plotW = Math.max(width - m.l - m.r, 10), slot = plotW / units;
+    this.geom = { m, rowH, gapPx, slot, plotW, height };
+    const svg = this.canvas(width, height);
+    this.bars = [];
+    this.rows.forEach((r, j) => {
+      const top = m.t + j * (rowH + gapPx);
+      const [lo, hi] = r.range;
+      const y = (v) => top + rowH * (1 - (Math.min(Math.max(v, lo), hi) - lo) / (hi - lo));
+      r.y = y;
+      r.top = top;
+      el("rect", { x: m.l, y: top, width: plotW, height: rowH, fill: "#fff", class: "rnnx-row" }, svg, SVG);
+      const step = niceStep(hi - lo, 4);
+      for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + 1e-9; k++) {
+        const v = k * step, yy = y(v);
+        el("line", { x1: m.l, x2: m.l + plotW, y1: yy, y2: yy, stroke: k === 0 ? p.line_color : "#EBF0F8",
+          "stroke-width": 1 }, svg, SVG);
+        const t = el("text", { x: m.l - 6, y: yy + s.font / 3, "text-anchor": "end", "font-size": s.font,
+          fill: "#31333F" }, svg, SVG);
+        t.textContent = tickLabel(v);
+      }
+      const label = el("text", { x: m.l - 45, y: top + rowH / 2 + s.title / 3, "text-anchor": "end",
+        "font-size": s.title, "font-weight": "bold", fill: "#31333F" }, svg, SVG);
+      label.textContent = r.label;
+      const rects = [];
+      for (let k = 0; k < units; k++) {
+        rects.push(el("rect", { x: m.l + k * slot + 0.075 * slot, width: 0.85 * slot, stroke: p.line_color,
+          "stroke-width": 0.5 }, svg, SVG));
+      }
+      this.bars.push(rects);
+    });
+    const bottom = m.t + n * rowH + (n - 1) * gapPx;
+    const every = Math.max(1, niceStep(units, Math.floor(plotW / 40)));
+    for (let k = 0; k < units; k += every) {
+      const t = el("text", { x: m.l + (k + 0.5) * slot, y: bottom + s.font + 6, "text-anchor": "middle",
+        "font-size": s.font, fill: "#31333F" }, svg, SVG);
+      t.textContent = p.units[k];
+    }
+    const xl = el("text", { x: m.l + plotW / 2, y: bottom + 2 * s.font + 16, "text-anchor": "middle",
+      "font-size": s.font, fill: "#31333F" }, svg, SVG);
+    xl.textContent = p.xlabel;
+    if (this.i !== undefined) this.draw(this.i);
+  }
+
+  draw(i) {
+    this.i = i;
+    this.title.textContent = fill(this.p.title, valuesAt(this.p, i));
+    this.rows.forEach((r, j) => {
+      const values = r.values.row(Math.min(i, r.values.shape[0] - 1));
+      const [lo, hi] = r.range;
+      const zero = r.y(Math.min(Math.max(0, lo), hi));
+      this.bars[j].forEach((rect, k) => {
+        const v = values[k];
+        const y = Number.isFinite(v) ? r.y(v) : zero;
+        rect.setAttribute("y", Math.min(y, zero));
+        rect.setAttribute("height", Math.abs(zero - y));
+        rect.setAttribute("fill", colorAt(r.colorscale, lo, hi, v));
+      });
+    });
+  }
+
+  hover(e) {
+    const box = this.svg.getBoundingClientRect(), { m, rowH, gapPx, slot } = this.geom;
+    const x = e.clientX - box.left, y = e.clientY - box.top;
+    const k = Math.floor((x - m.l) / slot), j = Math.floor((y - m.t) / (rowH + gapPx));
+    const r = this.rows[j];
+    if (!r || k < 0 || k >= this.p.units.length || y - r.top > rowH) return (this.tip.hidden = true);
+    const v = r.values.row(this.i)[k];
+    const color = colorAt(r.colorscale, r.range[0], r.range[1], v);
+    this.tip.hidden = false;
+    this.tip.style.cssText = `left:${x + 12}px;top:${y + 12}px;background:${color};color:${textColorOn(color)}`;
+    this.tip.innerHTML = "";
+    for (const line of [r.label, `${this.p.xlabel} ${this.p.units[k]}`, `${this.p.ui.value} ${v.toFixed(4)}`]) {
+      el("div", {}, this.tip).textContent = line;
+    }
+  }
+}
+
+// --- topk: the most probable classes at one step -------------------------------------------------------
+
+class TopK extends SvgView {
+  constructor(root) {
+    super(root, "topk");
+  }
+
+  update(p) {
+    this.probs = decode(p.probs);
+    super.update(p, "prediction");
+  }
+
+  layout() {
+    const p = this.p, s = p.sizes, k = this.probs.shape[1];
+    const width = this.root.clientWidth || 600, height = s.chart_height;
+    const longest = Math.max(...p.names.flat().map((n) => n.length));
+    const m = { l: 20 + 0.6 * s.font * longest, r: 20, t: 50, b: 50 };
+    const plotW = Math.max(width - m.l - m.r, 10), slot = (height - m.t - m.b) / k;
+    this.geom = { m, plotW, slot, xmax: 1.15 };
+    const svg = this.canvas(width, height);
+    for (let v = 0; v <= 1.0001; v += 0.2) {
+      const x = m.l + (v / 1.15) * plotW;
+      el("line", { x1: x, x2: x, y1: m.t, y2: height - m.b, stroke: v === 0 ? p.line_color || "#555" : "#EBF0F8" },
+        svg, SVG);
+      el("text", { x, y: height - m.b + s.font + 6, "text-anchor": "middle", "font-size": s.font, fill: "#31333F" },
+        svg, SVG).textContent = tickLabel(v);
+    }
+    el("text", { x: m.l + plotW / 2, y: height - 10, "text-anchor": "middle", "font-size": s.font, fill: "#31333F" },
+      svg, SVG).textContent = p.xlabel;
+    this.items = [];
+    for (let j = 0; j < k; j++) {
+      const y = m.t + j * slot;
+      this.items.push({
+        bar: el("rect", { x: m.l, y: y + 0.1 * slot, height: 0.8 * slot }, svg, SVG),
+        name: el("text", { x: m.l - 6, y: y + slot / 2 + s.font / 3, "text-anchor": "end", "font-size": s.font,
+          fill: "#31333F", class: "rnnx-topk-name" }, svg, SVG),
+        text: el("text", { y: y + slot / 2 + s.font / 3, "font-size": s.font, fill: "#31333F",
+          class: "rnnx-topk-p" }, svg, SVG),
+      });
+    }
+    if (this.i !== undefined) this.draw(this.i);
+  }
+
+  draw(i) {
+    this.i = i;
+    const p = this.p, { m, plotW, xmax } = this.geom, probs = this.probs.row(i);
+    this.title.textContent = fill(p.title, valuesAt(p, i));
+    this.items.forEach((it, j) => {
+      const w = (probs[j] / xmax) * plotW;
+      it.bar.setAttribute("width", Math.max(w, 0));
+      it.bar.setAttribute("fill", p.target[i] === j ? p.colors.target : p.colors.bar);
+      it.name.textContent = p.names[i][j];
+      it.text.setAttribute("x", m.l + w + 4);
+      it.text.textContent = p.texts[i][j];
+    });
+  }
+}
+
+// --- text: trusted HTML from Python with per-position fields, or an outlined symbol ---------------------
+
+class Text {
+  constructor(root) {
+    this.root = el("div", { class: "rnnx rnnx-text" }, root);
+  }
+
+  update(p) {
+    this.p = p;
+    this.shown = null;
+    if (p.outline) this.root.innerHTML = p.html;
+    this.spans = p.outline ? this.root.querySelectorAll("span") : null;
+    this.unsubscribe?.();
+    this.unsubscribe = clock(p.group).subscribe((i) => this.draw(i));
+  }
+
+  draw(i) {
+    if (this.spans) {
+      this.spans[this.current]?.classList.remove("rnnx-now");
+      this.current = Math.min(i, this.spans.length - 1);
+      this.spans[this.current]?.classList.add("rnnx-now");
+      return;
+    }
+    const html = fill(this.p.html, valuesAt(this.p, i));
+    if (html !== this.shown) this.root.innerHTML = this.shown = html;
+  }
+
+  destroy() {
+    this.unsubscribe?.();
+    this.root.remove();
+  }
+}
+
+const KINDS = { player: Player, chart: Chart, bars: Bars, topk: TopK, text: Text };
+
+export default function render(args) {
+  const { data, parentElement } = args;
+  let view = views.get(parentElement);
+  if (!view || view.kind !== data.kind) {
+    view?.destroy();
+    view = new KINDS[data.kind](parentElement);
+    view.kind = data.kind;
+    views.set(parentElement, view);
+  }
+  view.update(data, args);
+  return () => {
+    views.get(parentElement)?.destroy();
+    views.delete(parentElement);
+  };
+}
