@@ -16,6 +16,7 @@ from pages.common import (
                           show_loaded_preset,
                           sidebar,
 )
+from pages.lang import lang, t
 
 torch.set_num_threads(1)  # small models on few cores: more threads are slower and starve other users
 # Every torch call lets go of the GIL; while another session's page view holds it, the training thread waits
@@ -25,13 +26,14 @@ sys.setswitchinterval(0.001)
 freeze_startup_objects()
 st.set_page_config(page_title="RNN Explorer", page_icon="🔁", layout="wide")
 
+lang()  # before get_lab(), which takes a link's settings (and its lang=) off the address bar
 nav = st.navigation([
-    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-    st.Page("pages/build.py", title="Build", icon="🧱"),
-    st.Page("pages/step_through.py", title="Step through", icon="👣"),
-    st.Page("pages/by_hand.py", title="By hand", icon="✍️"),
-    st.Page("pages/train.py", title="Train", icon="📉"),
-    st.Page("pages/compare.py", title="Compare", icon="⚖️"),
+    st.Page("pages/home.py", title=t("Home"), icon="🏠", default=True),
+    st.Page("pages/build.py", title=t("Build"), icon="🧱"),
+    st.Page("pages/step_through.py", title=t("Step through"), icon="👣"),
+    st.Page("pages/by_hand.py", title=t("By hand"), icon="✍️"),
+    st.Page("pages/train.py", title=t("Train"), icon="📉"),
+    st.Page("pages/compare.py", title=t("Compare"), icon="⚖️"),
 ])
 get_lab()
 mark_active()

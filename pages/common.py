@@ -19,6 +19,7 @@ from explorer.lecture.share import from_query, to_query, view_from_query, view_t
 from explorer.training.fairshare import FairShare
 from explorer.training.live import release_gradients
 from explorer.views.style import NORMAL, PRESENTER, Sizes
+from pages.lang import QUERY_KEY, error_text, lang, language_switch, t
 
 PRESENTER_CSS = """
 <style>
@@ -74,7 +75,7 @@ def set_lab(lab: Lab) -> None:
 def lab_from_link() -> Lab | None:
     """The lab a shared link describes (None if the URL carries no settings); ignored parts become notices.
     The settings are then taken off the address bar, which would otherwise go on showing stale ones."""
-    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    params = {k: st.query_params.get_all(k) for k in st.query_params if k != QUERY_KEY}  # lang: pages/lang.py
     if not params:
         return None
     st.query_params.clear()
@@ -86,7 +87,7 @@ def lab_from_link() -> Lab | None:
     try:
         lab = make_lab(model, task, train)
     except ValueError as e:  # each field valid, the combination not (e.g. too large a model)
-        notices.append(f"The link's settings could not be used: {e}")
+        notices.append(t("The link's settings could not be used: {error}", error=error_text(e)))
         lab = None
     st.session_state.link_notices = notices
     return lab
@@ -104,6 +105,7 @@ def share_link(lab: Lab) -> str:
     query = to_query(lab.model_cfg, lab.task_cfg, lab.train_cfg)
     if st.session_state.get("page_shown") == "step_through":
         query |= view_to_query(st.session_state.get("step_sample", 0), st.session_state.get("step_t", 1))
+    query[QUERY_KEY] = lang()
     return f"{base}?{urlencode(query)}"
 
 
@@ -211,48 +213,51 @@ def show_loaded_preset() -> None:
     key = st.session_state.pop("preset_loaded", None)
     if key:
         preset = presets.PRESETS[key]
-        st.success(f"**{preset.title}** loaded. {preset.look_at}", icon="🎓")
+        st.success(t("**{title}** loaded. {look_at}", title=t(preset.title), look_at=t(preset.look_at)), icon="🎓")
 
 
 def sidebar() -> None:
     """What every page has in the sidebar: presenter mode, the lecture presets and the share link."""
     with st.sidebar:
-        st.toggle("Presenter mode", key="presenter",
-                  help="For a projector: larger text and charts, thicker lines, and the settings tucked "
-                       "into collapsed panels.")
-        st.selectbox("Lecture preset", list(presets.PRESETS), index=None, key="sidebar_preset",
-                      format_func=lambda k: presets.PRESETS[k].title, placeholder="Choose a scenario…",
-                      help="A ready-made, fully seeded scenario; it replaces the current model.")
+        language_switch()
+        st.toggle(t("Presenter mode"), key="presenter",
+                  help=t("For a projector: larger text and charts, thicker lines, and the settings tucked "
+                         "into collapsed panels."))
+        st.selectbox(t("Lecture preset"), list(presets.PRESETS), index=None, key="sidebar_preset",
+                     format_func=lambda k: t(presets.PRESETS[k].title), placeholder=t("Choose a scenario…"),
+                     help=t("A ready-made, fully seeded scenario; it replaces the current model."))
         choice = st.session_state.get("sidebar_preset")
         if choice:
-            st.caption(presets.PRESETS[choice].look_at)
-            st.button("Load this preset", key="sidebar_preset_load", type="primary", on_click=load_preset,
+            st.caption(t(presets.PRESETS[choice].look_at))
+            st.button(t("Load this preset"), key="sidebar_preset_load", type="primary", on_click=load_preset,
                       args=(choice,))
         export_panel(get_lab())
-        with st.expander("Share this setup"):
+        with st.expander(t("Share this setup")):
             st.code(share_link(get_lab()), language=None, wrap_lines=True)
-            st.caption("Anyone who opens this link gets the same model, task and training settings, "
-                       "seeded, so the same pictures. (An uploaded file cannot travel in a link.)")
+            st.caption(t("Anyone who opens this link gets the same model, task and training settings, "
+                         "seeded, so the same pictures, in the same language. (An uploaded file cannot travel "
+                         "in a link.)"))
 
 
 def export_panel(lab: Lab) -> None:
     """Download the config, weights and history; load a config or weights (validated; a bad file changes nothing)."""
-    with st.expander("Export / import"):
-        st.download_button("Config (JSON)", lambda: config_json(lab.model_cfg, lab.task_cfg, lab.train_cfg),
+    with st.expander(t("Export / import")):
+        st.download_button(t("Config (JSON)"), lambda: config_json(lab.model_cfg, lab.task_cfg, lab.train_cfg),
                            file_name="rnn-explorer-config.json", mime="application/json", key="export_config",
                            width="stretch", on_click="ignore")
-        st.download_button("Weights (safetensors)", lambda: weights_safetensors(lab.model),
+        st.download_button(t("Weights (safetensors)"), lambda: weights_safetensors(lab.model),
                            file_name=f"rnn-explorer-{lab.model_cfg.cell}-weights.safetensors",
                            mime="application/octet-stream", key="export_weights", width="stretch",
                            on_click="ignore")
-        st.download_button("Training history (CSV)", lambda: history_csv(lab.history),
+        st.download_button(t("Training history (CSV)"), lambda: history_csv(lab.history),
                            file_name="rnn-explorer-history.csv", mime="text/csv", key="export_history",
                            width="stretch", disabled=len(lab.history) == 0, on_click="ignore")
-        upload = st.file_uploader("Load a config or weights file", type=["json", "safetensors"],
+        upload = st.file_uploader(t("Load a config or weights file"), type=["json", "safetensors"],
                                   key=f"import_file_{st.session_state.get('import_round', 0)}",
-                                  help="A config JSON replaces the model, task and training settings (the "
-                                       "trained weights are discarded); a weights file must fit the current model.")
-        if upload is not None and st.button("Load it", key="import_load", type="primary"):
+                                  help=t("A config JSON replaces the model, task and training settings (the "
+                                         "trained weights are discarded); a weights file must fit the current "
+                                         "model."))
+        if upload is not None and st.button(t("Load it"), key="import_load", type="primary"):
             load_upload(lab, upload.name, upload.getvalue())
         if "import_message" in st.session_state:
             kind, text = st.session_state.pop("import_message")

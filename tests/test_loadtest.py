@@ -2,9 +2,11 @@
 fragment timer that keeps training) and the proxy set-up (HAProxy with deploy/haproxy.cfg: tabs spread over two
 replicas and sticky). Figures are printed, not asserted (the machine is shared)."""
 import importlib.util
+import os
 import re
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,15 @@ loadtest = sys.modules["loadtest"] = importlib.util.module_from_spec(spec)  # de
 spec.loader.exec_module(loadtest)
 
 
+def run(args: list[str]) -> None:
+    """loadtest.main(args) on a thread of its own: its asyncio.run needs a thread without an event loop, and in
+    a full test run the browser tests' Playwright keeps one running on the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(loadtest.main, args).result()
+
+
 def test_a_tab_pressing_start_keeps_training_while_another_browses(capsys):
-    loadtest.main(["train", "--trainers", "1", "--browsers", "1", "--duration", "8", "--settle", "3", "--think", "0.5",
+    run(["train", "--trainers", "1", "--browsers", "1", "--duration", "8", "--settle", "3", "--think", "0.5",
                    "--max-seconds", "240"])
     out = capsys.readouterr().out
     print(out)
@@ -26,9 +35,13 @@ def test_a_tab_pressing_start_keeps_training_while_another_browses(capsys):
     assert re.search(r"page views of the browsing tabs: [1-9]\d* page views", out)
 
 
-@pytest.mark.skipif(shutil.which("haproxy") is None, reason="needs Debian's haproxy (apt-get install haproxy)")
 def test_two_replicas_behind_haproxy_share_the_tabs_and_keep_each_on_its_own(capsys):
-    loadtest.main(["burst", "--sessions", "8", "--within", "0.5", "--replicas", "2", "--max-seconds", "240"])
+    if shutil.which("haproxy") is None:
+        msg = "needs Debian's haproxy (apt-get install haproxy)"
+        if os.environ.get("RNN_EXPLORER_REQUIRE_BROWSER") == "1":  # CI installs it: the test may not skip there
+            pytest.fail(msg, pytrace=False)
+        pytest.skip(msg)
+    run(["burst", "--sessions", "8", "--within", "0.5", "--replicas", "2", "--max-seconds", "240"])
     out = capsys.readouterr().out
     print(out)
     assert "served: 8 of 8" in out and "errors: 0" in out

@@ -23,7 +23,10 @@ GATE_COLORS = {  # one colour per gate, the same on every page
 }
 SERIES = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")]
 BASELINE_COLOR = "#555555"
-FONT_FAMILY = '"Source Sans", sans-serif'  # Streamlit's body font: charts read like the page around them
+# Streamlit's body font, so charts read like the page around them; then CJK fonts for Chinese labels (Noto CJK
+# on Linux, PingFang on macOS, Microsoft YaHei on Windows).
+FONT_FAMILY = ('"Source Sans", "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", '
+               '"Source Han Sans SC", sans-serif')
 TEXT_COLOR = "#31333F"                     # Streamlit's text colour
 DIVERGING = "RdBu_r"    # activations in [-1, 1]: blue negative, red positive, white 0
 SEQUENTIAL = "Viridis"  # magnitudes, e.g. log10 ‖∂L/∂h_t‖; perceptually uniform, colour-blind safe
