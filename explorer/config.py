@@ -229,6 +229,7 @@ class TrainConfig:
 # --- Sequence to sequence with attention (issue 14) ------------------------------------------------
 SEQ2SEQ_TASKS = ("reverse", "sort", "dates")
 ATTENTIONS = ("none", "additive", "dot", "general")
+S2S_CELLS = ("rnn", "lstm", "gru")  # PyTorch's modules and their *Cell forms (no peephole LSTM in seq2seq)
 MAX_S2S_HIDDEN = 256   # the decoder runs one Python step per output token: keep it light on a shared server
 MAX_S2S_EMBED = 128
 MAX_S2S_LEN = 40       # reverse/sort: longest source (dates are at most 37 characters)
@@ -264,7 +265,7 @@ class Seq2SeqConfig:
             raise ValueError(f"min_len ({self.min_len}) must not exceed max_len ({self.max_len})")
         check_int("n_symbols", self.n_symbols, 2, MAX_S2S_SYMBOLS)
         check_int("data_seed", self.data_seed, 0, MAX_SEED)
-        check_choice("cell", self.cell, CELLS)
+        check_choice("cell", self.cell, S2S_CELLS)
         check_int("embedding_dim", self.embedding_dim, 1, MAX_S2S_EMBED)
         check_int("hidden_size", self.hidden_size, 1, MAX_S2S_HIDDEN)
         if not isinstance(self.bidirectional, bool):
