@@ -3,14 +3,12 @@ exploding-gradient path, and the numbers shown against the lab. (run_every never
 each at.run() runs the training fragment once.)"""
 from __future__ import annotations
 
-import base64
-import json
 import re
 
 import numpy as np
 import pytest
 import torch
-from plotly_json import decode, trace_named
+from live_chart import shown
 from streamlit.testing.v1 import AppTest
 
 from explorer import ModelConfig
@@ -34,9 +32,13 @@ def small_lab(**train):
                     TrainConfig(**{"batch_size": 8, "probe_every": 5, **train}))
 
 
-def chart(at, key: str) -> dict:
-    """The chart drawn with `key` (or, redrawn while training ran, with `key-N`)."""
-    return next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if re.search(rf"{key}(-\d+)?$", c.proto.id))
+def chart(at, key: str):
+    """The chart `key` with every point a browser holds (tests/live_chart.py)."""
+    return shown(at, key)
+
+
+def shape(fig, name: str) -> dict:
+    return next(s for s in fig.figure["layout"]["shapes"] if s.get("name") == name)
 
 
 def counter(at) -> tuple[int, int, int]:
@@ -62,8 +64,8 @@ def test_start_trains_each_run_and_pause_stops():
         seen.append(lab.steps_trained)
     assert seen[0] >= 1 and seen[1] > seen[0] and seen[2] > seen[1]  # every fragment run trains a chunk
     assert counter(at) == (lab.steps_trained, lab.steps_trained, 10_000)
-    drawn = decode(trace_named(chart(at, "train_loss_chart"), "loss")["x"])
-    np.testing.assert_array_equal(drawn, lab.history.scalars()["step"])  # redrawn after the run's last slice
+    drawn = chart(at, "train_loss_chart").trace("training loss (each batch)")["x"]
+    np.testing.assert_array_equal(drawn, lab.history.scalars()["step"])  # every kept step, as the history has it
     assert at.get("progress")[0].proto.value == int(100 * lab.steps_trained / 10_000)
     at.button(key="train_pause").click().run()
     stopped = lab.steps_trained
@@ -94,10 +96,11 @@ def test_step_buttons_and_reset():
     at.button(key="train_step10").click().run()
     assert lab.steps_trained == 11 and len(lab.history) == 11 and counter(at)[0] == 11
     loss = chart(at, "train_loss_chart")
-    np.testing.assert_array_equal(decode(trace_named(loss, "loss")["x"]), np.arange(1, 12))
-    np.testing.assert_allclose(decode(trace_named(loss, "loss")["y"]), lab.history.scalars()["loss"])
-    base = trace_named(loss, f"baseline: {lab.task.baseline_label}")
-    assert decode(base["y"]).tolist() == [lab.task.baseline] * 2 == [0.5, 0.5]  # sine: predict 0 → E[sin²] = 1/2
+    np.testing.assert_array_equal(loss.trace("training loss (each batch)")["x"], np.arange(1, 12))
+    np.testing.assert_allclose(loss.trace("training loss (each batch)")["y"], lab.history.scalars()["loss"],
+                               rtol=1e-6)  # float32 on the wire
+    base = shape(loss, f"baseline: {lab.task.baseline_label}")
+    assert base["y0"] == base["y1"] == lab.task.baseline == 0.5  # sine: predict 0 → E[sin²] = 1/2
     at.button(key="train_reset").click().run()
     new = at.session_state["lab"]
     assert new is not lab and new.steps_trained == 0 and len(new.history) == 0
@@ -143,8 +146,9 @@ def test_clipping_on_and_off():
     at.selectbox(key="train_clip").set_value("norm").run()
     at.button(key="train_step1").click().run()
     norm = chart(at, "train_norm_chart")
-    assert decode(trace_named(norm, "clipped")["x"]).tolist() == [1, 3]  # exactly the clipped steps
-    assert decode(trace_named(norm, "θ = 0.001")["y"]).tolist() == [1e-3, 1e-3]
+    clipped = norm.trace("clipped")
+    assert clipped["x"][np.isfinite(clipped["y"])].tolist() == [1, 3]  # exactly the clipped steps
+    assert shape(norm, "θ = 0.001")["y0"] == pytest.approx(-3)  # log axis: log10 θ
     assert "(2 so far)" in " ".join(c.value for c in at.caption)
 
 
@@ -162,10 +166,11 @@ def test_exploding_gradients_pause_training_and_can_be_undone():
     assert 2 <= k <= 10 and lab.history.diverged.startswith(f"step {k}: the loss is nan")
     assert any(lab.history.diverged in e.value for e in at.error)
     assert at.button(key="train_start").disabled and at.button(key="train_step1").disabled
-    loss = chart(at, "train_loss_chart")
-    assert decode(trace_named(loss, "loss")["x"]).tolist() == list(range(1, k))  # the NaN step is not drawn
-    norm = decode(trace_named(chart(at, "train_norm_chart"), "before clipping")["y"])
-    assert np.isfinite(norm).all() and len(norm) == k - 1 and norm.max() > 100
+    loss = chart(at, "train_loss_chart").trace("training loss (each batch)")
+    finite = np.isfinite(loss["y"])
+    assert loss["x"][finite].tolist() == list(range(1, k)) and not finite[k - 1:].any()  # the NaN step: a gap
+    norm = chart(at, "train_norm_chart").trace("before clipping")["y"]
+    assert np.isfinite(norm[:k - 1]).all() and not np.isfinite(norm[k - 1:]).any() and norm[:k - 1].max() > 100
     at.button(key="train_restore").click().run()
     assert lab.history.diverged is None and not at.error and not at.exception
     assert all(torch.equal(p, g) for p, g in zip(lab.model.parameters(), lab.trainer._last_good))
@@ -177,18 +182,18 @@ def test_probe_charts_show_the_latest_probe():
     lab = at.session_state["lab"]
     at.button(key="train_step10").click().run()
     curve = chart(at, "train_curve_chart")
-    np.testing.assert_allclose(decode(curve["data"][0]["y"]), lab.trainer.probe()[0], rtol=1e-6)
-    assert "step 10" in curve["layout"]["title"]["text"]
+    np.testing.assert_allclose(curve.figure["data"][0]["y"], lab.trainer.probe()[0], rtol=1e-6)
+    assert "step 10" in curve.figure["layout"]["title"]["text"]
     sigma = chart(at, "train_sigma_chart")
     w = lab.model.rnn.weight_hh_l0.detach().double().numpy().reshape(4, 8, 8)
-    radius = decode(trace_named(sigma, "ρ f")["y"])
+    radius = sigma.trace("ρ f")["y"]
     first = lab.history.radius_series()[1]["0/f"][0]
-    assert radius.tolist() == pytest.approx([first, np.abs(np.linalg.eigvals(w[1])).max()])  # now: step 10
+    assert radius.tolist() == pytest.approx([first, np.abs(np.linalg.eigvals(w[1])).max()], rel=1e-6)  # now: 10
     eig = chart(at, "train_eigen_chart")
-    got = decode(trace_named(eig, "g")["x"]) + 1j * decode(trace_named(eig, "g")["y"])
+    got = eig.trace("g")["x"] + 1j * eig.trace("g")["y"]
     np.testing.assert_allclose(np.sort_complex(got), np.sort_complex(np.linalg.eigvals(w[2])), atol=1e-9)
-    heat = chart(at, "train_heat_chart")["data"][0]
-    assert decode(heat["y"]).tolist() == [5, 10]
+    heat = chart(at, "train_heat_chart").figure["data"][0]
+    assert heat["y"].tolist() == [5, 10]
 
 
 def test_metric_choice_follows_the_task():
@@ -196,8 +201,8 @@ def test_metric_choice_follows_the_task():
     assert at.selectbox(key="train_metric").value == "MAE"  # sine: the first metric
     at.button(key="train_step10").click().run()
     lab = at.session_state["lab"]
-    mae = trace_named(chart(at, "train_loss_chart"), "MAE")
-    np.testing.assert_allclose(decode(mae["y"]), lab.history.scalars()["metric/MAE"])
+    mae = chart(at, "train_loss_chart").trace("MAE (training)")
+    np.testing.assert_allclose(mae["y"], lab.history.scalars()["metric/MAE"], rtol=1e-6)
     at.session_state["lab"] = make_lab(ModelConfig(cell="gru", hidden_size=8, num_layers=2),
                                        TaskConfig(name="adding", seq_len=20), TrainConfig(batch_size=8, probe_every=5))
     at.run()
@@ -206,10 +211,9 @@ def test_metric_choice_follows_the_task():
     at.button(key="train_step10").click().run()
     lab = at.session_state["lab"]
     heat = chart(at, "train_heat_chart")
-    assert "layer 2" in heat["layout"]["title"]["text"] and not at.exception
-    z = heat["data"][0]["z"]  # {"dtype", "bdata", "shape": "2, 20"}
-    z = np.frombuffer(base64.b64decode(z["bdata"]), z["dtype"]).reshape([int(n) for n in z["shape"].split(",")])
-    np.testing.assert_allclose(z, np.log10(lab.history.probe_matrix(1)[1]))  # layer 2's probes at steps 5, 10
+    assert "layer 2" in heat.figure["layout"]["title"]["text"] and not at.exception
+    z = heat.figure["data"][0]["z"]
+    np.testing.assert_allclose(z, np.log10(lab.history.probe_matrix(1)[1]), rtol=1e-6)  # layer 2, steps 5, 10
 
 
 def test_settings_survive_a_visit_to_another_page():
@@ -253,7 +257,7 @@ def test_a_widget_changed_while_training_does_not_stop_it():
     before = lab.steps_trained
     at.checkbox(key="train_log_loss").check().run()
     assert at.session_state["train_running"] and lab.steps_trained > before and not at.exception
-    assert chart(at, "train_loss_chart")["layout"]["yaxis"]["type"] == "log"
+    assert chart(at, "train_loss_chart").figure["layout"]["yaxis"]["type"] == "log"
     at.button(key="train_pause").click().run()
 
 
