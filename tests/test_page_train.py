@@ -283,3 +283,72 @@ def test_a_busy_server_queues_the_run_says_its_place_and_starts_it_by_itself(mon
     assert "in line" not in at.get("progress")[0].proto.text
     at.button(key="train_pause").click().run()
     assert line.counts() == (0, 0)  # Pause gave the place back
+
+
+def test_the_tutorial_settings_reach_the_train_config_and_the_share_link():
+    from explorer.lecture.share import from_query, to_query
+
+    at = open_train(small_lab())
+    lab = at.session_state["lab"]
+    at.button(key="train_step10").click().run()
+    before = weights(lab)
+    at.selectbox(key="train_optimizer").set_value("adamw").run()
+    at.selectbox(key="train_lr_schedule").set_value("inverse").run()
+    at.number_input(key="train_lr_k").set_value(0.05).run()
+    at.number_input(key="train_weight_decay").set_value(0.01).run()
+    at.number_input(key="train_eval_every").set_value(5).run()
+    at.number_input(key="train_patience").set_value(3).run()
+    at.number_input(key="train_min_delta").set_value(0.001).run()
+    at.number_input(key="train_tbptt").set_value(5).run()
+    cfg = lab.train_cfg
+    assert (cfg.optimizer, cfg.lr_schedule, cfg.lr_k, cfg.weight_decay, cfg.eval_every, cfg.patience,
+            cfg.min_delta, cfg.tbptt) == ("adamw", "inverse", 0.05, 0.01, 5, 3, 0.001, 5)
+    assert at.session_state["lab"] is lab and all(torch.equal(a, b) for a, b in zip(before, weights(lab)))
+    assert from_query(to_query(lab.model_cfg, lab.task_cfg, cfg))[2] == cfg  # the link carries every field
+    at.selectbox(key="train_lr_schedule").set_value("step").run()
+    at.number_input(key="train_lr_step_size").set_value(4).run()
+    at.number_input(key="train_lr_gamma").set_value(0.5).run()
+    assert (lab.train_cfg.lr_step_size, lab.train_cfg.lr_gamma) == (4, 0.5)
+    assert all(w.help for w in (at.selectbox(key="train_lr_schedule"), at.number_input(key="train_weight_decay"),
+                                at.number_input(key="train_tbptt"), at.number_input(key="train_patience")))
+    at.button(key="train_step10").click().run()
+    lr = chart(at, "train_loss_chart").trace("learning rate")
+    # step: lr·γ^⌊t/n⌋ with t the steps already taken (the first 10 steps ran at the constant rate)
+    np.testing.assert_allclose(lr["y"][10:], [0.003 * 0.5 ** ((s - 1) // 4) for s in range(11, 21)], rtol=1e-6)
+    assert not at.exception
+
+
+def test_the_test_button_shows_the_test_sets_numbers():
+    at = open_train(small_lab())
+    lab = at.session_state["lab"]
+    at.button(key="train_step10").click().run()
+    at.button(key="train_test_button").click().run()
+    batch = lab.task.eval_set("test")
+    lab.model.eval()
+    with torch.no_grad():
+        out = lab.model(batch.x)
+    lab.model.train()
+    mse = float(((out - batch.y) ** 2).mean())  # sine: MSE on every step, by hand
+    mae = float((out - batch.y).abs().mean())
+    text = at.success[0].value
+    assert f"Test set ({len(batch.x)} sequences" in text and "weights of step 10" in text
+    assert f"loss **{mse:.4g}**" in text and f"MAE **{mae:.4g}**" in text, text
+    at.button(key="train_step1").click().run()
+    assert "trained 1 steps since" in at.success[0].value
+
+
+def test_an_early_stop_is_said_and_marked_on_the_loss_chart():
+    at = open_train(small_lab(eval_every=1, patience=1, min_delta=10.0, steps=50))
+    lab = at.session_state["lab"]
+    at.button(key="train_start").click().run()
+    for _ in range(5):
+        if not at.session_state["train_running"]:
+            break
+        at.run()
+    stop = lab.trainer.early_stop
+    assert stop is not None and stop.best_step == 1 and stop.step == 2  # nothing improves by 10: stop at once
+    assert any(stop.message in i.value for i in at.info)
+    loss = chart(at, "train_loss_chart")
+    lines = {(s["name"], s["x0"]) for s in loss.figure["layout"]["shapes"] if s["name"] != "baseline: predict 0"}
+    assert ("early stop", 2) in lines and ("weights restored from", 1) in lines
+    assert "stop 2 → weights of 1" in [a["text"] for a in loss.figure["layout"]["annotations"]]

@@ -300,7 +300,7 @@ class Chart {
     const held = this.data === undefined && p.key ? kept.get(p.key) : undefined;
     if (held) kept.delete(p.key);
     if (held && held.data === data && held.ids === ids) {
-      await Plotly.react(this.gd, held.traces, p.figure.layout, config);
+      await Plotly.react(this.gd, held.traces, { ...p.figure.layout, ...held.zoom }, config);
       Object.assign(this, { data, layout, ids, have: held.have });
     } else if (data !== this.data || ids !== this.ids) {
       this.pending = null;
@@ -449,7 +449,14 @@ class Chart {
     this.resize.disconnect();
     if (this.plotted && this.ids && this.p?.key) {
       this.flush();
-      kept.set(this.p.key, { data: this.data, ids: this.ids, have: this.have, traces: this.gd.data.map((t) => ({ ...t })) });
+      const zoom = {}; // the axes the user zoomed or panned
+      for (const [name, axis] of Object.entries(this.gd.layout)) {
+        if (/^[xy]axis\d*$/.test(name) && axis.autorange === false) {
+          zoom[name] = { ...this.p.figure.layout[name], range: axis.range.slice(), autorange: false };
+        }
+      }
+      const traces = this.gd.data.map((t) => ({ ...t }));
+      kept.set(this.p.key, { data: this.data, ids: this.ids, have: this.have, traces, zoom });
     }
     if (this.frame) cancelAnimationFrame(this.frame);
     if (this.plotted) window.Plotly.purge(this.gd);

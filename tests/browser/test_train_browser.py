@@ -217,12 +217,14 @@ def history_rows(page) -> list[dict]:
 
 def test_live_charts_grow_in_place_and_show_the_historys_numbers(page, app_url):
     """The loss chart on screen holds exactly the history's steps, losses, learning rates and validation losses
-    (float32 on the wire) after training in appended slices. (Not asserted: that the plot element and its zoom
-    survive: Streamlit still remounts the chart's element now and then while the fragment reruns; the chart then
-    restores its points from the browser's own copy, but not the zoom.)"""
+    (float32 on the wire) after training in appended slices, and a zoom survives the updates. (Streamlit remounts the
+    chart's element now and then while the fragment reruns; the new element takes the points and the zoom from the
+    browser's own copy, so the plot element itself may be a new one.)"""
     open_train(page, app_url)
     click(page, "Step 10")
     page.wait_for_function(f"() => ({LOSS_CHART_JS})()?.traces[0].x.length === 10", timeout=60_000)
+    page.evaluate("Plotly.relayout(document.querySelector('[class*=\"st-key-train_loss_chart\"] .js-plotly-plot'), "
+                  "{'xaxis.range': [2, 40]})")
     click(page, "Start")
     page.wait_for_function(f"() => ({LOSS_CHART_JS})()?.traces[0].x.length >= 80", timeout=120_000)
     click(page, "Pause")
@@ -230,6 +232,7 @@ def test_live_charts_grow_in_place_and_show_the_historys_numbers(page, app_url):
     settled = steady_step(page)
     page.wait_for_function(f"() => ({LOSS_CHART_JS})()?.traces[0].x.length === {settled}", timeout=30_000)
     shown = page.evaluate(LOSS_CHART_JS)
+    assert shown["range"] == [2, 40], "an update reset the user's zoom"
     rows = [r for r in history_rows(page) if r["loss"]]
     loss = next(t for t in shown["traces"] if t["name"] == "training loss (each batch)")
     assert loss["x"] == [int(r["step"]) for r in rows] == list(range(1, settled + 1))
