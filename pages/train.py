@@ -1,9 +1,9 @@
 """Train page: train the lab's model live and watch its gradients vanish or explode.
 
-While `train_running` is set, the live fragment reruns back to back (its timer, RERUN_GAP, is shorter than a run,
-so a request is always waiting: training never waits for the browser). Each run trains one slice of SLICE_SECONDS,
-then sends every live chart what is new since the previous run (explorer/views/train_payload.py); the browser
-appends it in place (pages/bridge.py), keeping each chart's zoom. The end of a slice is where Streamlit stops the
+While `train_running` is set, the live fragment reruns back to back (its timer, RERUN_GAP, is shorter than a run).
+Each run trains one slice (`slice_seconds`: TRAIN_SHARE of the time, whatever the browser's pace), then sends every
+live chart what is new since the previous run (explorer/views/train_payload.py); the browser appends it in place
+(pages/bridge.py), keeping each chart's zoom. The end of a slice is where Streamlit stops the
 run when Pause (or any widget) is clicked, so training stops within a slice. The buttons only flip session state.
 
 Each slice is a turn of the server's fair share (pages.common.TRAINING, explorer/training/fairshare.py): the
@@ -13,6 +13,7 @@ wait in line, told their place, and start by themselves.
 from __future__ import annotations
 
 import math
+import time
 
 import streamlit as st
 
@@ -25,7 +26,11 @@ from pages import bridge
 from pages.common import TRAINING, get_lab, presenter, set_lab, sizes, stop_training, training_token
 
 RERUN_GAP = 0.02      # s: the live fragment's timer while training runs (shorter than a run: runs follow back to back)
-SLICE_SECONDS = 0.042  # training per run: the charts update this often, and Pause lands within it
+SLICE_SECONDS = 0.042  # s: the shortest slice of training per run
+MAX_SLICE = 0.2       # s: the longest (Pause lands within a slice)
+TRAIN_SHARE = 0.8     # of the wall time, training's aim: a slice lasts 4× the time the previous run spent after
+                      # training (drawing, sending, the browser's round trip), so a slow browser slows the charts,
+                      # not the training
 TURN_WAIT = 1.0       # s to wait for a turn of the shared server before the counter says who else trains
 LOSS_NAMES = ("MSE", "CE")  # metrics that repeat the loss: not the default second line
 SETTINGS = ("optimizer", "lr", "clip", "clip_threshold", "steps", "probe_every", "lr_schedule", "lr_step_size",
@@ -203,6 +208,12 @@ def chart(payload: dict, key: str, feed_name: str = "", streams: int = 0) -> Non
     bridge.view(payload, key, on_have=lambda counts: feed().have(names, counts))
 
 
+def slice_seconds() -> float:
+    """This run's training time: TRAIN_SHARE of the cycle, given the time since the previous slice ended."""
+    since = time.perf_counter() - ss.get("train_slice_end", -math.inf)
+    return min(max(SLICE_SECONDS, since * TRAIN_SHARE / (1 - TRAIN_SHARE)), MAX_SLICE)
+
+
 def live_body() -> None:
     """One slice of training (when running), then the counter and every chart with what is new."""
     lab = get_lab()
@@ -211,7 +222,8 @@ def live_body() -> None:
     if ss.get("train_running") and run is not None and run.remaining(lab) and not lab.history.diverged:
         with TRAINING.turn(training_token(), TURN_WAIT) as turn:
             if turn.granted:
-                train_chunk(lab, run.remaining(lab), SLICE_SECONDS)
+                train_chunk(lab, run.remaining(lab), slice_seconds())
+                ss.train_slice_end = time.perf_counter()
     show_status(lab, run, turn)
     charts(lab)
     if ss.get("train_running") and (run is None or run.remaining(lab) == 0 or lab.history.diverged):

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 import torch
-from live_chart import shown
+from live_chart import payload, shown
 from streamlit.testing.v1 import AppTest
 
 from explorer import ModelConfig
@@ -352,3 +352,16 @@ def test_an_early_stop_is_said_and_marked_on_the_loss_chart():
     lines = {(s["name"], s["x0"]) for s in loss.figure["layout"]["shapes"] if s["name"] != "baseline: predict 0"}
     assert ("early stop", 2) in lines and ("weights restored from", 1) in lines
     assert "stop 2 → weights of 1" in [a["text"] for a in loss.figure["layout"]["annotations"]]
+
+
+def test_presenter_mode_enlarges_every_live_chart():
+    from explorer.views.style import NORMAL, PRESENTER
+
+    at = open_train(small_lab())
+    keys = ["train_loss_chart", "train_curve_chart", "train_norm_chart", "train_param_chart", "train_heat_chart",
+            "train_sigma_chart", "train_eigen_chart"]
+    assert all(payload(at, k)["figure"]["layout"]["height"] == NORMAL.chart_height for k in keys)
+    at.toggle(key="presenter").set_value(True).run()
+    for k in keys:
+        lay = payload(at, k)["figure"]["layout"]
+        assert lay["height"] == PRESENTER.chart_height and lay["font"]["size"] == PRESENTER.font, k
