@@ -269,12 +269,32 @@ class Chart {
     this.gd = el("div", {}, this.root);
     this.resize = new ResizeObserver(() => this.plotted && window.Plotly.Plots.resize(this.gd));
     this.resize.observe(this.root);
+    // A live chart off screen keeps the points it is sent and draws them when it scrolls into view: each redraw
+    // costs the browser tens of ms, which the charts in view (and the page's clicks) need more.
+    this.visible = true;
+    this.seen = new IntersectionObserver(([e]) => {
+      this.visible = e.isIntersecting;
+      this.schedule();
+      if (this.visible && this.deferred) this.enqueue(this.deferred);
+    });
+    this.seen.observe(this.root);
+  }
+
+  schedule() {
+    if (this.pending && this.visible && !this.frame) this.frame = requestAnimationFrame(() => this.flush());
   }
 
   update(p, args) {
     // Payloads are applied one after the other (a redraw awaits plotly.js), none skipped: each may carry points.
     this.p = p;
     this.setTriggerValue = args.setTriggerValue;
+    this.enqueue(p);
+  }
+
+  enqueue(p) {
+    // A chart of the latest measurement (no streams) that is off screen is redrawn when it scrolls into view.
+    this.deferred = this.plotted && !this.visible && !p.streams && !p.stream ? p : null;
+    if (this.deferred) return;
     const apply = () => this.apply(p);
     this.queue = (this.queue || Promise.resolve()).then(apply, apply); // a failed update does not stop the next
   }
@@ -351,7 +371,7 @@ class Chart {
       this.pending.set(k, p);
       this.have[k] += x.length - skip;
     });
-    if (this.pending && !this.frame) this.frame = requestAnimationFrame(() => this.flush());
+    this.schedule();
   }
 
   flush() {
@@ -447,6 +467,7 @@ class Chart {
   destroy() {
     this.unsubscribe?.();
     this.resize.disconnect();
+    this.seen.disconnect();
     if (this.plotted && this.ids && this.p?.key) {
       this.flush();
       const zoom = {}; // the axes the user zoomed or panned
