@@ -26,7 +26,8 @@ Payload schema. A payload is one JSON object (numbers finite; NaN and ±inf only
   only the points the browser lacks (Plotly.extendTraces, at most once per animation frame), keeping the chart's
   DOM and zoom. A payload whose figure has the same data but another layout (a new marker line, a new title) is
   applied to the points on screen (Plotly.react; the figure's ``layout.uirevision`` keeps the user's zoom); new
-  data or new stream ids redraw the figure.
+  data or new stream ids redraw the figure. A live chart off screen draws its new points when it scrolls into view;
+  ``"defer": true`` lets a chart without streams (one replaced at each new measurement) wait for that too.
 - ``bars``: ``{group, at, title, xlabel, units: [U], sizes, line_color, rows: [{label, values: array (n, U),
   range: [lo, hi], colorscale}]}``: one row of bars per quantity, at position i (SVG, hover, PNG).
 - ``topk``: ``{group, at, title, names: [n × [k str]], probs: array (n, k), texts: [n × [k str]], target: [n ints,

@@ -164,7 +164,7 @@ def curve_payload(feed: Feed, hist: History, seq_len: int, tbptt: int, sizes: Si
 
     def build() -> dict:
         series = probe_series(probe.hidden_grad_norms) if probe else []
-        return {"kind": "chart", "png": "gradient-through-time",
+        return {"kind": "chart", "png": "gradient-through-time", "defer": True,
                 "figure": pt.gradient_curve_chart(series, probe.step if probe else None, cuts, sizes)}
 
     return feed.cached("curve", (id(probe), probe.step if probe else None, tuple(cuts), sizes), build)
@@ -205,7 +205,7 @@ def eigen_payload(feed: Feed, hist: History, sizes: Sizes) -> dict:
     spectrum = hist.latest_spectrum
 
     def build() -> dict:
-        return {"kind": "chart", "png": "eigenvalues",
+        return {"kind": "chart", "png": "eigenvalues", "defer": True,
                 "figure": pt.eigen_chart(spectrum.eigenvalues if spectrum else None,
                                          spectrum.step if spectrum else None, sizes)}
 

@@ -292,8 +292,8 @@ class Chart {
   }
 
   enqueue(p) {
-    // A chart of the latest measurement (no streams) that is off screen is redrawn when it scrolls into view.
-    this.deferred = this.plotted && !this.visible && !p.streams && !p.stream ? p : null;
+    // A chart that may wait ("defer": a live chart of the latest measurement) is redrawn when it scrolls into view.
+    this.deferred = p.defer && this.plotted && !this.visible ? p : null;
     if (this.deferred) return;
     const apply = () => this.apply(p);
     this.queue = (this.queue || Promise.resolve()).then(apply, apply); // a failed update does not stop the next
