@@ -42,7 +42,7 @@ pause_on_page_change(nav)
 sidebar()
 apply_presenter_css()
 show_link_notices()
-show_loaded_preset()
+show_loaded_preset(nav)
 with st.sidebar:  # an empty fragment (its timer frees an idle session's caches): at the sidebar's foot
     idle_watch()
 nav.run()

@@ -17,7 +17,8 @@ This module lives beside the pages, not in explorer/, because it imports streaml
 API (keys must be unique on the page; a view keeps its zoom and its DOM across reruns under the same key):
 - `plotly_js()`: once per run of a page that shows `chart` views.
 - `view(payload, key, on_have)`: a chart, bars, top-k or text view; a live chart (payload "stream") calls
-  `on_have(n)` when it lacks points before the ones it was sent: send from n on.
+  `on_have(n)` when it lacks points before the ones it was sent: send from n on (a chart with "streams": a list,
+  one n per stream).
 - `player(group, n, start, key, labels, at, on_change, play, speed)`: the clock of `group`.
 """
 from __future__ import annotations
@@ -65,17 +66,23 @@ def view(payload: dict, key: str, on_have: Callable[[int], None] | None = None) 
 
     A live chart (payload "stream", explorer.views.payload.stream) appends the new points it is sent; when it
     lacks earlier ones it reports how many it has, and `on_have(n)` is called: the next payload should start
-    at point n."""
+    at point n. With "streams" (several), `on_have` gets one n per stream, in their order."""
     if on_have is None:
         _view(key=key, data={**payload, "ui": UI})
         return
 
     def reported() -> None:
         n = (st.session_state.get(key) or {}).get("have")
-        if isinstance(n, int) and not isinstance(n, bool) and n >= 0:  # the browser's word: check it
+        if _count(n):  # the browser's word: check it
+            on_have(n)
+        elif isinstance(n, list) and n and all(_count(k) for k in n):
             on_have(n)
 
-    _view(key=key, data={**payload, "ui": UI}, on_have_change=reported)
+    _view(key=key, data={**payload, "ui": UI, "key": key}, on_have_change=reported)
+
+
+def _count(n) -> bool:
+    return isinstance(n, int) and not isinstance(n, bool) and n >= 0
 
 
 def player(group: str, n: int, start: int, *, key: str, labels: dict[str, str], at: dict[str, list[int]],

@@ -143,11 +143,14 @@ def load_preset(key: str) -> None:
 
 
 def follow_preset(nav) -> None:
-    """After a preset was loaded, go to its page (nav: the app's st.navigation result)."""
+    """After a preset was loaded, go to its page (nav: the app's st.navigation result); there, its note
+    (`show_loaded_preset`) takes over."""
     key = st.session_state.get("preset_loaded")
     page = f"pages/{presets.PRESETS[key].page}.py" if key else None
     if page and nav.url_path != presets.PRESETS[key].page:
         st.switch_page(page)
+    elif key:
+        st.session_state.preset_note = st.session_state.pop("preset_loaded")
 
 
 LIVE_FLAGS = ("train_running", "compare_running")  # what a page keeps running while shown
@@ -208,10 +211,13 @@ def idle_watch() -> None:
     release_if_idle(st.session_state, time.monotonic())
 
 
-def show_loaded_preset() -> None:
-    """Right after a preset was loaded: its title and what to look at."""
-    key = st.session_state.pop("preset_loaded", None)
-    if key:
+def show_loaded_preset(nav) -> None:
+    """After a preset was loaded: its title and what to look at, on its page until the user goes to another one
+    (a page's own reruns, e.g. when the browser reports that it has plotly.js, keep it)."""
+    key = st.session_state.get("preset_note")
+    if key and nav.url_path != presets.PRESETS[key].page:
+        del st.session_state.preset_note
+    elif key:
         preset = presets.PRESETS[key]
         st.success(t("**{title}** loaded. {look_at}", title=t(preset.title), look_at=t(preset.look_at)), icon="🎓")
 

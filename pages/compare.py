@@ -1,9 +1,11 @@
-"""Compare: RNN, LSTM and GRU trained side by side on the same task, and the memory-horizon sweep."""
+"""Compare: RNN, LSTM, GRU and the 1D-CNN and Transformer baselines trained side by side on the same task, with a
+live table; and the memory-horizon sweep."""
 from __future__ import annotations
 
 import streamlit as st
 
-from explorer.training.compare import CELLS, Sweep, comparison_labs
+from explorer.models.baselines import BASELINES
+from explorer.training.compare import ARCHITECTURES, CELLS, Sweep, comparison_labs, comparison_rows
 from explorer.training.live import train_chunk
 from explorer.views import plots_compare as pc
 from pages.common import TRAINING, get_lab, plotly_chart, presenter, sizes, training_token
@@ -13,7 +15,8 @@ SWEEP_LENGTHS = (5, 10, 20, 50, 100, 200, 500)
 ss = st.session_state
 
 lab = get_lab()
-key = (lab.model_cfg, lab.task_cfg, lab.train_cfg, lab.user_data)
+archs = tuple(a for a in ARCHITECTURES if a in ss.get("compare_archs", CELLS)) or CELLS  # in a fixed order
+key = (lab.model_cfg, lab.task_cfg, lab.train_cfg, lab.user_data, archs)
 if ss.get("compare_key") != key:  # the Build page changed the setup: start the comparison afresh
     ss.compare_key, ss.compare_labs, ss.compare_running = key, None, False
 
@@ -21,13 +24,18 @@ st.title("Compare the cells")
 st.caption(f"Task: **{lab.task_cfg.name}**, T = {lab.task.seq_len}, {lab.model_cfg.num_layers} layer(s) of "
            f"{lab.model_cfg.hidden_size} units, the same data, seeds and training settings for every cell "
            "(change them on the Build and Train pages).")
+st.multiselect("Architectures", ARCHITECTURES, default=list(CELLS), key="compare_archs", format_func=pc.CELL_NAMES.get,
+               help="The recurrent cells and two baselines without recurrence: a causal dilated 1D-CNN (WaveNet-style; "
+                    "each output sees a fixed window of earlier steps, its receptive field) and a small causal "
+                    "Transformer encoder (sinusoidal positions, a few heads; every step attends to all earlier "
+                    "ones). The baselines use the hidden size as their width. Changing the choice starts afresh.")
 
 
 def set_running(run: bool) -> None:
     """Start or pause: the state the button offered, not a toggle (Streamlit may deliver one click twice)."""
     if run and ss.compare_labs is None:
         try:
-            ss.compare_labs = comparison_labs(lab.model_cfg, lab.task_cfg, lab.train_cfg, user_data=lab.user_data)
+            ss.compare_labs = comparison_labs(lab.model_cfg, lab.task_cfg, lab.train_cfg, archs, lab.user_data)
         except ValueError as e:
             ss.compare_error, run = str(e), False
     if not run:
@@ -53,7 +61,7 @@ if "compare_error" in ss:
 def side_by_side() -> None:
     labs = ss.compare_labs
     if labs is None:
-        st.info("Press Start to train a vanilla RNN, an LSTM and a GRU at once.")
+        st.info("Press Start to train " + ", ".join(pc.CELL_NAMES[a] for a in archs) + " at once.")
         return
     if ss.compare_running:
         with TRAINING.turn(training_token(), CHUNK_SECONDS) as turn:  # the server's fair share (pages.common)
@@ -77,9 +85,23 @@ def side_by_side() -> None:
                  key="compare_loss", where=left)
     left.caption("Below the dashed line a cell has learnt something a memoryless guess cannot.")
     probes = {c: l.history.latest_probe.hidden_grad_norms[-1] for c, l in labs.items() if l.history.latest_probe}
-    plotly_chart(pc.grad_overlay(probes, sizes()), key="compare_grads", where=right)
+    field = labs["cnn"].model.receptive_field if "cnn" in labs else None
+    plotly_chart(pc.grad_overlay(probes, sizes(), lab.task.seq_len, field), key="compare_grads", where=right)
     right.caption("A curve that drops steeply towards t = 1 is a gradient that vanishes: that cell cannot "
-                  "learn from what happened early in the sequence.")
+                  "learn from what happened early in the sequence."
+                  + (f" Shaded: the 1D-CNN's receptive field, the last {field} steps its last output sees; it cannot "
+                     "use anything earlier." if field else ""))
+    if any(a in BASELINES for a in labs):
+        right.caption("The 1D-CNN and the Transformer carry no hidden state through time, so they have no ‖∂L/∂hₜ‖ "
+                      "to draw here (nor a Step-through view, a W_hh spectrum or truncated BPTT): the table's note "
+                      "says so for each.")
+    metric = ss.get("train_metric") if ss.get("train_metric") in lab.task.metric_names else None  # Train's choice
+    st.dataframe(pc.comparison_table(comparison_rows(labs, metric)), key="compare_table",
+                 hide_index=True, width="stretch")
+    st.caption("Steps/s: optimiser steps per second of training time (forward, backward, update). Final loss: the "
+               "mean training loss over the last tenth of the steps; divided by the memoryless baseline, about 1 "
+               "means nothing learnt. Validation: at the latest evaluation (every 'Evaluate every' steps, set on "
+               "the Train page).")
 
 
 side_by_side()
@@ -93,7 +115,7 @@ with st.expander("Sweep settings", expanded=not presenter()):
                        help="The same budget for every cell and length; longer budgets take longer.")
 cols = st.columns(2)
 if cols[0].button("Run the sweep", key="compare_sweep_start", disabled=not lengths):
-    ss.compare_sweep = Sweep(lab.model_cfg, lab.task_cfg, lab.train_cfg, tuple(sorted(lengths)), CELLS, budget,
+    ss.compare_sweep = Sweep(lab.model_cfg, lab.task_cfg, lab.train_cfg, tuple(sorted(lengths)), archs, budget,
                              lab.user_data)
 if cols[1].button("Cancel", key="compare_sweep_cancel", disabled="compare_sweep" not in ss):
     ss.pop("compare_sweep", None)

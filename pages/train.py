@@ -1,15 +1,14 @@
 """Train page: train the lab's model live and watch its gradients vanish or explode.
 
-While `train_running` is set, the training fragment reruns every RERUN_GAP s. Each run draws every chart,
-then trains for RUN_SECONDS in slices of SLICE_SECONDS; after each slice it redraws the step counter and
-the loss chart in place, and the ‖∂L/∂h_t‖ curve at most every CURVE_EVERY s (the others wait for the
-next run). Training never waits for the browser to draw. Each redraw is also the point where Streamlit
-stops the run when Pause (or any widget) is clicked. Bounded runs mean a closed tab stops training
-within RUN_SECONDS. The buttons only flip session state (callbacks).
+While `train_running` is set, the live fragment reruns back to back (its timer, RERUN_GAP, is shorter than a run).
+Each run trains one slice (`slice_seconds`: TRAIN_SHARE of the time, whatever the browser's pace), then sends every
+live chart what is new since the previous run (explorer/views/train_payload.py); the browser appends it in place
+(pages/bridge.py), keeping each chart's zoom. The end of a slice is where Streamlit stops the
+run when Pause (or any widget) is clicked, so training stops within a slice. The buttons only flip session state.
 
-Each slice is a turn of the server's fair share (pages.common.TRAINING, explorer/training/fairshare.py):
-the sessions of one server train one slice at a time, each the same time, and at most a few runs at
-once; the others wait in line, told their place, and start by themselves.
+Each slice is a turn of the server's fair share (pages.common.TRAINING, explorer/training/fairshare.py): the
+sessions of one server train one slice at a time, each the same time, and at most a few runs at once; the others
+wait in line, told their place, and start by themselves.
 """
 from __future__ import annotations
 
@@ -18,24 +17,31 @@ import time
 
 import streamlit as st
 
-from explorer.config import CLIP_MODES, MAX_STEPS, OPTIMIZERS, TrainConfig
+from explorer.config import CLIP_MODES, LR_SCHEDULES, MAX_SEQ_LEN, MAX_STEPS, OPTIMIZERS, TrainConfig
 from explorer.lab import Lab, rebuild, set_train_config
 from explorer.training.fairshare import Turn
 from explorer.training.live import Run, restore_last_good, train_chunk
-from explorer.views import plots_train as pt
-from pages.common import TRAINING, get_lab, plotly_chart, presenter, set_lab, sizes, stop_training, training_token
+from explorer.views import train_payload as tp
+from pages import bridge
+from pages.common import TRAINING, get_lab, presenter, set_lab, sizes, stop_training, training_token
 
-RERUN_GAP = 0.05      # s between two runs of the training fragment while training runs
-RUN_SECONDS = 3.0     # training time per run of the fragment: the other charts redraw this often
-SLICE_SECONDS = 0.12  # training between two redraws of the counter and the loss chart: Pause lands within it
-CURVE_EVERY = 0.5     # s between two redraws of the ‖∂L/∂h_t‖ curve (the browser's time goes to the loss chart)
+RERUN_GAP = 0.02      # s: the live fragment's timer while training runs (shorter than a run: runs follow back to back)
+SLICE_SECONDS = 0.042  # s: the shortest slice of training per run
+MAX_SLICE = 0.2       # s: the longest (Pause lands within a slice)
+TRAIN_SHARE = 0.8     # of the wall time, training's aim: a slice lasts 4× the time the previous run spent after
+                      # training (drawing, sending, the browser's round trip), so a slow browser slows the charts,
+                      # not the training
 TURN_WAIT = 1.0       # s to wait for a turn of the shared server before the counter says who else trains
-QUEUED_SECONDS = 10.0  # a run waiting in line stays up to this long in one fragment run (fewer chart redraws)
 LOSS_NAMES = ("MSE", "CE")  # metrics that repeat the loss: not the default second line
-SETTINGS = ("optimizer", "lr", "clip", "clip_threshold", "steps", "probe_every")  # widget key: train_<field>
-
-# A chart redraw lays out only its own box, not the whole page (A/B runs here: more steps/s and redraws/s).
-CONTAIN_CSS = "<style>[data-testid='stPlotlyChart'] { contain: layout style; }</style>"
+SETTINGS = ("optimizer", "lr", "clip", "clip_threshold", "steps", "probe_every", "lr_schedule", "lr_step_size",
+            "lr_gamma", "lr_k", "lr_min", "weight_decay", "patience", "min_delta", "tbptt",
+            "eval_every")  # widget key: train_<field>
+SCHEDULES = {
+    "constant": "constant",
+    "step": "step: × γ every n steps",
+    "inverse": "lr / (1 + k·t)",
+    "cosine": "cosine to a minimum",
+}
 
 ss = st.session_state
 
@@ -75,149 +81,202 @@ def on_restore() -> None:
     restore_last_good(get_lab())
 
 
+def on_test() -> None:
+    lab = get_lab()
+    ss.train_test = (lab, lab.trainer.evaluate("test"))
+
+
 def sync_settings(cfg: TrainConfig) -> None:
     """Show `cfg` in the widgets when it was changed elsewhere (a new lab, a preset)."""
-    # Streamlit forgets a widget's value on a run that does not draw it (another page): fill it in again.
+    # Streamlit forgets a widget's value on a run that does not draw it (another page, a hidden option): fill it in.
     if ss.get("train_synced_cfg") != cfg or any(f"train_{name}" not in ss for name in SETTINGS):
         for name in SETTINGS:
             ss[f"train_{name}"] = getattr(cfg, name)
         ss.train_synced_cfg = cfg
 
 
-def settings_row(lab: Lab) -> None:
-    """The training settings; a change applies at once and keeps the trained weights."""
+def settings_rows(lab: Lab):
+    """The training settings; a change applies at once and keeps the trained weights (also while training runs).
+    Returns the last row's columns (the view options go there)."""
     sync_settings(lab.train_cfg)
     c = st.columns(6)
-    c[0].selectbox("Optimiser", OPTIMIZERS, key="train_optimizer")
-    c[1].number_input("Learning rate", min_value=1e-6, max_value=10.0, step=1e-3, format="%.6g", key="train_lr")
+    c[0].selectbox("Optimiser", OPTIMIZERS, key="train_optimizer",
+                   help="adamw: Adam with decoupled weight decay, θ ← θ − lr·λ·θ apart from the gradient step "
+                        "(Loshchilov & Hutter 2019); the others add λ·θ to the gradient (L2).")
+    c[1].number_input("Learning rate", min_value=1e-6, max_value=10.0, step=1e-3, format="%.6g", key="train_lr",
+                      help="The size of each update, at the start of the schedule.")
     c[2].selectbox("Clipping", CLIP_MODES, key="train_clip",
                    help="norm: rescale the whole gradient to θ when its norm exceeds θ; "
                         "value: clamp each entry to [−θ, θ].")
     c[3].number_input("Clip threshold θ", min_value=1e-4, max_value=1e4, step=0.5, format="%g",
                       key="train_clip_threshold", disabled=ss.train_clip == "none")
-    c[4].number_input("Steps per run", min_value=1, max_value=MAX_STEPS, step=100, key="train_steps")
+    c[4].number_input("Steps per run", min_value=1, max_value=MAX_STEPS, step=100, key="train_steps",
+                      help="How many steps one press of Start trains.")
     c[5].number_input("Probe every (steps)", min_value=0, max_value=MAX_STEPS, step=5, key="train_probe_every",
                       help="How often ‖∂L/∂hₜ‖ and the spectrum of W_hh are measured (0: never).")
+    c = st.columns(6)
+    c[0].selectbox("Learning-rate schedule", LR_SCHEDULES, key="train_lr_schedule", format_func=SCHEDULES.get,
+                   help="How the rate changes over the steps t already taken: constant; step: multiplied by γ every "
+                        "n steps; inverse: lr/(1 + k·t), the tutorials' decay, halved at t = 1/k; cosine: from lr "
+                        "down to a minimum along half a cosine over one run's steps. The strip under the loss "
+                        "chart draws the rate of every step.")
+    schedule = ss.train_lr_schedule
+    if schedule == "step":
+        c[1].number_input("every n steps", min_value=1, max_value=MAX_STEPS, step=100, key="train_lr_step_size",
+                          help="The rate is multiplied by γ after every n steps.")
+        c[2].number_input("γ", min_value=0.001, max_value=1.0, step=0.1, format="%g", key="train_lr_gamma",
+                          help="The factor (e.g. 0.5 halves the rate every n steps).")
+    elif schedule == "inverse":
+        c[1].number_input("k", min_value=0.0, max_value=10.0, step=0.001, format="%g", key="train_lr_k",
+                          help="lr/(1 + k·t): after 1/k steps the rate is half the starting one, after 9/k a tenth.")
+    elif schedule == "cosine":
+        c[1].number_input("minimum rate", min_value=0.0, max_value=10.0, step=1e-4, format="%g", key="train_lr_min",
+                          help="The rate at the end of one run's steps (and after them).")
+    c[3].number_input("Weight decay λ", min_value=0.0, max_value=10.0, step=1e-4, format="%g",
+                      key="train_weight_decay",
+                      help="Pulls every weight towards 0 (regularisation). adam/sgd/rmsprop: the gradient of "
+                           "(λ/2)‖θ‖² is added before clipping (L2); adamw: decoupled, θ ← θ(1 − lr·λ).")
+    c[4].number_input("Evaluate every (steps)", min_value=0, max_value=MAX_STEPS, step=10, key="train_eval_every",
+                      help="How often the validation loss (held-out data) and the loss of a fixed training subset "
+                           "are measured, both without dropout (0: never; early stopping needs it).")
+    c[5].number_input("Truncated BPTT k", min_value=0, max_value=MAX_SEQ_LEN, step=5, key="train_tbptt",
+                      help="The hidden state carries over from window to window, but the gradient is cut every k "
+                           "time steps: no error reaches back further than k steps (cheaper, shorter memory). "
+                           "0: full backpropagation through time.")
+    c = st.columns(6)
+    c[0].number_input("Early stopping: patience", min_value=0, max_value=1000, step=1, key="train_patience",
+                      help="Stop after this many evaluations in a row without a better validation loss, and put "
+                           "back the weights of the best one (0: never stop early).")
+    c[1].number_input("min Δ", min_value=0.0, max_value=1000.0, step=1e-3, format="%g", key="train_min_delta",
+                      disabled=not ss.train_patience,
+                      help="A validation loss counts as better only when it is lower than the best by more than this.")
+    apply_settings(lab)
+    return c
+
+
+def apply_settings(lab: Lab) -> None:
+    cfg = lab.train_cfg
     try:
-        cfg = TrainConfig(**{**lab.train_cfg.to_dict(), **{n: ss[f"train_{n}"] for n in SETTINGS}})
+        new = TrainConfig(**{**cfg.to_dict(), **{n: ss.get(f"train_{n}", getattr(cfg, n)) for n in SETTINGS}})
+        if new != cfg:
+            set_train_config(lab, new)
+            ss.train_synced_cfg = new
     except ValueError as e:
         st.error(f"Settings not applied: {e}")
-        return
-    if cfg != lab.train_cfg:
-        set_train_config(lab, cfg)
-        ss.train_synced_cfg = cfg
 
 
-def plot(slot, fig, key: str, redraw: int = 0) -> None:
-    """Draw `fig` in `slot` (static while training runs); the n-th redraw in one run needs a key of its own."""
-    plotly_chart(fig, key if redraw == 0 else f"{key}-{redraw}", where=slot, width="stretch",
-                 config={"staticPlot": bool(ss.get("train_running"))})
+def view_options(lab: Lab, c) -> None:
+    """What the charts show: the metric beside the loss, a log axis, the heatmap's layer."""
+    metrics = (None, *lab.task.metric_names)
+    if ss.get("train_metric", "") not in metrics:  # first visit, or a task with other metrics
+        ss.train_metric = next((m for m in lab.task.metric_names if m not in LOSS_NAMES), None)
+    if ss.get("train_heat_layer", 0) >= lab.model_cfg.num_layers:
+        ss.train_heat_layer = 0
+    c[2].selectbox("Metric on the loss chart", metrics, key="train_metric",
+                   format_func=lambda v: "none" if v is None else v,
+                   help="Drawn on the right axis, on each training batch (dotted) and on the validation set.")
+    c[3].checkbox("Log-scale loss", key="train_log_loss")
+    if lab.model_cfg.num_layers > 1:
+        c[4].selectbox("Heatmap layer", range(lab.model_cfg.num_layers), format_func=lambda l: f"layer {l + 1}",
+                       key="train_heat_layer")
 
 
-def chart(fig, key: str, caption: str) -> None:
-    plot(st, fig, key)
-    st.caption(caption)
-
-
-def show_status(slot, lab: Lab, run: Run | None, turn: Turn | None = None) -> None:
+def show_status(lab: Lab, run: Run | None, turn: Turn | None = None) -> None:
     """The progress bar and step counter of this run, and whether it shares the server or waits for a place."""
     hist = lab.history
     text = (f"Step **{lab.steps_trained}** · this run {run.done(lab) if run else 0} / {lab.train_cfg.steps}"
-            + (f" · loss {hist.latest.loss:.4g}" if hist.latest else ""))
+            + (f" · loss {hist.latest.loss:.4g}" if hist.latest else "")
+            + (f" · lr {hist.latest.lr:.3g}" if hist.latest and lab.train_cfg.lr_schedule != "constant" else ""))
     if turn and turn.place:
         text += (f" · **The server is busy: you are number {turn.place} in line.** Training starts by itself "
                  "when a place is free.")
     elif turn and turn.running > 1:
         text += f" · sharing the server with {turn.running - 1} other training run(s)"
-    slot.progress(run.progress(lab) if run else 0.0, text=text)
+    st.progress(run.progress(lab) if run else 0.0, text=text)
+
+
+def feed() -> tp.Feed:
+    return ss.setdefault("train_feed", tp.Feed())
+
+
+def chart(payload: dict, key: str, feed_name: str = "", streams: int = 0) -> None:
+    """A live chart; one with streams (named `feed_name`/k in the feed) tells the feed what it has after a remount."""
+    if not streams:
+        bridge.view(payload, key)
+        return
+    names = tp.streams_of(feed_name, streams)
+    bridge.view(payload, key, on_have=lambda counts: feed().have(names, counts))
+
+
+def slice_seconds() -> float:
+    """This run's training time: TRAIN_SHARE of the cycle, given the time since the previous slice ended."""
+    since = time.perf_counter() - ss.get("train_slice_end", -math.inf)
+    return min(max(SLICE_SECONDS, since * TRAIN_SHARE / (1 - TRAIN_SHARE)), MAX_SLICE)
 
 
 def live_body() -> None:
-    """The step counter and every chart; then, when running, train for RUN_SECONDS, redrawing the counter
-    and the loss chart after each slice and the ‖∂L/∂h_t‖ curve when a new probe is CURVE_EVERY s newer."""
+    """One slice of training (when running), then the counter and every chart with what is new."""
     lab = get_lab()
     run = current_run(lab)
-    status = st.empty()
-    show_status(status, lab, run)
-    left, right = st.columns(2)
-    with left:
-        loss_slot = st.empty()
-        st.caption("The loss falls as the model learns; below the dashed baseline it does better than the best "
-                   "guess that ignores the sequence.")
-    with right:
-        curve_slot = st.empty()
-        st.caption("How much the loss depends on the hidden state at each time step: a curve that drops steeply "
-                   "towards t = 1 means the gradient vanishes (blue: below 10⁻⁶ of a later value); one that rises "
-                   "means it explodes (red: above 10³ times a later value).")
-    plot(loss_slot, loss_figure(lab), "train_loss_chart")
-    plot(curve_slot, curve_figure(lab), "train_curve_chart")
-    other_charts(lab)
-    if not ss.get("train_running"):
-        return
-    now = start = time.perf_counter()
-    deadline, redraw, probe, curve_at = now + RUN_SECONDS, 0, lab.history.latest_probe, now
-    while run is not None and run.remaining(lab) and not lab.history.diverged and time.perf_counter() < deadline:
+    turn = None
+    if ss.get("train_running") and run is not None and run.remaining(lab) and not lab.history.diverged:
         with TRAINING.turn(training_token(), TURN_WAIT) as turn:
             if turn.granted:
-                train_chunk(lab, run.remaining(lab), SLICE_SECONDS)
-        redraw += 1
-        show_status(status, lab, run, turn)
-        if not turn.granted:
-            if turn.place:  # in line: nothing to redraw but the counter, so this run waits longer
-                deadline = max(deadline, min(time.perf_counter() + TURN_WAIT, start + QUEUED_SECONDS))
-            continue
-        plot(loss_slot, loss_figure(lab), "train_loss_chart", redraw)
-        if lab.history.latest_probe is not probe and time.perf_counter() - curve_at >= CURVE_EVERY:
-            probe, curve_at = lab.history.latest_probe, time.perf_counter()
-            plot(curve_slot, curve_figure(lab), "train_curve_chart", redraw)
-    if run is None or run.remaining(lab) == 0 or lab.history.diverged:
+                train_chunk(lab, run.remaining(lab), slice_seconds())
+                ss.train_slice_end = time.perf_counter()
+    show_status(lab, run, turn)
+    charts(lab)
+    if ss.get("train_running") and (run is None or run.remaining(lab) == 0 or lab.history.diverged):
         stop_training()
         st.rerun()  # the whole page: buttons and messages change
 
 
-def loss_figure(lab: Lab):
-    return pt.loss_figure(lab.history.scalars(), lab.task.baseline, lab.task.baseline_label,
-                          ss.get("train_metric"), ss.get("train_log_loss", False), sizes())
-
-
-def curve_figure(lab: Lab):
-    probe = lab.history.latest_probe
-    return pt.gradient_curve_figure(probe.hidden_grad_norms if probe else None, probe.step if probe else None,
-                                    sizes())
-
-
-def other_charts(lab: Lab) -> None:
-    """The charts redrawn once per fragment run: gradient norms, gradient-flow heatmap, W_hh spectrum."""
-    cfg, hist, sz = lab.train_cfg, lab.history, sizes()
-    scalars = hist.scalars()
+def charts(lab: Lab) -> None:
+    cfg, hist, sz, f = lab.train_cfg, lab.history, sizes(), feed()
+    T = lab.task.seq_len
     left, right = st.columns(2)
     with left:
-        chart(pt.global_norm_figure(scalars, cfg.clip, cfg.clip_threshold, sz), "train_norm_chart",
-              f"The size of the whole gradient at each step; × marks a step where clipping shrank it "
-              f"({hist.clip_events} so far).")
+        chart(tp.loss_payload(f, hist, lab.task.baseline, lab.task.baseline_label, ss.get("train_metric"),
+                              ss.get("train_log_loss", False), sz), "train_loss_chart", "loss", 2)
+        st.caption("The loss falls as the model learns; below the dashed baseline it does better than the best guess "
+                   "that ignores the sequence. The dots are evaluations without dropout: the validation loss "
+                   "(held-out data) and the loss on a fixed training subset; when they part, the model overfits. "
+                   "The strip below: the learning rate of each step.")
     with right:
-        chart(pt.param_norms_figure(scalars, sz), "train_param_chart",
-              "The gradient of each weight matrix and bias before clipping: which part of the network is learning.")
-    layer = ss.get("train_heat_layer", 0) if lab.model_cfg.num_layers > 1 else 0
+        chart(tp.curve_payload(f, hist, T, cfg.tbptt, sz), "train_curve_chart")
+        st.caption("How much the loss depends on the hidden state at each time step: a curve that drops steeply "
+                   "towards t = 1 means the gradient vanishes (blue: below 10⁻⁶ of a later value); one that rises "
+                   "means it explodes (red: above 10³ times a later value)."
+                   + (f" Dashed: the cuts of truncated BPTT (every {cfg.tbptt} steps); grey: steps no gradient "
+                      "reaches." if cfg.tbptt else ""))
     left, right = st.columns(2)
     with left:
-        steps, norms = hist.probe_matrix(layer)
-        chart(pt.gradient_heatmap_figure(steps, norms, layer, sz), "train_heat_chart",
-              "Each row is one probe of ‖∂L/∂hₜ‖ (colour, log₁₀): dark cells are time steps that get almost no "
-              "gradient; read up the rows to see how training changed the flow.")
+        chart(tp.global_norm_payload(f, hist, cfg.clip, cfg.clip_threshold, sz), "train_norm_chart", "norm", 1)
+        st.caption(f"The size of the whole gradient at each step; × marks a step where clipping shrank it "
+                   f"({hist.clip_events} so far).")
     with right:
-        steps, sigma = hist.sigma_series()
-        _, radius = hist.radius_series()
-        chart(pt.spectral_figure(steps, sigma, radius, 1.0, sz), "train_sigma_chart",
-              "If σ_max of W_hh stays below 1/γ = 1 (γ = 1 for tanh) the gradient of a vanilla RNN must "
-              "vanish over time; above it, it can explode. ρ (dotted) is the largest |eigenvalue|.")
+        names = [n for n, _ in lab.model.named_parameters()]
+        chart(tp.param_norms_payload(f, hist, names, sz), "train_param_chart", "param", 1)
+        st.caption("The gradient of each weight matrix and bias before clipping: which part of the network is "
+                   "learning.")
+    layers = lab.model_cfg.num_layers
+    layer = ss.get("train_heat_layer", 0) if layers > 1 else 0
     left, right = st.columns(2)
-    spectrum = hist.latest_spectrum
     with left:
-        chart(pt.eigen_figure(spectrum.eigenvalues if spectrum else None, spectrum.step if spectrum else None, sz),
-              "train_eigen_chart",
-              "Eigenvalues of each W_hh block: outside the dashed unit circle a direction grows at every step, "
-              "inside it shrinks.")
+        chart(tp.heatmap_payload(f, hist, layer, T, cfg.tbptt, sz, f"layer {layer + 1}" if layers > 1 else ""),
+              "train_heat_chart", "heat", 1)
+        st.caption("Each row is one probe of ‖∂L/∂hₜ‖ (colour, log₁₀): dark cells are time steps that get almost no "
+                   "gradient; read up the rows to see how training changed the flow.")
+    with right:
+        blocks = [f"{l}/{g}" for l in range(layers) for g in lab.model_cfg.gate_names]
+        chart(tp.spectral_payload(f, hist, blocks, sz), "train_sigma_chart", "sigma", 1)
+        st.caption("If σ_max of W_hh stays below 1/γ = 1 (γ = 1 for tanh) the gradient of a vanilla RNN must "
+                   "vanish over time; above it, it can explode. ρ (dotted) is the largest |eigenvalue|.")
+    left, right = st.columns(2)
+    with left:
+        chart(tp.eigen_payload(f, hist, sz), "train_eigen_chart")
+        st.caption("Eigenvalues of each W_hh block: outside the dashed unit circle a direction grows at every step, "
+                   "inside it shrinks.")
     with right:
         st.markdown(
             "**Why gradients vanish or explode.** Backpropagation through time multiplies one Jacobian per step, "
@@ -226,7 +285,19 @@ def other_charts(lab: Lab) -> None:
             "GRU avoid vanishing through their additive cell/update path (f ≈ 1, z ≈ 1).")
 
 
-st.html(CONTAIN_CSS)
+def show_test_result(lab: Lab) -> None:
+    """The last test-set evaluation of this lab, if any."""
+    held = ss.get("train_test")
+    if not held or held[0] is not lab:
+        return
+    ev = held[1]
+    scores = " · ".join(f"{name} **{value:.4g}**" for name, value in ev.metrics.items())
+    st.success(f"Test set ({ev.size} sequences, never used in training), weights of step {ev.step}: "
+               f"loss **{ev.loss:.4g}**" + (f" · {scores}" if scores else "")
+               + (f" (the model has trained {lab.steps_trained - ev.step} steps since)"
+                  if lab.steps_trained != ev.step else ""), icon="🧪")
+
+
 lab = get_lab()
 running = bool(ss.get("train_running")) and current_run(lab) is not None
 st.title("Train")
@@ -244,27 +315,24 @@ b[2].button("Step 1", key="train_step1", on_click=on_step, args=(1,), disabled=s
 b[3].button("Step 10", key="train_step10", on_click=on_step, args=(10,), disabled=stuck, width="stretch")
 b[4].button("Reset", key="train_reset", on_click=on_reset, width="stretch",
             help="A new untrained model with the same settings; the history is cleared.")
+b[5].button("Evaluate on the test set", key="train_test_button", on_click=on_test, disabled=running or stuck,
+            icon=":material/science:", width="stretch",
+            help="Loss and metrics of the current weights on the task's test set: held out from training and "
+                 "validation alike. Use it once, at the end: choosing settings by it would make it a second "
+                 "validation set.")
 if ss.get("train_error"):
     st.error(ss.pop("train_error"))
 
 with st.expander("Training settings", expanded=False) if presenter() else st.container():
-    settings_row(lab)
-    metrics = (None, *lab.task.metric_names)
-    if ss.get("train_metric", "") not in metrics:  # first visit, or a task with other metrics
-        ss.train_metric = next((m for m in lab.task.metric_names if m not in LOSS_NAMES), None)
-    if ss.get("train_heat_layer", 0) >= lab.model_cfg.num_layers:
-        ss.train_heat_layer = 0
-    opts = st.columns([2, 1, 1, 2])
-    opts[0].selectbox("Metric on the loss chart (right axis)", metrics, key="train_metric",
-                      format_func=lambda v: "none" if v is None else v)
-    opts[1].checkbox("Log-scale loss", key="train_log_loss")
-    if lab.model_cfg.num_layers > 1:
-        opts[2].selectbox("Heatmap layer", range(lab.model_cfg.num_layers), format_func=lambda l: f"layer {l + 1}",
-                          key="train_heat_layer")
+    view_options(lab, settings_rows(lab))
 
 if lab.history.diverged:
     st.error(f"Training paused: the gradients exploded at {lab.history.diverged} The charts show the last "
              "finite values. Restore the last good weights, then lower the learning rate or turn on clipping.")
     st.button("Restore last good weights", key="train_restore", on_click=on_restore)
+if lab.trainer.early_stop is not None and not running:
+    st.info(f"{lab.trainer.early_stop.message} Start goes on from these weights.", icon="⏹️")
+show_test_result(lab)
 
+bridge.plotly_js()
 st.fragment(live_body, run_every=RERUN_GAP if running else None)()

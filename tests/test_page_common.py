@@ -93,8 +93,8 @@ def test_presenter_mode_on_every_page(page):
 
 
 
-@pytest.mark.parametrize("page", ["pages/home.py", "pages/build.py", "pages/train.py", "pages/compare.py"])
-def test_every_chart_is_drawn_without_streamlits_theme(page):  # (Step through's charts are the browser's: pages/bridge.py)
+@pytest.mark.parametrize("page", ["pages/home.py", "pages/build.py", "pages/compare.py"])
+def test_every_chart_is_drawn_without_streamlits_theme(page):  # (Step through's and Train's are the browser's: pages/bridge.py)
     at = app(page)
     if page == "pages/compare.py":  # no charts before Start
         at.button(key="compare_start").click().run()

@@ -88,3 +88,38 @@ def test_cancel_drops_the_sweep(at):
     at.button(key="compare_sweep_cancel").click().run()
     assert "compare_sweep" not in at.session_state
     assert not at.exception
+
+
+def test_baselines_train_beside_the_cells_with_a_live_table(at):
+    from explorer.models.baselines import CNN_KERNEL, CNN_LEVELS
+
+    at.session_state["lab"] = make_lab(ModelConfig(hidden_size=8), TaskConfig(name="adding", seq_len=80),
+                                       TrainConfig(batch_size=8, steps=40, probe_every=5, eval_every=5))
+    at.run()
+    at.multiselect(key="compare_archs").set_value(["lstm", "cnn", "transformer"]).run()
+    at.button(key="compare_start").click().run()
+    for _ in range(4):
+        at.run()
+    assert not at.exception
+    labs = at.session_state["compare_labs"]
+    assert list(labs) == ["lstm", "cnn", "transformer"] and all(l.steps_trained > 0 for l in labs.values())
+    table = at.dataframe[0].value
+    assert list(table["architecture"]) == ["LSTM", "1D-CNN", "Transformer"]
+    field = 1 + (CNN_KERNEL - 1) * sum(2 ** k for k in range(CNN_LEVELS))  # 1 + (k − 1)·Σ dilations
+    assert list(table["receptive field (steps)"]) == ["all earlier", str(field), "all earlier"]
+    for row, lab in zip(table.to_dict("records"), labs.values()):
+        assert row["parameters"] == sum(p.numel() for p in lab.model.parameters())
+        assert row["steps"] == lab.steps_trained
+        losses = lab.history.scalars()["loss"]
+        by_hand = np.mean(losses[-max(1, len(losses) // 10):])
+        assert row["final loss"] == f"{by_hand:.4g}"
+        assert row["final loss / baseline"] == f"{by_hand / (1 / 6):.3f}"  # Var(U1 + U2) = 2/12
+        latest = lab.history.latest_eval
+        assert row["validation loss"] == (f"{latest.val_loss:.4g}" if latest else "")
+    notes = list(table["note"])
+    assert "no hidden state" in notes[1] and "no hidden state" in notes[2]
+    grad_fig = figures(at)[1]
+    assert {t["name"] for t in grad_fig["data"]} <= {"LSTM"}  # no ‖∂L/∂h_t‖ for the baselines
+    band = grad_fig["layout"]["shapes"][0]
+    assert (band["x0"], band["x1"]) == (80 - field + 0.5, 80.5) and str(field) in band["name"]
+    assert any("carry no hidden state" in c.value for c in at.caption)

@@ -3,14 +3,12 @@ exploding-gradient path, and the numbers shown against the lab. (run_every never
 each at.run() runs the training fragment once.)"""
 from __future__ import annotations
 
-import base64
-import json
 import re
 
 import numpy as np
 import pytest
 import torch
-from plotly_json import decode, trace_named
+from live_chart import payload, shown
 from streamlit.testing.v1 import AppTest
 
 from explorer import ModelConfig
@@ -34,9 +32,13 @@ def small_lab(**train):
                     TrainConfig(**{"batch_size": 8, "probe_every": 5, **train}))
 
 
-def chart(at, key: str) -> dict:
-    """The chart drawn with `key` (or, redrawn while training ran, with `key-N`)."""
-    return next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if re.search(rf"{key}(-\d+)?$", c.proto.id))
+def chart(at, key: str):
+    """The chart `key` with every point a browser holds (tests/live_chart.py)."""
+    return shown(at, key)
+
+
+def shape(fig, name: str) -> dict:
+    return next(s for s in fig.figure["layout"]["shapes"] if s.get("name") == name)
 
 
 def counter(at) -> tuple[int, int, int]:
@@ -62,8 +64,8 @@ def test_start_trains_each_run_and_pause_stops():
         seen.append(lab.steps_trained)
     assert seen[0] >= 1 and seen[1] > seen[0] and seen[2] > seen[1]  # every fragment run trains a chunk
     assert counter(at) == (lab.steps_trained, lab.steps_trained, 10_000)
-    drawn = decode(trace_named(chart(at, "train_loss_chart"), "loss")["x"])
-    np.testing.assert_array_equal(drawn, lab.history.scalars()["step"])  # redrawn after the run's last slice
+    drawn = chart(at, "train_loss_chart").trace("training loss (each batch)")["x"]
+    np.testing.assert_array_equal(drawn, lab.history.scalars()["step"])  # every kept step, as the history has it
     assert at.get("progress")[0].proto.value == int(100 * lab.steps_trained / 10_000)
     at.button(key="train_pause").click().run()
     stopped = lab.steps_trained
@@ -94,10 +96,11 @@ def test_step_buttons_and_reset():
     at.button(key="train_step10").click().run()
     assert lab.steps_trained == 11 and len(lab.history) == 11 and counter(at)[0] == 11
     loss = chart(at, "train_loss_chart")
-    np.testing.assert_array_equal(decode(trace_named(loss, "loss")["x"]), np.arange(1, 12))
-    np.testing.assert_allclose(decode(trace_named(loss, "loss")["y"]), lab.history.scalars()["loss"])
-    base = trace_named(loss, f"baseline: {lab.task.baseline_label}")
-    assert decode(base["y"]).tolist() == [lab.task.baseline] * 2 == [0.5, 0.5]  # sine: predict 0 → E[sin²] = 1/2
+    np.testing.assert_array_equal(loss.trace("training loss (each batch)")["x"], np.arange(1, 12))
+    np.testing.assert_allclose(loss.trace("training loss (each batch)")["y"], lab.history.scalars()["loss"],
+                               rtol=1e-6)  # float32 on the wire
+    base = shape(loss, f"baseline: {lab.task.baseline_label}")
+    assert base["y0"] == base["y1"] == lab.task.baseline == 0.5  # sine: predict 0 → E[sin²] = 1/2
     at.button(key="train_reset").click().run()
     new = at.session_state["lab"]
     assert new is not lab and new.steps_trained == 0 and len(new.history) == 0
@@ -143,8 +146,9 @@ def test_clipping_on_and_off():
     at.selectbox(key="train_clip").set_value("norm").run()
     at.button(key="train_step1").click().run()
     norm = chart(at, "train_norm_chart")
-    assert decode(trace_named(norm, "clipped")["x"]).tolist() == [1, 3]  # exactly the clipped steps
-    assert decode(trace_named(norm, "θ = 0.001")["y"]).tolist() == [1e-3, 1e-3]
+    clipped = norm.trace("clipped")
+    assert clipped["x"][np.isfinite(clipped["y"])].tolist() == [1, 3]  # exactly the clipped steps
+    assert shape(norm, "θ = 0.001")["y0"] == pytest.approx(-3)  # log axis: log10 θ
     assert "(2 so far)" in " ".join(c.value for c in at.caption)
 
 
@@ -162,10 +166,11 @@ def test_exploding_gradients_pause_training_and_can_be_undone():
     assert 2 <= k <= 10 and lab.history.diverged.startswith(f"step {k}: the loss is nan")
     assert any(lab.history.diverged in e.value for e in at.error)
     assert at.button(key="train_start").disabled and at.button(key="train_step1").disabled
-    loss = chart(at, "train_loss_chart")
-    assert decode(trace_named(loss, "loss")["x"]).tolist() == list(range(1, k))  # the NaN step is not drawn
-    norm = decode(trace_named(chart(at, "train_norm_chart"), "before clipping")["y"])
-    assert np.isfinite(norm).all() and len(norm) == k - 1 and norm.max() > 100
+    loss = chart(at, "train_loss_chart").trace("training loss (each batch)")
+    finite = np.isfinite(loss["y"])
+    assert loss["x"][finite].tolist() == list(range(1, k)) and not finite[k - 1:].any()  # the NaN step: a gap
+    norm = chart(at, "train_norm_chart").trace("before clipping")["y"]
+    assert np.isfinite(norm[:k - 1]).all() and not np.isfinite(norm[k - 1:]).any() and norm[:k - 1].max() > 100
     at.button(key="train_restore").click().run()
     assert lab.history.diverged is None and not at.error and not at.exception
     assert all(torch.equal(p, g) for p, g in zip(lab.model.parameters(), lab.trainer._last_good))
@@ -177,18 +182,18 @@ def test_probe_charts_show_the_latest_probe():
     lab = at.session_state["lab"]
     at.button(key="train_step10").click().run()
     curve = chart(at, "train_curve_chart")
-    np.testing.assert_allclose(decode(curve["data"][0]["y"]), lab.trainer.probe()[0], rtol=1e-6)
-    assert "step 10" in curve["layout"]["title"]["text"]
+    np.testing.assert_allclose(curve.figure["data"][0]["y"], lab.trainer.probe()[0], rtol=1e-6)
+    assert "step 10" in curve.figure["layout"]["title"]["text"]
     sigma = chart(at, "train_sigma_chart")
     w = lab.model.rnn.weight_hh_l0.detach().double().numpy().reshape(4, 8, 8)
-    radius = decode(trace_named(sigma, "ρ f")["y"])
+    radius = sigma.trace("ρ f")["y"]
     first = lab.history.radius_series()[1]["0/f"][0]
-    assert radius.tolist() == pytest.approx([first, np.abs(np.linalg.eigvals(w[1])).max()])  # now: step 10
+    assert radius.tolist() == pytest.approx([first, np.abs(np.linalg.eigvals(w[1])).max()], rel=1e-6)  # now: 10
     eig = chart(at, "train_eigen_chart")
-    got = decode(trace_named(eig, "g")["x"]) + 1j * decode(trace_named(eig, "g")["y"])
+    got = eig.trace("g")["x"] + 1j * eig.trace("g")["y"]
     np.testing.assert_allclose(np.sort_complex(got), np.sort_complex(np.linalg.eigvals(w[2])), atol=1e-9)
-    heat = chart(at, "train_heat_chart")["data"][0]
-    assert decode(heat["y"]).tolist() == [5, 10]
+    heat = chart(at, "train_heat_chart").figure["data"][0]
+    assert heat["y"].tolist() == [5, 10]
 
 
 def test_metric_choice_follows_the_task():
@@ -196,8 +201,8 @@ def test_metric_choice_follows_the_task():
     assert at.selectbox(key="train_metric").value == "MAE"  # sine: the first metric
     at.button(key="train_step10").click().run()
     lab = at.session_state["lab"]
-    mae = trace_named(chart(at, "train_loss_chart"), "MAE")
-    np.testing.assert_allclose(decode(mae["y"]), lab.history.scalars()["metric/MAE"])
+    mae = chart(at, "train_loss_chart").trace("MAE (training)")
+    np.testing.assert_allclose(mae["y"], lab.history.scalars()["metric/MAE"], rtol=1e-6)
     at.session_state["lab"] = make_lab(ModelConfig(cell="gru", hidden_size=8, num_layers=2),
                                        TaskConfig(name="adding", seq_len=20), TrainConfig(batch_size=8, probe_every=5))
     at.run()
@@ -206,10 +211,9 @@ def test_metric_choice_follows_the_task():
     at.button(key="train_step10").click().run()
     lab = at.session_state["lab"]
     heat = chart(at, "train_heat_chart")
-    assert "layer 2" in heat["layout"]["title"]["text"] and not at.exception
-    z = heat["data"][0]["z"]  # {"dtype", "bdata", "shape": "2, 20"}
-    z = np.frombuffer(base64.b64decode(z["bdata"]), z["dtype"]).reshape([int(n) for n in z["shape"].split(",")])
-    np.testing.assert_allclose(z, np.log10(lab.history.probe_matrix(1)[1]))  # layer 2's probes at steps 5, 10
+    assert "layer 2" in heat.figure["layout"]["title"]["text"] and not at.exception
+    z = heat.figure["data"][0]["z"]
+    np.testing.assert_allclose(z, np.log10(lab.history.probe_matrix(1)[1]), rtol=1e-6)  # layer 2, steps 5, 10
 
 
 def test_settings_survive_a_visit_to_another_page():
@@ -253,7 +257,7 @@ def test_a_widget_changed_while_training_does_not_stop_it():
     before = lab.steps_trained
     at.checkbox(key="train_log_loss").check().run()
     assert at.session_state["train_running"] and lab.steps_trained > before and not at.exception
-    assert chart(at, "train_loss_chart")["layout"]["yaxis"]["type"] == "log"
+    assert chart(at, "train_loss_chart").figure["layout"]["yaxis"]["type"] == "log"
     at.button(key="train_pause").click().run()
 
 
@@ -279,3 +283,85 @@ def test_a_busy_server_queues_the_run_says_its_place_and_starts_it_by_itself(mon
     assert "in line" not in at.get("progress")[0].proto.text
     at.button(key="train_pause").click().run()
     assert line.counts() == (0, 0)  # Pause gave the place back
+
+
+def test_the_tutorial_settings_reach_the_train_config_and_the_share_link():
+    from explorer.lecture.share import from_query, to_query
+
+    at = open_train(small_lab())
+    lab = at.session_state["lab"]
+    at.button(key="train_step10").click().run()
+    before = weights(lab)
+    at.selectbox(key="train_optimizer").set_value("adamw").run()
+    at.selectbox(key="train_lr_schedule").set_value("inverse").run()
+    at.number_input(key="train_lr_k").set_value(0.05).run()
+    at.number_input(key="train_weight_decay").set_value(0.01).run()
+    at.number_input(key="train_eval_every").set_value(5).run()
+    at.number_input(key="train_patience").set_value(3).run()
+    at.number_input(key="train_min_delta").set_value(0.001).run()
+    at.number_input(key="train_tbptt").set_value(5).run()
+    cfg = lab.train_cfg
+    assert (cfg.optimizer, cfg.lr_schedule, cfg.lr_k, cfg.weight_decay, cfg.eval_every, cfg.patience,
+            cfg.min_delta, cfg.tbptt) == ("adamw", "inverse", 0.05, 0.01, 5, 3, 0.001, 5)
+    assert at.session_state["lab"] is lab and all(torch.equal(a, b) for a, b in zip(before, weights(lab)))
+    assert from_query(to_query(lab.model_cfg, lab.task_cfg, cfg))[2] == cfg  # the link carries every field
+    at.selectbox(key="train_lr_schedule").set_value("step").run()
+    at.number_input(key="train_lr_step_size").set_value(4).run()
+    at.number_input(key="train_lr_gamma").set_value(0.5).run()
+    assert (lab.train_cfg.lr_step_size, lab.train_cfg.lr_gamma) == (4, 0.5)
+    assert all(w.help for w in (at.selectbox(key="train_lr_schedule"), at.number_input(key="train_weight_decay"),
+                                at.number_input(key="train_tbptt"), at.number_input(key="train_patience")))
+    at.button(key="train_step10").click().run()
+    lr = chart(at, "train_loss_chart").trace("learning rate")
+    # step: lr·γ^⌊t/n⌋ with t the steps already taken (the first 10 steps ran at the constant rate)
+    np.testing.assert_allclose(lr["y"][10:], [0.003 * 0.5 ** ((s - 1) // 4) for s in range(11, 21)], rtol=1e-6)
+    assert not at.exception
+
+
+def test_the_test_button_shows_the_test_sets_numbers():
+    at = open_train(small_lab())
+    lab = at.session_state["lab"]
+    at.button(key="train_step10").click().run()
+    at.button(key="train_test_button").click().run()
+    batch = lab.task.eval_set("test")
+    lab.model.eval()
+    with torch.no_grad():
+        out = lab.model(batch.x)
+    lab.model.train()
+    mse = float(((out - batch.y) ** 2).mean())  # sine: MSE on every step, by hand
+    mae = float((out - batch.y).abs().mean())
+    text = at.success[0].value
+    assert f"Test set ({len(batch.x)} sequences" in text and "weights of step 10" in text
+    assert f"loss **{mse:.4g}**" in text and f"MAE **{mae:.4g}**" in text, text
+    at.button(key="train_step1").click().run()
+    assert "trained 1 steps since" in at.success[0].value
+
+
+def test_an_early_stop_is_said_and_marked_on_the_loss_chart():
+    at = open_train(small_lab(eval_every=1, patience=1, min_delta=10.0, steps=50))
+    lab = at.session_state["lab"]
+    at.button(key="train_start").click().run()
+    for _ in range(5):
+        if not at.session_state["train_running"]:
+            break
+        at.run()
+    stop = lab.trainer.early_stop
+    assert stop is not None and stop.best_step == 1 and stop.step == 2  # nothing improves by 10: stop at once
+    assert any(stop.message in i.value for i in at.info)
+    loss = chart(at, "train_loss_chart")
+    lines = {(s["name"], s["x0"]) for s in loss.figure["layout"]["shapes"] if s["name"] != "baseline: predict 0"}
+    assert ("early stop", 2) in lines and ("weights restored from", 1) in lines
+    assert "stop 2 → weights of 1" in [a["text"] for a in loss.figure["layout"]["annotations"]]
+
+
+def test_presenter_mode_enlarges_every_live_chart():
+    from explorer.views.style import NORMAL, PRESENTER
+
+    at = open_train(small_lab())
+    keys = ["train_loss_chart", "train_curve_chart", "train_norm_chart", "train_param_chart", "train_heat_chart",
+            "train_sigma_chart", "train_eigen_chart"]
+    assert all(payload(at, k)["figure"]["layout"]["height"] == NORMAL.chart_height for k in keys)
+    at.toggle(key="presenter").set_value(True).run()
+    for k in keys:
+        lay = payload(at, k)["figure"]["layout"]
+        assert lay["height"] == PRESENTER.chart_height and lay["font"]["size"] == PRESENTER.font, k

@@ -76,11 +76,11 @@ class History:
     def __len__(self) -> int:
         return self.steps.offered
 
-    def scalars(self) -> dict[str, np.ndarray]:
+    def scalars(self, start: int = 0) -> dict[str, np.ndarray]:
         """Kept per-step series as numpy arrays: step, loss, grad_norm, grad_norm_clipped, clipped,
         finished_at (Unix time), lr (the rate of each step's update), and one array per metric ("metric/NAME")
-        and per parameter ("param/NAME")."""
-        rows = list(self.steps.rows)  # a snapshot: the trainer may append while a view reads
+        and per parameter ("param/NAME"); from the `start`-th kept step on (a live chart's new points)."""
+        rows = self.steps.rows[start:]  # a copy: the trainer may append while a view reads
         out = {
             "step": np.array([r[0] for r in rows], dtype=np.int64),
             "loss": np.array([r[1] for r in rows], dtype=np.float64),
@@ -93,20 +93,20 @@ class History:
         out |= _columns(rows, (("metric", 5), ("param", 6)))
         return out
 
-    def eval_series(self) -> dict[str, np.ndarray]:
+    def eval_series(self, start: int = 0) -> dict[str, np.ndarray]:
         """Kept evaluations (every eval_every steps) as numpy arrays: step, train_loss and val_loss (eval mode,
         on the fixed training subset and the validation set), and one array per metric on each
-        ("train_metric/NAME", "val_metric/NAME")."""
-        rows = list(self.evals.rows)  # a snapshot: the trainer may append while a view reads
+        ("train_metric/NAME", "val_metric/NAME"); from the `start`-th kept evaluation on."""
+        rows = self.evals.rows[start:]  # a copy: the trainer may append while a view reads
         return {
             "step": np.array([r[0] for r in rows], dtype=np.int64),
             "train_loss": np.array([r[1] for r in rows], dtype=np.float64),
             "val_loss": np.array([r[3] for r in rows], dtype=np.float64),
         } | _columns(rows, (("train_metric", 2), ("val_metric", 4)))
 
-    def probe_matrix(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
-        """Kept probe steps (P,) and ‖∂L/∂h_t‖ of one layer at each of them (P, T)."""
-        rows = list(self.probes.rows)  # a snapshot: the trainer may append while a view reads
+    def probe_matrix(self, layer: int, start: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """Kept probe steps (P,) and ‖∂L/∂h_t‖ of one layer at each of them (P, T), from the `start`-th on."""
+        rows = self.probes.rows[start:]  # a copy: the trainer may append while a view reads
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0))
         return np.array([r[0] for r in rows]), np.stack([r[1][layer] for r in rows])
@@ -114,7 +114,7 @@ class History:
     def probe_matrix_by_direction(self, layer: int, direction: int) -> tuple[np.ndarray, np.ndarray]:
         """Kept probe steps (P,) and ‖∂L/∂h_t‖ of one direction of one layer at each (P, T); a unidirectional
         model's only direction is 0 (the same as probe_matrix)."""
-        rows = self.probes.rows
+        rows = list(self.probes.rows)  # a copy: the trainer may append while a view reads
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0))
         per = [r[1][layer] if r[2] is None else r[2][layer, direction] for r in rows]
@@ -122,19 +122,19 @@ class History:
 
     def saliency_series(self) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
         """Kept saliency probes: their steps (P,), the mean matrices (each (R, T)) and each one's output steps (R,)."""
-        rows = self.saliency.rows
+        rows = list(self.saliency.rows)
         return np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows], [r[2] for r in rows]
 
-    def sigma_series(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """Kept probe steps and σ_max of each W_hh block over them."""
-        return self._spectral_series(1)
+    def sigma_series(self, start: int = 0) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Kept probe steps and σ_max of each W_hh block over them (from the `start`-th kept spectrum on)."""
+        return self._spectral_series(1, start)
 
-    def radius_series(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    def radius_series(self, start: int = 0) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Kept probe steps and the spectral radius max |λ| of each W_hh block over them."""
-        return self._spectral_series(2)
+        return self._spectral_series(2, start)
 
-    def _spectral_series(self, col: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        rows = list(self.spectra.rows)  # a snapshot: the trainer may append while a view reads
+    def _spectral_series(self, col: int, start: int = 0) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        rows = self.spectra.rows[start:]  # a copy: the trainer may append while a view reads
         steps = np.array([r[0] for r in rows], dtype=np.int64)
         keys = dict.fromkeys(k for r in rows for k in r[col])
         return steps, {k: np.array([r[col].get(k, np.nan) for r in rows], dtype=np.float64) for k in keys}

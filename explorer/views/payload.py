@@ -21,8 +21,13 @@ Payload schema. A payload is one JSON object (numbers finite; NaN and ±inf only
   "line": {color, width, dash}}``, ``{"type": "point", "x": [offset, scale] | array (n,), "y": array (n,),
   "marker": {color, size, line?}}``; ``reveal``: ``{"trace": j, "y": array (m,), "from": [offset, scale]}`` shows
   trace j's points from index ``offset + scale·i`` on. The PNG includes the overlays.
-  A live chart adds ``stream`` (see `stream`): its figure is drawn once, then each payload appends only the
-  points the browser lacks (Plotly.extendTraces), keeping the chart's DOM and zoom.
+  A live chart adds ``stream`` (see `stream`), or ``streams``, a list of them (each with its own x, e.g. every
+  step and every evaluation; `rows` appends heatmap rows): its figure is drawn once, then each payload appends
+  only the points the browser lacks (Plotly.extendTraces, at most once per animation frame), keeping the chart's
+  DOM and zoom. A payload whose figure has the same data but another layout (a new marker line, a new title) is
+  applied to the points on screen (Plotly.react; the figure's ``layout.uirevision`` keeps the user's zoom); new
+  data or new stream ids redraw the figure. A live chart off screen draws its new points when it scrolls into view;
+  ``"defer": true`` lets a chart without streams (one replaced at each new measurement) wait for that too.
 - ``bars``: ``{group, at, title, xlabel, units: [U], sizes, line_color, rows: [{label, values: array (n, U),
   range: [lo, hi], colorscale}]}``: one row of bars per quantity, at position i (SVG, hover, PNG).
 - ``topk``: ``{group, at, title, names: [n × [k str]], probs: array (n, k), texts: [n × [k str]], target: [n ints,
@@ -47,10 +52,11 @@ from .style import Sizes
 MAX_FLOATS = 600_000  # per view: 2.4 MB of float32 (3.2 MB as base64); larger models are shown by a unit subset
 
 
-def array(values: np.ndarray) -> dict:
-    """values as a float32 typed array (plotly.js's spec); non-finite values survive (NaN, ±inf)."""
-    a = np.ascontiguousarray(values, dtype="<f4")
-    return {"dtype": "f4", "bdata": base64.b64encode(a.tobytes()).decode("ascii"),
+def array(values: np.ndarray, dtype: str = "<f4") -> dict:
+    """values as a float32 typed array (plotly.js's spec); non-finite values survive (NaN, ±inf). A figure's own
+    data may be "<f8" (plotly.js decodes both; the views' own arrays are float32)."""
+    a = np.ascontiguousarray(values, dtype=dtype)
+    return {"dtype": a.dtype.str.lstrip("<|"), "bdata": base64.b64encode(a.tobytes()).decode("ascii"),
             "shape": ", ".join(str(n) for n in a.shape)}
 
 
@@ -106,3 +112,12 @@ def stream(stream_id: str, start: int, x: np.ndarray, ys: list[np.ndarray], trac
         raise ValueError("need one y per trace, each as long as x")
     return {"id": stream_id, "start": int(start), "x": array(x), "y": [array(y) for y in ys], "traces": list(traces),
             "max": int(max_points)}
+
+
+def rows(stream_id: str, start: int, y: np.ndarray, z: np.ndarray, trace: int) -> dict:
+    """The `stream` of a growing heatmap (trace `trace` of the figure): rows start, start + 1, ... at the y values
+    `y` (m,), their cells z (m, columns). The browser appends the rows it lacks, as for `stream`."""
+    z = np.asarray(z)
+    if z.ndim != 2 or len(y) != len(z):
+        raise ValueError("need one row of z per y")
+    return {"id": stream_id, "start": int(start), "x": array(y), "z": array(z), "traces": [trace], "max": 0}

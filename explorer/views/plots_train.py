@@ -1,14 +1,20 @@
-"""Pure Plotly builders for the Train page: history arrays in, `go.Figure` out.
+"""The Train page's live charts as plain Plotly figures (JSON-ready dicts, drawn in the browser by pages/bridge.py).
 
-Every builder drops non-finite points (a diverged step leaves NaN/Inf in the history; the charts keep
-the last finite values) and, on log axes, non-positive ones. Figures are built from numpy arrays with
-few traces: they are redrawn several times a second while training runs.
+A chart whose data grow with training (loss, gradient norms, the gradient-flow heatmap, σ_max/ρ) is drawn once with
+empty traces; explorer/views/train_payload.py streams the points into them. A chart of the latest measurement
+(‖∂L/∂h_t‖ through time, the eigenvalues) is replaced in place at each new probe. Trace order is part of each
+builder's contract (the streams address traces by index): the *_TRACES constants name it. Series are lists of
+(label, values) so that more of them (per layer, per direction of a bidirectional model) need no new chart.
+Constant lines (baseline, θ, 1/γ) are layout shapes with a legend entry. Non-finite values are NaN: a gap.
 """
 from __future__ import annotations
 
-import numpy as np
-import plotly.graph_objects as go
+import math
+from dataclasses import dataclass
 
+import numpy as np
+
+from .payload import array
 from .style import (
     BASELINE_COLOR,
     GATE_COLORS,
@@ -17,7 +23,6 @@ from .style import (
     SEQUENTIAL,
     SERIES,
     Sizes,
-    figure,
     layout,
     legend_below,
 )
@@ -26,7 +31,14 @@ VANISHED = 1e-6   # ‖∂L/∂h_t‖ below this fraction of the largest later v
 EXPLODED = 1e3    # ‖∂L/∂h_t‖ above this multiple of the smallest later value: exploded
 VANISHED_COLOR = OKABE_ITO["sky"]
 EXPLODED_COLOR = OKABE_ITO["vermillion"]
+CUT_COLOR = "#999999"  # truncated BPTT: where the gradient is cut, and the steps it never reaches
 CLIP_COLOR = OKABE_ITO["vermillion"]
+STOP_COLOR = OKABE_ITO["vermillion"]
+LIVE = "live"  # layout.uirevision of every live chart: an update keeps the user's zoom and pan
+
+# Trace indices (the streams of train_payload address them)
+LOSS, VAL_LOSS, TRAIN_EVAL_LOSS, LR, METRIC, VAL_METRIC = range(6)
+BEFORE, AFTER, CLIPPED = range(3)
 
 
 def finite_xy(x: np.ndarray, y: np.ndarray, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -36,38 +48,93 @@ def finite_xy(x: np.ndarray, y: np.ndarray, log: bool = False) -> tuple[np.ndarr
     return x[keep], y[keep]
 
 
+def gaps(y: np.ndarray) -> np.ndarray:
+    """y as float64 with every non-finite value NaN (a gap in a line; Plotly cannot scale an axis to ±inf)."""
+    y = np.asarray(y, dtype=np.float64)
+    return np.where(np.isfinite(y), y, np.nan)
+
+
 def _base(sizes: Sizes, title: str, xtitle: str, ytitle: str, log_y: bool, **overrides) -> dict:
     lay = layout(
         sizes, title=dict(text=title, font=dict(size=sizes.title)),
         xaxis=dict(title=dict(text=xtitle)),
         yaxis=dict(title=dict(text=ytitle), type="log" if log_y else "linear", exponentformat="power"),
+        uirevision=LIVE,
     )
     lay.update(overrides)
     return legend_below(lay)
 
 
-def loss_figure(scalars: dict[str, np.ndarray], baseline: float, baseline_label: str, metric: str | None = None,
-                log_y: bool = False, sizes: Sizes = NORMAL) -> go.Figure:
-    """Loss per step, the task's memoryless baseline as a labelled line, and optionally one task metric
-    on a second y axis (right)."""
-    steps = scalars.get("step", np.zeros(0, dtype=np.int64))
-    x, y = finite_xy(steps, scalars.get("loss", np.zeros(0)), log_y)
-    span = np.array([steps[0], steps[-1]] if len(steps) else [0, 1], dtype=np.float64)
+def _line(name: str, color: str, width: float, dash: str | None = None, **kw) -> dict:
+    """An empty line trace (the stream fills it)."""
+    return dict(type="scatter", x=[], y=[], name=name, mode="lines",
+                line=dict(color=color, width=width) | (dict(dash=dash) if dash else {})) | kw
+
+
+def _hline(y: float, name: str, log_y: bool, sizes: Sizes, color: str = BASELINE_COLOR) -> dict:
+    """A dashed horizontal line across the plot at y, with a legend entry (on a log axis Plotly places shapes at
+    log10 y)."""
+    at = math.log10(y) if log_y and y > 0 else y
+    return dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=at, y1=at, name=name, showlegend=True,
+                line=dict(color=color, width=sizes.line * 0.6, dash="dash"), layer="below")
+
+
+def _vline(x: float, name: str, color: str, dash: str, sizes: Sizes, legend: bool = True) -> dict:
+    return dict(type="line", xref="x", x0=x, x1=x, yref="paper", y0=0, y1=1, name=name, showlegend=legend,
+                line=dict(color=color, width=sizes.line * 0.7, dash=dash))
+
+
+@dataclass(frozen=True)
+class StopMark:
+    """An early stop as the loss chart marks it."""
+
+    step: int       # training stopped after this step
+    best_step: int  # whose weights were restored
+
+
+def loss_chart(baseline: float, baseline_label: str, metric: str | None = None, log_y: bool = False,
+               show_lr: bool = True, stops: tuple[StopMark, ...] = (), sizes: Sizes = NORMAL) -> dict:
+    """Training loss per step, validation loss and the training subset's loss at each evaluation, the task's
+    memoryless baseline, optionally one task metric on both (right axis) and the learning rate (a strip below);
+    each early stop as a line at its step and a dotted line at the step whose weights were restored.
+    Traces: LOSS, VAL_LOSS, TRAIN_EVAL_LOSS, LR, then METRIC, VAL_METRIC if `metric`."""
+    w = sizes.line
     data = [
-        dict(type="scatter", x=x, y=y, name="loss", mode="lines", line=dict(color=SERIES[0], width=sizes.line)),
-        dict(type="scatter", x=span, y=np.full(2, baseline), name=f"baseline: {baseline_label}", mode="lines",
-             line=dict(color=BASELINE_COLOR, width=sizes.line, dash="dash"), hoverinfo="name+y"),
+        _line("training loss (each batch)", SERIES[0], w * 0.7),
+        _line("validation loss", SERIES[2], w, mode="lines+markers", marker=dict(size=sizes.marker * 0.6)),
+        _line("training loss (fixed subset)", SERIES[0], w, dash="dot", mode="lines+markers",
+              marker=dict(size=sizes.marker * 0.5, symbol="circle-open")),
+        _line("learning rate", SERIES[4], w * 0.7, yaxis="y3", showlegend=False,
+              hovertemplate="step %{x}<br>lr %{y:.3g}<extra></extra>"),
     ]
-    extra = {}
-    if metric and f"metric/{metric}" in scalars:
-        mx, my = finite_xy(steps, scalars[f"metric/{metric}"])
-        data.append(dict(type="scatter", x=mx, y=my, name=metric, mode="lines", yaxis="y2", opacity=0.6,
-                         line=dict(color=SERIES[1], width=sizes.line * 0.6, dash="dot")))  # second to the loss
-        extra["yaxis2"] = dict(title=dict(text=metric), overlaying="y", side="right", showgrid=False, tickformat=".2g")
-    lay = _base(sizes, "Loss", "training step", "loss", log_y, **extra)
-    if extra:
+    extra: dict = {}
+    if metric:
+        data += [_line(f"{metric} (training)", SERIES[1], w * 0.6, dash="dot", yaxis="y2", opacity=0.6),
+                 _line(f"{metric} (validation)", SERIES[1], w * 0.8, yaxis="y2", mode="lines+markers",
+                       marker=dict(size=sizes.marker * 0.6, symbol="diamond"))]
+        extra["yaxis2"] = dict(title=dict(text=metric), overlaying="y", side="right", showgrid=False,
+                               tickformat=".2g")
+    if show_lr:
+        extra["yaxis"] = dict(domain=[0.3, 1])
+        extra["yaxis3"] = dict(domain=[0, 0.2], title=dict(text="lr"), exponentformat="power", tickformat=".1e",
+                               nticks=3, rangemode="tozero")
+        extra["xaxis"] = dict(anchor="y3")
+    else:
+        data[LR]["visible"] = False
+    shapes = [_hline(baseline, f"baseline: {baseline_label}", log_y, sizes)]
+    notes = []
+    for k, stop in enumerate(stops):
+        shapes.append(_vline(stop.step, "early stop", STOP_COLOR, "solid", sizes, legend=k == 0))
+        shapes.append(_vline(stop.best_step, "weights restored from", STOP_COLOR, "dot", sizes, legend=k == 0))
+        notes.append(dict(x=stop.step, y=1, yref="paper", xanchor="right", yanchor="top", showarrow=False,
+                          text=f"stop {stop.step} → weights of {stop.best_step}",
+                          font=dict(size=sizes.font * 0.85, color=STOP_COLOR)))
+    lay = _base(sizes, "Loss", "training step", "loss", log_y, shapes=shapes, annotations=notes)
+    for key, value in extra.items():
+        lay[key] = {**lay.get(key, {}), **value}
+    if metric:
         lay["margin"] = dict(lay["margin"], r=60)
-    return figure(data, lay)
+    return {"data": data, "layout": lay}
 
 
 def later_extremes(norms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -102,31 +169,45 @@ def intervals(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2])]
 
 
-def _region_shapes(mask: np.ndarray, color: str, name: str, legend: bool) -> list[dict]:
+def _region_shapes(mask: np.ndarray, color: str, name: str, legend: bool = True) -> list[dict]:
+    """Shaded x ranges (t is 1-based: index i covers i + 0.5 .. i + 1.5) over the runs of `mask`."""
     return [dict(type="rect", xref="x", yref="paper", x0=a + 0.5, x1=b + 1.5, y0=0, y1=1, fillcolor=color,
                  opacity=0.25, line=dict(width=0), layer="below", name=name, legendgroup=name,
                  showlegend=legend and i == 0)
             for i, (a, b) in enumerate(intervals(mask))]
 
 
-def gradient_curve_figure(norms: np.ndarray | None, step: int | None, sizes: Sizes = NORMAL) -> go.Figure:
-    """‖∂L/∂h_t‖ against time step t = 1..T (log y), one line per layer, vanished/exploded regions shaded."""
+def cut_shapes(cuts: list[int], sizes: Sizes) -> list[dict]:
+    """Truncated BPTT: a dashed line where the gradient is cut, between 1-based t = c and c + 1 for each 0-based
+    cut position c (explorer.training.tbptt.cut_positions)."""
+    return [_vline(c + 0.5, "gradient cut (truncated BPTT)", CUT_COLOR, "dash", sizes, legend=i == 0)
+            for i, c in enumerate(cuts)]
+
+
+def gradient_curve_chart(series: list[tuple[str, np.ndarray]], step: int | None, cuts: list[int] = (),
+                         sizes: Sizes = NORMAL) -> dict:
+    """‖∂L/∂h_t‖ against time step t = 1..T (log y), one line per series (label, (T,) norms): a layer, or a
+    direction of a bidirectional layer; the vanished and exploded regions of each shaded; under truncated BPTT
+    (`cuts`) the cuts as lines and the steps no gradient reaches (exactly 0) shaded grey."""
     data, shapes = [], []
-    if norms is not None:
-        t = np.arange(1, norms.shape[1] + 1)
-        multi = norms.shape[0] > 1
-        for l, row in enumerate(norms):
-            x, y = finite_xy(t, row, log=True)
-            data.append(dict(type="scatter", x=x, y=y, name=f"layer {l + 1}",
-                             mode="lines+markers" if len(x) < 60 else "lines",
-                             line=dict(color=SERIES[l % len(SERIES)], width=sizes.line),
-                             marker=dict(size=sizes.marker * 0.6), showlegend=multi))
-            vanished, exploded = gradient_regions(row)
-            tag = f" (layer {l + 1})" if multi else ""
-            shapes += _region_shapes(vanished, VANISHED_COLOR, f"vanished{tag}", True)
-            shapes += _region_shapes(exploded, EXPLODED_COLOR, f"exploded{tag}", True)
+    multi = len(series) > 1
+    for k, (label, norms) in enumerate(series):
+        g = gaps(norms)
+        t = np.arange(1, len(g) + 1)
+        data.append(dict(type="scatter", x=array(t), y=array(g, "<f8"), name=label,
+                         mode="lines+markers" if len(g) < 60 else "lines",
+                         line=dict(color=SERIES[k % len(SERIES)], width=sizes.line),
+                         marker=dict(size=sizes.marker * 0.6), showlegend=multi,
+                         hovertemplate=f"{label}<br>t=%{{x}}<br>‖∂L/∂hₜ‖=%{{y:.3g}}<extra></extra>"))
+        vanished, exploded = gradient_regions(g)
+        tag = f" ({label})" if multi else ""
+        shapes += _region_shapes(vanished, VANISHED_COLOR, f"vanished{tag}")
+        shapes += _region_shapes(exploded, EXPLODED_COLOR, f"exploded{tag}")
+        if len(cuts):
+            shapes += _region_shapes(g == 0, CUT_COLOR, f"no gradient: cut{tag}", legend=k == 0)
+    shapes += cut_shapes(list(cuts), sizes)
     title = "‖∂L/∂hₜ‖ through time" + (f" at step {step}" if step is not None else " (no probe yet)")
-    return figure(data, _base(sizes, title, "time step t", "‖∂L/∂hₜ‖", True, shapes=shapes))
+    return {"data": data, "layout": _base(sizes, title, "time step t", "‖∂L/∂hₜ‖", True, shapes=shapes)}
 
 
 def log10_norms(norms: np.ndarray) -> np.ndarray:
@@ -136,18 +217,17 @@ def log10_norms(norms: np.ndarray) -> np.ndarray:
         return np.where(np.isfinite(g) & (g > 0), np.log10(np.where(g > 0, g, 1.0)), np.nan)
 
 
-def gradient_heatmap_figure(steps: np.ndarray, norms: np.ndarray, layer: int = 0,
-                            sizes: Sizes = NORMAL) -> go.Figure:
-    """Training step (y) × time step t (x), colour = log10 ‖∂L/∂hₜ‖: the whole probe history in one picture."""
-    data = []
-    if len(steps):
-        data.append(dict(
-            type="heatmap", 
-            x=np.arange(1, norms.shape[1] + 1), y=np.asarray(steps), z=log10_norms(norms), colorscale=SEQUENTIAL,
-            colorbar=dict(title=dict(text="log₁₀‖∂L/∂hₜ‖", side="right"), thickness=14),
-            hovertemplate="t=%{x}<br>step %{y}<br>log₁₀‖∂L/∂hₜ‖=%{z:.2f}<extra></extra>"))
-    title = "Gradient flow over training" + (f" (layer {layer + 1})" if layer else "")
-    return figure(data, _base(sizes, title, "time step t", "training step", False))
+def gradient_heatmap_chart(seq_len: int, label: str = "", cuts: list[int] = (), sizes: Sizes = NORMAL) -> dict:
+    """Training step (y) × time step t (x), colour = log10 ‖∂L/∂hₜ‖, one row per probe (streamed in); blank cells
+    get no gradient at all (under truncated BPTT: the steps beyond the cut, also marked by dashed lines)."""
+    data = [dict(type="heatmap", x=array(np.arange(1, seq_len + 1)), y=[], z=[], colorscale=SEQUENTIAL,
+                 colorbar=dict(title=dict(text="log₁₀‖∂L/∂hₜ‖", side="right"), thickness=14),
+                 hovertemplate="t=%{x}<br>step %{y}<br>log₁₀‖∂L/∂hₜ‖=%{z:.2f}<extra></extra>")]
+    title = "Gradient flow over training" + (f" ({label})" if label else "")
+    if len(cuts):
+        title += f", cut every {cuts[0]} steps"
+    return {"data": data, "layout": _base(sizes, title, "time step t", "training step", False,
+                                          shapes=cut_shapes(list(cuts), sizes))}
 
 
 def short_param_name(name: str) -> str:
@@ -155,85 +235,70 @@ def short_param_name(name: str) -> str:
     return name.removeprefix("rnn.")
 
 
-def param_norms_figure(scalars: dict[str, np.ndarray], sizes: Sizes = NORMAL) -> go.Figure:
-    """‖∂L/∂θ‖ of every parameter over steps (log y), before clipping."""
-    steps = scalars.get("step", np.zeros(0))
-    names = [k for k in scalars if k.startswith("param/")]
-    data = []
-    for i, key in enumerate(names):
-        x, y = finite_xy(steps, scalars[key], log=True)
-        data.append(dict(type="scatter", x=x, y=y, name=short_param_name(key.removeprefix("param/")),
-                         mode="lines", line=dict(color=SERIES[i % len(SERIES)], width=sizes.line * 0.6)))
-    return figure(data, _base(sizes, "Gradient norm per parameter", "training step", "‖∂L/∂θ‖", True))
+def param_norms_chart(names: list[str], sizes: Sizes = NORMAL) -> dict:
+    """‖∂L/∂θ‖ of every parameter over steps (log y), before clipping; one trace per name, in order."""
+    data = [_line(short_param_name(n), SERIES[i % len(SERIES)], sizes.line * 0.6) for i, n in enumerate(names)]
+    return {"data": data, "layout": _base(sizes, "Gradient norm per parameter", "training step", "‖∂L/∂θ‖", True)}
 
 
-def global_norm_figure(scalars: dict[str, np.ndarray], clip: str = "none", threshold: float | None = None,
-                       sizes: Sizes = NORMAL) -> go.Figure:
-    """Global gradient norm before and after clipping (log y), the clipped steps marked, and θ when
-    clipping by norm."""
-    steps = scalars.get("step", np.zeros(0))
-    before = scalars.get("grad_norm", np.zeros(0))
-    clipped = scalars.get("clipped", np.zeros(0, dtype=bool))
-    bx, by = finite_xy(steps, before, log=True)
-    ax, ay = finite_xy(steps, scalars.get("grad_norm_clipped", np.zeros(0)), log=True)
-    cx, cy = finite_xy(steps[clipped], before[clipped], log=True)
+def global_norm_chart(clip: str = "none", threshold: float | None = None, sizes: Sizes = NORMAL) -> dict:
+    """Global gradient norm before and after clipping (log y), the clipped steps marked, θ when clipping by norm.
+    Traces: BEFORE, AFTER, CLIPPED."""
     data = [
-        dict(type="scatter", x=bx, y=by, name="before clipping", mode="lines",
-             line=dict(color=SERIES[0], width=sizes.line)),
-        dict(type="scatter", x=ax, y=ay, name="after clipping", mode="lines",
-             line=dict(color=SERIES[2], width=sizes.line, dash="dot")),
-        dict(type="scatter", x=cx, y=cy, name="clipped", mode="markers",
+        _line("before clipping", SERIES[0], sizes.line),
+        _line("after clipping", SERIES[2], sizes.line, dash="dot"),
+        dict(type="scatter", x=[], y=[], name="clipped", mode="markers",
              marker=dict(color=CLIP_COLOR, size=sizes.marker * 0.7, symbol="x-thin-open", line=dict(width=1.5))),
     ]
-    if clip == "norm" and threshold is not None and len(steps):
-        span = np.array([steps[0], steps[-1]], dtype=np.float64)
-        data.append(dict(type="scatter", x=span, y=np.full(2, threshold), name=f"θ = {threshold:g}", mode="lines",
-                         line=dict(color=BASELINE_COLOR, width=sizes.line * 0.6, dash="dash")))
-    return figure(data, _base(sizes, "Global gradient norm", "training step", "‖∂L/∂θ‖", True))
+    shapes = [_hline(threshold, f"θ = {threshold:g}", True, sizes)] if clip == "norm" and threshold else []
+    return {"data": data, "layout": _base(sizes, "Global gradient norm", "training step", "‖∂L/∂θ‖", True,
+                                          shapes=shapes)}
 
 
-def spectral_figure(steps: np.ndarray, sigma: dict[str, np.ndarray], radius: dict[str, np.ndarray],
-                    inv_gamma: float = 1.0, sizes: Sizes = NORMAL) -> go.Figure:
-    """σ_max (solid) and spectral radius (dotted) of each W_hh block over training, and the 1/γ line."""
+def block_label(key: str, multi_layer: bool) -> str:
+    """"0/f" -> "f" (one layer) or "f, layer 1"."""
+    layer, gate = key.split("/")
+    return f"{gate}, layer {int(layer) + 1}" if multi_layer else gate
+
+
+def spectral_chart(blocks: list[str], inv_gamma: float = 1.0, sizes: Sizes = NORMAL) -> dict:
+    """σ_max (solid) and spectral radius ρ (dotted) of each W_hh block ("layer/gate") over training, and 1/γ.
+    Traces: σ of each block in order, then ρ of each block."""
+    multi = len({k.split("/")[0] for k in blocks}) > 1
     data = []
-    multi_layer = len({k.split("/")[0] for k in sigma}) > 1
-    for key in sigma:
-        layer, gate = key.split("/")
-        label = f"{gate}, layer {int(layer) + 1}" if multi_layer else gate
-        color = GATE_COLORS.get(gate, SERIES[0])
-        x, y = finite_xy(steps, sigma[key])
-        data.append(dict(type="scatter", x=x, y=y, name=label, mode="lines", legendgroup=key,
-                         line=dict(color=color, width=sizes.line), hovertemplate=f"σ_max {label}: %{{y:.3f}}"))
-        if key in radius:
-            x, y = finite_xy(steps, radius[key])
-            data.append(dict(type="scatter", x=x, y=y, name=f"ρ {label}", mode="lines", legendgroup=key,
-                             showlegend=False, line=dict(color=color, width=sizes.line * 0.7, dash="dot")))
-    span = np.array([steps[0], steps[-1]] if len(steps) else [0, 1], dtype=np.float64)
-    data.append(dict(type="scatter", x=span, y=np.full(2, inv_gamma), name=f"1/γ = {inv_gamma:g}", mode="lines",
-                     line=dict(color=BASELINE_COLOR, width=sizes.line * 0.6, dash="dash")))
-    return figure(data, _base(sizes, "σ_max (solid) and spectral radius ρ (dotted) of W_hh", "training step",
-                               "σ_max, ρ", False))
+    for key in blocks:
+        label = block_label(key, multi)
+        data.append(_line(label, GATE_COLORS.get(key.split("/")[1], SERIES[0]), sizes.line, legendgroup=key,
+                          hovertemplate=f"σ_max {label}: %{{y:.3f}}<extra></extra>"))
+    for key in blocks:
+        label = block_label(key, multi)
+        data.append(_line(f"ρ {label}", GATE_COLORS.get(key.split("/")[1], SERIES[0]), sizes.line * 0.7,
+                          dash="dot", legendgroup=key, showlegend=False,
+                          hovertemplate=f"ρ {label}: %{{y:.3f}}<extra></extra>"))
+    return {"data": data, "layout": _base(sizes, "σ_max (solid) and spectral radius ρ (dotted) of W_hh",
+                                          "training step", "σ_max, ρ", False,
+                                          shapes=[_hline(inv_gamma, f"1/γ = {inv_gamma:g}", False, sizes)])}
 
 
-def eigen_figure(eigenvalues: dict[str, np.ndarray] | None, step: int | None, sizes: Sizes = NORMAL) -> go.Figure:
+def eigen_chart(eigenvalues: dict[str, np.ndarray] | None, step: int | None, sizes: Sizes = NORMAL) -> dict:
     """Eigenvalues of each W_hh block in the complex plane, with the unit circle."""
     angle = np.linspace(0, 2 * np.pi, 121)
-    data = [dict(type="scatter", x=np.cos(angle), y=np.sin(angle), name="|λ| = 1", mode="lines",
+    data = [dict(type="scatter", x=array(np.cos(angle)), y=array(np.sin(angle)), name="|λ| = 1", mode="lines",
                  hoverinfo="skip", line=dict(color=BASELINE_COLOR, width=sizes.line * 0.6, dash="dash"))]
     reach = 1.0
-    multi_layer = len({k.split("/")[0] for k in eigenvalues or {}}) > 1
+    multi = len({k.split("/")[0] for k in eigenvalues or {}}) > 1
     for key, ev in (eigenvalues or {}).items():
-        layer, gate = key.split("/")
         ev = np.asarray(ev)
         ev = ev[np.isfinite(ev)]
         if len(ev):
             reach = max(reach, float(np.abs(ev).max()))
-        name = f"{gate}, layer {int(layer) + 1}" if multi_layer else gate
-        data.append(dict(type="scatter", x=ev.real, y=ev.imag, mode="markers", name=name,
-                         marker=dict(color=GATE_COLORS.get(gate, SERIES[0]), size=sizes.marker * 0.8, opacity=0.8)))
+        data.append(dict(type="scatter", x=array(ev.real, "<f8"), y=array(ev.imag, "<f8"), mode="markers",
+                         name=block_label(key, multi),
+                         marker=dict(color=GATE_COLORS.get(key.split("/")[1], SERIES[0]), size=sizes.marker * 0.8,
+                                     opacity=0.8)))
     r = 1.1 * reach
     title = "Eigenvalues of W_hh" + (f" at step {step}" if step is not None else "")
-    return figure(data, _base(
+    return {"data": data, "layout": _base(
         sizes, title, "Re λ", "Im λ", False,
         xaxis=dict(title=dict(text="Re λ"), range=[-r, r], zeroline=True),
-        yaxis=dict(title=dict(text="Im λ"), range=[-r, r], zeroline=True, scaleanchor="x", scaleratio=1)))
+        yaxis=dict(title=dict(text="Im λ"), range=[-r, r], zeroline=True, scaleanchor="x", scaleratio=1))}

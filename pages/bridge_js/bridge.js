@@ -7,6 +7,9 @@
 
 const clocks = new Map(); // group -> Clock
 const views = new WeakMap(); // component element -> view
+// A live chart's key -> the points it showed when Streamlit unmounted it (an interrupted run can remount an
+// element): the chart mounted next under that key starts from them instead of asking the server for them again.
+const kept = new Map();
 
 class Clock {
   constructor() {
@@ -266,11 +269,37 @@ class Chart {
     this.gd = el("div", {}, this.root);
     this.resize = new ResizeObserver(() => this.plotted && window.Plotly.Plots.resize(this.gd));
     this.resize.observe(this.root);
+    // A live chart off screen keeps the points it is sent and draws them when it scrolls into view: each redraw
+    // costs the browser tens of ms, which the charts in view (and the page's clicks) need more.
+    this.visible = true;
+    this.seen = new IntersectionObserver(([e]) => {
+      this.visible = e.isIntersecting;
+      this.schedule();
+      if (this.visible && this.deferred) this.enqueue(this.deferred);
+    });
+    this.seen.observe(this.root);
   }
 
-  async update(p, args) {
+  schedule() {
+    if (this.pending && this.visible && !this.frame) this.frame = requestAnimationFrame(() => this.flush());
+  }
+
+  update(p, args) {
+    // Payloads are applied one after the other (a redraw awaits plotly.js), none skipped: each may carry points.
     this.p = p;
     this.setTriggerValue = args.setTriggerValue;
+    this.enqueue(p);
+  }
+
+  enqueue(p) {
+    // A chart that may wait ("defer": a live chart of the latest measurement) is redrawn when it scrolls into view.
+    this.deferred = p.defer && this.plotted && !this.visible ? p : null;
+    if (this.deferred) return;
+    const apply = () => this.apply(p);
+    this.queue = (this.queue || Promise.resolve()).then(apply, apply); // a failed update does not stop the next
+  }
+
+  async apply(p) {
     this.overlays = (p.overlays || []).map((o) => ({
       ...o,
       x: Array.isArray(o.x) ? o.x : decode(o.x),
@@ -278,21 +307,35 @@ class Chart {
     }));
     this.reveal = (p.reveal || []).map((r) => ({ ...r, y: decode(r.y) }));
     const Plotly = await plotlyReady();
-    if (this.p !== p) return; // a newer payload arrived while plotly.js loaded
-    // Redraw only for a new figure or stream; otherwise keep the plot (and its zoom) and append what is new.
-    const figure = JSON.stringify(p.figure), stream = p.stream ? p.stream.id : null;
-    if (figure !== this.figure || stream !== this.stream) {
-      const config = {
-        displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage"],
-        modeBarButtonsToAdd: [{ name: "rnnx-png", title: p.ui.png, icon: Plotly.Icons.camera, click: () => this.png() }],
-      };
+    // A live chart has streams (several, each with its own x) or one stream; a figure with new data or new streams
+    // is drawn afresh, a new layout alone is applied to the points on screen (zoom kept through uirevision), and
+    // otherwise only the new points are appended.
+    const streams = p.streams || (p.stream ? [p.stream] : []);
+    const data = JSON.stringify(p.figure.data), layout = JSON.stringify(p.figure.layout);
+    const ids = streams.map((s) => s.id).join("\u0000");
+    const config = {
+      displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage"],
+      modeBarButtonsToAdd: [{ name: "rnnx-png", title: p.ui.png, icon: Plotly.Icons.camera, click: () => this.png() }],
+    };
+    const held = this.data === undefined && p.key ? kept.get(p.key) : undefined;
+    if (held) kept.delete(p.key);
+    if (held && held.data === data && held.ids === ids) {
+      await Plotly.react(this.gd, held.traces, { ...p.figure.layout, ...held.zoom }, config);
+      Object.assign(this, { data, layout, ids, have: held.have });
+    } else if (data !== this.data || ids !== this.ids) {
+      this.pending = null;
       await Plotly.react(this.gd, p.figure.data, p.figure.layout, config);
-      this.figure = figure;
-      this.stream = stream;
-      this.have = 0;
+      this.data = data;
+      this.layout = layout;
+      this.ids = ids;
+      this.have = streams.map(() => 0);
       for (const r of this.reveal) r.shown = undefined;
+    } else if (layout !== this.layout) {
+      this.flush();
+      await Plotly.react(this.gd, this.gd.data, p.figure.layout, config);
+      this.layout = layout;
     }
-    if (p.stream) this.append(p.stream);
+    this.append(streams, Array.isArray(p.streams));
     this.plotted = true;
     if (!this.layer) {
       this.layer = el("svg", { class: "rnnx-overlay" }, null, SVG);
@@ -305,19 +348,42 @@ class Chart {
     if (!p.group) this.draw(0);
   }
 
-  append(s) {
-    // Points s.start, s.start + 1, ... of a growing series: add those the chart lacks; after a gap (a remount,
-    // a lost update) say how many it has (an event, so that asking twice for the same point is heard twice).
-    if (s.start > this.have) {
-      this.setTriggerValue("have", this.have);
+  append(streams, many) {
+    // Points s.start, s.start + 1, ... of each growing series: keep those the chart lacks, to be drawn in the next
+    // animation frame (one redraw per frame however many payloads arrived). After a gap (a remount, a lost update)
+    // say how many points each stream has (an event, so that asking twice for the same points is heard twice): a
+    // number for a payload with one "stream", a list for "streams".
+    if (streams.some((s, k) => s.start > this.have[k])) {
+      this.setTriggerValue("have", many ? this.have.slice() : this.have[0]);
       return;
     }
-    const x = Array.isArray(s.x) ? s.x : Array.from(decode(s.x).values);
-    const skip = this.have - s.start;
-    if (x.length <= skip) return;
-    const ys = s.y.map((y) => Array.from(decode(y).values).slice(skip));
-    window.Plotly.extendTraces(this.gd, { x: s.traces.map(() => x.slice(skip)), y: ys }, s.traces, s.max || undefined);
-    this.have += x.length - skip;
+    streams.forEach((s, k) => {
+      const skip = this.have[k] - s.start;
+      const x = Array.isArray(s.x) ? s.x : Array.from(decode(s.x).values);
+      if (x.length <= skip) return;
+      const cols = s.z ? decode(s.z) : null; // rows of a heatmap: z (m, T), x holds their y values
+      const ys = cols ? [Array.from({ length: x.length - skip }, (_, r) => Array.from(cols.row(skip + r)))]
+        : s.y.map((y) => Array.from(decode(y).values).slice(skip));
+      this.pending ??= new Map();
+      const p = this.pending.get(k) || { s, x: [], ys: ys.map(() => []) };
+      p.x.push(...x.slice(skip));
+      ys.forEach((y, j) => p.ys[j].push(...y));
+      this.pending.set(k, p);
+      this.have[k] += x.length - skip;
+    });
+    this.schedule();
+  }
+
+  flush() {
+    // Draw the points kept since the last frame: one Plotly.extendTraces per stream.
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    const pending = this.pending;
+    this.pending = null;
+    for (const { s, x, ys } of pending ? pending.values() : []) {
+      const update = s.z ? { y: [x], z: ys } : { x: s.traces.map(() => x), y: ys };
+      window.Plotly.extendTraces(this.gd, update, s.traces, s.max || undefined);
+    }
   }
 
   xAt(o, i) {
@@ -380,6 +446,7 @@ class Chart {
 
   png() {
     // The figure as shown, with the cursor and marker of the current position drawn by plotly.js itself.
+    this.flush();
     const i = this.i || 0;
     const shapes = [...(this.gd.layout.shapes || [])];
     const traces = [];
@@ -400,6 +467,19 @@ class Chart {
   destroy() {
     this.unsubscribe?.();
     this.resize.disconnect();
+    this.seen.disconnect();
+    if (this.plotted && this.ids && this.p?.key) {
+      this.flush();
+      const zoom = {}; // the axes the user zoomed or panned
+      for (const [name, axis] of Object.entries(this.gd.layout)) {
+        if (/^[xy]axis\d*$/.test(name) && axis.autorange === false) {
+          zoom[name] = { ...this.p.figure.layout[name], range: axis.range.slice(), autorange: false };
+        }
+      }
+      const traces = this.gd.data.map((t) => ({ ...t }));
+      kept.set(this.p.key, { data: this.data, ids: this.ids, have: this.have, traces, zoom });
+    }
+    if (this.frame) cancelAnimationFrame(this.frame);
     if (this.plotted) window.Plotly.purge(this.gd);
     this.root.remove();
   }

@@ -29,7 +29,7 @@ TIMELINE_JS = """() => {  // every animation frame, log changes of the step coun
     const counter = document.querySelector('[data-testid="stMain"] [data-testid="stProgress"]')?.innerText;
     const n = counter && Number(/Step (\\d+)/.exec(counter)?.[1]);
     if (n !== step) { step = n; log.push([performance.now(), "step", n]); }
-    const d = document.querySelector('[data-testid="stPlotlyChart"] .scatterlayer .js-line')?.getAttribute("d");
+    const d = document.querySelector('[class*="st-key-train_loss_chart"] .scatterlayer .js-line')?.getAttribute("d");
     if (d && d !== line) { line = d; log.push([performance.now(), "chart"]); }
     requestAnimationFrame(tick);
   };
@@ -42,7 +42,7 @@ def open_train(page, app_url) -> None:
     page.goto(app_url)
     goto_page(page, app_url, "Train")
     page.get_by_test_id("stMain").get_by_role("button", name="Start").wait_for()
-    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg')
+    page.wait_for_selector('[class*="st-key-train_loss_chart"] .main-svg')
     assert_no_exception(page)
 
 
@@ -197,3 +197,50 @@ def save_screenshots(page, app_url, out: Path) -> None:
     expect(page.get_by_test_id("stMain").get_by_role("button", name="Start")).to_be_enabled()
     page.wait_for_timeout(2500)
     page.screenshot(path=str(out / "train-1920.png"))
+
+
+LOSS_CHART_JS = """() => { const gd = document.querySelector('[class*="st-key-train_loss_chart"] .js-plotly-plot');
+  return gd && gd.data ? {traces: gd.data.map((t) => ({name: t.name, x: Array.from(t.x || []), y: Array.from(t.y || [])})),
+    tag: gd.dataset.tag || null, range: gd.layout.xaxis.range} : null; }"""
+
+
+def history_rows(page) -> list[dict]:
+    """The kept training history as the sidebar's CSV exports it (the server's own numbers)."""
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Export / import").click()
+    with page.expect_download() as download:
+        sidebar.get_by_role("button", name="Training history (CSV)").click()
+    sidebar.get_by_text("Export / import").click()
+    with open(download.value.path(), newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_live_charts_grow_in_place_and_show_the_historys_numbers(page, app_url):
+    """The loss chart on screen holds exactly the history's steps, losses, learning rates and validation losses
+    (float32 on the wire) after training in appended slices, and a zoom survives the updates. (Streamlit remounts the
+    chart's element now and then while the fragment reruns; the new element takes the points and the zoom from the
+    browser's own copy, so the plot element itself may be a new one.)"""
+    open_train(page, app_url)
+    click(page, "Step 10")
+    page.wait_for_function(f"() => ({LOSS_CHART_JS})()?.traces[0].x.length === 10", timeout=60_000)
+    page.evaluate("Plotly.relayout(document.querySelector('[class*=\"st-key-train_loss_chart\"] .js-plotly-plot'), "
+                  "{'xaxis.range': [2, 40]})")
+    click(page, "Start")
+    page.wait_for_function(f"() => ({LOSS_CHART_JS})()?.traces[0].x.length >= 80", timeout=120_000)
+    click(page, "Pause")
+    expect(page.get_by_test_id("stMain").get_by_role("button", name="Start")).to_be_enabled()
+    settled = steady_step(page)
+    page.wait_for_function(f"() => ({LOSS_CHART_JS})()?.traces[0].x.length === {settled}", timeout=30_000)
+    shown = page.evaluate(LOSS_CHART_JS)
+    assert shown["range"] == [2, 40], "an update reset the user's zoom"
+    rows = [r for r in history_rows(page) if r["loss"]]
+    loss = next(t for t in shown["traces"] if t["name"] == "training loss (each batch)")
+    assert loss["x"] == [int(r["step"]) for r in rows] == list(range(1, settled + 1))
+    np.testing.assert_allclose(loss["y"], [float(r["loss"]) for r in rows], rtol=1e-6)
+    lr = next(t for t in shown["traces"] if t["name"] == "learning rate")
+    np.testing.assert_allclose(lr["y"], [float(r["lr"]) for r in rows], rtol=1e-6)
+    evals = [r for r in history_rows(page) if r["val_loss"]]
+    val = next(t for t in shown["traces"] if t["name"] == "validation loss")
+    assert val["x"] == [int(r["step"]) for r in evals] and len(evals) >= 1
+    np.testing.assert_allclose(val["y"], [float(r["val_loss"]) for r in evals], rtol=1e-6)
+    assert_no_exception(page)
