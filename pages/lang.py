@@ -37,11 +37,29 @@ def error_text(error: Exception) -> str:
 
 
 def language_switch() -> None:
-    """The sidebar's language choice, written in each language itself so either reader finds it."""
+    """The sidebar's language choice, written in each language itself so either reader finds it; and, in a
+    language other than English, Streamlit's own words in it (`streamlit_words_css`)."""
     st.session_state[QUERY_KEY] = lang()
+    if lang() != "en":
+        st.html(streamlit_words_css())
     st.radio("Language · 语言", LANGS, key=QUERY_KEY, format_func=LANG_NAMES.get, horizontal=True,
              label_visibility="collapsed", on_change=_chosen)
 
 
 def _chosen() -> None:
     st.session_state[CHOSEN] = st.session_state[QUERY_KEY]
+
+
+def streamlit_words_css() -> str:
+    """CSS that shows the words Streamlit's frontend writes itself (it has no translations) in the session's
+    language: the file uploader's button and size limit.
+    Each English text is taken out of the layout (display: none) and its translation drawn by ::after on its
+    parent, selected by Streamlit's stable data-testids (tests/browser/test_chinese_browser.py checks them)."""
+    limit = t("{mb}MB per file", mb=st.get_option("server.maxUploadSize"))
+    return f"""<style>
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"],
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] span[data-has-shortcut]::after {{
+  content: "{t("Upload")}"; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: "{limit}"; font-size: 0.875rem; }}
+</style>"""

@@ -25,7 +25,7 @@ T = _backward_steps()
 # (URL path ("" = Home), the clicks made before the scan: (what to click, a text that shows the click took effect)).
 # The page is scanned after loading and again after each click.
 CHINESE_PAGES = [
-    ("", ()),
+    ("", (("text=导出 / 导入", "加载配置或权重文件"),)),  # the sidebar's file uploader: Streamlit's own words
     ("", ((".st-key-home_preset_textbook-gru button", "同一组权重上的教科书 GRU 与 PyTorch 的 GRU"),)),
     ("by_hand", ((".st-key-hand_next button", "手算 t = 2 时的单元 0"),
                  (".st-key-hand_back_next button", f"第 t = {T - 1} 步，第 0 层"),
@@ -97,3 +97,27 @@ def test_a_chinese_page_shows_no_english(page, app_url, path, clicks):
         page.get_by_text(shows).first.wait_for(timeout=60_000)
         wait_idle(page)
         scan(page, f"/{path} after clicking {target}")
+
+
+UPLOADER_WORDS_JS = """() => {
+  const zone = document.querySelector('[data-testid=stSidebar] [data-testid=stFileUploaderDropzone]');
+  const button = zone.querySelector('[data-testid=stBaseButton-secondary] span[data-has-shortcut]');
+  const limit = zone.querySelector('[data-testid=stFileUploaderDropzoneInstructions] > div');
+  const english = [button.querySelector('[data-testid=stMarkdownContainer]'), limit.querySelector('span')];
+  return [getComputedStyle(button, '::after').content, getComputedStyle(limit, '::after').content,
+          ...english.map(e => e.checkVisibility() ? e.innerText : "")];
+}"""
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", ['"上传"', '"每个文件最大 2MB"', "", ""]),  # the English texts are out of the layout
+    ("en", ["none", "none", "Upload", "2MB per file • JSON, SAFETENSORS"]),
+])
+def test_the_file_uploader_speaks_the_sessions_language(page, app_url, lang, words):
+    """Streamlit writes the uploader's words itself; in Chinese, CSS keyed on its data-testids replaces them."""
+    page.goto(f"{app_url.rstrip('/')}/?lang={lang}")
+    wait_idle(page)
+    page.get_by_test_id("stSidebar").get_by_test_id("stExpander").first.click()
+    page.get_by_test_id("stSidebar").get_by_test_id("stFileUploaderDropzone").wait_for()
+    assert page.evaluate(UPLOADER_WORDS_JS) == words
+

@@ -69,4 +69,7 @@ ZH = {
         "权重与此模型不匹配：多出 {extra}。请先构建保存这些权重时的模型（加载它的配置）。",
     "{name} has shape {shape}, this model needs {needed}.": "{name} 的形状为 {shape}，此模型需要 {needed}。",
     "{name} holds non-finite or non-float values.": "{name} 含有非有限值或非浮点数值。",
+    # Streamlit's own words (pages/lang.py: streamlit_words_css)
+    "{mb}MB per file": "每个文件最大 {mb}MB",
+    "Upload": "上传",
 }
