@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .config import MAX_IO_SIZE, ModelConfig, TaskConfig, TrainConfig
 from .data.tasks import NEXT_STEP_TASKS, Task, make_task
+from .i18n import UserError, UserText
 from .lecture.export import load_weights, parse_config_json
 from .models.recurrent import RecurrentModel, build_model
 from .training.history import History
@@ -138,7 +139,8 @@ def import_file(lab: Lab, name: str, data: bytes) -> tuple[Lab, str]:
     """The lab an uploaded file asks for, and a one-line message: a config JSON gives a new untrained lab,
     a safetensors file the current model with those weights. ValueError (nothing changed) on a bad file."""
     if name.lower().endswith(".json"):
-        return make_lab(*parse_config_json(data)), "Config loaded: a new, untrained model."
+        return make_lab(*parse_config_json(data)), UserText("Config loaded: a new, untrained model.")
     if name.lower().endswith(".safetensors"):
-        return with_weights(lab, data), "Weights loaded into the current model; its training history is cleared."
-    raise ValueError("Only a config (.json) or a weights file (.safetensors) can be loaded.")
+        return with_weights(lab, data), UserText("Weights loaded into the current model; its training history is "
+                                                 "cleared.")
+    raise UserError("Only a config (.json) or a weights file (.safetensors) can be loaded.")

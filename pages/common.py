@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from explorer.i18n import UserText
 from explorer.lab import Lab, default_lab, import_file, make_lab
 from explorer.lecture import presets
 from explorer.lecture.export import config_json, history_csv, weights_safetensors
@@ -96,7 +97,7 @@ def lab_from_link() -> Lab | None:
 def show_link_notices() -> None:
     """Once, after a link was opened: what in it was ignored."""
     for notice in st.session_state.pop("link_notices", []):
-        st.warning(notice, icon="🔗")
+        st.warning(error_text(notice), icon="🔗")
 
 
 def share_link(lab: Lab) -> str:
@@ -267,7 +268,7 @@ def export_panel(lab: Lab) -> None:
             load_upload(lab, upload.name, upload.getvalue())
         if "import_message" in st.session_state:
             kind, text = st.session_state.pop("import_message")
-            (st.success if kind == "ok" else st.error)(text)
+            (st.success if kind == "ok" else st.error)(error_text(text))
 
 
 def load_upload(lab: Lab, name: str, data: bytes) -> None:
@@ -275,7 +276,7 @@ def load_upload(lab: Lab, name: str, data: bytes) -> None:
     try:
         new_lab, message = import_file(lab, name, data)
     except ValueError as e:
-        st.session_state.import_message = ("error", f"{name}: {e}")
+        st.session_state.import_message = ("error", UserText("{file}: {error}", file=name, error=e))
     else:
         set_lab(new_lab)
         st.session_state.import_message = ("ok", message)

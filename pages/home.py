@@ -4,7 +4,7 @@ import streamlit as st
 from explorer.lecture.presets import PRESETS
 from explorer.views.diagram import natural_width, unrolled_diagram
 from pages.common import load_preset, plotly_chart, sizes
-from pages.lang import t
+from pages.lang import lang, t
 
 st.title("RNN Explorer")
 st.markdown(t(
@@ -16,7 +16,7 @@ st.markdown(t(
     "why the LSTM's cell state $c_t$ helps."
 ))
 
-plotly_chart(unrolled_diagram("lstm", 1, 4, sizes()), key="home_diagram", width=natural_width(4, sizes()),
+plotly_chart(unrolled_diagram("lstm", 1, 4, sizes(), lang()), key="home_diagram", width=natural_width(4, sizes()),
              config={"staticPlot": True})
 st.caption(t("An LSTM unrolled over 4 time steps: the same cell, with the same weights, at every step. "
              "It reads the input $x_t$, the hidden state $h_{t-1}$ and the cell state $c_{t-1}$, and "

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.i18n import LANGS, N_, ZH, UserError, extract, lang_from_locale, message, tr
+from explorer.i18n import LANGS, N_, ZH, UserError, UserText, extract, lang_from_locale, message, tr
 from explorer.i18n.extract import marked_in_tree, marked_strings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,7 +92,7 @@ TEXT_KWARGS = {"label", "help", "placeholder", "title", "body", "text", "value_l
 NAMES = {"RNN", "Explorer", "LSTM", "GRU", "PyTorch", "Adam", "AdamW", "SGD", "RMSprop", "BPTT", "ReLU", "tanh",
          "CSV", "JSON", "NPZ", "PNG", "BLEU", "MSE", "MAE", "RMSE", "PCA", "CNN", "Transformer", "safetensors"}
 # The files whose UI strings are all marked; each page joins when it is translated (issue 15).
-TRANSLATED = ("app.py", "pages/lang.py", "pages/home.py")
+TRANSLATED = ("app.py", "pages/lang.py", "pages/home.py", "pages/by_hand.py")
 
 
 def words(node: ast.expr) -> list[str]:
@@ -137,3 +137,28 @@ st.radio("Language · 语言", LANGS)
 def test_translated_files_mark_every_string_they_show(path):
     found = unmarked_ui_strings((ROOT / path).read_text(encoding="utf-8"))
     assert not found, f"{path}: strings shown without t(...):\n" + "\n".join(f"  {n}: {s}" for n, s in found)
+
+
+def test_user_text_is_its_english_sentence_and_translates_with_its_fields(monkeypatch):
+    monkeypatch.setitem(ZH, "Ignored {setting}: {error}.", "已忽略 {setting}：{error}。")
+    monkeypatch.setitem(ZH, "not a number", "不是数字")
+    text = UserText("Ignored {setting}: {error}.", setting="r.lr=x", error=UserError("not a number"))
+    assert text == "Ignored r.lr=x: not a number." and isinstance(text, str)
+    assert message(text, "zh") == "已忽略 r.lr=x：不是数字。" and message(text, "en") == text
+    assert message(UserText("Ignored {setting}: {error}.", setting="a", error=ValueError("as raised")), "zh") \
+        == "已忽略 a：as raised。"  # a plain error inside stays as it was raised
+
+
+def test_import_messages_translate():
+    from explorer.lab import default_lab, import_file
+    from explorer.lecture.export import config_json
+
+    lab = default_lab()
+    with pytest.raises(UserError) as e:
+        import_file(lab, "x.json", b"\xff")
+    assert str(e.value) == "The config file is not valid UTF-8 JSON." and message(e.value, "zh") == ZH[str(e.value)]
+    _, done = import_file(lab, "c.json", config_json(lab.model_cfg, lab.task_cfg, lab.train_cfg))
+    assert message(done, "zh") == "配置已加载：一个新的、未训练的模型。"
+    with pytest.raises(UserError) as e:
+        import_file(lab, "w.safetensors", b"not safetensors")
+    assert message(e.value, "zh") == "这不是 safetensors 权重文件。"

@@ -136,7 +136,7 @@ def test_large_model_and_copy_memory_say_what_is_shown_instead():
     assert "A small, untrained LSTM, 1 layer × 4 units" in info and "your model has 32 units" in info
     assert "T = 10 steps" in info
     at = open_page(lab_for("gru", hidden=4, task="copy", seq_len=5))
-    assert "copy memory needs at least 22 steps" in at.info[0].value and "Task **sine**" in at.info[0].value
+    assert "copy memory needs at least 22 steps" in at.info[0].value and "Task **Sine forecasting**" in at.info[0].value
 
 
 def test_textbook_switch_compares_the_two_grus():
@@ -230,3 +230,30 @@ def test_models_the_numpy_networks_cannot_follow_get_one_sentence(model, task, w
     assert len(at.info) == 1 and why in at.info[0].value and "to follow it by hand here" in at.info[0].value
     assert not at.dataframe and not [w for w in at.slider if w.key == "hand_t"]  # nothing else is drawn
     assert not [c for c in at.code if "np." in c.value]
+
+
+def test_the_page_in_chinese_shows_the_walkthrough_translated():
+    """lang=zh: the words are the catalog's, the numbers the same as in English; the GRU comparison and the
+    backward steps too."""
+    from explorer.i18n import ZH
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.session_state["lab"] = lab_for("gru", hidden=4, layers=2, task="adding", seq_len=5)
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == ZH["By hand"] == "手算"
+    assert [h.value for h in at.header] == [ZH["Forward pass"], ZH["Backward pass through time"],
+                                            ZH["Check: hand BPTT, autograd and central differences"]]
+    assert at.info[0].value.startswith("你的模型：GRU，2 层 × 4 个单元。任务 **加法问题**")
+    checks = at.dataframe[0].value
+    assert list(checks.columns)[:2] == ["权重", "形状"] and set(checks[""]) == {"✓ 一致"}
+    assert any(m.value.startswith("✓ 前向传播：numpy 网络") for m in at.markdown)
+    at.toggle(key="hand_textbook").set_value(True).run()
+    at.button(key="hand_back_next").click().run()
+    assert not at.exception, at.exception
+    assert at.subheader[0].value == ZH["Textbook GRU beside PyTorch's, on the same weights"]
+    assert any(m.value.startswith("在同一组权重上，PyTorch 的 GRU 损失为") for m in at.markdown)
+    assert "# 来自第 t + 1 步" in code_block(at, "dh_next = ")

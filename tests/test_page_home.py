@@ -21,3 +21,20 @@ def test_home_page():
     lanes = {a["name"].split()[0] for a in spec["layout"]["annotations"] if a.get("showarrow")}
     assert len(cells) == 4 and lanes == {"h", "c", "up"}  # an LSTM over 4 steps, with its c_t lane
     assert any(h.value == "Lecture presets" for h in at.header)
+
+
+def test_home_page_in_chinese_shows_the_presets_translated():
+    from explorer.i18n import ZH
+    from explorer.lecture.presets import PRESETS
+
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    titles = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert titles == [f"**{ZH[p.title]}**" for p in PRESETS.values()]
+    assert {c.value for c in at.caption} >= {ZH[p.look_at] for p in PRESETS.values()}
+    at.button(key="home_preset_vanishing").click().run()  # the banner after loading: title and text in Chinese
+    assert not at.exception
+    assert any(ZH["Vanishing gradients"] in s.value and ZH[PRESETS["vanishing"].look_at] in s.value
+               for s in at.success)

@@ -51,3 +51,10 @@ def test_the_sidebar_switch_changes_the_language_and_the_link():
 def test_an_unknown_lang_falls_back_to_the_browser_language():
     at = app(lang="fr")
     assert at.session_state["lang"] == "en"
+
+
+def test_a_links_notices_read_in_chinese_with_their_values_made_safe():
+    at = app(lang="zh", **{"m.hidden_size": "abc", "m.cell": "<b>x</b>", "evil": "1"})
+    texts = sorted(w.value for w in at.warning)
+    assert texts[0] == "已忽略 evil=1：未知的设置项。" and texts[2] == "已忽略 m.hidden_size=abc：不是整数。"
+    assert texts[1].startswith("已忽略 m.cell=?b?x?/b?：") and "<" not in texts[1]  # config.py's reason, as raised

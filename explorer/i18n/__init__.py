@@ -5,7 +5,10 @@ Mark every user-visible string where it is written:
 - `N_("Vanishing gradients")`: mark a string kept in data (a preset's title, a choice's label) that is
   translated later, where it is shown, with `tr(value, lang)`;
 - `UserError("The file has {n:,} bytes; the limit is {limit:,}.", n=..., limit=...)`: a ValueError whose
-  message a page shows translated with `message(e, lang)`.
+  message a page shows translated with `message(e, lang)`;
+- `UserText("Ignored {setting}: unknown setting.", setting=...)`: a str (the English sentence) that a page shows
+  later, translated with `message(text, lang)` (a link's notices, an import's result).
+A field that is itself a UserError or UserText is translated too.
 tests/test_i18n.py extracts every marked string from explorer/ and pages/ (`extract.marked_strings`) and fails
 when one lacks a translation, a catalog entry is no longer used, or a translation's fields differ from its source.
 """
@@ -51,10 +54,24 @@ class UserError(ValueError):
         super().__init__(template.format(**fields) if fields else template)
 
 
-def message(error: Exception, lang: str) -> str:
-    """The message of `error` in `lang`: translated if it is a UserError, else its text as raised."""
-    if isinstance(error, UserError):
-        return tr(error.template, lang, **error.fields)
+class UserText(str):
+    """A message kept as data: the str is the English sentence; `message(text, lang)` is it in `lang`."""
+
+    template: str
+    fields: dict[str, Any]
+
+    def __new__(cls, template: str, /, **fields: Any) -> UserText:
+        text = super().__new__(cls, template.format(**fields) if fields else template)
+        text.template, text.fields = template, fields
+        return text
+
+
+def message(error: Exception | str, lang: str) -> str:
+    """The message of `error` (or a notice) in `lang`: translated if it is a UserError or UserText (and so are
+    its fields that are), else its text as it is."""
+    if isinstance(error, (UserError, UserText)):
+        fields = {k: message(v, lang) if isinstance(v, (UserError, UserText)) else v for k, v in error.fields.items()}
+        return tr(error.template, lang, **fields)
     return str(error)
 
 

@@ -6,10 +6,10 @@ import ast
 import sys
 from pathlib import Path
 
-MARKERS = {"tr", "t", "N_", "UserError"}  # t: the pages' shorthand, bound to the session's language
+MARKERS = {"tr", "t", "N_", "UserError", "UserText"}  # t: the pages' shorthand, bound to the session's language
 # Data whose text fields are shown translated where they are shown (`t(preset.title)`): their literal keyword
 # arguments count as marked.
-MARKED_FIELDS: dict[str, tuple[str, ...]] = {}
+MARKED_FIELDS: dict[str, tuple[str, ...]] = {"Preset": ("title", "look_at")}
 
 
 def marked_strings(source: str, filename: str = "<src>") -> dict[str, list[int]]:

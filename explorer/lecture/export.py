@@ -16,6 +16,7 @@ from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
 from ..config import ModelConfig, TaskConfig, TrainConfig
+from ..i18n import N_, UserError
 from ..models.recurrent import RecurrentModel
 from ..trace.record import Trace
 from ..training.history import History
@@ -35,23 +36,25 @@ def config_json(model: ModelConfig, task: TaskConfig, train: TrainConfig) -> byt
 def parse_config_json(data: bytes) -> tuple[ModelConfig, TaskConfig, TrainConfig]:
     """The configs of a config JSON file; ValueError on anything malformed or out of range."""
     if len(data) > MAX_CONFIG_BYTES:
-        raise ValueError(f"The config file is {len(data):,} bytes; a config is at most {MAX_CONFIG_BYTES:,}.")
+        raise UserError("The config file is {n:,} bytes; a config is at most {limit:,}.", n=len(data),
+                        limit=MAX_CONFIG_BYTES)
     try:
         doc = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ValueError("The config file is not valid UTF-8 JSON.") from None
+        raise UserError("The config file is not valid UTF-8 JSON.") from None
     if not isinstance(doc, dict) or doc.get("format") != "rnn-explorer-config":
-        raise ValueError("This JSON is not an RNN Explorer config (its \"format\" field is missing or wrong).")
+        raise UserError("This JSON is not an RNN Explorer config (its \"format\" field is missing or wrong).")
     if doc.get("version") != FORMAT_VERSION:
-        raise ValueError(f"Config version {doc.get('version')!r} is not supported (expected {FORMAT_VERSION}).")
+        raise UserError("Config version {version!r} is not supported (expected {expected}).",
+                        version=doc.get("version"), expected=FORMAT_VERSION)
     unknown = sorted(set(doc) - {"format", "version", "model", "task", "train"})
     if unknown:
-        raise ValueError(f"Unknown section(s) in the config: {', '.join(unknown)}.")
+        raise UserError("Unknown section(s) in the config: {sections}.", sections=", ".join(unknown))
     try:
         return (ModelConfig.from_dict(doc.get("model", {})), TaskConfig.from_dict(doc.get("task", {})),
                 TrainConfig.from_dict(doc.get("train", {})))
     except TypeError as e:
-        raise ValueError(f"The config has a value of the wrong type: {e}.") from None
+        raise UserError("The config has a value of the wrong type: {error}.", error=e) from None
 
 
 def weights_safetensors(model: RecurrentModel) -> bytes:
@@ -64,23 +67,27 @@ def weights_safetensors(model: RecurrentModel) -> bytes:
 def load_weights(model: RecurrentModel, data: bytes) -> None:
     """Load safetensors weights into `model` if every tensor's name, shape and values fit; else ValueError."""
     if len(data) > MAX_WEIGHTS_BYTES:
-        raise ValueError(f"The weights file is larger than {MAX_WEIGHTS_BYTES // 2**20} MB.")
+        raise UserError("The weights file is larger than {mb} MB.", mb=MAX_WEIGHTS_BYTES // 2**20)
     try:
         tensors = load_safetensors(data)
     except (SafetensorError, ValueError, RuntimeError, OSError):
-        raise ValueError("This is not a safetensors weights file.") from None
+        raise UserError("This is not a safetensors weights file.") from None
     expected = model.state_dict()
     missing, extra = sorted(set(expected) - set(tensors)), sorted(set(tensors) - set(expected))
     if missing or extra:
-        raise ValueError("The weights do not fit this model: "
-                         + "; ".join(s for s in (f"missing {', '.join(missing)}" if missing else "",
-                                                 f"unexpected {', '.join(extra)}" if extra else "") if s)
-                         + ". Build the model they were saved from first (load its config).")
+        template = (N_("The weights do not fit this model: missing {missing}; unexpected {extra}. Build the model "
+                       "they were saved from first (load its config).") if missing and extra else
+                    N_("The weights do not fit this model: missing {missing}. Build the model they were saved from "
+                       "first (load its config).") if missing else
+                    N_("The weights do not fit this model: unexpected {extra}. Build the model they were saved "
+                       "from first (load its config)."))
+        raise UserError(template, missing=", ".join(missing), extra=", ".join(extra))
     for name, t in tensors.items():
         if tuple(t.shape) != tuple(expected[name].shape):
-            raise ValueError(f"{name} has shape {tuple(t.shape)}, this model needs {tuple(expected[name].shape)}.")
+            raise UserError("{name} has shape {shape}, this model needs {needed}.", name=name, shape=tuple(t.shape),
+                            needed=tuple(expected[name].shape))
         if not t.is_floating_point() or not torch.isfinite(t).all():
-            raise ValueError(f"{name} holds non-finite or non-float values.")
+            raise UserError("{name} holds non-finite or non-float values.", name=name)
     model.load_state_dict({k: v.to(expected[k].dtype) for k, v in tensors.items()})
 
 

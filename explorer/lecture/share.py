@@ -12,6 +12,7 @@ import re
 from typing import Any, Mapping
 
 from ..config import MAX_SEQ_LEN, ModelConfig, TaskConfig, TrainConfig
+from ..i18n import UserError, UserText
 from ..views.stepview import SAMPLE_BATCH
 
 SECTIONS = {"m": ModelConfig, "t": TaskConfig, "r": TrainConfig}  # query prefix -> config class
@@ -46,15 +47,15 @@ def _parse(kind: str, text: str) -> Any:
         return text.strip().lower() in ("true", "1")
     if kind.startswith("int"):
         if not re.fullmatch(r"[+-]?\d{1,12}", text.strip()):
-            raise ValueError("not a whole number")
+            raise UserError("not a whole number")
         return int(text)
     if kind.startswith("float"):
         try:
             value = float(text)
         except ValueError:
-            raise ValueError("not a number") from None
+            raise UserError("not a number") from None
         if not math.isfinite(value):
-            raise ValueError("not a finite number")
+            raise UserError("not a finite number")
         return value
     return text
 
@@ -67,7 +68,7 @@ def from_query(params: Mapping[str, Any]) -> tuple[ModelConfig, TaskConfig, Trai
         text = str(raw[-1] if isinstance(raw, (list, tuple)) and raw else raw)
         shown = f"{key[:40]}={text[:40]}"
         if len(text) > MAX_VALUE_LEN:
-            notices.append(f"Ignored {shown}…: the value is too long.")
+            notices.append(UserText("Ignored {setting}…: the value is too long.", setting=shown))
             continue
         prefix, _, name = key.partition(".")
         if (prefix == "v" and name in VIEW) or key == LANG_KEY:
@@ -75,27 +76,36 @@ def from_query(params: Mapping[str, Any]) -> tuple[ModelConfig, TaskConfig, Trai
         cls = SECTIONS.get(prefix)
         field = next((f for f in dataclasses.fields(cls) if f.name == name), None) if cls else None
         if field is None or (prefix == "m" and name in SET_BY_TASK):
-            notices.append(f"Ignored {shown}: unknown setting.")
+            notices.append(UserText("Ignored {setting}: unknown setting.", setting=shown))
             continue
         try:
             value = _parse(str(field.type), text)
             dataclasses.replace(cls(), **{name: value})  # validate this field alone
         except (ValueError, TypeError) as e:
-            notices.append(f"Ignored {shown}: {e}.")
+            notices.append(UserText("Ignored {setting}: {error}.", setting=shown, error=e))
             continue
         values[prefix][name] = value
     if values["t"].get("name") in NEEDS_UPLOAD:
-        notices.append(f"The {values['t']['name']} task needs an uploaded file, which a link cannot carry: "
-                       "showing the default task instead.")
+        notices.append(UserText("The {task} task needs an uploaded file, which a link cannot carry: showing the "
+                                "default task instead.", task=values["t"]["name"]))
         del values["t"]["name"]
     configs = []
     for prefix, cls in SECTIONS.items():
         try:
             configs.append(cls(**values[prefix]))
         except ValueError as e:  # fields valid alone but not together
-            notices.append(f"Ignored the {cls.__name__} settings of the link: {e}.")
+            notices.append(UserText("Ignored the {section} settings of the link: {error}.", section=cls.__name__,
+                                    error=e))
             configs.append(cls())
-    return configs[0], configs[1], configs[2], [UNSAFE.sub("?", n) for n in notices]
+    return configs[0], configs[1], configs[2], [_safe(n) for n in notices]
+
+
+def _safe(value: Any) -> Any:
+    """A notice (or a field of one) with what Markdown or HTML could act on replaced by "?" in every part that
+    came from outside (the templates are the app's own), still translatable."""
+    if isinstance(value, (UserText, UserError)):
+        return type(value)(value.template, **{k: _safe(v) for k, v in value.fields.items()})
+    return value if isinstance(value, int) else UNSAFE.sub("?", str(value))
 
 
 def view_to_query(sample: int, step: int) -> dict[str, str]:
@@ -115,5 +125,6 @@ def view_from_query(params: Mapping[str, Any]) -> tuple[dict[str, int], list[str
         if re.fullmatch(r"\d{1,6}", text) and lo <= int(text) <= hi:
             view[name] = int(text)
         else:
-            notices.append(UNSAFE.sub("?", f"Ignored v.{name}={text[:40]}: not a whole number in {lo}..{hi}."))
+            notices.append(_safe(UserText("Ignored v.{name}={text}: not a whole number in {lo}..{hi}.", name=name,
+                                          text=text[:40], lo=lo, hi=hi)))
     return view, notices

@@ -4,15 +4,17 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ..i18n import N_, UserError
 from .net import Net
 
 # ModelConfig fields whose other values the numpy networks do not support: (supported value, why not, in words).
 UNSUPPORTED = {
-    "bidirectional": (False, "The numpy networks read the sequence in one direction only, and this model is "
-                             "bidirectional."),
-    "embedding_dim": (0, "The numpy networks read one-hot or real-valued inputs as they are, and this model looks "
-                         "its inputs up in an embedding."),
-    "pool": ("last", "The numpy networks' output at step t reads h_t, and this model's reads the mean of h_1 … h_t."),
+    "bidirectional": (False, N_("The numpy networks read the sequence in one direction only, and this model is "
+                             "bidirectional.")),
+    "embedding_dim": (0, N_("The numpy networks read one-hot or real-valued inputs as they are, and this model looks "
+                         "its inputs up in an embedding.")),
+    "pool": ("last", N_("The numpy networks' output at step t reads h_t, and this model's reads the mean of "
+                        "h_1 … h_t.")),
 }
 
 
@@ -32,7 +34,7 @@ def check_supported(cfg) -> None:
     """ValueError, in one sentence a page can show, if the numpy networks cannot follow a model of config `cfg`."""
     for field, (supported, why) in UNSUPPORTED.items():
         if getattr(cfg, field, supported) != supported:
-            raise ValueError(why)
+            raise UserError(why)
 
 
 @torch.no_grad()

@@ -8,6 +8,7 @@ from functools import partial
 
 import numpy as np
 
+from ..i18n import tr
 from . import gru, gru_textbook, lstm, peephole, rnn
 from .loop import backward_through_time, forward_through_time
 
@@ -39,12 +40,14 @@ class Backward:
     record: list[tuple[dict, list[dict]]]  # record[t]: (the head's step dict, each layer's step_backward dict)
 
 
-def describe(cell: str, nonlinearity: str, num_layers: int, hidden_size: int, gru_form: str = "pytorch") -> str:
-    """E.g. "LSTM, 1 layer × 4 units", "relu RNN, 2 layers × 8 units", "GRU (the textbook form), ..."."""
-    name = {"rnn": f"{nonlinearity} RNN", "lstm": "LSTM", "peephole": "peephole LSTM",
-            "gru": "GRU (the textbook form)" if gru_form == "textbook" else "GRU"}[cell]
-    layers = "1 layer" if num_layers == 1 else f"{num_layers} layers"
-    return f"{name}, {layers} × {hidden_size} units"
+def describe(cell: str, nonlinearity: str, num_layers: int, hidden_size: int, gru_form: str = "pytorch",
+             lang: str = "en") -> str:
+    """E.g. "LSTM, 1 layer × 4 units", "relu RNN, 2 layers × 8 units", "GRU (the textbook form), ..." (in `lang`)."""
+    name = {"rnn": f"{nonlinearity} RNN", "lstm": "LSTM", "peephole": tr("peephole LSTM", lang),
+            "gru": tr("GRU (the textbook form)", lang) if gru_form == "textbook" else "GRU"}[cell]
+    if num_layers == 1:
+        return tr("{name}, 1 layer × {units} units", lang, name=name, units=hidden_size)
+    return tr("{name}, {layers} layers × {units} units", lang, name=name, layers=num_layers, units=hidden_size)
 
 
 class Net:
@@ -140,8 +143,8 @@ class Net:
         return Backward(grads=grads, dh=per_step("dh"), dc=per_step("dc") if cache.cell is not None else None,
                         record=record)
 
-    def describe(self) -> str:
-        return describe(self.cell, self.nonlinearity, self.num_layers, self.hidden_size, self.gru_form)
+    def describe(self, lang: str = "en") -> str:
+        return describe(self.cell, self.nonlinearity, self.num_layers, self.hidden_size, self.gru_form, lang)
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """A copy of the weights, keyed like model.named_parameters()."""

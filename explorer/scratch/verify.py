@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from ..config import ModelConfig
+from ..i18n import N_, tr
 from ..models.recurrent import RecurrentModel, build_model
 from .convert import to_torch
 from .gradcheck import LossFn, numeric_grads, relative_error
@@ -57,6 +58,19 @@ def _torch_step(net: Net, p: dict[str, torch.Tensor], x, h, c):
 class ForwardCheck:
     max_diff: float   # max |numpy − torch| over every output and every h_t
     reference: str    # what computed the torch side, e.g. "PyTorch's nn.LSTM (the app's model, in float64)"
+    module: str | None = None  # the app's torch module ("LSTM", ...); None: the equations in torch operations
+
+
+# What computed the torch side of the forward check (`reference_text`).
+REFERENCES = {"fused": N_("PyTorch's nn.{module} (the app's model with these weights, in float64)"),
+              "app": N_("the app's {module} module (the app's model with these weights, in float64)"),
+              None: N_("the same equations in torch operations (PyTorch has no such module)")}
+
+
+def reference_text(module: str | None, lang: str = "en") -> str:
+    """What computed the torch side of a forward check whose module is `module`, in `lang`."""
+    kind = None if module is None else "fused" if module in ("RNN", "LSTM", "GRU") else "app"
+    return tr(REFERENCES[kind], lang, module=module) if module else tr(REFERENCES[None], lang)
 
 
 def forward_check(net: Net, x: np.ndarray) -> ForwardCheck:
@@ -70,15 +84,13 @@ def forward_check(net: Net, x: np.ndarray) -> ForwardCheck:
             hs, _ = model.rnn(torch.from_numpy(cache.x))
             out = model.head(hs)
         module = type(model.rnn).__name__
-        reference = (f"PyTorch's nn.{module}" if module in ("RNN", "LSTM", "GRU") else f"the app's {module} module") \
-            + " (the app's model with these weights, in float64)"
     else:
         all_h, _ = _torch_states(net, x)
         hs = torch.stack(all_h[-1], 1)  # (B, T, H)
         out = hs @ torch.from_numpy(net.params["head.weight"]).T + torch.from_numpy(net.params["head.bias"])
-        reference = "the same equations in torch operations (PyTorch has no such module)"
+        module = None
     diff = max(np.abs(out.numpy() - cache.outputs).max(), np.abs(hs.numpy() - cache.hidden[-1]).max())
-    return ForwardCheck(float(diff), reference)
+    return ForwardCheck(float(diff), reference_text(module), module)
 
 
 def _app_model(net: Net) -> RecurrentModel | None:

@@ -10,9 +10,10 @@ import numpy as np
 
 from ..config import TOKEN_TASKS, ModelConfig, TaskConfig
 from ..data.tasks import Task, make_task
+from ..i18n import N_, UserError, tr
 from ..lab import with_task_sizes
 from ..models.recurrent import build_model
-from . import loop
+from . import loop, verify
 from .code import annotate, code_lines, fmt
 from .convert import check_supported, from_torch
 from .gradcheck import LossFn, entry_relative_errors, relative_error
@@ -30,17 +31,46 @@ NUMERIC_ENTRIES = 64  # entries per weight checked by central differences (all o
 WEIGHT_KEYS = {*loop.GRAD_KEY.values(), "dW_hy", "db_y"}  # weight-shaped values (no batch axis)
 
 
+# The tasks by the names a student reads (the Build page's names).
+TASK_TITLES = {"sine": N_("Sine forecasting"), "adding": N_("Adding problem"), "copy": N_("Copy memory"),
+               "charlm": N_("Character language model (Macbeth)"), "order": N_("Temporal order (classification)"),
+               "sunspots": N_("Sunspots (real data)"), "csv": N_("Your CSV"), "text": N_("Your text")}
+# Why a small network is followed instead of the user's model (`Setup.why`).
+WHY_COPY = N_("A small, untrained {model}, initialised like yours (seed {seed}): copy memory needs at least 22 "
+              "steps, so the task is sine forecasting.")
+WHY_SIZE = N_("A small, untrained {model}, initialised like yours (seed {seed}): your model has {units} units, "
+              "too many to follow by hand.")
+
+
 @dataclass(frozen=True)
 class Setup:
     net: Net          # the numpy network followed by hand
     task: Task        # the task its sample comes from (at most MAX_T steps)
     own_model: bool   # whether these are the current model's weights
-    note: str         # one sentence saying which network and task these are
+    why: str          # "" for the user's own model, else WHY_COPY or WHY_SIZE
+    seed: int         # the user's model's seed, which the small network shares
+    units: int        # the user's model's hidden size
+
+    def note_in(self, lang: str) -> str:
+        """One sentence saying which network and task these are, in `lang`."""
+        model = self.net.describe(lang)
+        if self.own_model:
+            return tr("Your model: {model}.", lang, model=model)
+        return tr(self.why, lang, model=model, seed=self.seed, units=self.units)
+
+    @property
+    def note(self) -> str:
+        return self.note_in("en")
 
 
-def describe(cfg: ModelConfig) -> str:
+def describe(cfg: ModelConfig, lang: str = "en") -> str:
     """E.g. "LSTM, 1 layer × 4 units"."""
-    return net_describe(cfg.cell, cfg.nonlinearity, cfg.num_layers, cfg.hidden_size)
+    return net_describe(cfg.cell, cfg.nonlinearity, cfg.num_layers, cfg.hidden_size, lang=lang)
+
+
+def task_title(name: str, lang: str = "en") -> str:
+    """A task's name as a student reads it, e.g. "Adding problem"."""
+    return tr(TASK_TITLES[name], lang) if name in TASK_TITLES else name
 
 
 def setup(model_cfg: ModelConfig, model, task_cfg: TaskConfig, user_data: bytes | None = None) -> Setup:
@@ -49,8 +79,8 @@ def setup(model_cfg: ModelConfig, model, task_cfg: TaskConfig, user_data: bytes 
     replaced by sine forecasting). ValueError, in one sentence a page can show, for a model or task the numpy
     networks cannot follow (bidirectional, embedding, mean pooling; texts of word ids)."""
     if task_cfg.name in TOKEN_TASKS:
-        raise ValueError("The numpy networks read one-hot or real-valued inputs of one length, and this task feeds "
-                         "word ids of texts of different lengths.")
+        raise UserError("The numpy networks read one-hot or real-valued inputs of one length, and this task feeds "
+                        "word ids of texts of different lengths.")
     check_supported(model_cfg)  # before any small stand-in: this sentence is about the user's own model
     if task_cfg.name == "copy":
         short = TaskConfig(name="sine", seq_len=MAX_T, seed=task_cfg.seed)
@@ -59,16 +89,12 @@ def setup(model_cfg: ModelConfig, model, task_cfg: TaskConfig, user_data: bytes 
     task = make_task(short, user_data)
     changed_task = short.name != task_cfg.name
     if model_cfg.hidden_size <= MAX_HIDDEN and not changed_task:
-        net, own = from_torch(model), True
-        note = f"Your model: {describe(model_cfg)}."
+        net, own, why = from_torch(model), True, ""
     else:
         cfg = with_task_sizes(dataclasses.replace(model_cfg, hidden_size=min(model_cfg.hidden_size, SMALL_HIDDEN),
                                                   num_layers=1, dropout=0.0), task)
-        net, own = from_torch(build_model(cfg)), False
-        why = ("copy memory needs at least 22 steps, so the task is sine forecasting"
-               if changed_task else f"your model has {model_cfg.hidden_size} units, too many to follow by hand")
-        note = (f"A small, untrained {describe(cfg)}, initialised like yours (seed {cfg.seed}): {why}.")
-    return Setup(net, task, own, note)
+        net, own, why = from_torch(build_model(cfg)), False, WHY_COPY if changed_task else WHY_SIZE
+    return Setup(net, task, own, why, model_cfg.seed, model_cfg.hidden_size)
 
 
 def sample(task: Task, index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -119,13 +145,14 @@ def _power_of_ten(v: float) -> str:
     return "10" + digits.translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
-def check_explanation() -> str:
+def check_explanation(lang: str = "en") -> str:
     """What the check table's columns compare and when they agree."""
-    return ("Each column compares the hand-written gradient with another computation: the relative error "
-            "‖hand − other‖ / max(‖hand‖, ‖other‖). Autograd is PyTorch differentiating the same network in float64 "
-            f"(they agree when ≤ {_power_of_ten(AUTOGRAD_TOL)}); the numeric gradient nudges each weight entry by "
-            "±10⁻⁵ and reruns the forward pass, (L(w + δ) − L(w − δ)) / 2δ, as in Karpathy's min-char-rnn "
-            f"(they agree when ≤ {_power_of_ten(NUMERIC_TOL)}; at most {NUMERIC_ENTRIES} random entries per weight).")
+    return tr("Each column compares the hand-written gradient with another computation: the relative error "
+              "‖hand − other‖ / max(‖hand‖, ‖other‖). Autograd is PyTorch differentiating the same network in "
+              "float64 (they agree when ≤ {autograd_tol}); the numeric gradient nudges each weight entry by ±10⁻⁵ "
+              "and reruns the forward pass, (L(w + δ) − L(w − δ)) / 2δ, as in Karpathy's min-char-rnn (they agree "
+              "when ≤ {numeric_tol}; at most {entries} random entries per weight).", lang,
+              autograd_tol=_power_of_ten(AUTOGRAD_TOL), numeric_tol=_power_of_ten(NUMERIC_TOL), entries=NUMERIC_ENTRIES)
 
 
 def finite(w: Walk) -> bool:
@@ -133,12 +160,13 @@ def finite(w: Walk) -> bool:
     return bool(np.isfinite(w.loss) and all(np.isfinite(g).all() for g in w.back.grads.values()))
 
 
-def forward_summary(w: Walk) -> str:
+def forward_summary(w: Walk, lang: str = "en") -> str:
     """One sentence: how close the numpy forward pass is to the torch model's."""
     verdict = "✓" if w.forward.max_diff <= FORWARD_TOL else "✗"
-    return (f"{verdict} Forward pass: every output and top-layer h_t of the numpy network equals {w.forward.reference} "
-            f"to within **{w.forward.max_diff:.1e}** (the largest difference; agreement means ≤ "
-            f"{_power_of_ten(FORWARD_TOL)}).")
+    return verdict + " " + tr(
+        "Forward pass: every output and top-layer h_t of the numpy network equals {reference} to within "
+        "**{diff:.1e}** (the largest difference; agreement means ≤ {tol}).", lang,
+        reference=verify.reference_text(w.forward.module, lang), diff=w.forward.max_diff, tol=_power_of_ten(FORWARD_TOL))
 
 
 def _sample0(values: dict) -> dict[str, np.ndarray]:
@@ -165,11 +193,13 @@ def incoming(w: Walk, layer: int, t: int) -> dict[str, np.ndarray]:
     return out
 
 
-def incoming_code(w: Walk, layer: int, t: int) -> str:
-    """`incoming` as lines of numpy values, each with where it comes from."""
-    where = {"dy": "∂L/∂y_t, from the loss (d_out[:, t])",
-             "dh_above": "dy @ W_hy, through the head" if layer == w.net.num_layers - 1 else "dx of the layer above",
-             "dh_next": "from step t + 1 (zero at t = T)", "dc_next": "from step t + 1 (zero at t = T)"}
+def incoming_code(w: Walk, layer: int, t: int, lang: str = "en") -> str:
+    """`incoming` as lines of numpy values, each with where it comes from (the comments in `lang`)."""
+    later = tr("from step t + 1 (zero at t = T)", lang)
+    where = {"dy": tr("∂L/∂y_t, from the loss (d_out[:, t])", lang),
+             "dh_above": tr("dy @ W_hy, through the head", lang) if layer == w.net.num_layers - 1
+             else tr("dx of the layer above", lang),
+             "dh_next": later, "dc_next": later}
     return "\n".join(f"{name} = {fmt(value)}  # {where[name]}" for name, value in incoming(w, layer, t).items())
 
 
@@ -238,46 +268,50 @@ def matrix_labels(net: Net) -> tuple[list[str], list[str]]:
     return [f"{g}{k}" for g in gates for k in range(net.hidden_size)], [f"h{k}" for k in range(net.hidden_size)]
 
 
-def check_rows(checks: list[CheckRow]) -> list[dict[str, str]]:
-    """The check table as the page shows it: one row of strings per weight (and ∂L/∂h_t)."""
+def check_rows(checks: list[CheckRow], lang: str = "en") -> list[dict[str, str]]:
+    """The check table as the page shows it: one row of strings per weight (and ∂L/∂h_t), its words in `lang`."""
     def verdict(row: CheckRow) -> str:
         errors = [row.vs_autograd] + ([] if row.vs_numeric is None else [row.vs_numeric])
         if not np.isfinite(errors).all():
-            return "✗ not finite"
+            return tr("✗ not finite", lang)
         ok = row.vs_autograd <= AUTOGRAD_TOL and (row.vs_numeric is None or row.vs_numeric <= NUMERIC_TOL)
-        return "✓ agree" if ok else "✗ differ"
+        return tr("✓ agree", lang) if ok else tr("✗ differ", lang)
 
     return [{
-        "weight": row.name, "shape": "×".join(map(str, row.shape)), "‖hand BPTT‖": f"{row.hand_norm:.4g}",
-        "hand vs autograd": f"{row.vs_autograd:.1e}",
-        "hand vs numeric": "—" if row.vs_numeric is None else f"{row.vs_numeric:.1e}",
-        "entries checked": "—" if row.vs_numeric is None else f"{row.checked} of {int(np.prod(row.shape))}",
+        tr("weight", lang): row.name, tr("shape", lang): "×".join(map(str, row.shape)),
+        tr("‖hand BPTT‖", lang): f"{row.hand_norm:.4g}",
+        tr("hand vs autograd", lang): f"{row.vs_autograd:.1e}",
+        tr("hand vs numeric", lang): "—" if row.vs_numeric is None else f"{row.vs_numeric:.1e}",
+        tr("entries checked", lang): "—" if row.vs_numeric is None else tr(
+            "{checked} of {total}", lang, checked=row.checked, total=int(np.prod(row.shape))),
         "": verdict(row),
     } for row in checks]
 
 
-def forms_summary(cmp: FormsComparison) -> str:
+def forms_summary(cmp: FormsComparison, lang: str = "en") -> str:
     """Two sentences: how far the two GRU forms' losses and hidden states are apart, and why already at t = 1."""
     worst = np.unravel_index(np.argmax(cmp.max_h_diff), cmp.max_h_diff.shape)
-    return (f"On the same weights the loss is **{cmp.loss_pytorch:.6g}** with PyTorch's GRU and "
-            f"**{cmp.loss_textbook:.6g}** with the textbook one; the hidden states differ by up to "
-            f"**{cmp.max_h_diff.max():.3g}** (layer {worst[0]}, t = {worst[1] + 1}) and already by "
-            f"**{cmp.max_h_diff[0, 0]:.3g}** at t = 1. "
-            "There h_0 = 0, so W_hn h_0 = 0 in both forms, but PyTorch multiplies b_hn by r and the textbook "
-            "adds it whole: the two agree only where r = 1.")
+    return tr("On the same weights the loss is **{loss_pytorch:.6g}** with PyTorch's GRU and **{loss_textbook:.6g}** "
+              "with the textbook one; the hidden states differ by up to **{worst:.3g}** (layer {layer}, t = {t}) and "
+              "already by **{first:.3g}** at t = 1. There h_0 = 0, so W_hn h_0 = 0 in both forms, but PyTorch "
+              "multiplies b_hn by r and the textbook adds it whole: the two agree only where r = 1.", lang,
+              loss_pytorch=cmp.loss_pytorch, loss_textbook=cmp.loss_textbook, worst=cmp.max_h_diff.max(),
+              layer=worst[0], t=worst[1] + 1, first=cmp.max_h_diff[0, 0])
 
 
-def forms_steps_table(cmp: FormsComparison) -> list[dict[str, str]]:
+def forms_steps_table(cmp: FormsComparison, lang: str = "en") -> list[dict[str, str]]:
     """One row per step: the largest |h_t(PyTorch) − h_t(textbook)| of each layer."""
     n_layers, t_len = cmp.max_h_diff.shape
-    return [{"t": str(t + 1), **{(f"max |Δh_t|, layer {l}" if n_layers > 1 else "max |Δh_t|"):
+    return [{"t": str(t + 1), **{(tr("max |Δh_t|, layer {layer}", lang, layer=l) if n_layers > 1
+                                  else tr("max |Δh_t|", lang)):
                                  f"{cmp.max_h_diff[l, t]:.3g}" for l in range(n_layers)}}
             for t in range(t_len)]
 
 
-def forms_grads_table(cmp: FormsComparison) -> list[dict[str, str]]:
+def forms_grads_table(cmp: FormsComparison, lang: str = "en") -> list[dict[str, str]]:
     """One row per weight: how far its gradient under the textbook GRU is from PyTorch's (relative_error)."""
-    return [{"weight": name, "gradient: textbook vs PyTorch": f"{diff:.3g}"} for name, diff in cmp.grad_diff.items()]
+    return [{tr("weight", lang): name, tr("gradient: textbook vs PyTorch", lang): f"{diff:.3g}"}
+            for name, diff in cmp.grad_diff.items()]
 
 
 def spot_checks(checks: list[CheckRow], per_weight: int = 3) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from ..config import CELLS, MAX_LAYERS, check_choice, check_int
+from ..i18n import tr
 from .style import BASELINE_COLOR, CELL_COLORS, GATE_COLORS, NORMAL, Sizes, figure, layout
 
 CELL_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU", "peephole": "LSTM+"}
@@ -54,8 +55,9 @@ def natural_width(steps: int, sizes: Sizes = NORMAL) -> int:
     return sizes.font * (11 * steps + 12)
 
 
-def unrolled_diagram(cell: str, num_layers: int, steps: int = 4, sizes: Sizes = NORMAL) -> go.Figure:
-    """The network of `num_layers` stacked `cell` layers unrolled over `steps` time steps.
+def unrolled_diagram(cell: str, num_layers: int, steps: int = 4, sizes: Sizes = NORMAL, lang: str = "en"
+                     ) -> go.Figure:
+    """The network of `num_layers` stacked `cell` layers unrolled over `steps` time steps (its words in `lang`).
 
     Boxes: `steps` inputs, `num_layers * steps` cells, `steps` outputs. Arrows: per layer, `steps`
     recurrent h arrows (h_0 → step 1, ..., h_{T-1} → step T), for LSTM as many c arrows in a second
@@ -83,7 +85,7 @@ def unrolled_diagram(cell: str, num_layers: int, steps: int = 4, sizes: Sizes = 
             notes.append(_arrow(f"up l{y} t{t}", (t, y + below), (t, y + 1 - above), BASELINE_COLOR, width))
 
     for layer in range(1, num_layers + 1):
-        notes.append(_label(f"layer {layer}", 0.2, layer, f"layer {layer}", small, xanchor="right"))
+        notes.append(_label(f"layer {layer}", 0.2, layer, tr("layer {n}", lang, n=layer), small, xanchor="right"))
         for t in range(1, steps + 1):
             shapes.append(_box(f"cell l{layer} t{t}", t, layer, CELL_W, CELL_H, color, _tint(color, 0.12), width))
             notes.append(_label(f"name l{layer} t{t}", t, layer, f"<b>{CELL_LABELS[cell]}</b>", small + 1))

@@ -26,4 +26,6 @@ ZH = {
     "you to the page where the effect shows.":
         "现成的、随机种子完全固定的场景：一键加载模型、任务和训练设置，并跳转到能看到效果的页面。",
     "Load": "加载",
+    # the unrolled diagram (explorer/views/diagram.py), also on Build
+    "layer {n}": "第 {n} 层",
 }
