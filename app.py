@@ -22,6 +22,7 @@ nav = st.navigation([
     st.Page("pages/by_hand.py", title="By hand", icon="✍️"),
     st.Page("pages/train.py", title="Train", icon="📉"),
     st.Page("pages/compare.py", title="Compare", icon="⚖️"),
+    st.Page("pages/seq2seq.py", title="Seq2seq", icon="🔤"),
 ])
 get_lab()
 follow_preset(nav)

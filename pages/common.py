@@ -11,6 +11,7 @@ from explorer.lecture import presets
 from explorer.lecture.export import config_json, history_csv, weights_safetensors
 from explorer.lecture.share import from_query, to_query, view_from_query, view_to_query
 from explorer.views.style import NORMAL, PRESENTER, Sizes
+from pages import seq2seq_state
 
 PRESENTER_CSS = """
 <style>
@@ -57,6 +58,9 @@ def lab_from_link() -> Lab | None:
     if not params:
         return None
     st.query_params.clear()
+    if seq2seq_state.is_link(params):  # a Seq2seq page's link: it sets the encoder–decoder, not this lab
+        st.session_state.link_notices = seq2seq_state.open_link(params)
+        return None
     model, task, train, notices = from_query(params)
     view, view_notices = view_from_query(params)
     notices += view_notices
@@ -112,7 +116,11 @@ def apply_presenter_css() -> None:
 def load_preset(key: str) -> None:
     """Button callback: replace this session's lab by a preset's; `follow_preset` then goes to the page
     its text talks about (a callback cannot switch pages itself)."""
-    set_lab(presets.load(key))
+    lab = presets.load(key)
+    if isinstance(presets.PRESETS[key], presets.Seq2SeqPreset):  # the Seq2seq page's own lab
+        seq2seq_state.set_s2s_lab(lab)
+    else:
+        set_lab(lab)
     for widget, value in presets.PRESETS[key].widgets:  # the page opens as the preset's text describes
         st.session_state[widget] = value
     st.session_state.preset_loaded = key
@@ -127,7 +135,7 @@ def follow_preset(nav) -> None:
         st.switch_page(page)
 
 
-LIVE_FLAGS = ("train_running", "compare_running")  # what a page keeps running while shown
+LIVE_FLAGS = ("train_running", "compare_running", "s2s_running")  # what a page keeps running while shown
 
 
 def pause_on_page_change(nav) -> None:
@@ -162,6 +170,9 @@ def sidebar() -> None:
             st.caption(presets.PRESETS[choice].look_at)
             st.button("Load this preset", key="sidebar_preset_load", type="primary", on_click=load_preset,
                       args=(choice,))
+        if st.session_state.get("page_shown") == seq2seq_state.PAGE:  # the encoder–decoder's own panels
+            seq2seq_state.sidebar_panels()
+            return
         export_panel(get_lab())
         with st.expander("Share this setup"):
             st.code(share_link(get_lab()), language=None, wrap_lines=True)
