@@ -48,6 +48,7 @@ ATTENTION_NAMES = {"none": "none (the encoder's last state)", "additive": "addit
                    "dot": "dot (Luong)", "general": "general (Luong)"}
 HIDDEN_CHOICES = (8, 16, 32, 64, 128, 256)
 EMBED_CHOICES = (4, 8, 16, 32, 64, 128)
+KEPT = {"s2s_source": "s2s_source_text", "s2s_beam": "s2s_beam_width"}  # Translate widget: its remembered value
 SETUP = {  # widget key: Seq2SeqConfig field
     "s2s_task": "task", "s2s_cell": "cell", "s2s_hidden": "hidden_size", "s2s_embed": "embedding_dim",
     "s2s_bidi": "bidirectional", "s2s_attention": "attention", "s2s_tf": "teacher_forcing", "s2s_seed": "seed",
@@ -78,9 +79,6 @@ def sync_widgets(lab: Seq2SeqLab) -> None:
     for key, value in values.items():
         if replaced or key not in ss:
             ss[key] = value
-    for key in ("s2s_source", "s2s_beam"):  # drawn only by the Translate view: kept while Train is shown
-        if key not in ss and f"{key}_kept" in ss:
-            ss[key] = ss[f"{key}_kept"]
     if replaced:
         fit_source(lab)
     ss.s2s_synced_for = weakref.ref(lab)
@@ -90,13 +88,24 @@ def fit_source(lab: Seq2SeqLab) -> None:
     """After a new lab: an example source of its task if the task changed or cannot read the typed source (a
     change of the setup, not of the typing: no error to show)."""
     try:
-        lab.task.encode_source(ss.get("s2s_source", ""))
+        lab.task.encode_source(ss.get(KEPT["s2s_source"], ""))
         same_task = ss.get("s2s_source_task") == lab.cfg.task
     except ValueError:
         same_task = False
     if not same_task:
-        ss.s2s_source = example_source(lab)
+        ss[KEPT["s2s_source"]] = example_source(lab)
     ss.s2s_source_task = lab.cfg.task
+
+
+def keep(key: str) -> None:
+    """on_change: remember a Translate widget's value apart from the widget, which Streamlit forgets (or the browser
+    shows empty) after runs that did not draw it (the Train view)."""
+    ss[KEPT[key]] = ss[key]
+
+
+def restore(key: str, default) -> None:
+    """Before drawing a Translate widget: give it the remembered value."""
+    ss[key] = ss.setdefault(KEPT[key], default)
 
 
 def setup_controls() -> dict:
@@ -226,13 +235,13 @@ def _s_reported(k: int) -> None:
 def translate(lab: Seq2SeqLab) -> None:
     sz = sizes()
     c_src, c_beam, c_dl = st.columns([4, 1, 1], vertical_alignment="bottom")
-    source = c_src.text_input("Source", key="s2s_source", max_chars=200,
+    restore("s2s_source", example_source(lab))
+    source = c_src.text_input("Source", key="s2s_source", max_chars=200, on_change=keep, args=("s2s_source",),
                               help="Type a source for this task: the model translates it greedily, one output "
                                    "token at a time.")
-    ss.setdefault("s2s_beam", 3)
-    beam = c_beam.selectbox("Beam width k", range(1, MAX_BEAM + 1), key="s2s_beam",
+    restore("s2s_beam", 3)
+    beam = c_beam.selectbox("Beam width k", range(1, MAX_BEAM + 1), key="s2s_beam", on_change=keep, args=("s2s_beam",),
                             help="Beam search keeps the k most probable partial outputs at every step.")
-    ss.s2s_source_kept, ss.s2s_beam_kept = source, beam
     try:
         trace, views = decoded(lab, source, beam)
         ss.s2s_good_source = source
@@ -377,16 +386,17 @@ def sent_record(lab: Seq2SeqLab) -> dict:
     return rec
 
 
-def live_chart(rec: dict, key: str, update) -> None:
-    """Send a live chart its new points (update(sent) -> (payload, new record)); a chart that lacks earlier points
-    asks for them, and the next update starts there."""
-    view, rec[key] = update(rec.get(key))
+def live_chart(rec: dict, key: str, update: tuple[dict, live.Sent]) -> None:
+    """Send a live chart its update (payload, record after it); a chart that lacks earlier points asks for them, and
+    the next update starts there."""
+    view, sent = update
 
     def resend_from(n: int) -> None:
         if rec.get(key) is not None:
             rec[key] = rec[key].have(n)
 
     bridge.view(view, key=key, on_have=resend_from)
+    rec[key] = sent  # only once it went out (a rerun can stop this run at any element)
 
 
 def live_body() -> None:
@@ -407,12 +417,12 @@ def live_body() -> None:
     tag = str(rec["run"])
     left, right = st.columns(2)
     with left:
-        live_chart(rec, "s2s_loss_chart",
-                   lambda sent: live.loss_view(hist, lab.task.baseline, lab.task.baseline_label, sz, tag, sent))
+        live_chart(rec, "s2s_loss_chart", live.loss_view(hist, lab.task.baseline, lab.task.baseline_label, sz, tag,
+                                                         rec.get("s2s_loss_chart")))
         st.caption("Cross-entropy per target token on each training batch; below the dashed baseline the model "
                    "does better than the best guess from the output position alone.")
     with right:
-        live_chart(rec, "s2s_scores_chart", lambda sent: live.scores_view(hist, sz, tag, sent))
+        live_chart(rec, "s2s_scores_chart", live.scores_view(hist, sz, tag, rec.get("s2s_scores_chart")))
         st.caption("Greedy decoding of the held-out validation set every few steps: corpus BLEU-4 (0–100) and the "
                    "share of outputs exactly right; the dotted line is BLEU on a fixed subset of the training data.")
     probe_key = (hist.latest_probe.step if hist.latest_probe else None, sz, lab.history)
@@ -431,8 +441,8 @@ def live_body() -> None:
                    "changed where the gradient reaches.")
     left, right = st.columns(2)
     with left:
-        live_chart(rec, "s2s_norm_chart",
-                   lambda sent: live.norm_view(hist, lab.train_cfg.clip, lab.train_cfg.clip_threshold, sz, tag, sent))
+        live_chart(rec, "s2s_norm_chart", live.norm_view(hist, lab.train_cfg.clip, lab.train_cfg.clip_threshold, sz,
+                                                         tag, rec.get("s2s_norm_chart")))
         st.caption(f"The size of the whole gradient at each step; × marks a step where clipping shrank it "
                    f"({hist.clip_events} so far).")
     if running and (run.remaining(lab) == 0 or hist.diverged):

@@ -326,3 +326,14 @@ def test_presenter_mode_enlarges_the_views_and_tucks_the_settings_away():
     assert views(at)["s2s_source_grad"]["figure"]["layout"]["font"]["size"] == PRESENTER.font
     at.segmented_control(key="s2s_view").set_value("Train").run()
     assert "Training settings" in [e.label for e in at.expander] and not at.exception
+
+
+def test_the_typed_source_and_beam_survive_the_train_view():
+    at = open_page(small_lab())
+    at.text_input(key="s2s_source").set_value("fade").run()
+    at.selectbox(key="s2s_beam").set_value(5).run()
+    at.segmented_control(key="s2s_view").set_value("Train").run()
+    at.button(key="s2s_step1").click().run()
+    at.segmented_control(key="s2s_view").set_value("Translate step by step").run()
+    assert (at.text_input(key="s2s_source").value, at.selectbox(key="s2s_beam").value) == ("fade", 5)
+    assert views(at)["s2s_s_player"]["fields"]["tok"] == list("fade") and len(at.dataframe[0].value) == 6
