@@ -1,6 +1,12 @@
 """UI helpers shared by the pages: the per-session Lab, shareable links and presenter mode."""
 from __future__ import annotations
 
+import functools
+import gc
+import os
+import time
+import uuid
+from collections.abc import MutableMapping
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -10,8 +16,11 @@ from explorer.lab import Lab, default_lab, import_file, make_lab
 from explorer.lecture import presets
 from explorer.lecture.export import config_json, history_csv, weights_safetensors
 from explorer.lecture.share import from_query, to_query, view_from_query, view_to_query
+from explorer.training.fairshare import FairShare
+from explorer.training.live import release_gradients
 from explorer.views.style import NORMAL, PRESENTER, Sizes
 from pages import seq2seq_state
+from pages.lang import QUERY_KEY, error_text, lang, language_switch, t
 
 PRESENTER_CSS = """
 <style>
@@ -25,6 +34,19 @@ PRESENTER_CSS = """
 [data-testid="stMetricValue"] { font-size: 2.6rem; }
 </style>
 """
+
+
+@functools.cache  # once per server process
+def freeze_startup_objects() -> None:
+    """Move every object alive after the imports (~340k: torch, plotly, streamlit) out of the garbage collector's
+    reach. They live as long as the process; a full collection no longer walks them (~130 ms -> ~0 ms), so
+    Python's own collector stays cheap with Streamlit's post-run collection switched off (.streamlit/config.toml)."""
+    gc.freeze()
+
+
+# Training turns, shared by every session of this server process: the one object here that is not per user.
+# It holds no user data, only opaque run tokens and timings (explorer/training/fairshare.py).
+TRAINING = FairShare(max_running=int(os.environ.get("RNNX_MAX_TRAINING", "10")))
 
 
 LINK_VIEW = {"sample": "step_sample", "step": "step_t"}  # a link's view (explorer.lecture.share.VIEW) -> state key
@@ -54,7 +76,7 @@ def set_lab(lab: Lab) -> None:
 def lab_from_link() -> Lab | None:
     """The lab a shared link describes (None if the URL carries no settings); ignored parts become notices.
     The settings are then taken off the address bar, which would otherwise go on showing stale ones."""
-    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    params = {k: st.query_params.get_all(k) for k in st.query_params if k != QUERY_KEY}  # lang: pages/lang.py
     if not params:
         return None
     st.query_params.clear()
@@ -69,7 +91,7 @@ def lab_from_link() -> Lab | None:
     try:
         lab = make_lab(model, task, train)
     except ValueError as e:  # each field valid, the combination not (e.g. too large a model)
-        notices.append(f"The link's settings could not be used: {e}")
+        notices.append(t("The link's settings could not be used: {error}", error=error_text(e)))
         lab = None
     st.session_state.link_notices = notices
     return lab
@@ -87,6 +109,7 @@ def share_link(lab: Lab) -> str:
     query = to_query(lab.model_cfg, lab.task_cfg, lab.train_cfg)
     if st.session_state.get("page_shown") == "step_through":
         query |= view_to_query(st.session_state.get("step_sample", 0), st.session_state.get("step_t", 1))
+    query[QUERY_KEY] = lang()
     return f"{base}?{urlencode(query)}"
 
 
@@ -138,6 +161,17 @@ def follow_preset(nav) -> None:
 LIVE_FLAGS = ("train_running", "compare_running", "s2s_running")  # what a page keeps running while shown
 
 
+def training_token() -> str:
+    """This session's name in the server's training line (TRAINING)."""
+    return st.session_state.setdefault("train_token", uuid.uuid4().hex)
+
+
+def stop_training() -> None:
+    """Pause the Train page's run and give its place in the server's training line to the next one."""
+    st.session_state.train_running = False
+    TRAINING.leave(training_token())
+
+
 def pause_on_page_change(nav) -> None:
     """Leaving a page pauses what it was running (training, comparison): coming back shows it paused
     where it was, instead of resuming unasked (nav: the app's st.navigation result)."""
@@ -146,6 +180,40 @@ def pause_on_page_change(nav) -> None:
         for flag in LIVE_FLAGS:
             if st.session_state.get(flag):
                 st.session_state[flag] = False
+        TRAINING.leave(training_token())
+
+
+IDLE_AFTER = 15 * 60  # s without a click or a page change before an open tab frees what it can recompute
+IDLE_CHECK = 120      # s between two checks: a fragment timer in the tab, so no server thread is needed
+RECOMPUTABLE = ("step_cache", "build_candidate")  # Step through's trace, Build's preview: rebuilt on the next visit
+
+
+def mark_active() -> None:
+    """This run was the user's doing (every full run is: a click, a page change, a reload)."""
+    st.session_state.active_at = time.monotonic()
+
+
+def release_if_idle(state: MutableMapping, now: float) -> bool:
+    """If the session has been idle for IDLE_AFTER and runs nothing live, free what it can get back cheaply: the
+    caches in RECOMPUTABLE and the gradient buffers of its models (every training step clears them first).
+    Kept: the models' weights and optimiser state, the training histories, the settings and uploads, and
+    Compare's trained cells: work the user could only get back by training again. True if it freed anything."""
+    if now - state.get("active_at", now) < IDLE_AFTER or any(state.get(flag) for flag in LIVE_FLAGS):
+        return False
+    for key in RECOMPUTABLE:
+        state.pop(key, None)
+    labs = [state["lab"]] if "lab" in state else []
+    labs += list((state.get("compare_labs") or {}).values())
+    for lab in labs:
+        release_gradients(lab)
+    return True
+
+
+@st.fragment(run_every=IDLE_CHECK)
+def idle_watch() -> None:
+    """Draws nothing; frees an idle session's caches (release_if_idle). The timer runs in the browser, so a closed
+    tab costs nothing: Streamlit drops its whole session server.disconnectedSessionTTL (120 s) after it closes."""
+    release_if_idle(st.session_state, time.monotonic())
 
 
 def show_loaded_preset() -> None:
@@ -153,51 +221,54 @@ def show_loaded_preset() -> None:
     key = st.session_state.pop("preset_loaded", None)
     if key:
         preset = presets.PRESETS[key]
-        st.success(f"**{preset.title}** loaded. {preset.look_at}", icon="🎓")
+        st.success(t("**{title}** loaded. {look_at}", title=t(preset.title), look_at=t(preset.look_at)), icon="🎓")
 
 
 def sidebar() -> None:
     """What every page has in the sidebar: presenter mode, the lecture presets and the share link."""
     with st.sidebar:
-        st.toggle("Presenter mode", key="presenter",
-                  help="For a projector: larger text and charts, thicker lines, and the settings tucked "
-                       "into collapsed panels.")
-        st.selectbox("Lecture preset", list(presets.PRESETS), index=None, key="sidebar_preset",
-                      format_func=lambda k: presets.PRESETS[k].title, placeholder="Choose a scenario…",
-                      help="A ready-made, fully seeded scenario; it replaces the current model.")
+        language_switch()
+        st.toggle(t("Presenter mode"), key="presenter",
+                  help=t("For a projector: larger text and charts, thicker lines, and the settings tucked "
+                         "into collapsed panels."))
+        st.selectbox(t("Lecture preset"), list(presets.PRESETS), index=None, key="sidebar_preset",
+                     format_func=lambda k: t(presets.PRESETS[k].title), placeholder=t("Choose a scenario…"),
+                     help=t("A ready-made, fully seeded scenario; it replaces the current model."))
         choice = st.session_state.get("sidebar_preset")
         if choice:
-            st.caption(presets.PRESETS[choice].look_at)
-            st.button("Load this preset", key="sidebar_preset_load", type="primary", on_click=load_preset,
+            st.caption(t(presets.PRESETS[choice].look_at))
+            st.button(t("Load this preset"), key="sidebar_preset_load", type="primary", on_click=load_preset,
                       args=(choice,))
         if st.session_state.get("page_shown") == seq2seq_state.PAGE:  # the encoder–decoder's own panels
             seq2seq_state.sidebar_panels()
             return
         export_panel(get_lab())
-        with st.expander("Share this setup"):
+        with st.expander(t("Share this setup")):
             st.code(share_link(get_lab()), language=None, wrap_lines=True)
-            st.caption("Anyone who opens this link gets the same model, task and training settings, "
-                       "seeded, so the same pictures. (An uploaded file cannot travel in a link.)")
+            st.caption(t("Anyone who opens this link gets the same model, task and training settings, "
+                         "seeded, so the same pictures, in the same language. (An uploaded file cannot travel "
+                         "in a link.)"))
 
 
 def export_panel(lab: Lab) -> None:
     """Download the config, weights and history; load a config or weights (validated; a bad file changes nothing)."""
-    with st.expander("Export / import"):
-        st.download_button("Config (JSON)", lambda: config_json(lab.model_cfg, lab.task_cfg, lab.train_cfg),
+    with st.expander(t("Export / import")):
+        st.download_button(t("Config (JSON)"), lambda: config_json(lab.model_cfg, lab.task_cfg, lab.train_cfg),
                            file_name="rnn-explorer-config.json", mime="application/json", key="export_config",
                            width="stretch", on_click="ignore")
-        st.download_button("Weights (safetensors)", lambda: weights_safetensors(lab.model),
+        st.download_button(t("Weights (safetensors)"), lambda: weights_safetensors(lab.model),
                            file_name=f"rnn-explorer-{lab.model_cfg.cell}-weights.safetensors",
                            mime="application/octet-stream", key="export_weights", width="stretch",
                            on_click="ignore")
-        st.download_button("Training history (CSV)", lambda: history_csv(lab.history),
+        st.download_button(t("Training history (CSV)"), lambda: history_csv(lab.history),
                            file_name="rnn-explorer-history.csv", mime="text/csv", key="export_history",
                            width="stretch", disabled=len(lab.history) == 0, on_click="ignore")
-        upload = st.file_uploader("Load a config or weights file", type=["json", "safetensors"],
+        upload = st.file_uploader(t("Load a config or weights file"), type=["json", "safetensors"],
                                   key=f"import_file_{st.session_state.get('import_round', 0)}",
-                                  help="A config JSON replaces the model, task and training settings (the "
-                                       "trained weights are discarded); a weights file must fit the current model.")
-        if upload is not None and st.button("Load it", key="import_load", type="primary"):
+                                  help=t("A config JSON replaces the model, task and training settings (the "
+                                         "trained weights are discarded); a weights file must fit the current "
+                                         "model."))
+        if upload is not None and st.button(t("Load it"), key="import_load", type="primary"):
             load_upload(lab, upload.name, upload.getvalue())
         if "import_message" in st.session_state:
             kind, text = st.session_state.pop("import_message")

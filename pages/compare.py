@@ -6,7 +6,7 @@ import streamlit as st
 from explorer.training.compare import CELLS, Sweep, comparison_labs
 from explorer.training.live import train_chunk
 from explorer.views import plots_compare as pc
-from pages.common import get_lab, plotly_chart, presenter, sizes
+from pages.common import TRAINING, get_lab, plotly_chart, presenter, sizes, training_token
 
 CHUNK_SECONDS = 0.15   # training time per fragment rerun, shared by the three cells
 SWEEP_LENGTHS = (5, 10, 20, 50, 100, 200, 500)
@@ -30,6 +30,8 @@ def set_running(run: bool) -> None:
             ss.compare_labs = comparison_labs(lab.model_cfg, lab.task_cfg, lab.train_cfg, user_data=lab.user_data)
         except ValueError as e:
             ss.compare_error, run = str(e), False
+    if not run:
+        TRAINING.leave(training_token())  # its place in the server's training line goes to the next
     ss.compare_running = run
 
 
@@ -54,9 +56,12 @@ def side_by_side() -> None:
         st.info("Press Start to train a vanilla RNN, an LSTM and a GRU at once.")
         return
     if ss.compare_running:
-        for cell_lab in labs.values():
-            if not cell_lab.history.diverged:
-                train_chunk(cell_lab, cell_lab.train_cfg.steps - cell_lab.steps_trained, CHUNK_SECONDS / len(labs))
+        with TRAINING.turn(training_token(), CHUNK_SECONDS) as turn:  # the server's fair share (pages.common)
+            for cell_lab in labs.values() if turn.granted else ():
+                if not cell_lab.history.diverged:
+                    train_chunk(cell_lab, cell_lab.train_cfg.steps - cell_lab.steps_trained, CHUNK_SECONDS / len(labs))
+        if turn.place:
+            st.caption(f"The server is busy: you are number {turn.place} in line; training starts by itself.")
         if all(cell_lab.steps_trained >= cell_lab.train_cfg.steps or cell_lab.history.diverged
                for cell_lab in labs.values()):
             ss.compare_running = False
@@ -101,7 +106,9 @@ def sweep_view() -> None:
         return
     try:
         if not sweep.done:
-            sweep.advance(0.25)
+            with TRAINING.turn(training_token(), 0.25) as turn:  # the server's fair share (pages.common)
+                if turn.granted:
+                    sweep.advance(0.25)
     except ValueError as e:  # e.g. the uploaded series is too short for one of the lengths
         st.error(str(e))
         ss.pop("compare_sweep")

@@ -6,6 +6,10 @@ the loss chart in place, and the ‖∂L/∂h_t‖ curve at most every CURVE_EVE
 next run). Training never waits for the browser to draw. Each redraw is also the point where Streamlit
 stops the run when Pause (or any widget) is clicked. Bounded runs mean a closed tab stops training
 within RUN_SECONDS. The buttons only flip session state (callbacks).
+
+Each slice is a turn of the server's fair share (pages.common.TRAINING, explorer/training/fairshare.py):
+the sessions of one server train one slice at a time, each the same time, and at most a few runs at
+once; the others wait in line, told their place, and start by themselves.
 """
 from __future__ import annotations
 
@@ -16,14 +20,17 @@ import streamlit as st
 
 from explorer.config import CLIP_MODES, MAX_STEPS, OPTIMIZERS, TrainConfig
 from explorer.lab import Lab, rebuild, set_train_config
+from explorer.training.fairshare import Turn
 from explorer.training.live import Run, restore_last_good, train_chunk
 from explorer.views import plots_train as pt
-from pages.common import get_lab, plotly_chart, presenter, set_lab, sizes
+from pages.common import TRAINING, get_lab, plotly_chart, presenter, set_lab, sizes, stop_training, training_token
 
 RERUN_GAP = 0.05      # s between two runs of the training fragment while training runs
 RUN_SECONDS = 3.0     # training time per run of the fragment: the other charts redraw this often
 SLICE_SECONDS = 0.12  # training between two redraws of the counter and the loss chart: Pause lands within it
 CURVE_EVERY = 0.5     # s between two redraws of the ‖∂L/∂h_t‖ curve (the browser's time goes to the loss chart)
+TURN_WAIT = 1.0       # s to wait for a turn of the shared server before the counter says who else trains
+QUEUED_SECONDS = 10.0  # a run waiting in line stays up to this long in one fragment run (fewer chart redraws)
 LOSS_NAMES = ("MSE", "CE")  # metrics that repeat the loss: not the default second line
 SETTINGS = ("optimizer", "lr", "clip", "clip_threshold", "steps", "probe_every")  # widget key: train_<field>
 
@@ -48,16 +55,16 @@ def on_start() -> None:
 
 
 def on_pause() -> None:
-    ss.train_running = False
+    stop_training()
 
 
 def on_step(n: int) -> None:
-    ss.train_running = False
+    stop_training()
     train_chunk(get_lab(), n, math.inf)
 
 
 def on_reset() -> None:
-    ss.train_running = False
+    stop_training()
     try:
         set_lab(rebuild(get_lab()))
     except ValueError as e:
@@ -112,12 +119,17 @@ def chart(fig, key: str, caption: str) -> None:
     st.caption(caption)
 
 
-def show_status(slot, lab: Lab, run: Run | None) -> None:
-    """The progress bar and step counter of this run."""
+def show_status(slot, lab: Lab, run: Run | None, turn: Turn | None = None) -> None:
+    """The progress bar and step counter of this run, and whether it shares the server or waits for a place."""
     hist = lab.history
-    slot.progress(run.progress(lab) if run else 0.0,
-                  text=f"Step **{lab.steps_trained}** · this run {run.done(lab) if run else 0} / {lab.train_cfg.steps}"
-                  + (f" · loss {hist.latest.loss:.4g}" if hist.latest else ""))
+    text = (f"Step **{lab.steps_trained}** · this run {run.done(lab) if run else 0} / {lab.train_cfg.steps}"
+            + (f" · loss {hist.latest.loss:.4g}" if hist.latest else ""))
+    if turn and turn.place:
+        text += (f" · **The server is busy: you are number {turn.place} in line.** Training starts by itself "
+                 "when a place is free.")
+    elif turn and turn.running > 1:
+        text += f" · sharing the server with {turn.running - 1} other training run(s)"
+    slot.progress(run.progress(lab) if run else 0.0, text=text)
 
 
 def live_body() -> None:
@@ -142,18 +154,24 @@ def live_body() -> None:
     other_charts(lab)
     if not ss.get("train_running"):
         return
-    now = time.perf_counter()
+    now = start = time.perf_counter()
     deadline, redraw, probe, curve_at = now + RUN_SECONDS, 0, lab.history.latest_probe, now
     while run is not None and run.remaining(lab) and not lab.history.diverged and time.perf_counter() < deadline:
-        train_chunk(lab, run.remaining(lab), SLICE_SECONDS)
+        with TRAINING.turn(training_token(), TURN_WAIT) as turn:
+            if turn.granted:
+                train_chunk(lab, run.remaining(lab), SLICE_SECONDS)
         redraw += 1
-        show_status(status, lab, run)
+        show_status(status, lab, run, turn)
+        if not turn.granted:
+            if turn.place:  # in line: nothing to redraw but the counter, so this run waits longer
+                deadline = max(deadline, min(time.perf_counter() + TURN_WAIT, start + QUEUED_SECONDS))
+            continue
         plot(loss_slot, loss_figure(lab), "train_loss_chart", redraw)
         if lab.history.latest_probe is not probe and time.perf_counter() - curve_at >= CURVE_EVERY:
             probe, curve_at = lab.history.latest_probe, time.perf_counter()
             plot(curve_slot, curve_figure(lab), "train_curve_chart", redraw)
     if run is None or run.remaining(lab) == 0 or lab.history.diverged:
-        ss.train_running = False
+        stop_training()
         st.rerun()  # the whole page: buttons and messages change
 
 

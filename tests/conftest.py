@@ -26,3 +26,14 @@ class _NavigationPagesManager(PagesManager):
 @pytest.fixture(autouse=True)
 def _apptest_runs_app_py(monkeypatch):
     monkeypatch.setattr(app_test, "PagesManager", _NavigationPagesManager)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_training_line(monkeypatch):
+    """The server's training line (pages.common.TRAINING) is shared by every session of a process, and the tests'
+    AppTests share one process: each test starts with an empty line, so that runs a test left behind cannot
+    hold the places of the next test's runs."""
+    import pages.common
+    from explorer.training.fairshare import FairShare
+
+    monkeypatch.setattr(pages.common, "TRAINING", FairShare())

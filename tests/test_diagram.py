@@ -19,6 +19,7 @@ def names(items, pattern: str) -> list[str]:
 def test_counts(cell, layers, steps):
     fig = unrolled_diagram(cell, layers, steps)
     assert isinstance(fig, go.Figure)
+    go.Figure(fig.to_dict())  # the builder skips Plotly's validation: validate here (raises on a bad property)
     shapes, notes = fig.layout.shapes, fig.layout.annotations
     assert len(names(shapes, r"cell l\d+ t\d+")) == layers * steps
     assert len(names(shapes, r"input t\d+")) == steps

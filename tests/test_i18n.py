@@ -1,12 +1,14 @@
 """The translation mechanism (explorer/i18n) and the completeness of the Chinese catalog."""
 from __future__ import annotations
 
+import ast
+import re
 import string
 from pathlib import Path
 
 import pytest
 
-from explorer.i18n import LANGS, N_, ZH, UserError, lang_from_locale, message, tr
+from explorer.i18n import LANGS, N_, ZH, UserError, extract, lang_from_locale, message, tr
 from explorer.i18n.extract import marked_in_tree, marked_strings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +55,12 @@ not_marked = f("g"); t(variable)
     assert set(marked_strings(src)) == {"a {n}", "b", "c", "d {k}", "e"}
 
 
+def test_extraction_reads_the_text_fields_of_marked_data(monkeypatch):
+    monkeypatch.setattr(extract, "MARKED_FIELDS", {"Preset": ("title", "look_at")})
+    src = 'Preset(key="k", title="Vanishing", look_at="Look " "here", page="train")\nOther(title="no")'
+    assert set(marked_strings(src)) == {"Vanishing", "Look here"}
+
+
 def test_every_marked_string_has_a_translation_and_every_entry_is_used():
     marked = marked_in_tree(ROOT)
     missing = sorted(set(marked) - set(ZH))
@@ -69,3 +77,63 @@ def test_translations_keep_the_fields_of_their_source(source):
 
 def test_languages():
     assert LANGS[0] == "en" and "zh" in LANGS
+
+
+# --- strings a page shows without marking them ----------------------------------------------------------------
+
+# Streamlit calls whose first argument (and these keywords) a user reads.
+UI_CALLS = {"title", "header", "subheader", "markdown", "caption", "text", "write", "button", "toggle", "checkbox",
+            "selectbox", "multiselect", "radio", "slider", "select_slider", "number_input", "text_input",
+            "text_area", "file_uploader", "download_button", "expander", "popover", "info", "warning", "error",
+            "success", "toast", "page_link", "metric", "segmented_control", "pills", "form_submit_button",
+            "link_button", "Page", "spinner", "status", "progress", "tabs"}
+TEXT_KWARGS = {"label", "help", "placeholder", "title", "body", "text", "value_label"}
+# Words a Chinese page shows as they are.
+NAMES = {"RNN", "Explorer", "LSTM", "GRU", "PyTorch", "Adam", "AdamW", "SGD", "RMSprop", "BPTT", "ReLU", "tanh",
+         "CSV", "JSON", "NPZ", "PNG", "BLEU", "MSE", "MAE", "RMSE", "PCA", "CNN", "Transformer", "safetensors"}
+# The files whose UI strings are all marked; each page joins when it is translated (issue 15).
+TRANSLATED = ("app.py", "pages/lang.py", "pages/home.py")
+
+
+def words(node: ast.expr) -> list[str]:
+    """The English words of a literal (or f-string's literal parts), names aside."""
+    parts = [node] if isinstance(node, ast.Constant) else node.values if isinstance(node, ast.JoinedStr) else []
+    text = " ".join(p.value for p in parts if isinstance(p, ast.Constant) and isinstance(p.value, str))
+    if re.search(r"[\u4e00-\u9fff]", text):  # written in both languages on purpose (the language switch)
+        return []
+    return [w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in NAMES]
+
+
+def unmarked_ui_strings(source: str) -> list[tuple[int, str]]:
+    """(line, text) of every literal with English words that a Streamlit call shows unmarked."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in UI_CALLS):
+            continue
+        name = getattr(node.func, "attr", getattr(node.func, "id", None))
+        shown = [k.value for k in node.keywords if k.arg in TEXT_KWARGS]
+        shown += node.args[:1] if name not in ("Page", "page_link") else []  # theirs is a path
+        if name == "tabs" and node.args and isinstance(node.args[0], (ast.List, ast.Tuple)):
+            shown = list(node.args[0].elts)
+        out += [(n.lineno, ast.unparse(n)[:80]) for n in shown if words(n)]
+    return out
+
+
+def test_the_guard_finds_unmarked_strings():
+    src = '''
+st.button("Start", help=t("Go"))
+col.caption(f"Step {k} of {n}")
+st.markdown(f"**{t('Loss')}**")
+st.title("RNN Explorer")
+st.tabs([t("A"), "Bee"])
+st.selectbox(t("Cell"), CELLS, help="Which cell")
+st.page_link("pages/x.py", label=t("X"))
+st.radio("Language · 语言", LANGS)
+'''
+    assert [line for line, _ in unmarked_ui_strings(src)] == [2, 3, 6, 7]
+
+
+@pytest.mark.parametrize("path", TRANSLATED)
+def test_translated_files_mark_every_string_they_show(path):
+    found = unmarked_ui_strings((ROOT / path).read_text(encoding="utf-8"))
+    assert not found, f"{path}: strings shown without t(...):\n" + "\n".join(f"  {n}: {s}" for n, s in found)

@@ -3,6 +3,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
+import torch
 from streamlit.testing.v1 import AppTest
 
 from explorer.lecture import presets
@@ -113,3 +114,37 @@ def test_presenter_mode_tucks_the_settings_away(page, panel):
     at = app(page, state={"presenter": True})
     assert panel in [e.label for e in at.expander]
     assert not at.exception
+
+
+def test_an_idle_session_frees_what_it_can_recompute_and_keeps_the_training():
+    """After IDLE_AFTER without a click, Step through's trace cache and Build's preview go, and the models' gradient
+    buffers (cleared by every step anyway); the weights, optimiser state, history and Compare's cells stay."""
+    import math
+
+    from explorer.lab import default_lab
+    from explorer.training.live import train_chunk
+    from pages.common import IDLE_AFTER, release_if_idle
+
+    lab, cell, twin = default_lab(), default_lab(), default_lab()
+    train_chunk(lab, 3, math.inf)
+    train_chunk(twin, 3, math.inf)
+    train_chunk(cell, 2, math.inf)
+    weights = [p.detach().clone() for p in lab.model.parameters()]
+    adam = {k: v["exp_avg"].clone() for k, v in lab.trainer.optimizer.state.items()}
+    state = {"lab": lab, "compare_labs": {"lstm": cell}, "step_cache": ("trace",), "build_candidate": ("lab",),
+             "active_at": 100.0, "presenter": True}
+    assert not release_if_idle(state, 100.0 + IDLE_AFTER - 1)  # not idle long enough
+    assert "step_cache" in state and all(p.grad is not None for p in lab.model.parameters())
+    state["train_running"] = True
+    assert not release_if_idle(state, 100.0 + IDLE_AFTER + 1)  # training runs: not idle
+    state["train_running"] = False
+    assert release_if_idle(state, 100.0 + IDLE_AFTER + 1)
+    assert "step_cache" not in state and "build_candidate" not in state
+    assert all(p.grad is None for p in [*lab.model.parameters(), *cell.model.parameters()])
+    assert state["lab"] is lab and state["compare_labs"]["lstm"] is cell and state["presenter"]
+    assert all(torch.equal(a, p) for a, p in zip(weights, lab.model.parameters()))
+    assert all(torch.equal(adam[k], v["exp_avg"]) for k, v in lab.trainer.optimizer.state.items())
+    assert len(lab.history) == 3 and lab.steps_trained == 3
+    train_chunk(lab, 2, math.inf)  # training goes on exactly as if nothing had been freed
+    train_chunk(twin, 2, math.inf)
+    assert all(torch.equal(a, b) for a, b in zip(lab.model.parameters(), twin.model.parameters()))

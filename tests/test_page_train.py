@@ -255,3 +255,27 @@ def test_a_widget_changed_while_training_does_not_stop_it():
     assert at.session_state["train_running"] and lab.steps_trained > before and not at.exception
     assert chart(at, "train_loss_chart")["layout"]["yaxis"]["type"] == "log"
     at.button(key="train_pause").click().run()
+
+
+def test_a_busy_server_queues_the_run_says_its_place_and_starts_it_by_itself(monkeypatch):
+    """With every place of the server's training line taken, Start waits in line (the counter says where) without
+    training; when a place frees up, the same run starts by itself, no click needed."""
+    import pages.common
+    from explorer.training.fairshare import FairShare
+
+    line = FairShare(max_running=1, lease_seconds=1e6)  # the other session stays, however slow this test runs
+    monkeypatch.setattr(pages.common, "TRAINING", line)
+    with line.turn("another session", 0.0) as other:
+        assert other.granted
+    at = open_train(small_lab(steps=10_000))
+    lab = at.session_state["lab"]
+    at.button(key="train_start").click().run()
+    assert lab.steps_trained == 0 and at.session_state["train_running"]
+    text = at.get("progress")[0].proto.text
+    assert "The server is busy: you are number 1 in line." in text
+    line.leave("another session")
+    at.run()  # the fragment's next run
+    assert lab.steps_trained > 0
+    assert "in line" not in at.get("progress")[0].proto.text
+    at.button(key="train_pause").click().run()
+    assert line.counts() == (0, 0)  # Pause gave the place back

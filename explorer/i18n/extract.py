@@ -7,19 +7,30 @@ import sys
 from pathlib import Path
 
 MARKERS = {"tr", "t", "N_", "UserError"}  # t: the pages' shorthand, bound to the session's language
+# Data whose text fields are shown translated where they are shown (`t(preset.title)`): their literal keyword
+# arguments count as marked.
+MARKED_FIELDS: dict[str, tuple[str, ...]] = {}
 
 
 def marked_strings(source: str, filename: str = "<src>") -> dict[str, list[int]]:
-    """Every literal first argument of a marker call in `source`, with the lines it occurs on."""
+    """Every literal first argument of a marker call, and every literal MARKED_FIELDS keyword, in `source`,
+    with the lines it occurs on."""
     found: dict[str, list[int]] = {}
+
+    def add(node: ast.expr) -> None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.setdefault(node.value, []).append(node.lineno)
+
     for node in ast.walk(ast.parse(source, filename=filename)):
-        if not (isinstance(node, ast.Call) and node.args):
+        if not isinstance(node, ast.Call):
             continue
         fn = node.func
         name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", None)
-        arg = node.args[0]
-        if name in MARKERS and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-            found.setdefault(arg.value, []).append(node.lineno)
+        if name in MARKERS and node.args:
+            add(node.args[0])
+        for kw in node.keywords:
+            if kw.arg in MARKED_FIELDS.get(name, ()):
+                add(kw.value)
     return found
 
 

@@ -17,6 +17,7 @@ from ..views.stepview import SAMPLE_BATCH
 SECTIONS = {"m": ModelConfig, "t": TaskConfig, "r": TrainConfig}  # query prefix -> config class
 VIEW = {"sample": (0, SAMPLE_BATCH - 1), "step": (1, MAX_SEQ_LEN)}  # v.<name>: what Step through shows, its range
 SET_BY_TASK = {"input_size", "output_size"}  # model fields that follow from the task
+LANG_KEY = "lang"  # the interface language ("en" | "zh"): the page reads it (pages/lang.py), the configs do not
 NEEDS_UPLOAD = {"csv", "text"}  # tasks a link cannot carry (their data is a file)
 MAX_VALUE_LEN = 100
 UNSAFE = re.compile(r"[^A-Za-z0-9 _.,:;=()'+\-/…]")  # anything Markdown or HTML could act on
@@ -64,8 +65,8 @@ def from_query(params: Mapping[str, Any]) -> tuple[ModelConfig, TaskConfig, Trai
             notices.append(f"Ignored {shown}…: the value is too long.")
             continue
         prefix, _, name = key.partition(".")
-        if prefix == "v" and name in VIEW:
-            continue  # view_from_query's
+        if (prefix == "v" and name in VIEW) or key == LANG_KEY:
+            continue  # view_from_query's; the page's
         cls = SECTIONS.get(prefix)
         field = next((f for f in dataclasses.fields(cls) if f.name == name), None) if cls else None
         if field is None or (prefix == "m" and name in SET_BY_TASK):

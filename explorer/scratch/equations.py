@@ -1,5 +1,5 @@
-"""One unit's forward equations at one step with the numpy network's numbers filled in, in Step through's style
-(explorer/views/equations.py), for every cell the numpy networks have: also the textbook GRU and the peephole
+"""One unit's forward equations at one step with the numpy network's numbers filled in (LaTeX, for st.latex),
+for every cell the numpy networks have: also the textbook GRU and the peephole
 LSTM. Each line reads `name_t[k] = act(symbols)[k] = act(terms) = act(a) = value`."""
 from __future__ import annotations
 
@@ -7,10 +7,26 @@ import math
 
 import numpy as np
 
-from ..views.equations import _num, _paren
 from .net import BLOCKS, Cache, Net
 
 SIGMA, TANH, RELU = r"\sigma", r"\tanh", r"\operatorname{relu}"
+
+
+def _num(v: float) -> str:
+    """v with 4 significant digits, in LaTeX (1.234\\times 10^{-5} rather than 1.234e-05)."""
+    v = float(v)
+    if not math.isfinite(v):
+        return r"\text{NaN}" if math.isnan(v) else ("-" if v < 0 else "") + r"\infty"
+    s = f"{v:.4g}"
+    if "e" in s:
+        mantissa, exp = s.split("e")
+        s = rf"{mantissa}\times 10^{{{int(exp)}}}"
+    return s
+
+
+def _paren(v: float) -> str:
+    """A number safe to put after + or ·: negative ones in parentheses."""
+    return f"({_num(v)})" if v < 0 else _num(v)
 
 
 def _terms(values: list[float]) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..models.cells import gru_cell, lstm_cell, rnn_cell
+from ..models.cells import gru_cell, lstm_cell, lstm_steps, rnn_cell
 from ..models.recurrent import RecurrentModel
 
 
@@ -43,6 +43,7 @@ def unroll(model: RecurrentModel, x: torch.Tensor | np.ndarray) -> Trace:
     for l in range(cfg.num_layers):
         w = model.recurrent_weights(l)
         w_hh_t = w["weight_hh"].T  # (H, G·H)
+        scratch = x.new_empty(b, g * h)  # RNN: W_hh h_{t-1} + the rest, rewritten at every step (no temporaries)
         xp = torch.add(layer_in @ w["weight_ih"].T, w["bias_ih"], out=preact_x[l])  # (T, B, G·H), all t at once
         # RNN/LSTM add both biases before the nonlinearity; the GRU keeps b_hh inside r ⊙ (W_hn h + b_hn).
         steps = (xp if cfg.cell == "gru" else xp + w["bias_hh"]).unbind(0)
@@ -50,12 +51,14 @@ def unroll(model: RecurrentModel, x: torch.Tensor | np.ndarray) -> Trace:
         hs = hidden[l].unbind(0)
         cs = cell[l].unbind(0) if cell is not None else None
         gs = acts[l].unbind(0) if acts is not None else None
+        gate_steps = lstm_steps(acts[l]) if cfg.cell == "lstm" else None
         for t in range(t_len):
             h_prev = hs[t - 1] if t else zeros
             if cfg.cell == "rnn":
-                rnn_cell(torch.addmm(steps[t], h_prev, w_hh_t), cfg.nonlinearity, hs[t])
-            elif cfg.cell == "lstm":
-                lstm_cell(torch.addmm(steps[t], h_prev, w_hh_t), cs[t - 1] if t else zeros, hs[t], cs[t], gs[t])
+                rnn_cell(torch.addmm(steps[t], h_prev, w_hh_t, out=scratch), cfg.nonlinearity, hs[t])
+            elif cfg.cell == "lstm":  # the step's pre-activation goes straight into its gates' buffer
+                torch.addmm(steps[t], h_prev, w_hh_t, out=gs[t])
+                lstm_cell(gate_steps[t], cs[t - 1] if t else zeros, hs[t], cs[t])
             else:
                 gru_cell(steps[t], torch.addmm(w["bias_hh"], h_prev, w_hh_t), h_prev, hs[t], gs[t])
         preact_h[l, 0] = w["bias_hh"]  # h_0 = 0

@@ -16,7 +16,7 @@ import torch
 
 from ..config import MAX_BEAM, check_int
 from ..data.seq2seq import BOS, EOS, PAD, Seq2SeqTask
-from ..models.cells import gru_cell, lstm_cell, rnn_cell
+from ..models.cells import gru_cell, lstm_cell, lstm_steps, rnn_cell
 from ..models.seq2seq import Seq2Seq, beam_decode, source_mask
 
 GATES = {"rnn": (), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
@@ -74,7 +74,8 @@ def _cell_step(model: Seq2Seq, x: torch.Tensor, s: torch.Tensor, c: torch.Tensor
     h_out, c_out = torch.empty_like(s), torch.empty_like(s)
     acts = torch.empty_like(xp)
     if cell == "lstm":
-        lstm_cell(xp + hp, c, h_out, c_out, acts)
+        torch.add(xp, hp, out=acts)  # activated in place into i, f, g, o
+        lstm_cell(lstm_steps(acts[None])[0], c, h_out, c_out)
     elif cell == "gru":
         gru_cell(xp, hp, s, h_out, acts)
     else:

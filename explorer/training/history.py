@@ -74,7 +74,7 @@ class History:
         """Kept per-step series as numpy arrays: step, loss, grad_norm, grad_norm_clipped, clipped,
         finished_at (Unix time), lr (the rate of each step's update), and one array per metric ("metric/NAME")
         and per parameter ("param/NAME")."""
-        rows = self.steps.rows
+        rows = list(self.steps.rows)  # a snapshot: the trainer may append while a view reads
         out = {
             "step": np.array([r[0] for r in rows], dtype=np.int64),
             "loss": np.array([r[1] for r in rows], dtype=np.float64),
@@ -91,7 +91,7 @@ class History:
         """Kept evaluations (every eval_every steps) as numpy arrays: step, train_loss and val_loss (eval mode,
         on the fixed training subset and the validation set), and one array per metric on each
         ("train_metric/NAME", "val_metric/NAME")."""
-        rows = self.evals.rows
+        rows = list(self.evals.rows)  # a snapshot: the trainer may append while a view reads
         return {
             "step": np.array([r[0] for r in rows], dtype=np.int64),
             "train_loss": np.array([r[1] for r in rows], dtype=np.float64),
@@ -100,7 +100,7 @@ class History:
 
     def probe_matrix(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
         """Kept probe steps (P,) and ‖∂L/∂h_t‖ of one layer at each of them (P, T)."""
-        rows = self.probes.rows
+        rows = list(self.probes.rows)  # a snapshot: the trainer may append while a view reads
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0))
         return np.array([r[0] for r in rows]), np.stack([r[1][layer] for r in rows])
@@ -114,7 +114,7 @@ class History:
         return self._spectral_series(2)
 
     def _spectral_series(self, col: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        rows = self.spectra.rows
+        rows = list(self.spectra.rows)  # a snapshot: the trainer may append while a view reads
         steps = np.array([r[0] for r in rows], dtype=np.int64)
         keys = dict.fromkeys(k for r in rows for k in r[col])
         return steps, {k: np.array([r[col].get(k, np.nan) for r in rows], dtype=np.float64) for k in keys}

@@ -60,3 +60,10 @@ def restore_last_good(lab: Lab) -> None:
     """Put back the weights of the last finite step and clear the divergence message."""
     lab.trainer.restore_last_good()
     lab.history.diverged = None
+
+
+def release_gradients(lab: Lab) -> None:
+    """Free the parameters' gradient buffers (as large as the weights): every step starts by clearing them
+    anyway, so nothing shown or trained changes. For a session that has gone idle."""
+    for p in lab.model.parameters():
+        p.grad = None

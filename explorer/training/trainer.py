@@ -148,14 +148,17 @@ class Trainer:
         self.seconds_training = 0.0  # time in forward, backward and update (not probes or evaluations)
 
     def _make_optimizer(self, cfg: TrainConfig) -> torch.optim.Optimizer:
+        # foreach: one torch call per update for all parameters instead of ~7 per parameter (CPU's default);
+        # the same arithmetic, bit for bit. Fewer calls matter on a shared server: each one lets go of the GIL
+        # and may wait for it behind another session (see app.py's switch interval).
         params = self.model.parameters()
         if cfg.optimizer == "adam":
-            return torch.optim.Adam(params, lr=cfg.lr)
+            return torch.optim.Adam(params, lr=cfg.lr, foreach=True)
         if cfg.optimizer == "adamw":
-            return torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+            return torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay, foreach=True)
         if cfg.optimizer == "sgd":
-            return torch.optim.SGD(params, lr=cfg.lr, momentum=cfg.momentum)
-        return torch.optim.RMSprop(params, lr=cfg.lr, momentum=cfg.momentum)
+            return torch.optim.SGD(params, lr=cfg.lr, momentum=cfg.momentum, foreach=True)
+        return torch.optim.RMSprop(params, lr=cfg.lr, momentum=cfg.momentum, foreach=True)
 
     def set_config(self, cfg: TrainConfig) -> None:
         """Change the training settings, keeping the weights (and the optimiser state if its kind is unchanged)
@@ -174,6 +177,11 @@ class Trainer:
 
     def _snapshot(self) -> list[torch.Tensor]:
         return [p.detach().clone() for p in self.model.parameters()]
+
+    @torch.no_grad()
+    def _keep_last_good(self) -> None:
+        """Copy the weights into the last-good buffers: one torch call for all of them, every step."""
+        torch._foreach_copy_(self._last_good, list(self.model.parameters()))
 
     @torch.no_grad()
     def restore_last_good(self) -> None:
@@ -257,7 +265,7 @@ class Trainer:
             self.seconds_training += time.perf_counter() - started
             stats.finished_at = time.time()
             return stats
-        self._last_good = self._snapshot()
+        self._keep_last_good()
         self.optimizer.step()
         self.seconds_training += time.perf_counter() - started
         if cfg.probe_every and self.step_count % cfg.probe_every == 0:

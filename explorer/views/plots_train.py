@@ -9,7 +9,18 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import BASELINE_COLOR, GATE_COLORS, NORMAL, OKABE_ITO, SEQUENTIAL, SERIES, Sizes, layout, legend_below
+from .style import (
+    BASELINE_COLOR,
+    GATE_COLORS,
+    NORMAL,
+    OKABE_ITO,
+    SEQUENTIAL,
+    SERIES,
+    Sizes,
+    figure,
+    layout,
+    legend_below,
+)
 
 VANISHED = 1e-6   # ‖∂L/∂h_t‖ below this fraction of the largest later value: vanished
 EXPLODED = 1e3    # ‖∂L/∂h_t‖ above this multiple of the smallest later value: exploded
@@ -35,12 +46,6 @@ def _base(sizes: Sizes, title: str, xtitle: str, ytitle: str, log_y: bool, **ove
     return legend_below(lay)
 
 
-def _figure(data: list[dict], lay: dict) -> go.Figure:
-    """A figure from plain dicts, unvalidated: construction is ~5× faster, which matters several times a
-    second. tests/test_plots_train.py validates every builder's output instead."""
-    return go.Figure(dict(data=data, layout=lay), _validate=False)
-
-
 def loss_figure(scalars: dict[str, np.ndarray], baseline: float, baseline_label: str, metric: str | None = None,
                 log_y: bool = False, sizes: Sizes = NORMAL) -> go.Figure:
     """Loss per step, the task's memoryless baseline as a labelled line, and optionally one task metric
@@ -62,7 +67,7 @@ def loss_figure(scalars: dict[str, np.ndarray], baseline: float, baseline_label:
     lay = _base(sizes, "Loss", "training step", "loss", log_y, **extra)
     if extra:
         lay["margin"] = dict(lay["margin"], r=60)
-    return _figure(data, lay)
+    return figure(data, lay)
 
 
 def later_extremes(norms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -121,7 +126,7 @@ def gradient_curve_figure(norms: np.ndarray | None, step: int | None, sizes: Siz
             shapes += _region_shapes(vanished, VANISHED_COLOR, f"vanished{tag}", True)
             shapes += _region_shapes(exploded, EXPLODED_COLOR, f"exploded{tag}", True)
     title = "‖∂L/∂hₜ‖ through time" + (f" at step {step}" if step is not None else " (no probe yet)")
-    return _figure(data, _base(sizes, title, "time step t", "‖∂L/∂hₜ‖", True, shapes=shapes))
+    return figure(data, _base(sizes, title, "time step t", "‖∂L/∂hₜ‖", True, shapes=shapes))
 
 
 def log10_norms(norms: np.ndarray) -> np.ndarray:
@@ -142,7 +147,7 @@ def gradient_heatmap_figure(steps: np.ndarray, norms: np.ndarray, layer: int = 0
             colorbar=dict(title=dict(text="log₁₀‖∂L/∂hₜ‖", side="right"), thickness=14),
             hovertemplate="t=%{x}<br>step %{y}<br>log₁₀‖∂L/∂hₜ‖=%{z:.2f}<extra></extra>"))
     title = "Gradient flow over training" + (f" (layer {layer + 1})" if layer else "")
-    return _figure(data, _base(sizes, title, "time step t", "training step", False))
+    return figure(data, _base(sizes, title, "time step t", "training step", False))
 
 
 def short_param_name(name: str) -> str:
@@ -159,7 +164,7 @@ def param_norms_figure(scalars: dict[str, np.ndarray], sizes: Sizes = NORMAL) ->
         x, y = finite_xy(steps, scalars[key], log=True)
         data.append(dict(type="scatter", x=x, y=y, name=short_param_name(key.removeprefix("param/")),
                          mode="lines", line=dict(color=SERIES[i % len(SERIES)], width=sizes.line * 0.6)))
-    return _figure(data, _base(sizes, "Gradient norm per parameter", "training step", "‖∂L/∂θ‖", True))
+    return figure(data, _base(sizes, "Gradient norm per parameter", "training step", "‖∂L/∂θ‖", True))
 
 
 def global_norm_figure(scalars: dict[str, np.ndarray], clip: str = "none", threshold: float | None = None,
@@ -184,7 +189,7 @@ def global_norm_figure(scalars: dict[str, np.ndarray], clip: str = "none", thres
         span = np.array([steps[0], steps[-1]], dtype=np.float64)
         data.append(dict(type="scatter", x=span, y=np.full(2, threshold), name=f"θ = {threshold:g}", mode="lines",
                          line=dict(color=BASELINE_COLOR, width=sizes.line * 0.6, dash="dash")))
-    return _figure(data, _base(sizes, "Global gradient norm", "training step", "‖∂L/∂θ‖", True))
+    return figure(data, _base(sizes, "Global gradient norm", "training step", "‖∂L/∂θ‖", True))
 
 
 def spectral_figure(steps: np.ndarray, sigma: dict[str, np.ndarray], radius: dict[str, np.ndarray],
@@ -206,7 +211,7 @@ def spectral_figure(steps: np.ndarray, sigma: dict[str, np.ndarray], radius: dic
     span = np.array([steps[0], steps[-1]] if len(steps) else [0, 1], dtype=np.float64)
     data.append(dict(type="scatter", x=span, y=np.full(2, inv_gamma), name=f"1/γ = {inv_gamma:g}", mode="lines",
                      line=dict(color=BASELINE_COLOR, width=sizes.line * 0.6, dash="dash")))
-    return _figure(data, _base(sizes, "σ_max (solid) and spectral radius ρ (dotted) of W_hh", "training step",
+    return figure(data, _base(sizes, "σ_max (solid) and spectral radius ρ (dotted) of W_hh", "training step",
                                "σ_max, ρ", False))
 
 
@@ -228,7 +233,7 @@ def eigen_figure(eigenvalues: dict[str, np.ndarray] | None, step: int | None, si
                          marker=dict(color=GATE_COLORS.get(gate, SERIES[0]), size=sizes.marker * 0.8, opacity=0.8)))
     r = 1.1 * reach
     title = "Eigenvalues of W_hh" + (f" at step {step}" if step is not None else "")
-    return _figure(data, _base(
+    return figure(data, _base(
         sizes, title, "Re λ", "Im λ", False,
         xaxis=dict(title=dict(text="Re λ"), range=[-r, r], zeroline=True),
         yaxis=dict(title=dict(text="Im λ"), range=[-r, r], zeroline=True, scaleanchor="x", scaleratio=1)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import plotly.graph_objects as go
 import plotly.io as pio
 
 OKABE_ITO = {
@@ -21,7 +22,10 @@ GATE_COLORS = {  # one colour per gate, the same on every page
 }
 SERIES = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")]
 BASELINE_COLOR = "#555555"
-FONT_FAMILY = '"Source Sans", sans-serif'  # Streamlit's body font: charts read like the page around them
+# Streamlit's body font, so charts read like the page around them; then CJK fonts for Chinese labels (Noto CJK
+# on Linux, PingFang on macOS, Microsoft YaHei on Windows).
+FONT_FAMILY = ('"Source Sans", "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", '
+               '"Source Han Sans SC", sans-serif')
 TEXT_COLOR = "#31333F"                     # Streamlit's text colour
 DIVERGING = "RdBu_r"    # activations in [-1, 1]: blue negative, red positive, white 0
 SEQUENTIAL = "Viridis"  # magnitudes, e.g. log10 ‖∂L/∂h_t‖; perceptually uniform, colour-blind safe
@@ -86,3 +90,9 @@ def _merge(base: dict, overrides: dict) -> dict:
     for key, value in overrides.items():
         out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
     return out
+
+
+def figure(data: list[dict], lay: dict) -> go.Figure:
+    """A figure from plain dicts, without Plotly's validation: construction is ~5× faster, which matters on
+    pages that redraw several times a second. The tests validate every builder's output instead."""
+    return go.Figure(dict(data=data, layout=lay), _validate=False)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from browser_helpers import assert_no_exception, goto_page, wait_idle
 
-ROWS = [f"2024-{1 + d // 28:02d}-{1 + d % 28:02d},{(d * 7) % 23}" for d in range(120)]
+# 200 rows: the default T = 50 needs 3·T + 4 = 154 values (training, validation and test parts)
+ROWS = [f"{2020 + d // 336}-{1 + d // 28 % 12:02d}-{1 + d % 28:02d},{(d * 7) % 23}" for d in range(200)]
 GOOD_CSV = "\n".join(["date,temp", *ROWS])
 BAD_CSV = "\n".join(["date,temp", *ROWS[:10], "2024-01-11,warm", *ROWS[11:]])  # line 12 is not a number
 

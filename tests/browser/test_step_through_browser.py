@@ -54,8 +54,34 @@ def open_step_through(page, app_url: str, query: str = "") -> None:
     assert_no_exception(page)
 
 
+# What each view shows, for the message of a timeout.
+VIEWS_SHOWN_JS = """() => {
+  const text = (s) => { const e = document.querySelector(s); return e ? e.textContent.slice(0, 60) : null; };
+  return {
+    slider: document.querySelector('""" + SLIDER + """')?.value,
+    state: text(".st-key-step_state .rnnx-title"), text: text(".st-key-step_text_view .rnnx-h"),
+    equations: text(".st-key-step_equations .rnnx-h"), probs: text(".st-key-step_probs .rnnx-title"),
+    marks: [...document.querySelectorAll('[class*="st-key-step_"] .rnnx-overlay [data-i]')]
+      .filter((m) => !m.closest(".st-key-step_grad")).map((m) => m.dataset.i).join(","),
+  };
+}"""
+
+
 def wait_shows(page, t: int, timeout_ms: int = 30_000) -> None:
-    page.wait_for_function(SHOWS_JS, arg=t, timeout=timeout_ms)
+    try:
+        page.wait_for_function(SHOWS_JS, arg=t, timeout=timeout_ms)
+    except Exception as e:
+        raise AssertionError(f"the views do not all show t = {t}: {page.evaluate(VIEWS_SHOWN_JS)}") from e
+
+
+def settled_step(page, timeout_ms: int = 30_000) -> int:
+    """The step t once the slider and every view agree on it."""
+    js = f"() => {{ const t = ({VIEWS_STEP_JS})(); " \
+         f"return t !== null && Number(document.querySelector('{SLIDER}').value) === t - 1 ? t : null; }}"
+    try:
+        return page.wait_for_function(js, timeout=timeout_ms).json_value()
+    except Exception as e:
+        raise AssertionError(f"the views do not settle on one step: {page.evaluate(VIEWS_SHOWN_JS)}") from e
 
 
 def shown_step(page) -> int:
@@ -181,10 +207,10 @@ def test_play_pause_and_the_step_reaches_the_server(page, app_url):
     expect(play).to_have_text("⏸ Pause")
     play.click()
     expect(play).to_have_text("▶ Play")
-    paused = shown_step(page)
-    wait_shows(page, paused)
+    paused = settled_step(page)
     page.wait_for_timeout(1000)  # 30 steps' worth of time: nothing moves after Pause
     assert shown_step(page) == paused
+    wait_shows(page, paused)
     # Pause reports the step: the server's rerun puts it in the share link.
     expect(page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(has_text="Share this setup")).to_be_attached()
     page.wait_for_function("(t) => [...document.querySelectorAll('[data-testid=stSidebar] [data-testid=stCode]')]"

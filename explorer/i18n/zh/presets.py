@@ -1,0 +1,3 @@
+"""简体中文: the lecture presets' titles and texts (explorer/lecture/presets.py)."""
+ZH: dict[str, str] = {
+}
