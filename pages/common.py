@@ -185,7 +185,8 @@ def pause_on_page_change(nav) -> None:
 
 IDLE_AFTER = 15 * 60  # s without a click or a page change before an open tab frees what it can recompute
 IDLE_CHECK = 120      # s between two checks: a fragment timer in the tab, so no server thread is needed
-RECOMPUTABLE = ("step_cache", "build_candidate")  # Step through's trace, Build's preview: rebuilt on the next visit
+RECOMPUTABLE = ("step_cache", "build_candidate",  # Step through's trace, Build's preview: rebuilt on the next visit
+                "s2s_trace", "s2s_candidate")      # Seq2seq's decoding and setup preview: the same
 
 
 def mark_active() -> None:
@@ -204,6 +205,7 @@ def release_if_idle(state: MutableMapping, now: float) -> bool:
         state.pop(key, None)
     labs = [state["lab"]] if "lab" in state else []
     labs += list((state.get("compare_labs") or {}).values())
+    labs += [state[seq2seq_state.LAB]] if seq2seq_state.LAB in state else []
     for lab in labs:
         release_gradients(lab)
     return True

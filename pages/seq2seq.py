@@ -6,6 +6,8 @@ Translate: the source is decoded once (explorer/trace/seq2seq.py) and its views 
 own slider, or a click on the alignment) move there, without a server round trip. Train: a fragment reruns every
 RERUN_GAP s while training runs, trains one bounded slice (SLICE_SECONDS; no threads: a Pause click lands within a
 slice and a closed tab stops the timer) and sends each live chart only its new points (explorer/views/seq2seq_live.py).
+Each slice is a turn of the server's fair share (pages.common.TRAINING), like the Train page's: a busy server puts
+the run in line, says its place, and starts it by itself.
 """
 from __future__ import annotations
 
@@ -30,16 +32,18 @@ from explorer.config import (
     TrainConfig,
 )
 from explorer.trace.seq2seq import decode_trace
+from explorer.training.fairshare import Turn
 from explorer.training.live import Run, restore_last_good, train_chunk
 from explorer.training.seq2seq import Seq2SeqLab, make_seq2seq_lab
 from explorer.views import seq2seq_live as live
 from explorer.views import seq2seq_payload as sp
 from pages import bridge
-from pages.common import presenter, sizes
+from pages.common import TRAINING, presenter, sizes, training_token
 from pages.seq2seq_state import get_s2s_lab, set_s2s_lab
 
 RERUN_GAP = 0.05      # s between two runs of the training fragment while training runs
 SLICE_SECONDS = 0.2   # training per fragment run: each run then sends the charts their new points
+TURN_WAIT = 1.0       # s to wait for a turn of the shared server before the counter says who else trains
 TOP_K = 5             # next tokens listed at each output step
 VIEWS = ("Translate step by step", "Train")
 TASKS = {"reverse": "Reverse a string", "sort": "Sort a string", "dates": "Dates to ISO 8601 (2026-11-28)"}
@@ -161,8 +165,14 @@ def candidate(lab: Seq2SeqLab, cfg: Seq2SeqConfig) -> tuple[Seq2SeqLab | None, s
     return cached[2], cached[3]
 
 
-def install(new: Seq2SeqLab) -> None:
+def stop_training() -> None:
+    """Pause this page's run and give its place in the server's training line to the next one."""
     ss.s2s_running = False
+    TRAINING.leave(training_token())
+
+
+def install(new: Seq2SeqLab) -> None:
+    stop_training()
     set_s2s_lab(new)
     ss.pop("s2s_candidate", None)
 
@@ -335,11 +345,11 @@ def on_start() -> None:
 
 
 def on_pause() -> None:
-    ss.s2s_running = False
+    stop_training()
 
 
 def on_step(n: int) -> None:
-    ss.s2s_running = False
+    stop_training()
     train_chunk(get_s2s_lab(), n, math.inf)
 
 
@@ -399,20 +409,33 @@ def live_chart(rec: dict, key: str, update: tuple[dict, live.Sent]) -> None:
     rec[key] = sent  # only once it went out (a rerun can stop this run at any element)
 
 
+def show_status(lab: Seq2SeqLab, run: Run | None, turn: Turn | None) -> None:
+    """The progress bar, step counter and latest scores of this run, and whether it shares the server or waits."""
+    hist, latest = lab.history, lab.history.latest_eval
+    text = (f"Step **{lab.steps_trained}** · this run {run.done(lab) if run else 0} / {lab.train_cfg.steps}"
+            + (f" · loss {hist.latest.loss:.4g}" if hist.latest else "")
+            + (f" · validation BLEU {latest.val_metrics['BLEU']:.1f}, exact match "
+               f"{latest.val_metrics['exact match']:.2f}" if latest is not None else ""))
+    if turn and turn.place:
+        text += (f" · **The server is busy: you are number {turn.place} in line.** Training starts by itself "
+                 "when a place is free.")
+    elif turn and turn.running > 1:
+        text += f" · sharing the server with {turn.running - 1} other training run(s)"
+    st.progress(run.progress(lab) if run else 0.0, text=text)
+
+
 def live_body() -> None:
     """Train one slice if running, then the status and every live chart; stop when the run is done."""
     lab = get_s2s_lab()
     run = current_run(lab)
     running = bool(ss.get("s2s_running")) and run is not None
+    turn = None
     if running and run.remaining(lab) and not lab.history.diverged:
-        train_chunk(lab, run.remaining(lab), SLICE_SECONDS)
+        with TRAINING.turn(training_token(), TURN_WAIT) as turn:
+            if turn.granted:
+                train_chunk(lab, run.remaining(lab), SLICE_SECONDS)
     hist, sz = lab.history, sizes()
-    latest = hist.latest_eval
-    scores = (f" · validation BLEU {latest.val_metrics['BLEU']:.1f}, exact match {latest.val_metrics['exact match']:.2f}"
-              if latest is not None else "")
-    st.progress(run.progress(lab) if run else 0.0,
-                text=f"Step **{lab.steps_trained}** · this run {run.done(lab) if run else 0} / {lab.train_cfg.steps}"
-                + (f" · loss {hist.latest.loss:.4g}" if hist.latest else "") + scores)
+    show_status(lab, run, turn)
     rec = sent_record(lab)
     tag = str(rec["run"])
     left, right = st.columns(2)
@@ -446,7 +469,7 @@ def live_body() -> None:
         st.caption(f"The size of the whole gradient at each step; × marks a step where clipping shrank it "
                    f"({hist.clip_events} so far).")
     if running and (run.remaining(lab) == 0 or hist.diverged):
-        ss.s2s_running = False
+        stop_training()
         st.rerun()  # the whole page: buttons and messages change, the decoding shows the new weights
 
 
@@ -486,5 +509,6 @@ view = st.segmented_control("Show", VIEWS, key="s2s_view", label_visibility="col
 if view == "Train":
     train(lab)
 else:
-    ss.s2s_running = False
+    if ss.get("s2s_running"):
+        stop_training()
     translate(lab)

@@ -9,6 +9,7 @@ tests/browser/test_seq2seq_browser.py."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -258,6 +259,52 @@ def test_leaving_the_page_or_the_view_pauses_training():
     at.button(key="s2s_start").click().run()
     at.switch_page("pages/home.py").run()
     assert not at.session_state["s2s_running"] and not at.exception
+
+
+def test_a_busy_server_queues_the_run_says_its_place_and_starts_it_by_itself(monkeypatch):
+    """The page's slices are turns of the server's fair share, like the Train page's: with every place taken, Start
+    waits in line (the counter says where) without training, and starts by itself when a place frees up; Pause
+    and leaving the view give the place back."""
+    import pages.common
+    from explorer.training.fairshare import FairShare
+
+    line = FairShare(max_running=1, lease_seconds=1e6)  # the other session stays, however slow this test runs
+    monkeypatch.setattr(pages.common, "TRAINING", line)
+    with line.turn("another session", 0.0) as other:
+        assert other.granted
+    lab = make_seq2seq_lab(SMALL, dataclasses.replace(TRAIN, steps=10_000))
+    at = open_page(lab, view="Train")
+    at.button(key="s2s_start").click().run()
+    assert lab.steps_trained == 0 and at.session_state["s2s_running"]
+    assert "The server is busy: you are number 1 in line." in at.get("progress")[0].proto.text
+    line.leave("another session")
+    at.run()  # the fragment's next run
+    assert lab.steps_trained > 0 and "in line" not in at.get("progress")[0].proto.text
+    at.button(key="s2s_pause").click().run()
+    assert line.counts() == (0, 0)  # Pause gave the place back
+    at.button(key="s2s_start").click().run()
+    assert line.counts()[0] == 1
+    at.segmented_control(key="s2s_view").set_value("Translate step by step").run()
+    assert line.counts() == (0, 0) and not at.exception
+
+
+def test_an_idle_session_frees_the_encoder_decoders_gradients_and_training_goes_on_the_same():
+    import math
+
+    from explorer.training.live import train_chunk
+    from pages.common import IDLE_AFTER, release_if_idle
+
+    lab, twin = small_lab(), small_lab()
+    train_chunk(lab, 3, math.inf)
+    train_chunk(twin, 3, math.inf)
+    state = {"s2s_lab": lab, "s2s_trace": ("trace",), "s2s_candidate": ("lab",), "active_at": 0.0}
+    assert release_if_idle(state, IDLE_AFTER + 1)
+    assert "s2s_trace" not in state and "s2s_candidate" not in state and state["s2s_lab"] is lab
+    assert all(p.grad is None for p in lab.model.parameters())
+    assert not all(p.grad is None for p in twin.model.parameters())
+    train_chunk(lab, 2, math.inf)
+    train_chunk(twin, 2, math.inf)
+    assert all(torch.equal(a, b) for a, b in zip(lab.model.parameters(), twin.model.parameters()))
 
 
 # --- presets, links, export -----------------------------------------------------------------------------------
