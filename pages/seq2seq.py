@@ -39,7 +39,7 @@ from explorer.views import seq2seq_live as live
 from explorer.views import seq2seq_payload as sp
 from pages import bridge
 from pages.common import TRAINING, presenter, sizes, training_token
-from pages.seq2seq_state import get_s2s_lab, set_s2s_lab
+from pages.seq2seq_state import get_s2s_lab, has_loaded_weights, set_s2s_lab
 
 RERUN_GAP = 0.05      # s between two runs of the training fragment while training runs
 SLICE_SECONDS = 0.2   # training per fragment run: each run then sends the charts their new points
@@ -209,7 +209,11 @@ def setup_section(lab: Seq2SeqLab) -> Seq2SeqLab:
 def summary(lab: Seq2SeqLab) -> str:
     c = lab.cfg
     encoder = ("bidirectional " if c.bidirectional else "") + CELLS[c.cell]
-    trained = f"trained for {lab.steps_trained:,} steps" if lab.steps_trained else "untrained"
+    if has_loaded_weights(lab):
+        trained = (f"loaded weights, then trained for {lab.steps_trained:,} steps" if lab.steps_trained else
+                   "loaded weights")
+    else:
+        trained = f"trained for {lab.steps_trained:,} steps" if lab.steps_trained else "untrained"
     return (f"{TASKS[c.task].split(' (')[0]}, {encoder} encoder–decoder (H = {c.hidden_size}), attention "
             f"{c.attention}, {trained}")
 

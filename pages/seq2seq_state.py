@@ -3,6 +3,7 @@ the Seq2seq page and the sidebar share (pages/common.py calls in here for a seq2
 sidebar of the Seq2seq page). The recurrent lab (`st.session_state.lab`) is never touched here."""
 from __future__ import annotations
 
+import weakref
 from typing import Any, Mapping
 from urllib.parse import urlencode
 
@@ -43,6 +44,12 @@ def open_link(params: Mapping[str, Any]) -> list[str]:
     except ValueError as e:  # each field valid, the combination not (e.g. too large for the server)
         notices.append(f"The link's settings could not be used: {e}")
     return notices
+
+
+def has_loaded_weights(lab: Seq2SeqLab) -> bool:
+    """Whether `lab` got its weights from an uploaded file (its step count starts at 0 all the same)."""
+    loaded = st.session_state.get("s2s_loaded_into")
+    return loaded is not None and loaded() is lab
 
 
 def share_link(lab: Seq2SeqLab) -> str:
@@ -88,6 +95,8 @@ def load_upload(lab: Seq2SeqLab, name: str, data: bytes) -> None:
         st.session_state.s2s_import_message = ("error", f"{name}: {e}")
     else:
         set_s2s_lab(new_lab)
+        if name.lower().endswith(".safetensors"):
+            st.session_state.s2s_loaded_into = weakref.ref(new_lab)
         st.session_state.s2s_import_message = ("ok", message)
         st.session_state.s2s_import_round = st.session_state.get("s2s_import_round", 0) + 1  # empties the uploader
     st.rerun()
