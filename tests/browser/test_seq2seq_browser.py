@@ -269,6 +269,9 @@ def test_imported_weights_decode_as_here_and_the_screenshot(page, app_url, shots
     ref = reference(lab, source, [*"2026-11-28", "<eos>"])  # greedy: the trained model gets it right
     expect(main(page)).to_contain_text("attention additive, loaded weights · greedy output 2026-11-28",
                                        timeout=60_000)
+    ids = [lab.task.tgt_vocab.index(t) for t in [*"2026-11-28", "<eos>"]]
+    log_p = float(np.log(ref["probs"][range(len(ids)), ids]).sum())
+    assert number(re.search(r"log p\(ŷ \| x\) = (\S+)", main(page).inner_text())[1]) == pytest.approx(log_p, rel=1e-3)
     go_to_j(page, 9)
     assert page.locator(".st-key-s2s_topk .rnnx-topk-p").all_text_contents() == top_k(ref["probs"][8],
                                                                                        lab.task.tgt_vocab)[1]
