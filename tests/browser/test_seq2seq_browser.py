@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 
 from explorer.config import Seq2SeqConfig
 from explorer.lecture import presets
-from explorer.lecture.export_seq2seq import weights_safetensors
+from explorer.lecture.export_seq2seq import config_json, parse_config_json, weights_safetensors
 from explorer.trace.seq2seq import decode_trace
 from explorer.training.seq2seq import make_seq2seq_lab
 from pages.seq2seq_state import DEFAULT_TRAIN
@@ -125,6 +125,13 @@ def top_k(probs: np.ndarray, vocab: list[str], k: int = 5) -> tuple[list[str], l
     """The k most probable tokens of one step and their probabilities as the page writes them."""
     order = np.argsort(-probs, kind="stable")[:k]
     return [vocab[i] for i in order], [f"{probs[i]:.3f}" for i in order]
+
+
+def upload(panel, name: str, data: bytes) -> None:
+    """Load `data` as the file `name` through the sidebar's import panel."""
+    panel.locator('input[type="file"]').set_input_files(
+        files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}])
+    panel.get_by_role("button", name="Load it").click()
 
 
 def loss_points(page) -> list[float]:
@@ -258,10 +265,7 @@ def test_imported_weights_decode_as_here_and_the_screenshot(page, app_url, shots
     panel = page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(has_text="Export / import").first
     if panel.locator("details").get_attribute("open") is None:
         panel.locator("summary").click()
-    panel.locator('input[type="file"]').set_input_files(
-        files=[{"name": "dates.safetensors", "mimeType": "application/octet-stream",
-                "buffer": weights_safetensors(lab.model)}])
-    panel.get_by_role("button", name="Load it").click()
+    upload(panel, "dates.safetensors", weights_safetensors(lab.model))
     expect(panel.get_by_text("Weights loaded")).to_be_visible(timeout=60_000)
     source = "Saturday, the 28th of November 2026"
     type_source(page, source)
@@ -290,6 +294,40 @@ def test_imported_weights_decode_as_here_and_the_screenshot(page, app_url, shots
     page.mouse.move(0, 0)
     main(page).locator(".st-key-s2s_player").evaluate("e => e.scrollIntoView({block: 'center'})")
     page.screenshot(path=str(shots / "seq2seq-1280x800.png"))
+    assert_no_exception(page)
+
+
+def test_the_config_exports_and_imports_and_a_bad_file_changes_nothing(page, app_url):
+    open_seq2seq(page, app_url)
+    panel = page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(has_text="Export / import").first
+    if panel.locator("details").get_attribute("open") is None:
+        panel.locator("summary").click()
+    with page.expect_download() as dl:
+        panel.get_by_role("button", name="Config (JSON)").click()
+    assert parse_config_json(dl.value.path().read_bytes()) == (Seq2SeqConfig(), DEFAULT_TRAIN)
+    before = main(page).locator(".st-key-s2s_topk .rnnx-topk-p").all_text_contents()
+
+    # Weights of another model: the reason, and the page keeps its model.
+    other = make_seq2seq_lab(Seq2SeqConfig(task="reverse"), DEFAULT_TRAIN)
+    upload(panel, "other.safetensors", weights_safetensors(other.model))
+    expect(panel.get_by_test_id("stAlert").filter(has_text="other.safetensors:")).to_be_visible(timeout=60_000)
+    expect(main(page)).to_contain_text("Dates to ISO 8601, GRU encoder–decoder (H = 64), attention additive, untrained")
+    assert main(page).locator(".st-key-s2s_topk .rnnx-topk-p").all_text_contents() == before
+
+    # A config: a new seeded model, decoding as the recomputation of that model does.
+    cfg = Seq2SeqConfig(task="reverse", attention="dot", hidden_size=32, seed=3)
+    upload(panel, "reverse.json", config_json(cfg, DEFAULT_TRAIN))
+    expect(panel.get_by_text("Config loaded")).to_be_visible(timeout=60_000)
+    expect(main(page)).to_contain_text("Reverse a string, GRU encoder–decoder (H = 32), attention dot, untrained",
+                                       timeout=60_000)
+    page.wait_for_selector(".st-key-s2s_alignment svg rect[data-j]", state="attached", timeout=60_000)
+    lab = make_seq2seq_lab(cfg, DEFAULT_TRAIN)
+    source = main(page).locator(".st-key-s2s_source input").input_value()
+    ref = reference(lab, source, decode_trace(lab.model, lab.task, source).outputs)
+    go_to_j(page, 1)
+    assert page.locator(".st-key-s2s_topk .rnnx-topk-p").all_text_contents() == top_k(ref["probs"][0],
+                                                                                       lab.task.tgt_vocab)[1]
+    np.testing.assert_allclose(bar_values(page, "s2s_attention_row"), ref["attention"][0], atol=2e-3)
     assert_no_exception(page)
 
 
