@@ -2,7 +2,8 @@
 
 (1) trainer steps/s with all its monitoring vs a plain fused PyTorch loop (same model, batches, optimiser,
 clipping); (2) `unroll` + per-step gradients vs one fused forward+backward; (3) peak memory; (4) the share of
-training time that the validation evaluations take at the default eval_every.
+training time that the validation evaluations take at the default eval_every; (5) the peephole LSTM's training
+steps/s vs nn.LSTM's; (6) what the live saliency probe costs the trainer.
 Short runs of A and B alternate (the order swapped every pair) and are timed in CPU seconds of this thread, so
 that other programs on a shared machine count for neither; the median ratio over the pairs is reported with
 its interquartile range.
@@ -10,6 +11,7 @@ its interquartile range.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import resource
 import statistics
 import time
@@ -20,6 +22,7 @@ from .config import ModelConfig, TaskConfig, TrainConfig
 from .data.tasks import make_task
 from .models.recurrent import build_model
 from .trace.gradients import hidden_grads
+from .trace.saliency import saliency
 from .training.trainer import Trainer
 
 
@@ -53,7 +56,7 @@ def _peak_rss_mib() -> float:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cell", default="lstm", choices=["rnn", "lstm", "gru"])
+    parser.add_argument("--cell", default="lstm", choices=["rnn", "lstm", "gru", "peephole"])
     parser.add_argument("--task", default="sine")
     parser.add_argument("--steps", type=int, default=50, help="training steps per timed run (2 probes at the default)")
     parser.add_argument("--repeats", type=int, default=15, help="alternating pairs of runs per measurement")
@@ -119,6 +122,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"(3) memory: peak RSS {_peak_rss_mib():.0f} MiB (at start {rss_start:.0f} MiB, after import of torch); "
           f"one Trace of this batch {trace_mib:.2f} MiB, its gradients {grads.nbytes / 2**20:.2f} MiB")
     _validation_cost(task, model_cfg, args.steps, args.repeats)
+    _peephole_and_saliency(task, model_cfg, train_cfg, args.steps, args.repeats)
 
 
 def _validation_cost(task, model_cfg: ModelConfig, steps: int, repeats: int) -> None:
@@ -144,6 +148,43 @@ def _validation_cost(task, model_cfg: ModelConfig, steps: int, repeats: int) -> 
           f"(CPU time), "
           f"+{100 * statistics.median(shares):.1f} % of training time "
           f"(runs: {', '.join(f'{100 * x:+.1f} %' for x in shares)}; goal <= 10 %)")
+
+
+def _peephole_and_saliency(task, model_cfg: ModelConfig, train_cfg: TrainConfig, steps: int, repeats: int) -> None:
+    """(5) training steps/s of the peephole LSTM (explorer.models.peephole) against nn.LSTM, same sizes, batches and
+    optimiser (A/B alternating); (6) one saliency probe against the training steps between two of them (issue 11)."""
+    models = {cell: build_model(dataclasses.replace(model_cfg, cell=cell))
+              for cell in dict.fromkeys(("peephole", "lstm", model_cfg.cell))}
+    optimizers = {cell: torch.optim.Adam(m.parameters(), lr=train_cfg.lr, foreach=True) for cell, m in models.items()}
+
+    def loop(cell: str):
+        def run(n: int) -> None:
+            for i in range(n):
+                batch = task.batch(train_cfg.batch_size, seed=i)
+                optimizers[cell].zero_grad(set_to_none=True)
+                task.loss(models[cell](batch.x), batch).backward()
+                optimizers[cell].step()
+        return run
+
+    loop("peephole")(2), loop("lstm")(2)  # warm-up
+    pairs = _paired(loop("peephole"), loop("lstm"), steps, repeats)
+    peep, lstm = (steps / statistics.median(p[i] for p in pairs) for i in (0, 1))
+    print(f"(5) peephole LSTM {peep:.0f} training steps/s vs nn.LSTM {lstm:.0f} (CPU time); "
+          f"speed ratio {_spread([b / a for a, b in pairs])}")
+
+    trainer = Trainer(build_model(model_cfg), task, train_cfg)
+    batch = trainer.probe_batch
+
+    def probe(n: int) -> None:
+        for _ in range(n):
+            saliency(trainer.model, batch.x, task.kind, trainer.saliency_steps)
+
+    every = trainer.saliency_stride * train_cfg.probe_every  # training steps per saliency probe
+    probe(1)  # warm-up
+    shares = [p / (every * s) for p, s in _paired(probe, loop(model_cfg.cell), 3, repeats)]  # 3 probes vs 3 steps
+    print(f"(6) saliency probe ({len(trainer.saliency_steps)} output steps x {len(batch.x)} samples) every {every} "
+          f"training steps: {100 * statistics.median(shares):.1f} % of the plain training time "
+          f"(runs: {', '.join(f'{100 * x:.1f} %' for x in shares)})")
 
 
 if __name__ == "__main__":

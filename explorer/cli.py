@@ -10,14 +10,15 @@ from pathlib import Path
 
 import torch
 
-from .config import ModelConfig, TaskConfig, TrainConfig
+from .config import TASK_NAMES, ModelConfig, TaskConfig, TrainConfig
 from .data.tasks import MAX_UPLOAD_BYTES, make_task
+from .lab import check_combination, with_task_sizes
 from .models.recurrent import build_model
 from .training.trainer import Trainer
 
 # One flag per config field: (dataclass, field, flag, help). input_size/output_size come from the task.
 FLAGS = [
-    (ModelConfig, "cell", "--cell", "recurrent cell: rnn, lstm or gru"),
+    (ModelConfig, "cell", "--cell", "recurrent cell: rnn, lstm, gru or peephole (LSTM with peepholes)"),
     (ModelConfig, "hidden_size", "--hidden-size", "units per layer"),
     (ModelConfig, "num_layers", "--num-layers", "stacked recurrent layers"),
     (ModelConfig, "nonlinearity", "--nonlinearity", "RNN activation: tanh or relu"),
@@ -26,13 +27,18 @@ FLAGS = [
     (ModelConfig, "forget_bias", "--forget-bias", "LSTM: set the forget-gate bias (b_if) to this value"),
     (ModelConfig, "dropout", "--dropout", "dropout between stacked layers"),
     (ModelConfig, "seed", "--model-seed", "seed of the weight initialisation (default: --seed)"),
-    (TaskConfig, "name", "--task", "task: sine, adding, copy, charlm, order, sunspots, csv or text"),
+    (ModelConfig, "bidirectional", "--bidirectional", "a forward and a backward chain in every layer (not on "
+                                                      "tasks that predict the next value)"),
+    (ModelConfig, "embedding_dim", "--embedding-dim", "symbol inputs: embedding size (0: one-hot inputs)"),
+    (ModelConfig, "pool", "--pool", "what the head reads: last (h_t) or mean (of h_1..h_t)"),
+    (TaskConfig, "name", "--task", f"task: {', '.join(TASK_NAMES[:-1])} or {TASK_NAMES[-1]}"),
     (TaskConfig, "seq_len", "--seq-len", "sequence length T (copy memory: the delay)"),
     (TaskConfig, "noise", "--noise", "forecasting: std of the noise added to the inputs"),
     (TaskConfig, "n_sines", "--n-sines", "sine: number of summed sines"),
     (TaskConfig, "freq", "--freq", "sine: base frequency in cycles per step"),
     (TaskConfig, "csv_column", "--csv-column", "csv: the column to forecast (default: the first numeric one)"),
     (TaskConfig, "seed", "--data-seed", "seed of the data (default: --seed)"),
+    (TaskConfig, "period", "--period", "spikes: an output spike every this many steps"),
     (TrainConfig, "optimizer", "--optimizer", "adam, sgd, rmsprop or adamw"),
     (TrainConfig, "lr", "--lr", "learning rate"),
     (TrainConfig, "momentum", "--momentum", "SGD/RMSprop momentum"),
@@ -67,8 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
                            formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     for cls, name, flag, help_ in FLAGS:
         f = _field(cls, name)
-        kind = {"int": int, "float": float, "str": str}.get(str(f.type).split(" |")[0], float)
         default = None if flag in SEEDS_FROM_MASTER else f.default
+        if f.type == "bool":
+            train.add_argument(flag, action=argparse.BooleanOptionalAction, default=default, help=help_)
+            continue
+        kind = {"int": int, "float": float, "str": str}.get(str(f.type).split(" |")[0], float)
         train.add_argument(flag, type=kind, default=default, help=help_)
     train.add_argument("--data", type=Path, help="csv/text tasks: the file to learn from")
     train.add_argument("--jsonl", type=Path, help="write one JSON object per logged step to this file")
@@ -97,8 +106,9 @@ def train(args: argparse.Namespace) -> int:
             raise ValueError(f"{args.data} is larger than {MAX_UPLOAD_BYTES // 1024**2} MB")
         data = args.data.read_bytes()
     task = make_task(task_cfg, data)
-    model = build_model(ModelConfig(**model_values, input_size=task.input_size, output_size=task.output_size))
-    trainer = Trainer(model, task, train_cfg)
+    check_combination(ModelConfig(**model_values), task_cfg)
+    model_cfg = with_task_sizes(ModelConfig(**model_values), task)
+    trainer = Trainer(build_model(model_cfg), task, train_cfg)
     out = args.jsonl.open("w") if args.jsonl else None
     start = time.perf_counter()
     try:

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-CELLS = ("rnn", "lstm", "gru")
+CELLS = ("rnn", "lstm", "gru", "peephole")
 NONLINEARITIES = ("tanh", "relu")
 INITS = ("default", "xavier", "orthogonal", "identity", "spectral")
 
@@ -14,15 +14,20 @@ INITS = ("default", "xavier", "orthogonal", "identity", "spectral")
 MAX_HIDDEN = 512
 MAX_LAYERS = 4
 MAX_IO_SIZE = 256
+MAX_VOCAB = 20_000   # symbols a task may feed by id (one-hot inputs stay within MAX_IO_SIZE)
+MAX_EMBEDDING = 512  # size of an embedding vector
+POOLS = ("last", "mean")
 MAX_SEED = 2**31 - 1
 MAX_SEQ_LEN = 1000  # cap on T (copy memory: on the delay)
 MAX_BATCH = 512
 MAX_STEPS = 100_000
 
-# Tasks whose inputs are token ids (Task.token_inputs): they need the embedding layer, so the Build page
-# leaves them out until the model side of issue 12 lands.
+# Tasks whose inputs are token ids (Task.token_inputs): the model reads them through its embedding layer
+# (embedding_dim > 0), or as one-hot vectors when the vocabulary is small enough (see lab.make_lab).
 TOKEN_TASKS = ("sentiment", "sentiment_zh", "text_csv")
-TASK_NAMES = ("sine", "adding", "copy", "charlm", "order", "sunspots", "csv", "text", *TOKEN_TASKS)
+TASK_NAMES = ("sine", "adding", "copy", "charlm", "order", "sunspots", "csv", "text", "neighbours", "spikes",
+              *TOKEN_TASKS)
+NEIGHBOURS_MIN_LEN = 11  # the sum-of-neighbours task needs a step with both x_{t−5} and x_{t+5}
 OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw")
 CLIP_MODES = ("none", "norm", "value")
 LR_SCHEDULES = ("constant", "step", "inverse", "cosine")
@@ -38,6 +43,12 @@ def check_float(name: str, value: Any, lo: float, hi: float) -> None:
     """Raise ValueError naming `name` unless `value` is a finite number in [lo, hi]."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
         raise ValueError(f"{name} must be a number in [{lo:g}, {hi:g}], got {value!r}")
+
+
+def check_bool(name: str, value: Any) -> None:
+    """Raise ValueError naming `name` unless `value` is True or False."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false, got {value!r}")
 
 
 def check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
@@ -59,7 +70,7 @@ def from_dict(cls, d: dict[str, Any]):
 
 @dataclass(frozen=True)
 class ModelConfig:
-    cell: str = "lstm"             # "rnn" | "lstm" | "gru"
+    cell: str = "lstm"             # "rnn" | "lstm" | "gru" | "peephole" (LSTM with diagonal peepholes)
     input_size: int = 1            # features per time step (set by the task)
     hidden_size: int = 32          # H: units per layer
     num_layers: int = 1            # stacked recurrent layers
@@ -70,10 +81,15 @@ class ModelConfig:
     forget_bias: float | None = None  # LSTM: if set, b_if = forget_bias and b_hf = 0 (None: leave the init's)
     dropout: float = 0.0           # dropout between stacked layers (training only; needs num_layers > 1)
     seed: int = 0                  # seed of the weight initialisation
+    bidirectional: bool = False    # every layer runs a forward and a backward chain; h_t = [h→_t, h←_t] (2H)
+    embedding_dim: int = 0         # E: look each input symbol up in an embedding (V, E); 0 = one-hot inputs as they are
+    vocab_size: int = 0            # V: input symbols (set by the task, = input_size); 0 = real-valued inputs
+    pool: str = "last"             # what the head reads at step t: "last" h_t, or "mean" of h_1..h_t (real steps)
 
     def __post_init__(self) -> None:
         check_choice("cell", self.cell, CELLS)
-        check_int("input_size", self.input_size, 1, MAX_IO_SIZE)
+        check_int("vocab_size", self.vocab_size, 0, MAX_VOCAB)
+        check_int("input_size", self.input_size, 1, MAX_VOCAB if self.vocab_size else MAX_IO_SIZE)
         check_int("hidden_size", self.hidden_size, 1, MAX_HIDDEN)
         check_int("num_layers", self.num_layers, 1, MAX_LAYERS)
         check_int("output_size", self.output_size, 1, MAX_IO_SIZE)
@@ -84,11 +100,28 @@ class ModelConfig:
             check_float("forget_bias", self.forget_bias, -10.0, 10.0)
         check_float("dropout", self.dropout, 0.0, 0.9)
         check_int("seed", self.seed, 0, MAX_SEED)
+        check_bool("bidirectional", self.bidirectional)
+        check_int("embedding_dim", self.embedding_dim, 0, MAX_EMBEDDING)
+        check_choice("pool", self.pool, POOLS)
+        if self.vocab_size and self.input_size != self.vocab_size:
+            raise ValueError(f"input_size must equal vocab_size for symbol inputs, got {self.input_size} and "
+                             f"{self.vocab_size}")
 
     @property
     def gate_names(self) -> tuple[str, ...]:
         """Names of the blocks stacked along dim 0 of W_ih / W_hh, in PyTorch's order."""
-        return {"rnn": ("h",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}[self.cell]
+        return {"rnn": ("h",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n"),
+                "peephole": ("i", "f", "g", "o")}[self.cell]
+
+    @property
+    def rnn_input_size(self) -> int:
+        """The width of the first recurrent layer's input x_t: E with an embedding, else input_size."""
+        return self.embedding_dim or self.input_size
+
+    @property
+    def directions(self) -> int:
+        """1, or 2 for a bidirectional model (the width of a layer's output is directions · H)."""
+        return 2 if self.bidirectional else 1
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -108,18 +141,26 @@ class TaskConfig:
     freq: float = 0.05  # sine: base frequency in cycles per step (0.005..0.5)
     csv_column: str = ""  # csv: column name to forecast ("" = first numeric column)
     seed: int = 0  # data seed (0..MAX_SEED)
+    period: int = 20  # spikes: an output spike every `period` steps after the input spike (2..200)
 
     def __post_init__(self):
         check_choice("name", self.name, TASK_NAMES)
         check_int("seq_len", self.seq_len, 2, MAX_SEQ_LEN)
         if self.name == "order" and self.seq_len < 3:
             raise ValueError(f"seq_len must be at least 3 for the order task, got {self.seq_len}")
+        if self.name == "neighbours" and self.seq_len < NEIGHBOURS_MIN_LEN:
+            raise ValueError(f"seq_len must be at least {NEIGHBOURS_MIN_LEN} for the sum-of-neighbours task, "
+                             f"got {self.seq_len}")
         check_float("noise", self.noise, 0.0, 1.0)
         check_int("n_sines", self.n_sines, 1, 5)
         check_float("freq", self.freq, 0.005, 0.5)
         if not isinstance(self.csv_column, str):
             raise ValueError(f"csv_column must be a string, got {self.csv_column!r}")
         check_int("seed", self.seed, 0, MAX_SEED)
+        check_int("period", self.period, 2, 200)
+        if self.name == "spikes" and self.seq_len < 2 * self.period:
+            raise ValueError(f"seq_len must be at least twice the period ({2 * self.period}) for the spikes task "
+                             f"(room for one output spike), got {self.seq_len}")
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -188,6 +229,7 @@ class TrainConfig:
 # --- Sequence to sequence with attention (issue 14) ------------------------------------------------
 SEQ2SEQ_TASKS = ("reverse", "sort", "dates")
 ATTENTIONS = ("none", "additive", "dot", "general")
+S2S_CELLS = ("rnn", "lstm", "gru")  # PyTorch's modules and their *Cell forms (no peephole LSTM in seq2seq)
 MAX_S2S_HIDDEN = 256   # the decoder runs one Python step per output token: keep it light on a shared server
 MAX_S2S_EMBED = 128
 MAX_S2S_LEN = 40       # reverse/sort: longest source (dates are at most 37 characters)
@@ -223,7 +265,7 @@ class Seq2SeqConfig:
             raise ValueError(f"min_len ({self.min_len}) must not exceed max_len ({self.max_len})")
         check_int("n_symbols", self.n_symbols, 2, MAX_S2S_SYMBOLS)
         check_int("data_seed", self.data_seed, 0, MAX_SEED)
-        check_choice("cell", self.cell, CELLS)
+        check_choice("cell", self.cell, S2S_CELLS)
         check_int("embedding_dim", self.embedding_dim, 1, MAX_S2S_EMBED)
         check_int("hidden_size", self.hidden_size, 1, MAX_S2S_HIDDEN)
         if not isinstance(self.bidirectional, bool):

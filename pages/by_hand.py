@@ -33,7 +33,12 @@ st.caption("The network written in numpy, the way the tutorials write it: the fo
 setup_key = (lab.steps_trained, lab.task_cfg)
 cached = st.session_state.get("hand_setup")
 if cached is None or cached[0] is not lab.model or cached[1] != setup_key:
-    cached = (lab.model, setup_key, wk.setup(lab.model_cfg, lab.model, lab.task_cfg, lab.user_data))
+    try:
+        cached = (lab.model, setup_key, wk.setup(lab.model_cfg, lab.model, lab.task_cfg, lab.user_data))
+    except ValueError as e:  # a model or task the numpy networks cannot follow: say why, show nothing else
+        st.info(f"{e} Build a one-directional RNN, LSTM, GRU or peephole LSTM without an embedding, on a task of "
+                "numbers or characters, to follow it by hand here.", icon="✍️")
+        st.stop()
     st.session_state.hand_setup = cached
 setup = cached[2]
 

@@ -31,7 +31,8 @@ st.title("Step through")
 st.caption("Run one sample through the network and look at every number it computes, one time step at a time.")
 
 # --- which sample -------------------------------------------------------------------------------
-c_src, c_layer, c_unit = st.columns([3, 1, 1])
+two_way = cfg.bidirectional
+c_src, c_layer, c_unit, *c_dir = st.columns([3, 1, 1, 1] if two_way else [3, 1, 1])
 with c_src:
     typed = None
     if task.name in LM_TASKS:
@@ -49,6 +50,14 @@ with c_unit:
     _clamp_state("step_unit", 0, cfg.hidden_size - 1, 0)
     unit = st.number_input(f"Unit (0–{cfg.hidden_size - 1})", 0, cfg.hidden_size - 1, key="step_unit",
                            help="The unit whose equations are written out and whose activation colours the text.")
+direction = 0
+if two_way:
+    with c_dir[0]:
+        direction = st.selectbox("Direction", (0, 1), format_func=("forward →", "backward ←").__getitem__,
+                                 key="step_direction",
+                                 help="A bidirectional layer has two chains with their own weights: the forward one "
+                                      "reads t = 1 … T, the backward one T … 1. The unit and its equations are those "
+                                      "of the chain chosen here.")
 
 batch, sample_key = None, ("sample", index)
 if typed:
@@ -69,12 +78,21 @@ else:
 
 T = data.seq_len
 trace = data.trace
-syms = sv.symbols(task, trace.inputs[0])
+syms = sv.symbols(task, trace.inputs[0], trace.token_ids[0] if trace.token_ids is not None else None)
 text = "".join(syms) if syms is not None else None
+words = task.token_inputs  # tokens of a text (words): shown with spaces between them
 trained = f"trained for {lab.steps_trained} steps" if lab.steps_trained else "untrained (train it on the Train page)"
 info, download = st.columns([5, 1])
-info.markdown(f"**{cfg.cell.upper()}**, {cfg.num_layers} layer(s) × {cfg.hidden_size} units, {trained} · "
+kind = ("bidirectional " if two_way else "") + cfg.cell.upper()
+units = f"{cfg.hidden_size} units per direction" if two_way else f"{cfg.hidden_size} units"
+info.markdown(f"**{kind}**, {cfg.num_layers} layer(s) × {units}, {trained} · "
               f"task **{task.name}**, T = {T} · loss on this sample **{data.loss:.4g}**")
+if two_way:
+    st.info("A bidirectional model: each bar row and heatmap below holds the forward chain's units "
+            f"(0–{cfg.hidden_size - 1}), then the backward chain's ({cfg.hidden_size}–{2 * cfg.hidden_size - 1}); "
+            "the equations and the coloured text follow the direction chosen above; the trajectory reads "
+            "[h→_t; h←_t], the backward pass ‖∂L/∂h_t‖ both directions together and ‖∂h_T/∂h_t‖ the forward chain. "
+            "Views of each direction on its own come later.")
 download.download_button("Trace (NPZ)", lambda: trace_npz(trace), file_name="rnn-explorer-trace.npz",
                          mime="application/octet-stream", key="step_download_trace", width="stretch",
                          on_click="ignore",
@@ -83,7 +101,7 @@ download.download_button("Trace (NPZ)", lambda: trace_npz(trace), file_name="rnn
 
 def view_payload(name: str, build):
     """The payload of view `name`, built once per model, weights, sample, layer, unit and chart sizes."""
-    key = (model, lab.steps_trained, sample_key, layer, unit, sz)
+    key = (model, lab.steps_trained, sample_key, layer, unit, direction, sz)
     cache = st.session_state.get("step_views")
     if cache is None or cache[0] != key:
         cache = st.session_state.step_views = (key, {})
@@ -111,7 +129,8 @@ bridge.player(sp.GROUP, T, st.session_state.step_t - 1, key="step_player", at=sp
 
 left, right = st.columns(2)
 with left:
-    bridge.view(view_payload("bars", lambda: sp.state_bars(data, layer, unit, cfg.nonlinearity, sz)), key="step_state")
+    bridge.view(view_payload("bars", lambda: sp.state_bars(data, layer, unit, cfg.nonlinearity, sz, direction)),
+                key="step_state")
     st.caption("Each bar is one unit: hidden state h_t (red positive, blue negative)"
                + (", cell state c_t" if trace.cell is not None else "")
                + (" and the gates (dark 0 … yellow 1; g and n are tanh, −1 … 1)." if trace.gates else "."))
@@ -124,13 +143,16 @@ with right:
         bridge.view(view_payload("classes", lambda: sp.top_classes(data, task, sz)), key="step_probs")
         bridge.view(view_payload("classes_caption", lambda: sp.top_classes_caption(data, task)),
                     key="step_probs_caption")
-    bridge.view(view_payload("equations", lambda: sp.equations(data, layer, unit, cfg.nonlinearity)),
+    bridge.view(view_payload("equations", lambda: sp.equations(data, layer, unit, cfg.nonlinearity, direction)),
                 key="step_equations")
 
 if syms is not None:
-    st.markdown(f"**Input coloured by unit {unit} of layer {layer}** (red positive, blue negative; "
+    chain = (" (forward chain)", " (backward chain)")[direction] if two_way else ""
+    st.markdown(f"**Input coloured by unit {unit} of layer {layer}{chain}** (red positive, blue negative; "
                 f"the outlined symbol is step t; hover for the value)")
-    bridge.view(view_payload("text", lambda: sp.colored_text(text, trace.hidden[layer, 0, :, unit], sz)), key="step_lm")
+    values = trace.view(layer, direction).hidden[0, :, unit]
+    bridge.view(view_payload("text", lambda: sp.colored_text(syms if words else text, values, sz, " " if words else "")),
+                key="step_lm")
 
 st.subheader("Over all steps")
 options = ["h"] + (["c"] if trace.cell is not None else []) + list(trace.gates)
@@ -170,11 +192,14 @@ with g_col:
     bridge.view(view_payload("backward_caption", lambda: sp.backward_caption(T)), key="step_grad_caption")
 with j_col:
     bridge.view(view_payload("jacobian", lambda: sp.jacobian(data, layer, sz)), key="step_jac")
+    if two_way:
+        st.caption("Bidirectional: the backward pass shows ‖∂L/∂h_t‖ of both chains together, and ‖∂h_T/∂h_t‖ is "
+                   "that of the forward chain; the Train page shows each direction's gradient on its own.")
     if data.sigma_max is not None:
         st.caption(f"For a vanilla RNN, ‖∂h_T/∂h_t‖ ≤ σ_max(W_hh)^(T−t) because |φ′| ≤ 1; here σ_max = "
                    f"{data.sigma_max[layer]:.3f}, so below 1 the dependence on early steps must vanish.")
     else:
-        path, gate = ("cell-state", "forget gates f") if cfg.cell == "lstm" else ("update", "update gates z")
+        path, gate = ("cell-state", "forget gates f") if cfg.cell in ("lstm", "peephole") else ("update", "update gates z")
         st.caption(f"‖∂h_T/∂h_t‖ within layer {layer}. No simple bound for the {cfg.cell.upper()}: its additive {path} "
                    f"path keeps the dependence alive only while the {gate} stay near 1.")
 

@@ -110,3 +110,9 @@ def test_an_oversized_transformer_is_refused():
     with pytest.raises(ValueError, match="too large for a shared server"):
         architecture_lab("transformer", ModelConfig(hidden_size=512), TaskConfig(name="adding", seq_len=1000),
                          TrainConfig(batch_size=512))
+
+
+@pytest.mark.parametrize("kind", ["cnn", "transformer"])
+def test_a_token_task_is_refused_with_a_sentence(kind):
+    with pytest.raises(ValueError, match="word ids of texts of different lengths"):
+        architecture_lab(kind, ModelConfig(embedding_dim=8), TaskConfig(name="sentiment", seq_len=20), TrainConfig())

@@ -8,6 +8,8 @@ def test_bench_prints_three_figures(capsys):
     assert "(1) training:" in out and "steps/s" in out
     assert "(2) unroll + per-step gradients" in out
     assert "(3) memory: peak RSS" in out
+    assert "(5) peephole LSTM" in out and "vs nn.LSTM" in out
+    assert "(6) saliency probe" in out and "% of the plain training time" in out
 
 
 def test_bench_prints_the_validation_cost(capsys):

@@ -14,7 +14,7 @@ def test_every_config_field_has_a_flag_with_help(capsys):
     for cls in (ModelConfig, TaskConfig, TrainConfig):
         for f in dataclasses.fields(cls):
             if (cls, f.name) not in covered:
-                assert cls is ModelConfig and f.name in ("input_size", "output_size"), f.name  # set by the task
+                assert cls is ModelConfig and f.name in ("input_size", "output_size", "vocab_size"), f.name  # task
     with pytest.raises(SystemExit):
         build_parser().parse_args(["train", "--help"])
     text = capsys.readouterr().out
@@ -56,6 +56,8 @@ def test_user_csv(tmp_path):
     (["--hidden-size", "0"], "hidden_size must be an integer in 1..512"),
     (["--task", "csv"], "needs an uploaded file"),
     (["--clip", "sideways"], "clip must be one of"),
+    (["--bidirectional", "--task", "sine"], "would see the very value it has to predict"),
+    (["--task", "spikes", "--seq-len", "30"], "twice the period"),
 ])
 def test_bad_values_exit_2_with_a_message(args, message, capsys):
     with pytest.raises(SystemExit) as e:
@@ -69,6 +71,18 @@ def test_divergence_exits_1(capsys):
                "--task", "adding", "--seq-len", "100", "--clip", "none", "--lr", "1", "--steps", "20"])
     assert rc == 1
     assert "stopped: step 1" in capsys.readouterr().err
+
+
+def test_bidirectional_peephole_on_the_new_tasks(tmp_path):
+    out = tmp_path / "bi.jsonl"
+    assert main(["train", "--cell", "peephole", "--bidirectional", "--task", "neighbours", "--seq-len", "15",
+                 "--hidden-size", "4", "--steps", "2", "--probe-every", "1", "--jsonl", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows[0]["hidden_grad_norms_by_direction"][0]) == 2  # (L, D, T)
+    assert rows[0]["saliency"] is not None and rows[0]["saliency_steps"] == list(range(5, 10))
+    assert "0/f_reverse" in rows[0]["sigma_max"]
+    args = build_parser().parse_args(["train", "--task", "spikes", "--period", "7", "--no-bidirectional"])
+    assert (args.period, args.bidirectional) == (7, False)
 
 
 def test_training_settings_of_issue_13_reach_the_trainer_and_the_log(tmp_path):

@@ -77,3 +77,49 @@ def test_bad_arguments_raise_value_error(args):
 def test_natural_width_grows_with_steps_and_font():
     assert natural_width(8) > natural_width(4) > 0
     assert natural_width(4, PRESENTER) > natural_width(4)
+
+
+# ---- bidirectional: two chains per layer ------------------------------------------------------------
+
+from explorer.views.diagram import BI_W, bidirectional_diagram  # noqa: E402
+
+
+@pytest.mark.parametrize("cell, layers, steps", list(itertools.product(("rnn", "lstm", "gru", "peephole"), (1, 2, 4),
+                                                                       (1, 4, 8))))
+def test_bidirectional_counts(cell, layers, steps):
+    fig = bidirectional_diagram(cell, layers, steps)
+    shapes, notes = fig.layout.shapes, fig.layout.annotations
+    assert len(names(shapes, r"cell l\d+ t\d+")) == layers * steps  # forward chain
+    assert len(names(shapes, r"cell l\d+ t\d+ back")) == layers * steps  # backward chain
+    assert len(names(shapes, r"input t\d+")) == len(names(shapes, r"output t\d+")) == steps
+    for pattern in (r"h l\d+ t\d+", r"hb l\d+ t\d+", r"in l\d+ t\d+", r"inb l\d+ t\d+", r"cat l\d+ t\d+",
+                    r"catb l\d+ t\d+"):
+        assert len(names(notes, pattern)) == layers * steps, pattern
+    has_cell = cell in ("lstm", "peephole")
+    assert len(names(notes, r"cb l\d+ t\d+")) == (layers * steps if has_cell else 0)
+    assert len(names(notes, r"up l\d+ t\d+")) == steps
+
+
+def test_the_two_chains_run_in_opposite_directions():
+    fig = bidirectional_diagram("gru", 1, 4)
+    box = {s.name: s for s in fig.layout.shapes}
+    arrow = {a.name: a for a in fig.layout.annotations}
+    for t in (2, 3):
+        fwd, back = arrow[f"h l1 t{t}"], arrow[f"hb l1 t{t}"]
+        assert fwd.ax == pytest.approx(box[f"cell l1 t{t - 1}"].x1) and fwd.x == pytest.approx(box[f"cell l1 t{t}"].x0)
+        assert back.ax == pytest.approx(box[f"cell l1 t{t + 1} back"].x0)
+        assert back.x == pytest.approx(box[f"cell l1 t{t} back"].x1)
+    assert box["cell l1 t1 back"].y0 > box["cell l1 t1"].y1  # the backward chain above the forward one
+    assert box["cell l1 t1"].x1 - box["cell l1 t1"].x0 == pytest.approx(BI_W)
+
+
+def test_arrows_into_the_backward_chain_pass_beside_the_forward_boxes():
+    """The arrow from x_t up to the backward box stays right of the forward box it passes."""
+    fig = bidirectional_diagram("lstm", 2, 3)
+    box = {s.name: s for s in fig.layout.shapes}
+    for a in fig.layout.annotations:
+        if a.name and re.fullmatch(r"inb l\d t\d", a.name):
+            layer, t = a.name.split()[1:]
+            fwd = box[f"cell {layer} {t}"]
+            y_frac = (fwd.y1 - a.ay) / (a.y - a.ay)  # where the arrow is level with the forward box's top
+            assert a.ax + y_frac * (a.x - a.ax) > fwd.x1

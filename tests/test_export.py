@@ -1,10 +1,12 @@
 """Export/import round trips, and every malformed, oversized or mismatched file is refused cleanly."""
 import csv
+import dataclasses
 import io
 
 import numpy as np
 import pytest
 import torch
+from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
 from explorer import ModelConfig, build_model, unroll
@@ -152,3 +154,60 @@ def test_import_file_config_weights_and_refusals():
     for name, data in (("w.safetensors", b"junk"), ("c.json", b"{}"), ("model.pkl", b"\x80\x04")):
         with pytest.raises(ValueError):
             import_file(lab, name, data)
+
+
+# ---- issue 11: bidirectional and peephole weights ----------------------------------------------
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "peephole"])
+def test_bidirectional_and_peephole_weights_round_trip(cell):
+    cfg = ModelConfig(cell=cell, num_layers=2, hidden_size=5, input_size=2, output_size=3, bidirectional=True)
+    a, b = build_model(dataclasses.replace(cfg, seed=1)), build_model(dataclasses.replace(cfg, seed=2))
+    with torch.no_grad():
+        for name, p in a.named_parameters():
+            if "weight_c" in name:
+                p.uniform_(-1, 1)
+    data = weights_safetensors(a)
+    names = set(load_safetensors(data))
+    assert {"rnn.weight_hh_l1_reverse", "rnn.bias_ih_l0_reverse", "head.weight"} <= names
+    assert ({"rnn.weight_ci_l0", "rnn.weight_co_l1_reverse"} <= names) == (cell == "peephole")
+    load_weights(b, data)
+    for (n, p), (_, q) in zip(a.state_dict().items(), b.state_dict().items()):
+        assert torch.equal(p, q), n
+    x = torch.randn(2, 6, 2)
+    torch.testing.assert_close(a(x), b(x))
+
+
+@pytest.mark.parametrize("saved, into, fragment", [
+    (dict(bidirectional=True), dict(), "unexpected rnn.bias_hh_l0_reverse"),
+    (dict(), dict(bidirectional=True), "missing rnn.bias_hh_l0_reverse"),
+    (dict(cell="lstm"), dict(cell="peephole"), "missing rnn.weight_cf_l0"),
+    (dict(cell="peephole"), dict(cell="lstm"), "unexpected rnn.weight_cf_l0"),
+])
+def test_weights_of_another_direction_count_or_cell_are_refused(saved, into, fragment):
+    model = build_model(ModelConfig(**{"cell": "lstm", **into}))
+    before = state(model)
+    with pytest.raises(ValueError, match=fragment):
+        load_weights(model, weights_safetensors(build_model(ModelConfig(**{"cell": "lstm", **saved}))))
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+
+
+def test_config_with_the_new_fields_round_trips_and_a_bad_combination_is_refused():
+    cfgs = (ModelConfig(cell="peephole", bidirectional=True), TaskConfig(name="spikes", seq_len=50, period=7),
+            TrainConfig())
+    assert parse_config_json(config_json(*cfgs)) == cfgs
+    lab = make_lab(*CFGS)
+    with pytest.raises(ValueError, match="bidirectional"):
+        import_file(lab, "c.json", config_json(ModelConfig(bidirectional=True), TaskConfig(name="charlm"), TrainConfig()))
+    bad = config_json(ModelConfig(), TaskConfig(), TrainConfig()).replace(b'"bidirectional": false',
+                                                                            b'"bidirectional": "yes"')
+    with pytest.raises(ValueError, match="bidirectional must be true or false"):
+        parse_config_json(bad)
+
+
+def test_trace_npz_of_a_bidirectional_peephole_model():
+    model = build_model(ModelConfig(cell="peephole", input_size=2, bidirectional=True))
+    trace = unroll(model, torch.randn(3, 5, 2))
+    z = np.load(io.BytesIO(trace_npz(trace)), allow_pickle=False)
+    assert str(z["cell_type"]) == "peephole" and int(z["directions"]) == 2
+    np.testing.assert_array_equal(z["hidden"], trace.hidden)
+    np.testing.assert_array_equal(z["preact_c"], trace.preact_c)

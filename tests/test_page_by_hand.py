@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 from plotly_json import decode, figures
-from reference import autograd_hidden_grads
+from reference import autograd_hidden_grads, reference_layers
 from streamlit.testing.v1 import AppTest
 from test_scratch_walkthrough import NUMBER, comment_values
 
@@ -180,3 +180,53 @@ def test_a_diverged_model_says_so_instead_of_agreeing():
     assert "not finite" in at.warning[0].value
     table = at.dataframe[0].value
     assert dict(zip(table["weight"], table[""]))["rnn.weight_hh_l0"] == "✗ not finite"
+
+
+def test_a_peephole_model_is_followed_with_its_own_numbers():
+    """The app's peephole LSTM (explorer.models.peephole) through from_torch: the numbers on the page are those of
+    an independent plain-torch peephole LSTM (tests.reference) and its autograd gradients."""
+    lab = make_lab(ModelConfig(cell="peephole", hidden_size=4, num_layers=2), TaskConfig(name="adding", seq_len=6),
+                   TrainConfig())
+    gen = torch.Generator().manual_seed(5)
+    with torch.no_grad():  # peepholes start at 0: give them values so that they count
+        for name, p in lab.model.named_parameters():
+            if "weight_c" in name:
+                p.uniform_(-1.0, 1.0, generator=gen)
+    at = open_page(lab, {"hand_sample": 1})
+    assert at.info[0].value.startswith(f"Your model: {wk.describe(lab.model_cfg)}.")
+    setup = wk.setup(lab.model_cfg, lab.model, lab.task_cfg)
+    x, y, mask = (torch.from_numpy(a) for a in wk.sample(setup.task, 1))
+    batch = Batch(x=x.float(), y=y.float(), mask=mask)
+    with torch.no_grad():
+        hs = torch.stack(reference_layers(lab.model, x.float())[-1][0], 1)[0].numpy()  # (T, H) of the top layer
+    dh = autograd_hidden_grads(lab.model, x.float(), lambda out: setup.task.loss(out, batch))[:, 0].numpy()
+    at.selectbox(key="hand_layer").set_value(1).run()
+    at.slider(key="hand_t").set_value(5).run()
+    shown = comment_values(code_block(at, "prev[\"h\"]"))["h"][-1]
+    np.testing.assert_allclose(shown, hs[4], rtol=6e-4, atol=1e-6)  # the reference's h_5
+    at.select_slider(key="hand_back_t").set_value(3).run()
+    for l in range(2):
+        at.selectbox(key="hand_back_layer").set_value(l).run()
+        back = comment_values(code_block(at, "dh = dh_above + dh_next"))
+        np.testing.assert_allclose(back["dh"][-1], dh[l, 2], rtol=2e-3, atol=1e-6)  # autograd's ∂L/∂h_3
+    table = next(d.value for d in at.dataframe if "hand vs autograd" in d.value.columns)
+    assert {"rnn.weight_ci_l0", "rnn.weight_cf_l1", "rnn.weight_co_l1"} <= set(table["weight"])
+    assert set(table[""]) == {"✓ agree"}
+    assert not at.exception
+
+
+@pytest.mark.parametrize("model, task, why", [
+    (ModelConfig(cell="lstm", hidden_size=4, bidirectional=True), TaskConfig(name="adding", seq_len=6),
+     "this model is bidirectional"),
+    (ModelConfig(cell="gru", hidden_size=4, embedding_dim=3), TaskConfig(name="charlm", seq_len=6),
+     "looks its inputs up in an embedding"),
+    (ModelConfig(cell="rnn", hidden_size=4, pool="mean"), TaskConfig(name="sine", seq_len=6),
+     "the mean of h_1 … h_t"),
+    (ModelConfig(cell="lstm", hidden_size=4, embedding_dim=8), TaskConfig(name="sentiment", seq_len=12),
+     "word ids of texts of different lengths"),
+])
+def test_models_the_numpy_networks_cannot_follow_get_one_sentence(model, task, why):
+    at = open_page(make_lab(model, task, TrainConfig()))
+    assert len(at.info) == 1 and why in at.info[0].value and "to follow it by hand here" in at.info[0].value
+    assert not at.dataframe and not [w for w in at.slider if w.key == "hand_t"]  # nothing else is drawn
+    assert not [c for c in at.code if "np." in c.value]

@@ -70,7 +70,7 @@ def test_keys_and_titles_are_unique():
 
 
 @pytest.mark.parametrize("pair", [("forget-bias-0", "forget-bias-1"), ("gru-copy", "lstm-copy"),
-                                  ("exploding", "clipping")])
+                                  ("exploding", "clipping"), ("peephole-spikes", "lstm-spikes")])
 def test_pairs_point_at_each_other_and_differ_in_one_thing(pair):
     a, b = (PRESETS[k] for k in pair)
     assert (a.compare_with, b.compare_with) == (b.key, a.key)
@@ -181,6 +181,46 @@ def test_charlm_unit_22_tracks_the_position_in_the_line():
     corr = [np.corrcoef(h[:, j], position_in_line(text))[0, 1] for j in range(h.shape[1])]
     assert int(np.argmax(np.abs(corr))) == 22
     assert abs(corr[22] - 0.33) < 0.03  # "about 0.33" (trained on the training part of the text only)
+
+
+# --- issue 11: bidirectional and peephole presets ----------------------------------------------------
+
+def train_variant(key: str, **model_changes):
+    """(lab, stats) of a preset with some model fields changed, trained headless for the preset's budget."""
+    from dataclasses import replace
+
+    from explorer.lab import make_lab
+    p = PRESETS[key]
+    lab = make_lab(replace(p.model, **model_changes), p.task, p.train)
+    return lab, list(lab.trainer.run(p.train.steps))
+
+
+def test_bi_lstm_learns_what_the_one_way_lstm_cannot():
+    from explorer.data.tasks import NeighboursTask
+    lab, bi = run("bi-lstm")
+    _, one_way = train_variant("bi-lstm", bidirectional=False)  # "switch Bidirectional off": the same seed
+    assert lab.model_cfg.bidirectional and len(bi) == 600
+    assert lab.task.baseline == pytest.approx(1 / 6)
+    assert tail_loss(bi) < 0.01  # "below 0.01 within these 600 steps"
+    floor = NeighboursTask.UNIDIRECTIONAL_FLOOR
+    assert floor == pytest.approx(0.0833, abs=1e-4)
+    assert window_losses(one_way).min() > 0.96 * floor  # "cannot get below about 0.083"
+    assert tail_loss(one_way) > 8 * tail_loss(bi)
+
+
+def on_time(stats, n=100) -> float:
+    """Fraction of the training sequences with every spike on time, over the last n steps."""
+    return float(np.mean([s.metrics["on time"] for s in stats[-n:]]))
+
+
+def test_peepholes_keep_time_on_this_seed_and_not_on_seed_3():
+    (lab, peep), (_, plain) = run("peephole-spikes"), run("lstm-spikes")
+    assert PRESETS["peephole-spikes"].model.seed == 0 and lab.task.baseline == pytest.approx(0.178, abs=1e-3)
+    assert 0.35 < on_time(peep) < 0.75  # "about half of its sequences are all on time"
+    assert on_time(plain) < 0.02  # "gets none"
+    assert tail_loss(plain) < 0.7 * lab.task.baseline  # "its loss ends well below the baseline"
+    (_, peep3), (_, plain3) = (train_variant(k, seed=3) for k in ("peephole-spikes", "lstm-spikes"))
+    assert on_time(plain3) > on_time(peep3) + 0.05  # "on seed 3 it is the plain LSTM that gets further"
 
 
 # --- issue 13: truncated BPTT; held-out data and regularisation ----------------------------------------------

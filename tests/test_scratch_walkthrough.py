@@ -261,7 +261,9 @@ def test_forward_check_against_torch(variant):
     module = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}.get(w.net.cell)
     if module and w.net.gru_form == "pytorch":
         assert w.forward.reference.startswith(f"PyTorch's {module} (the app's model")
-    else:  # the textbook GRU; the peephole LSTM until the app builds it
+    elif variant == "peephole":  # diagonal peepholes: the app's own module (explorer.models.peephole)
+        assert w.forward.reference.startswith("the app's PeepholeLSTM module (the app's model")
+    else:  # the textbook GRU; full (H, H) peephole matrices, which the app does not build
         assert w.forward.reference.startswith("the same equations in torch operations")
     assert wk.forward_summary(w).startswith("✓ Forward pass")
 

@@ -79,14 +79,14 @@ def test_shipped_corpora_are_small_utf8_and_pass_the_upload_rules(name):
     assert isinstance(make_task(TaskConfig("text_csv"), data), SentimentTask)
 
 
-def test_token_tasks_are_registered_but_not_offered_on_the_build_page():
+def test_token_tasks_are_registered_and_offered_on_the_build_page():
     assert set(TOKEN_TASKS) <= set(TASK_NAMES)
     at = AppTest.from_file("../app.py", default_timeout=60)
     at.run()
     at.switch_page("pages/build.py").run()
     options = at.selectbox(key="build_task").options
-    assert len(options) == len(TASK_NAMES) - len(TOKEN_TASKS)
-    assert not [o for o in options if "entiment" in o or "label" in o.lower()]
+    assert len(options) == len(TASK_NAMES)
+    assert len([o for o in options if "entiment" in o or "labelled" in o.lower()]) == len(TOKEN_TASKS)
 
 
 # ---- splits --------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from explorer.lecture.share import from_query, to_query, view_from_query, view_t
 
 def test_round_trip_of_every_field():
     model = ModelConfig(cell="rnn", hidden_size=17, num_layers=3, nonlinearity="relu", init="spectral",
-                        spectral_radius=1.25, forget_bias=0.5, dropout=0.2, seed=42)
-    task = TaskConfig(name="order", seq_len=77, noise=0.1, n_sines=3, freq=0.013, csv_column="x", seed=5)
+                        spectral_radius=1.25, forget_bias=0.5, dropout=0.2, seed=42, bidirectional=True)
+    task = TaskConfig(name="order", seq_len=77, noise=0.1, n_sines=3, freq=0.013, csv_column="x", seed=5, period=9)
     train = TrainConfig(optimizer="rmsprop", lr=0.00123, momentum=0.5, clip="value", clip_threshold=2.5,
                         batch_size=12, steps=345, probe_every=7, seed=9, eval_every=13, lr_schedule="step",
                         lr_step_size=77, lr_gamma=0.25, lr_k=0.0123, lr_min=0.0001, weight_decay=0.015,
@@ -46,6 +46,9 @@ def test_forget_bias_none():
     ({"t.name": "csv"}, "needs an uploaded file"),
     ({"t.seq_len": "9" * 500}, "too long"),
     ({"t.name": "order", "t.seq_len": "2"}, "TaskConfig"),
+    ({"m.bidirectional": "maybe"}, "not true or false"),
+    ({"m.cell": "peepholes"}, "cell must be one of"),
+    ({"t.name": "spikes", "t.seq_len": "30", "t.period": "20"}, "twice the period"),
     ({"r.lr_schedule": "sawtooth"}, "lr_schedule must be one of"),
     ({"r.tbptt": "-3"}, "tbptt must be an integer"),
     ({"r.patience": "4", "r.eval_every": "0"}, "needs evaluations"),
@@ -64,6 +67,13 @@ def test_notices_carry_no_markup():
 def test_lists_take_the_last_value():
     m, *_ = from_query({"m.cell": ["rnn", "gru"]})
     assert m.cell == "gru"
+
+
+@pytest.mark.parametrize("text, value", [("true", True), ("True", True), ("1", True), ("false", False), ("0", False)])
+def test_booleans(text, value):
+    m, _, _, notices = from_query({"m.bidirectional": text, "m.cell": "peephole"})
+    assert (m.bidirectional, m.cell, notices) == (value, "peephole", [])
+    assert to_query(m, TaskConfig(), TrainConfig())["m.bidirectional"] == str(value).lower()
 
 
 def test_the_step_through_view_round_trips_and_is_not_a_config_setting():

@@ -170,28 +170,58 @@ FUNCS = {"sig": lambda a: 1 / (1 + math.exp(-a)), "tanh": math.tanh, "relu": lam
 NUMBER = re.compile(r"\d+\.?\d*(?:e-?\d+)?")
 
 
-@pytest.mark.parametrize("cell,nl", CELLS)
+EQUATION_LINES = {"rnn": ["h"], "lstm": ["i", "f", "g", "o", "c", "h"], "gru": ["r", "z", "n", "h"],
+                  "peephole": ["i", "f", "g", "c", "o", "h"]}  # the peephole's o reads c_t: after its line
+
+
+def check_equations_recompute(trace, cell, nl, layer, unit, direction=0, arrow=""):
+    """Every equation line of one unit recomputes (each '=' holds within its 4-digit rounding) and ends at the
+    trace's value, at several steps."""
+    names = EQUATION_LINES[cell]
+    view = trace.view(layer, direction)
+    t_len = trace.hidden.shape[2]
+    eq = filled_equations(trace, layer, unit, nl, direction)
+    states = {"h", "c"}
+    assert [lhs for lhs, _, _ in eq.lines] == [f"<i>{n}{arrow if n in states else ''}</i><sub>t</sub>[{unit}]"
+                                              for n in names]
+    assert all(len(values) == t_len for values in eq.fields.values())
+    for t in (0, t_len // 2, t_len - 1):
+        for j, name in enumerate(names):
+            numeric = eq.numeric(j, t).split(" = ")
+            assert len(numeric) >= 2, numeric
+            values = [eval(_to_python(e), {"__builtins__": {}}, FUNCS) for e in numeric]  # noqa: S307
+            for e, a, b in zip(numeric, values, values[1:]):
+                scale = 1 + sum(abs(float(n)) for n in NUMBER.findall(_to_python(e)))
+                assert a == pytest.approx(b, abs=1e-3 * scale), f"{e} = {a}, displayed {b}"
+            arr_ = {"h": view.hidden, "c": view.cell}.get(name)
+            want = float((view.gates[name] if arr_ is None else arr_)[0, t, unit])
+            assert values[-1] == pytest.approx(want, rel=6e-4, abs=1e-12), (name, t)
+
+
+@pytest.mark.parametrize("cell,nl", [*CELLS, ("peephole", "tanh")])
 @pytest.mark.parametrize("init", ["default", "spectral"])
 def test_filled_equations_recompute_and_end_at_the_trace(cell, nl, init):
     cfg = ModelConfig(cell=cell, nonlinearity=nl, input_size=3, hidden_size=6, num_layers=2, output_size=1,
                       init=init, spectral_radius=1.8, seed=7)
-    trace = unroll(build_model(cfg), torch.randn(1, 9, 3, generator=torch.Generator().manual_seed(1)) * 2)
-    names = {"rnn": ["h"], "lstm": ["i", "f", "g", "o", "c", "h"], "gru": ["r", "z", "n", "h"]}[cell]
+    model = build_model(cfg)
+    if cell == "peephole":  # peepholes start at 0: give them values so that their terms count
+        with torch.no_grad():
+            for name, p in model.named_parameters():
+                if "weight_c" in name:
+                    p.uniform_(-1, 1, generator=torch.Generator().manual_seed(3))
+    trace = unroll(model, torch.randn(1, 9, 3, generator=torch.Generator().manual_seed(1)) * 2)
     for layer, unit in [(0, 0), (0, 5), (1, 2), (1, 3)]:
-        eq = filled_equations(trace, layer, unit, nl)
-        assert [lhs for lhs, _, _ in eq.lines] == [f"<i>{n}</i><sub>t</sub>[{unit}]" for n in names]
-        assert all(len(values) == 9 for values in eq.fields.values())
-        for t in (0, 4, 8):
-            for j, name in enumerate(names):
-                numeric = eq.numeric(j, t).split(" = ")
-                assert len(numeric) >= 2, numeric
-                values = [eval(_to_python(e), {"__builtins__": {}}, FUNCS) for e in numeric]  # noqa: S307
-                for e, a, b in zip(numeric, values, values[1:]):
-                    scale = 1 + sum(abs(float(n)) for n in NUMBER.findall(_to_python(e)))
-                    assert a == pytest.approx(b, abs=1e-3 * scale), f"{e} = {a}, displayed {b}"
-                arr_ = {"h": trace.hidden, "c": trace.cell}.get(name)
-                want = float((trace.gates[name] if arr_ is None else arr_)[layer, 0, t, unit])
-                assert values[-1] == pytest.approx(want, rel=6e-4, abs=1e-12), (name, t)
+        check_equations_recompute(trace, cell, nl, layer, unit)
+
+
+@pytest.mark.parametrize("cell,nl", [*CELLS, ("peephole", "tanh")])
+def test_filled_equations_of_each_direction_recompute_and_end_at_its_chain(cell, nl):
+    cfg = ModelConfig(cell=cell, nonlinearity=nl, input_size=3, hidden_size=5, num_layers=2, output_size=1,
+                      bidirectional=True, seed=3)
+    trace = unroll(build_model(cfg), torch.randn(1, 7, 3, generator=torch.Generator().manual_seed(2)))
+    for direction, arrow in ((0, "→"), (1, "←")):
+        for layer, unit in [(0, 1), (1, 4)]:
+            check_equations_recompute(trace, cell, nl, layer, unit, direction, arrow)
 
 
 def test_filled_equations_use_the_previous_step():

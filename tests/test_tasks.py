@@ -16,7 +16,7 @@ USER_DATA = {"csv": CSV.encode(), "text": TEXT.encode(), "text_csv": LABELLED.en
 
 
 def task_of(name, **kw):
-    cfg = TaskConfig(name=name, **{"seq_len": 12, **kw})
+    cfg = TaskConfig(name=name, **{"seq_len": 12, **({"period": 5} if name == "spikes" else {}), **kw})
     return make_task(cfg, USER_DATA.get(name))
 
 
@@ -129,7 +129,7 @@ def test_metrics_of_a_perfect_model(name):
     m = task.metrics(perfect_output(task, b), b)
     expected = {
         "MAE": 0, "RMSE": 0, "SMAPE": 0, "MSE": 0, "acc@0.04": 1, "accuracy": 1, "CE": 0,
-        "F1 (macro)": 1, "perplexity": 1, "bits/char": 0, "F1 (positive)": 1,
+        "F1 (macro)": 1, "perplexity": 1, "bits/char": 0, "on time": 1, "F1 (positive)": 1,
     }
     assert m == {k: pytest.approx(expected[k], abs=1e-6) for k in task.metric_names}
 
@@ -391,3 +391,79 @@ def test_the_csv_columns_offered_are_those_the_task_reads():
         make_task(TaskConfig("csv", seq_len=10, csv_column=column), data)
     with pytest.raises(ValueError, match="'city', line 2: 'Oslo' is not a finite number"):
         make_task(TaskConfig("csv", seq_len=10, csv_column="city"), data)
+
+
+# ---- issue 11: sum of neighbours, timed spikes, and which tasks predict the next value ---------------
+
+def test_neighbours_target_is_the_sum_of_the_values_five_steps_away():
+    from explorer.data.tasks import NEIGHBOUR_GAP
+    task = task_of("neighbours", seq_len=20)
+    b = task.batch(16, seed=1)
+    x, y, d = b.x[..., 0].double(), b.y[..., 0].double(), NEIGHBOUR_GAP
+    assert b.mask[:, d:20 - d].all() and not b.mask[:, :d].any() and not b.mask[:, 20 - d:].any()
+    for t in range(d, 20 - d):
+        torch.testing.assert_close(y[:, t], x[:, t - d] + x[:, t + d])
+
+
+def test_neighbours_baseline_and_the_unidirectional_floor():
+    """Predicting 1 scores the baseline 1/6; the best a model that cannot see ahead can do, x_{t−5} + E[x],
+    scores 1/12 (Monte Carlo over 64k targets)."""
+    from explorer.data.tasks import NEIGHBOUR_GAP, NeighboursTask
+    task = task_of("neighbours", seq_len=40)
+    b = task.batch(4096, seed=2)
+    x, y = b.x[..., 0].double(), b.y[..., 0].double()
+    constant = torch.ones_like(y)
+    causal = torch.zeros_like(y)
+    causal[:, NEIGHBOUR_GAP:] = x[:, :-NEIGHBOUR_GAP] + 0.5
+    mse = lambda p: (p - y)[b.mask].pow(2).mean().item()  # noqa: E731
+    assert mse(constant) == pytest.approx(task.baseline, rel=0.02)
+    assert mse(causal) == pytest.approx(NeighboursTask.UNIDIRECTIONAL_FLOOR, rel=0.02)
+
+
+def test_neighbours_needs_room_for_both_neighbours():
+    with pytest.raises(ValueError, match="at least 11"):
+        TaskConfig(name="neighbours", seq_len=10)
+
+
+@pytest.mark.parametrize("period", [2, 5, 7])
+def test_spikes_every_period_after_the_input_spike(period):
+    task = task_of("spikes", seq_len=4 * period + 3, period=period)
+    b = task.batch(32, seed=4)
+    for x, y, m in zip(b.x[..., 0], b.y, b.mask):
+        (t0,) = torch.nonzero(x).flatten().tolist()
+        assert 0 <= t0 < period and x.sum() == 1
+        assert torch.nonzero(y).flatten().tolist() == list(range(t0 + period, len(y), period))
+        assert torch.nonzero(m).flatten().tolist() == list(range(t0 + 1, len(y)))
+
+
+def test_spikes_baseline_is_the_entropy_of_the_pooled_spike_rate():
+    task = task_of("spikes", seq_len=80, period=20)
+    b = task.batch(4096, seed=5)
+    rate = b.y[b.mask].double().mean().item()
+    logits = torch.tensor([math.log(1 - rate), math.log(rate)]).expand(*b.y.shape, 2).float()
+    assert task.loss(logits, b).item() == pytest.approx(task.baseline, rel=0.01)
+
+
+def test_spikes_on_time_needs_every_step_right():
+    task = task_of("spikes", seq_len=30, period=6)
+    b = task.batch(8, seed=6)
+    late = perfect_output(task, b).roll(1, dims=1)  # every spike one step late
+    assert task.metrics(late, b)["on time"] == 0.0
+    assert task.metrics(perfect_output(task, b), b)["on time"] == 1.0
+
+
+def test_spikes_needs_room_for_one_output_spike():
+    with pytest.raises(ValueError, match="twice the period"):
+        TaskConfig(name="spikes", seq_len=39, period=20)
+
+
+def test_the_next_step_tasks_really_predict_the_next_input():
+    """The tasks on which a bidirectional model is refused are exactly those whose target at t is the input at
+    t + 1 (checked on the shipped ones; csv and text are the same classes as sunspots and charlm)."""
+    from explorer.data.tasks import NEXT_STEP_TASKS
+    assert NEXT_STEP_TASKS == {"sine", "sunspots", "csv", "charlm", "text"}
+    for name in ("sine", "sunspots"):
+        b = task_of(name).batch(4, seed=7)
+        torch.testing.assert_close(b.y[:, :-1, 0], b.x[:, 1:, 0])
+    b = task_of("charlm").batch(4, seed=7)
+    assert torch.equal(b.y[:, :-1], b.x[:, 1:].argmax(-1))

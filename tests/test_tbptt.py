@@ -13,14 +13,15 @@ from explorer.trace.gradients import hidden_grads, top_layer_grad
 from explorer.trace.record import unroll
 from explorer.training.tbptt import cut_positions, forward_truncated, truncated_bptt, truncated_hidden_grad_norms
 from explorer.training.trainer import Trainer
+from tests.reference import peephole_step
 
 
 def autograd_truncated(model, x, loss_fn, k):
     """(loss, (L, B, T, H) ∂L/∂h_t) by autograd through torch's single-step cell kernels, detaching every
     layer's state (h and c) at the start of each window: the graph truncated training differentiates."""
     cfg = model.cfg
-    b, t_len, _ = x.shape
-    inp, all_h = x, []
+    b, t_len = x.shape[:2]
+    inp, all_h = model.embed(x), []  # (B, T, I or E)
     for layer in range(cfg.num_layers):
         w = model.recurrent_weights(layer)
         args = (w["weight_ih"], w["weight_hh"], w["bias_ih"], w["bias_hh"])
@@ -31,6 +32,8 @@ def autograd_truncated(model, x, loss_fn, k):
                 h, c = h.detach(), c.detach()
             if cfg.cell == "lstm":
                 h, c = torch.lstm_cell(inp[:, t], (h, c), *args)
+            elif cfg.cell == "peephole":
+                h, c = peephole_step(inp[:, t], h, c, *args, w["weight_ci"], w["weight_cf"], w["weight_co"])
             elif cfg.cell == "gru":
                 h = torch.gru_cell(inp[:, t], h, *args)
             else:
@@ -43,10 +46,16 @@ def autograd_truncated(model, x, loss_fn, k):
     return loss, torch.stack([torch.stack(grads[i * t_len : (i + 1) * t_len], 1) for i in range(cfg.num_layers)])
 
 
-def setup(cell, task_name, layers=1, seq_len=13):
+def setup(cell, task_name, layers=1, seq_len=13, **model_fields):
     task = make_task(TaskConfig(name=task_name, seq_len=seq_len, seed=1))
+    vocab = {"vocab_size": task.input_size} if model_fields.get("embedding_dim") else {}
     model = build_model(ModelConfig(cell=cell, hidden_size=5, num_layers=layers, input_size=task.input_size,
-                                    output_size=task.output_size, seed=3))
+                                    output_size=task.output_size, seed=3, **vocab, **model_fields))
+    if cell == "peephole":  # peepholes start at 0: give them values so that every test exercises them
+        with torch.no_grad():
+            for name, p in model.named_parameters():
+                if "weight_c" in name:
+                    p.uniform_(-1.0, 1.0, generator=torch.Generator().manual_seed(4))
     return task, model, task.batch(3, seed=1)
 
 
@@ -55,13 +64,13 @@ def test_cut_positions():
     assert cut_positions(13, 5) == [5, 10] and cut_positions(13, 13) == [] and cut_positions(13, 0) == []
 
 
-@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru", "peephole"])
 def test_forward_values_equal_the_full_pass(cell):
     _, model, batch = setup(cell, "sine", layers=2)
     torch.testing.assert_close(forward_truncated(model, batch.x, 4), model(batch.x))
 
 
-@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru", "peephole"])
 @pytest.mark.parametrize("layers", [1, 2])
 @pytest.mark.parametrize("task_name", ["sine", "adding"])  # a loss at every step; a loss at the last step only
 @pytest.mark.parametrize("k", [1, 4, 5])
@@ -78,6 +87,18 @@ def test_probe_is_autograd_on_the_truncated_graph(cell, layers, task_name, k):
     if task_name == "adding":  # the loss sits at the last step: every window but the last gets nothing
         last_window = cut_positions(13, k)[-1]
         assert (norms[:, :last_window] == 0).all() and (norms[:, last_window:] > 0).all()
+
+
+@pytest.mark.parametrize("cell", ["lstm", "peephole"])
+def test_probe_of_a_model_with_an_embedding_is_autograd_on_the_truncated_graph(cell):
+    """Symbol inputs looked up in an embedding (charlm, one-hot inputs times the embedding matrix)."""
+    task, model, batch = setup(cell, "charlm", layers=2, seq_len=11, embedding_dim=4)
+    loss_fn = lambda out: task.loss(out, batch)  # noqa: E731
+    torch.testing.assert_close(forward_truncated(model, batch.x, 3), model(batch.x))
+    _, want = autograd_truncated(model, batch.x, loss_fn, 3)
+    trace = unroll(model, batch.x)
+    got = truncated_bptt(model, trace, top_layer_grad(model, trace, loss_fn)[1], 3)
+    np.testing.assert_allclose(got, want.numpy(), rtol=1e-4, atol=1e-7)
 
 
 def test_a_window_as_long_as_the_sequence_is_full_bptt():
@@ -112,8 +133,20 @@ def test_training_step_uses_the_truncated_gradient(cell):
     np.testing.assert_allclose(stats.hidden_grad_norms, want, rtol=1e-5)
 
 
-def test_bidirectional_models_refuse_truncation():
-    task, model, _ = setup("gru", "sine")
-    model.cfg = type("Cfg", (), {"bidirectional": True, "dropout": 0.0})()  # stands in for issue 11's field
-    with pytest.raises(ValueError, match="needs a unidirectional model"):
+@pytest.mark.parametrize("task_name, fields, message", [
+    ("adding", {"bidirectional": True}, "needs a unidirectional model"),
+    ("adding", {"pool": "mean"}, "would start again in every window"),
+    ("sentiment", {"embedding_dim": 4}, "needs sequences of one length"),
+])
+def test_what_truncation_would_change_is_refused_with_one_sentence(task_name, fields, message):
+    task, model, _ = setup("gru", task_name, **fields)
+    with pytest.raises(ValueError, match=message):
         Trainer(model, task, TrainConfig(tbptt=5))
+    trainer = Trainer(model, task, TrainConfig())
+    with pytest.raises(ValueError, match=message):  # nor can the settings switch it on later
+        trainer.set_config(TrainConfig(tbptt=5))
+    assert trainer.cfg.tbptt == 0
+    if fields.get("bidirectional"):  # the probe refuses too, whoever calls it
+        trace = unroll(model, task.batch(2, seed=0).x)
+        with pytest.raises(ValueError, match="unidirectional"):
+            truncated_bptt(model, trace, torch.zeros(2, 13, 10), 5)

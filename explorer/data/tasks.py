@@ -36,6 +36,10 @@ MAX_BATCH_SIZE = 4096  # cap on batch(); one-hot text batches grow as B*T*V floa
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ALPHABET = 200  # distinct characters allowed in a text (the one-hot width)
 COPY_RECALL = 10  # copy memory: number of symbols to remember
+NEIGHBOUR_GAP = 5  # sum of neighbours: the target at t is x_{t−5} + x_{t+5}
+# Tasks whose target is a later input (the next value or character): a bidirectional model would read it
+# (explorer.lab.check_combination refuses the combination; the Build page does not offer it).
+NEXT_STEP_TASKS = frozenset({"sine", "sunspots", "csv", "charlm", "text"})
 DATA_DIR = Path(__file__).parent / "corpora"
 SPLITS = ("train", "val", "test")
 SPLIT_STREAM = {"train": 0, "val": 1, "test": 2}  # spawn key of each split's fixed evaluation set
@@ -411,6 +415,83 @@ class OrderTask(Task):
         return {
             "accuracy": accuracy(pred, target),
             "F1 (macro)": macro_f1(pred, target, self.output_size),
+        }
+
+
+class NeighboursTask(Task):
+    """Sum of neighbours: at every step t (with both neighbours inside the sequence) output x_{t−d} + x_{t+d},
+    d = NEIGHBOUR_GAP, the values x ~ U(0, 1). Half of each target lies in the future: a unidirectional network
+    cannot know x_{t+d}, so its best possible MSE is Var(x) = 1/12 ≈ 0.083 (half the baseline); a bidirectional
+    network reads both sides and can reach 0."""
+
+    UNIDIRECTIONAL_FLOOR = 1 / 12  # MSE of the best unidirectional guess, x_{t−d} + E[x]
+
+    def __init__(self, cfg: TaskConfig):
+        super().__init__(
+            cfg,
+            kind="regression",
+            input_size=1,
+            output_size=1,
+            seq_len=cfg.seq_len,
+            baseline=1 / 6,  # predicting the mean 1 leaves Var(U1 + U2) = 2/12
+            baseline_label="predict 1 always (MSE 0.167)",
+            metric_names=("MSE", "MAE"),
+        )
+
+    def _arrays(self, rng, batch_size):
+        T, d = self.seq_len, NEIGHBOUR_GAP
+        x = rng.random((batch_size, T))  # (B, T)
+        y = np.zeros((batch_size, T, 1))
+        y[:, d : T - d, 0] = x[:, : T - 2 * d] + x[:, 2 * d :]
+        mask = np.zeros((batch_size, T), bool)
+        mask[:, d : T - d] = True
+        return x[..., None], y, mask
+
+    @torch.no_grad()
+    def metrics(self, out, batch):
+        err = out[batch.mask] - batch.y[batch.mask]  # (N, 1)
+        return {"MSE": err.pow(2).mean().item(), "MAE": err.abs().mean().item()}
+
+
+class SpikesTask(Task):
+    """Timed spikes, the task family of Gers, Schraudolph & Schmidhuber (2002): one input spike at a random step
+    t0 < n; from then on the output must spike exactly every n = `period` steps (t0 + n, t0 + 2n, …) and stay
+    silent in between. Nothing in the input marks the output times: the network has to count. The loss counts
+    from t0 + 1 on; the memoryless baseline is the entropy of the spike rate."""
+
+    def __init__(self, cfg: TaskConfig):
+        n, T = cfg.period, cfg.seq_len
+        t0 = np.arange(n)  # every start is equally likely; the loss pools all masked steps
+        rate = ((T - 1 - t0) // n).sum() / (T - 1 - t0).sum()
+        baseline = float(-(rate * np.log(rate) + (1 - rate) * np.log(1 - rate)))
+        super().__init__(
+            cfg,
+            kind="classification",
+            input_size=1,
+            output_size=2,
+            seq_len=T,
+            baseline=baseline,
+            baseline_label=f"the spike rate only (CE {baseline:.3f})",
+            metric_names=("on time", "accuracy"),
+        )
+        self._period = n
+
+    def _arrays(self, rng, batch_size):
+        n, T, rows = self._period, self.seq_len, np.arange(batch_size)
+        t0 = rng.integers(0, n, batch_size)  # (B,)
+        x = np.zeros((batch_size, T, 1))
+        x[rows, t0, 0] = 1.0
+        t = np.arange(T)  # (T,)
+        after = t[None] - t0[:, None]  # (B, T): steps since the input spike
+        y = ((after > 0) & (after % n == 0)).astype(np.int64)
+        return x, y, after > 0
+
+    @torch.no_grad()
+    def metrics(self, out, batch):
+        right = (out.argmax(-1) == batch.y) | ~batch.mask  # (B, T)
+        return {
+            "on time": right.all(dim=1).float().mean().item(),  # sequences with every spike and silence right
+            "accuracy": accuracy(out[batch.mask].argmax(-1), batch.y[batch.mask]),
         }
 
 
@@ -822,6 +903,10 @@ def make_task(cfg: TaskConfig, user_data: bytes | None = None) -> Task:
             return CopyTask(cfg)
         case "order":
             return OrderTask(cfg)
+        case "neighbours":
+            return NeighboursTask(cfg)
+        case "spikes":
+            return SpikesTask(cfg)
         case "charlm":
             return CharLMTask(cfg, _read_text((DATA_DIR / "macbeth.txt").read_bytes(), need))
         case "text":

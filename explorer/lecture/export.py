@@ -104,12 +104,16 @@ def history_csv(history: History) -> bytes:
 
 
 def trace_npz(trace: Trace) -> bytes:
-    """Every array of a trace in one compressed NPZ (gates as gate_i, gate_f, …)."""
+    """Every array of a trace in one compressed NPZ (gates as gate_i, gate_f, …; `directions` 1 or 2: a bidirectional
+    trace holds [forward, backward] along the last axis of every per-layer array; `preact_c` for a peephole LSTM)."""
     arrays = {"inputs": trace.inputs, "hidden": trace.hidden, "preact_x": trace.preact_x,
               "preact_h": trace.preact_h, "outputs": trace.outputs}
     if trace.cell is not None:
         arrays["cell"] = trace.cell
+    if trace.preact_c is not None:
+        arrays["preact_c"] = trace.preact_c
     arrays |= {f"gate_{k}": v for k, v in trace.gates.items()}
     buf = io.BytesIO()
-    np.savez_compressed(buf, cell_type=np.array(trace.cell_type), **{k: np.ascontiguousarray(v) for k, v in arrays.items()})
+    np.savez_compressed(buf, cell_type=np.array(trace.cell_type), directions=np.array(trace.directions),
+                        **{k: np.ascontiguousarray(v) for k, v in arrays.items()})
     return buf.getvalue()

@@ -16,7 +16,7 @@ from ..views.stepview import SAMPLE_BATCH
 
 SECTIONS = {"m": ModelConfig, "t": TaskConfig, "r": TrainConfig}  # query prefix -> config class
 VIEW = {"sample": (0, SAMPLE_BATCH - 1), "step": (1, MAX_SEQ_LEN)}  # v.<name>: what Step through shows, its range
-SET_BY_TASK = {"input_size", "output_size"}  # model fields that follow from the task
+SET_BY_TASK = {"input_size", "output_size", "vocab_size"}  # model fields that follow from the task
 LANG_KEY = "lang"  # the interface language ("en" | "zh"): the page reads it (pages/lang.py), the configs do not
 NEEDS_UPLOAD = {"csv", "text"}  # tasks a link cannot carry (their data is a file)
 MAX_VALUE_LEN = 100
@@ -31,7 +31,8 @@ def to_query(model: ModelConfig, task: TaskConfig, train: TrainConfig) -> dict[s
             if prefix == "m" and f.name in SET_BY_TASK:
                 continue
             value = getattr(cfg, f.name)
-            out[f"{prefix}.{f.name}"] = "none" if value is None else repr(value) if isinstance(value, float) else str(value)
+            out[f"{prefix}.{f.name}"] = ("none" if value is None else str(value).lower() if isinstance(value, bool)
+                                         else repr(value) if isinstance(value, float) else str(value))
     return out
 
 
@@ -39,6 +40,10 @@ def _parse(kind: str, text: str) -> Any:
     """The value of a field of annotated type `kind` from its query text (ValueError if it is not one)."""
     if "None" in kind and text.lower() in ("", "none"):
         return None
+    if kind == "bool":
+        if text.strip().lower() not in ("true", "false", "1", "0"):
+            raise ValueError("not true or false")
+        return text.strip().lower() in ("true", "1")
     if kind.startswith("int"):
         if not re.fullmatch(r"[+-]?\d{1,12}", text.strip()):
             raise ValueError("not a whole number")

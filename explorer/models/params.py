@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from torch import nn
 
-READABLE = {"weight_ih": "W_ih", "weight_hh": "W_hh", "bias_ih": "b_ih", "bias_hh": "b_hh"}
-RECURRENT_NAME = re.compile(r"rnn\.(weight_ih|weight_hh|bias_ih|bias_hh)_l(\d+)$")
+READABLE = {"weight_ih": "W_ih", "weight_hh": "W_hh", "bias_ih": "b_ih", "bias_hh": "b_hh",
+            "weight_ci": "w_ci (peephole)", "weight_cf": "w_cf (peephole)", "weight_co": "w_co (peephole)"}
+RECURRENT_NAME = re.compile(r"rnn\.(weight_ih|weight_hh|bias_ih|bias_hh|weight_ci|weight_cf|weight_co)_l(\d+)(_reverse)?$")
 
 
 @dataclass(frozen=True)
 class ParamCount:
-    name: str               # readable, e.g. "layer 1 · W_hh", "head · weight"
+    name: str               # readable, e.g. "layer 1 · W_hh", "layer 1 backward · W_hh", "head · weight"
     torch_name: str         # PyTorch's name, e.g. "rnn.weight_hh_l0"
     shape: tuple[int, ...]  # e.g. (4·H, H) for an LSTM's W_hh
     count: int              # number of entries
@@ -24,7 +25,8 @@ def parameter_counts(model: nn.Module) -> list[ParamCount]:
     for torch_name, p in model.named_parameters():
         match = RECURRENT_NAME.fullmatch(torch_name)
         if match:
-            name = f"layer {int(match[2]) + 1} · {READABLE[match[1]]}"
+            direction = " backward" if match[3] else ""
+            name = f"layer {int(match[2]) + 1}{direction} · {READABLE[match[1]]}"
         else:
             name = torch_name.replace(".", " · ")
         rows.append(ParamCount(name, torch_name, tuple(p.shape), p.numel()))

@@ -6,8 +6,14 @@ import torch
 
 from .net import Net
 
-# ModelConfig fields that other parts of the app may add, and the value the numpy networks support.
-UNSUPPORTED = {"bidirectional": False, "embedding_dim": 0, "pool": "last"}
+# ModelConfig fields whose other values the numpy networks do not support: (supported value, why not, in words).
+UNSUPPORTED = {
+    "bidirectional": (False, "The numpy networks read the sequence in one direction only, and this model is "
+                             "bidirectional."),
+    "embedding_dim": (0, "The numpy networks read one-hot or real-valued inputs as they are, and this model looks "
+                         "its inputs up in an embedding."),
+    "pool": ("last", "The numpy networks' output at step t reads h_t, and this model's reads the mean of h_1 … h_t."),
+}
 
 
 def from_state_dict(state, cell: str, nonlinearity: str = "tanh", gru_form: str = "pytorch") -> Net:
@@ -16,13 +22,17 @@ def from_state_dict(state, cell: str, nonlinearity: str = "tanh", gru_form: str 
 
 
 def from_torch(model) -> Net:
-    """A float64 numpy copy of the app's model (RecurrentModel: model.cfg and model.named_parameters())."""
-    cfg = model.cfg
-    for field, supported in UNSUPPORTED.items():
+    """A float64 numpy copy of the app's model (RecurrentModel: model.cfg and model.named_parameters()).
+    ValueError, in one sentence a page can show, for a model the numpy networks cannot follow (UNSUPPORTED)."""
+    check_supported(model.cfg)
+    return from_state_dict(dict(model.named_parameters()), model.cfg.cell, model.cfg.nonlinearity)
+
+
+def check_supported(cfg) -> None:
+    """ValueError, in one sentence a page can show, if the numpy networks cannot follow a model of config `cfg`."""
+    for field, (supported, why) in UNSUPPORTED.items():
         if getattr(cfg, field, supported) != supported:
-            raise ValueError(f"the numpy networks support only {field} = {supported!r}; this model has "
-                             f"{getattr(cfg, field)!r}")
-    return from_state_dict(dict(model.named_parameters()), cfg.cell, cfg.nonlinearity)
+            raise ValueError(why)
 
 
 @torch.no_grad()

@@ -83,8 +83,10 @@ def forward_check(net: Net, x: np.ndarray) -> ForwardCheck:
 
 def _app_model(net: Net) -> RecurrentModel | None:
     """The app's torch model of this network, in float64 with its weights; None for a cell the app does not build
-    (the textbook GRU; the peephole LSTM while ModelConfig does not know it)."""
+    (the textbook GRU; a peephole LSTM with full (H, H) peephole matrices: the app's are diagonal, (H,))."""
     if net.cell == "gru" and net.gru_form == "textbook":
+        return None
+    if net.cell == "peephole" and net.params["rnn.weight_ci_l0"].ndim == 2:
         return None
     try:
         cfg = ModelConfig(cell=net.cell, nonlinearity=net.nonlinearity, num_layers=net.num_layers,

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config import ModelConfig, TaskConfig
+from ..config import TOKEN_TASKS, ModelConfig, TaskConfig
 from ..data.tasks import Task, make_task
+from ..lab import with_task_sizes
 from ..models.recurrent import build_model
 from . import loop
 from .code import annotate, code_lines, fmt
-from .convert import from_torch
+from .convert import check_supported, from_torch
 from .gradcheck import LossFn, entry_relative_errors, relative_error
 from .net import Backward, Cache, Net
 from .net import describe as net_describe
@@ -45,7 +46,12 @@ def describe(cfg: ModelConfig) -> str:
 def setup(model_cfg: ModelConfig, model, task_cfg: TaskConfig, user_data: bytes | None = None) -> Setup:
     """The network to follow by hand: the current model if H ≤ MAX_HIDDEN, else a small one with the same cell;
     its sample from the current task shortened to MAX_T steps (copy memory, which cannot be that short, is
-    replaced by sine forecasting)."""
+    replaced by sine forecasting). ValueError, in one sentence a page can show, for a model or task the numpy
+    networks cannot follow (bidirectional, embedding, mean pooling; texts of word ids)."""
+    if task_cfg.name in TOKEN_TASKS:
+        raise ValueError("The numpy networks read one-hot or real-valued inputs of one length, and this task feeds "
+                         "word ids of texts of different lengths.")
+    check_supported(model_cfg)  # before any small stand-in: this sentence is about the user's own model
     if task_cfg.name == "copy":
         short = TaskConfig(name="sine", seq_len=MAX_T, seed=task_cfg.seed)
     else:
@@ -56,8 +62,8 @@ def setup(model_cfg: ModelConfig, model, task_cfg: TaskConfig, user_data: bytes 
         net, own = from_torch(model), True
         note = f"Your model: {describe(model_cfg)}."
     else:
-        cfg = dataclasses.replace(model_cfg, hidden_size=min(model_cfg.hidden_size, SMALL_HIDDEN), num_layers=1,
-                                  dropout=0.0, input_size=task.input_size, output_size=task.output_size)
+        cfg = with_task_sizes(dataclasses.replace(model_cfg, hidden_size=min(model_cfg.hidden_size, SMALL_HIDDEN),
+                                                  num_layers=1, dropout=0.0), task)
         net, own = from_torch(build_model(cfg)), False
         why = ("copy memory needs at least 22 steps, so the task is sine forecasting"
                if changed_task else f"your model has {model_cfg.hidden_size} units, too many to follow by hand")

@@ -10,159 +10,149 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from ..models.backward import backward_layer, gru_derivatives, lstm_derivatives, prev_step, rnn_derivatives
 from ..models.recurrent import RecurrentModel
 from .record import Trace, unroll
 
 LossFn = Callable[[Tensor], Tensor]  # outputs (B, T, O) -> scalar loss
 
 
-def _tb(a: np.ndarray) -> Tensor:
-    """(B, T, ...) numpy -> (T, B, ...) contiguous tensor."""
-    return torch.from_numpy(np.ascontiguousarray(np.swapaxes(a, 0, 1)))
+def _tb(a: np.ndarray, direction: int = 0) -> Tensor:
+    """(B, T, ...) numpy -> (T, B, ...) contiguous tensor in the direction's order of processing (reversed in
+    time for the backward direction)."""
+    a = torch.from_numpy(np.ascontiguousarray(np.swapaxes(a, 0, 1)))
+    return a.flip(0) if direction else a
 
 
-def _prev(a: Tensor) -> Tensor:
-    """(T, B, ·) -> the value at t − 1 for each t (zeros at the first step)."""
-    return torch.cat([torch.zeros_like(a[:1]), a[:-1]])
-
-
-def _next(a: Tensor) -> Tensor:
-    """(T, B, ·) -> the value at t + 1 for each t (zeros at the last step)."""
-    return torch.cat([a[1:], torch.zeros_like(a[:1])])
-
-
-def local_derivatives(trace: Trace, layer: int, nonlinearity: str = "tanh") -> dict[str, Tensor]:
-    """The per-step factors of one layer's backward pass, each (T, B, ·), computed once for all t.
-
-    With a_t the gate pre-activations (G·H) and dh_t, dc_t the total derivatives at step t:
-      RNN : da_t = dh_t ⊙ φ'(a_t)
-      LSTM: da_t = [dc_t, dc_t, dc_t, dh_t] ⊙ [g·i(1−i), c_{t−1}·f(1−f), i(1−g²), tanh(c_t)·o(1−o)]
-            dc_t = dh_t ⊙ o(1 − tanh² c_t) + dc_{t+1} ⊙ f_{t+1}
-      GRU : da_t = [dh_t, dh_t, dh_t] ⊙ [K·hn·r(1−r), (h_{t−1} − n)·z(1−z), K],  K = (1−z)(1−n²),
-            hn = W_hn h_{t−1} + b_hn; into h_{t−1} the n block flows through r: K·r
-    and then ∂L/∂h_{t−1} = direct_{t−1} + da_t W_hh (GRU: + dh_t ⊙ z_t, with the n block of da_t times r).
+def local_derivatives(trace: Trace, layer: int, nonlinearity: str = "tanh", direction: int = 0) -> dict[str, Tensor]:
+    """The per-step factors of one layer's backward pass in one direction, each (T, B, ·), computed once for all t,
+    in the direction's order of processing (for the backward direction index 0 is t = T). The formulas, per cell,
+    are those of explorer.models.backward; `backward_layer` there runs the loop through time with them.
     """
-    h = _tb(trace.hidden[layer])  # (T, B, H)
+    view = trace.view(layer, direction)
+    h = _tb(view.hidden, direction)  # (T, B, H)
+    gates = {k: _tb(v, direction) for k, v in view.gates.items()}
     if trace.cell_type == "rnn":
-        return {"da": 1.0 - h * h if nonlinearity == "tanh" else (h > 0).to(h.dtype)}
-    gates = {k: _tb(v[layer]) for k, v in trace.gates.items()}
-    if trace.cell_type == "lstm":
-        i, f, g, o = (gates[k] for k in "ifgo")
-        c = _tb(trace.cell[layer])
-        tc = torch.tanh(c)
-        da = torch.cat([g * i * (1 - i), _prev(c) * f * (1 - f), i * (1 - g * g), tc * o * (1 - o)], -1)
-        return {"da": da, "dc_dh": o * (1 - tc * tc), "f_next": _next(f)}
-    r, z, n = (gates[k] for k in "rzn")
-    hn = _tb(np.split(trace.preact_h[layer], 3, axis=-1)[2])
-    k = (1 - z) * (1 - n * n)
-    a_r, a_z = k * hn * r * (1 - r), (_prev(h) - n) * z * (1 - z)
-    return {"da": torch.cat([a_r, a_z, k], -1), "da_hh_next": _next(torch.cat([a_r, a_z, k * r], -1)), "z_next": _next(z)}
+        d = rnn_derivatives(h, nonlinearity)
+    elif trace.cell_type in ("lstm", "peephole"):
+        c = _tb(view.cell, direction)
+        d = lstm_derivatives(*(gates[k] for k in "ifgo"), c, prev_step(c), trace.cell_type == "peephole")
+    else:
+        hn = _tb(np.split(view.preact_h, 3, axis=-1)[2], direction)
+        d = gru_derivatives(h, *(gates[k] for k in "rzn"), hn)
+    if trace.lengths is not None:  # (T, B, 1): 1 on the real steps; the padding passes no derivative
+        valid = torch.arange(h.shape[0])[:, None] < torch.from_numpy(trace.lengths)[None]
+        d["valid"] = (valid.flip(0) if direction else valid).to(h.dtype)[..., None]
+    return d
 
 
-def backward_layer(cell: str, w_hh: Tensor, d: dict[str, Tensor], direct: Tensor, dh: Tensor) -> Tensor:
-    """Backpropagate through time in one layer, from t = T down to 1.
+def _peepholes(w: dict[str, Tensor]) -> tuple[Tensor, Tensor, Tensor] | None:
+    return (w["weight_ci"], w["weight_cf"], w["weight_co"]) if "weight_ci" in w else None
 
-    direct (T, B, H): ∂L/∂h_t through everything but this layer's recurrence (the head, the layer above).
-    d: `local_derivatives` of the layer. dh (T + 1, B, H), zeros: receives the total ∂L/∂h_t at t < T
-    (dh[T] stays 0: nothing flows back from beyond the sequence). Returns ∂L/∂a_t (T, B, G·H), a_t the
-    gate pre-activations, so that ∂L/∂x_t = ∂L/∂a_t W_ih.
+
+def backprop(model: RecurrentModel, trace: Trace, direct: Tensor, inner: int = 0,
+             keep_hidden: bool = True) -> tuple[Tensor | None, Tensor]:
+    """Hand-written BPTT through every layer and direction: (∂L/∂h_t of every layer (L, T, *S, D·H) or None,
+    ∂L/∂x_t (T, *S, I)), given direct (T, *S, D·H), the derivative of the top layer's h_t through the head alone.
+
+    S holds the trace's batch axis followed by `inner` axes of seeds per sample, and any axes before it (e.g. one
+    seed per output step: S = (R, B, K) with inner = 1). Each direction runs in its own order of processing: the
+    backward direction's gradient travels from t = 1 to T.
     """
-    t_len, b, _ = direct.shape
-    da_all = direct.new_zeros(t_len + 1, b, d["da"].shape[-1])  # da[T] = 0 likewise
-    # Per-step views, made once: indexing a tensor inside the loop costs as much as a small op.
-    da, dh_t, direct_t = da_all.unbind(0), dh.unbind(0), direct.unbind(0)
-    ds = {k: v.unbind(0) for k, v in d.items()}
-    dc = torch.zeros_like(direct[0])  # LSTM: total ∂L/∂c_t, carried from t + 1
-    if cell == "lstm":
-        return _backward_lstm(w_hh, d, direct_t, dh, da_all, dc)
-    for t in reversed(range(t_len)):
-        if cell == "gru":
-            via_z = torch.addcmul(direct_t[t], dh_t[t + 1], ds["z_next"][t])
-            torch.addmm(via_z, dh_t[t + 1].repeat(1, 3) * ds["da_hh_next"][t], w_hh, out=dh_t[t])
-            torch.mul(dh_t[t].repeat(1, 3), ds["da"][t], out=da[t])
-            continue
-        torch.addmm(direct_t[t], da[t + 1], w_hh, out=dh_t[t])
-        torch.mul(dh_t[t], ds["da"][t], out=da[t])
-    return da_all[:-1]
-
-
-def _backward_lstm(w_hh: Tensor, d: dict[str, Tensor], direct_t: tuple[Tensor, ...], dh: Tensor, da_all: Tensor,
-                   dc: Tensor) -> Tensor:
-    """`backward_layer` for the LSTM: the same arithmetic, written for speed (this loop is most of the probe's
-    cost, and each torch call costs more than its arithmetic): every per-step view made before the loop, ∂L/∂c_t
-    updated in place, ∂L/∂a_t written block by block into its buffer (no concatenation, no temporaries)."""
-    t_len, h = len(direct_t), dh.shape[-1]
-    da, dh_t = da_all.unbind(0), dh.unbind(0)
-    blocks = da_all.unflatten(-1, (4, h))        # (T + 1, B, 4, H): the i, f, g, o blocks of ∂L/∂a_t
-    local = d["da"].unflatten(-1, (4, h))        # (T, B, 4, H): their local derivatives
-    da_ifg, da_o = blocks[:, :, :3].unbind(0), blocks[:, :, 3].unbind(0)
-    d_ifg, d_o = local[:, :, :3].unbind(0), local[:, :, 3].unbind(0)
-    f_next, dc_dh = d["f_next"].unbind(0), d["dc_dh"].unbind(0)
-    dc3 = dc.unsqueeze(1)  # (B, 1, H): a view of dc, which is updated in place
-    for t in reversed(range(t_len)):
-        torch.addmm(direct_t[t], da[t + 1], w_hh, out=dh_t[t])
-        dc.mul_(f_next[t]).addcmul_(dh_t[t], dc_dh[t])  # dc_t = dc_{t+1} ⊙ f_{t+1} + dh_t ⊙ o(1 − tanh² c_t)
-        torch.mul(d_ifg[t], dc3, out=da_ifg[t])          # i, f, g blocks: dc_t times their local derivative
-        torch.mul(d_o[t], dh_t[t], out=da_o[t])           # o block: dh_t times its local derivative
-    return da_all[:-1]
+    cfg = model.cfg
+    h, n_dir = cfg.hidden_size, cfg.directions
+    t_len, seeds = direct.shape[0], direct.shape[1:-1]
+    hidden = direct.new_empty(cfg.num_layers, t_len, *seeds, n_dir * h) if keep_hidden else None
+    for l in reversed(range(cfg.num_layers)):
+        below = None
+        for d in range(n_dir):
+            w = model.recurrent_weights(l, d)
+            local = {k: v.view(*v.shape[:2], *[1] * inner, v.shape[-1])  # (T, B, 1…, ·): broadcast over seeds
+                     for k, v in local_derivatives(trace, l, cfg.nonlinearity, d).items()}
+            seed = direct[..., d * h : (d + 1) * h]
+            dh = direct.new_empty(t_len + 1, *seeds, h)
+            dh[-1] = 0.0
+            da = backward_layer(cfg.cell, w["weight_hh"], local, (seed.flip(0) if d else seed).contiguous(), dh,
+                                _peepholes(w))
+            dh = dh[:-1].flip(0) if d else dh[:-1]  # back to time order
+            if hidden is not None:
+                hidden[l, ..., d * h : (d + 1) * h] = dh
+            into_input = (da.flip(0) if d else da) @ w["weight_ih"]  # (T, *S, I_l): ∂L/∂(the layer's input)
+            below = into_input if below is None else below + into_input
+        direct = below  # the direct grad of the layer below (or, below layer 0, ∂L/∂x_t)
+    return hidden, direct
 
 
 @torch.no_grad()
 def bptt(model: RecurrentModel, trace: Trace, top_grad: Tensor | np.ndarray) -> np.ndarray:
-    """Total derivatives ∂L/∂h_t of every layer, (L, B, T, H), given the direct ones of the top layer.
+    """Total derivatives ∂L/∂h_t of every layer, (L, B, T, D·H), given the direct ones of the top layer.
 
-    `top_grad` (B, T, H) is ∂L/∂h_t of the top layer through the head only; the result adds every path
-    through later time steps and, for lower layers, through the layers above.
+    `top_grad` (B, T, D·H) is ∂L/∂h_t of the top layer through the head only; the result adds every path
+    through later time steps (for the backward direction: earlier ones) and, for lower layers, through the
+    layers above. Bidirectional: [forward, backward] along the last axis, like trace.hidden.
     """
-    cfg = model.cfg
-    direct = torch.as_tensor(top_grad, dtype=torch.float32).transpose(0, 1).contiguous()  # (T, B, H)
-    t_len, b, h = direct.shape
-    dh = direct.new_zeros(cfg.num_layers, t_len + 1, b, h)
-    for l in reversed(range(cfg.num_layers)):
-        w = model.recurrent_weights(l)
-        da = backward_layer(cfg.cell, w["weight_hh"], local_derivatives(trace, l, cfg.nonlinearity), direct, dh[l])
-        direct = da @ w["weight_ih"]  # (T, B, I): ∂L/∂(this layer's input) = the direct grad of the layer below
-    return dh[:, :-1].transpose(1, 2).numpy()
+    direct = torch.as_tensor(top_grad, dtype=torch.float32).transpose(0, 1).contiguous()  # (T, B, D·H)
+    hidden, _ = backprop(model, trace, direct)
+    return hidden.transpose(1, 2).numpy()
 
 
 def top_layer_grad(model: RecurrentModel, trace: Trace, loss_fn: LossFn) -> tuple[float, Tensor]:
-    """The loss and ∂L/∂h_t of the top layer through the head alone, (B, T, H)."""
+    """The loss and ∂L/∂h_t of the top layer through the head (and its pooling) alone, (B, T, D·H)."""
     h_top = torch.from_numpy(trace.hidden[-1]).requires_grad_(True)
+    lengths = torch.from_numpy(trace.lengths) if trace.lengths is not None else None
     with torch.enable_grad():
-        loss = loss_fn(model.head(h_top))
+        loss = loss_fn(model.readout(h_top, lengths))
         (grad,) = torch.autograd.grad(loss, h_top)
     return loss.item(), grad
 
 
-def hidden_grads(model: RecurrentModel, x: Tensor, loss_fn: LossFn) -> tuple[Trace, np.ndarray]:
-    """The trace of x and the total ∂L/∂h_t of every layer, (L, B, T, H) (eval mode: no dropout)."""
-    trace = unroll(model, x)
+def hidden_grads(model: RecurrentModel, x: Tensor, loss_fn: LossFn,
+                 lengths: Tensor | None = None) -> tuple[Trace, np.ndarray]:
+    """The trace of x and the total ∂L/∂h_t of every layer, (L, B, T, D·H) (eval mode: no dropout); with
+    `lengths`, of the padded batch read as a packed one (0 past each end)."""
+    trace = unroll(model, x, lengths)
     _, grad = top_layer_grad(model, trace, loss_fn)
     return trace, bptt(model, trace, grad)
 
 
-def hidden_grad_norms(model: RecurrentModel, x: Tensor, loss_fn: LossFn) -> np.ndarray:
-    """(L, T): entry [l, t] is the Frobenius norm over batch and units of the total ∂L/∂h_t of layer l."""
-    _, grads = hidden_grads(model, x, loss_fn)
-    return np.sqrt((grads.astype(np.float64) ** 2).sum(axis=(1, 3)))
+def grad_norms(grads: np.ndarray, directions: int = 1) -> np.ndarray:
+    """Per-step norms of `hidden_grads`' (L, B, T, D·H): (L, D, T), entry [l, d, t] the Frobenius norm over the
+    batch and the units of direction d of ∂L/∂h_t in layer l."""
+    g = grads.astype(np.float64).reshape(*grads.shape[:3], directions, -1)  # (L, B, T, D, H)
+    return np.sqrt((g**2).sum(axis=(1, 4))).transpose(0, 2, 1)
+
+
+def hidden_grad_norms(model: RecurrentModel, x: Tensor, loss_fn: LossFn, per_direction: bool = False,
+                      lengths: Tensor | None = None) -> np.ndarray:
+    """(L, T): entry [l, t] is the Frobenius norm over batch and units of the total ∂L/∂h_t of layer l (both
+    directions together for a bidirectional model: h_t = [h→_t, h←_t]); per_direction: (L, D, T), one row per
+    direction (the backward direction's gradient grows from t = 1 towards T)."""
+    _, grads = hidden_grads(model, x, loss_fn, lengths)
+    norms = grad_norms(grads, model.cfg.directions)  # (L, D, T)
+    return norms if per_direction else np.sqrt((norms**2).sum(axis=1))
 
 
 @torch.no_grad()
-def jacobian_norms(model: RecurrentModel, trace: Trace, layer: int = 0, sample: int = 0) -> np.ndarray:
-    """(T,): the spectral norm of ∂h_T/∂h_t within one layer, for one sample (the last entry is 1).
+def jacobian_norms(model: RecurrentModel, trace: Trace, layer: int = 0, sample: int = 0, direction: int = 0) -> np.ndarray:
+    """(T,): the spectral norm of ∂h_T/∂h_t within one layer and direction, for one sample (the last entry is 1).
+    The backward direction ends at t = 1: its entries are ‖∂h←_1/∂h←_t‖ (the first entry is 1). For a trace with
+    lengths the forward direction ends at the sample's last real step, and the entries past it are 0.
 
-    Backpropagates the H rows of the identity from t = T with the same backward pass as `bptt`.
+    Backpropagates the H rows of the identity from the direction's last step with the same backward pass as `bptt`.
     """
     cfg = model.cfg
     h = cfg.hidden_size
-    d = local_derivatives(trace, layer, cfg.nonlinearity)
-    d = {k: v[:, sample : sample + 1].expand(-1, h, -1) for k, v in d.items()}  # (T, H, ·): H rows, one sample
+    d = local_derivatives(trace, layer, cfg.nonlinearity, direction)
+    d = {k: v[:, sample : sample + 1] for k, v in d.items()}  # (T, 1, ·): one sample, broadcast over H rows
     t_len = trace.hidden.shape[2]
     seed = torch.zeros(t_len, h, h)
-    seed[-1] = torch.eye(h)  # row k of the result at t: ∂h_T[k]/∂h_t
+    end = t_len - 1 if direction or trace.lengths is None else int(trace.lengths[sample]) - 1  # of processing
+    seed[end] = torch.eye(h)  # row k of the result at t: ∂h_T[k]/∂h_t
     mats = torch.zeros(t_len + 1, h, h)
-    backward_layer(cfg.cell, model.recurrent_weights(layer)["weight_hh"], d, seed, mats)
-    return torch.linalg.matrix_norm(mats[:-1].double(), ord=2).numpy()
+    w = model.recurrent_weights(layer, direction)
+    backward_layer(cfg.cell, w["weight_hh"], d, seed, mats, _peepholes(w))
+    norms = torch.linalg.matrix_norm(mats[:-1].double(), ord=2).numpy()
+    return norms[::-1].copy() if direction else norms
 
 
 def param_grad_norms(model: torch.nn.Module) -> dict[str, float]:
@@ -211,6 +201,13 @@ class Spectrum:
     gate: str                 # "h" for a vanilla RNN, else the LSTM/GRU gate of this W_hh block
     sigma_max: float          # largest singular value of the block
     eigenvalues: np.ndarray   # (H,) complex
+    direction: int = 0        # 0 forward, 1 the backward direction's W_hh (weight_hh_l{k}_reverse)
+
+    @property
+    def key(self) -> str:
+        """"layer/gate", e.g. "0/f"; the backward direction's block "0/f_reverse" (PyTorch's suffix)."""
+        return f"{self.layer}/{self.gate}" + ("_reverse" if self.direction else "")
+
     @property
     def spectral_radius(self) -> float:
         return float(np.abs(self.eigenvalues).max())
@@ -218,12 +215,14 @@ class Spectrum:
 
 @torch.no_grad()
 def whh_spectra(model: RecurrentModel) -> list[Spectrum]:
-    """σ_max and eigenvalues of each H×H block of W_hh, per layer and gate."""
+    """σ_max and eigenvalues of each H×H block of W_hh, per layer, direction and gate."""
     cfg = model.cfg
     out = []
     for l in range(cfg.num_layers):
-        blocks = model.recurrent_weights(l)["weight_hh"].detach().double().reshape(len(cfg.gate_names), cfg.hidden_size, -1)
-        sigmas = torch.linalg.matrix_norm(blocks, ord=2).tolist()
-        eigs = torch.linalg.eigvals(blocks).numpy()
-        out += [Spectrum(l, g, s, e) for g, s, e in zip(cfg.gate_names, sigmas, eigs)]
+        for d in range(cfg.directions):
+            w_hh = model.recurrent_weights(l, d)["weight_hh"]
+            blocks = w_hh.detach().double().reshape(len(cfg.gate_names), cfg.hidden_size, -1)
+            sigmas = torch.linalg.matrix_norm(blocks, ord=2).tolist()
+            eigs = torch.linalg.eigvals(blocks).numpy()
+            out += [Spectrum(l, g, s, e, d) for g, s, e in zip(cfg.gate_names, sigmas, eigs)]
     return out

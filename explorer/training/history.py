@@ -10,6 +10,7 @@ from .trainer import StepStats
 
 MAX_POINTS = 1000  # per-step series kept (the charts draw at most this many points)
 MAX_PROBES = 200   # ‖∂L/∂h_t‖ probes kept for the gradient-flow heatmap
+MAX_SALIENCY = 20  # saliency matrices kept (each up to 50 × T floats)
 
 
 @dataclass
@@ -37,7 +38,7 @@ class History:
     """What the Train page plots; appended to with every StepStats the trainer yields."""
 
     steps: Thinned = field(default_factory=lambda: Thinned(MAX_POINTS))    # per-step scalars
-    probes: Thinned = field(default_factory=lambda: Thinned(MAX_PROBES))   # (step, (L, T) norms)
+    probes: Thinned = field(default_factory=lambda: Thinned(MAX_PROBES))   # (step, (L, T) norms, (L, D, T) or None)
     spectra: Thinned = field(default_factory=lambda: Thinned(MAX_POINTS))  # (step, {block: σ_max}, {block: ρ})
     latest: StepStats | None = None            # the most recent step, whatever the thinning kept
     latest_probe: StepStats | None = None      # the most recent step that carried ‖∂L/∂h_t‖
@@ -47,6 +48,8 @@ class History:
     evals: Thinned = field(default_factory=lambda: Thinned(MAX_POINTS))  # (step, train loss, train metrics, val loss, val metrics)
     latest_eval: StepStats | None = None        # the most recent step that carried an evaluation
     early_stops: list[EarlyStop] = field(default_factory=list)  # the run's early stops, in order (the last MAX_POINTS)
+    saliency: Thinned = field(default_factory=lambda: Thinned(MAX_SALIENCY))  # (step, (R, T) mean float32, (R,) steps)
+    latest_saliency: StepStats | None = None    # the most recent step that carried a saliency matrix
 
     def append(self, s: StepStats) -> None:
         self.latest = s
@@ -60,7 +63,10 @@ class History:
             self.early_stops = [*self.early_stops[-(MAX_POINTS - 1):], s.early_stop]
         if s.hidden_grad_norms is not None:
             self.latest_probe = s
-            self.probes.offer((s.step, s.hidden_grad_norms))
+            self.probes.offer((s.step, s.hidden_grad_norms, s.hidden_grad_norms_by_direction))
+        if s.saliency is not None:
+            self.latest_saliency = s
+            self.saliency.offer((s.step, s.saliency.astype(np.float32), s.saliency_steps))
         if s.eigenvalues is not None:  # with every probe up to H = 128, every few probes beyond
             self.latest_spectrum = s
             radius = {k: float(np.abs(v).max()) for k, v in s.eigenvalues.items()}
@@ -104,6 +110,20 @@ class History:
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0))
         return np.array([r[0] for r in rows]), np.stack([r[1][layer] for r in rows])
+
+    def probe_matrix_by_direction(self, layer: int, direction: int) -> tuple[np.ndarray, np.ndarray]:
+        """Kept probe steps (P,) and ‖∂L/∂h_t‖ of one direction of one layer at each (P, T); a unidirectional
+        model's only direction is 0 (the same as probe_matrix)."""
+        rows = self.probes.rows
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0))
+        per = [r[1][layer] if r[2] is None else r[2][layer, direction] for r in rows]
+        return np.array([r[0] for r in rows]), np.stack(per)
+
+    def saliency_series(self) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+        """Kept saliency probes: their steps (P,), the mean matrices (each (R, T)) and each one's output steps (R,)."""
+        rows = self.saliency.rows
+        return np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows], [r[2] for r in rows]
 
     def sigma_series(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Kept probe steps and σ_max of each W_hh block over them."""

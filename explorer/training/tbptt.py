@@ -10,8 +10,10 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from ..models.backward import backward_layer
+from ..models.peephole import PEEPHOLES
 from ..models.recurrent import RecurrentModel
-from ..trace.gradients import backward_layer, local_derivatives, top_layer_grad
+from ..trace.gradients import local_derivatives, top_layer_grad
 from ..trace.record import Trace, unroll
 
 
@@ -42,29 +44,40 @@ def truncated_bptt(model: RecurrentModel, trace: Trace, top_grad: Tensor, k: int
     Within a window this is the full BPTT of the losses at that window's steps; nothing arrives from later
     windows (so ∂L/∂h_t = 0 in a window without a loss term, e.g. all but the last on the adding problem).
     The local derivatives come from the whole trace: the first step of a window sees the carried-in state.
+    A unidirectional model on sequences of one length (the trainer refuses the rest: see trainer._check_tbptt).
     """
     cfg = model.cfg
+    if cfg.bidirectional or trace.lengths is not None:
+        raise ValueError("Truncated BPTT needs a unidirectional model and sequences of one length.")
     direct = torch.as_tensor(top_grad, dtype=torch.float32).transpose(0, 1).contiguous()  # (T, B, H)
     t_len, b, h = direct.shape
     dh = direct.new_zeros(cfg.num_layers, t_len, b, h)
     for layer in reversed(range(cfg.num_layers)):
         w = model.recurrent_weights(layer)
+        peepholes = tuple(w[n] for n in PEEPHOLES) if cfg.cell == "peephole" else None
         d = local_derivatives(trace, layer, cfg.nonlinearity)
         das = []
         for start in range(0, t_len, k):
             end = min(start + k, t_len)
-            window_dh = direct.new_zeros(end - start + 1, b, h)  # its last row stays 0: the cut
+            # Its last row stays 0, and ∂L/∂c starts at 0 (LSTM, peephole): the cut of the detached (h, c).
+            window_dh = direct.new_zeros(end - start + 1, b, h)
             das.append(backward_layer(cfg.cell, w["weight_hh"], {n: v[start:end] for n, v in d.items()},
-                                      direct[start:end], window_dh))
+                                      direct[start:end], window_dh, peepholes))
             dh[layer, start:end] = window_dh[:-1]
         direct = torch.cat(das) @ w["weight_ih"]  # (T, B, I): the direct gradient of the layer below
     return dh.transpose(1, 2).numpy()
 
 
+def truncated_hidden_grads(model: RecurrentModel, x: Tensor, loss_fn: Callable[[Tensor], Tensor],
+                           k: int) -> tuple[Trace, np.ndarray]:
+    """The trace of x and the truncated ∂L/∂h_t of every layer, (L, B, T, H) (see truncated_bptt)."""
+    trace = unroll(model, x)
+    _, grad = top_layer_grad(model, trace, loss_fn)
+    return trace, truncated_bptt(model, trace, grad, k)
+
+
 def truncated_hidden_grad_norms(model: RecurrentModel, x: Tensor, loss_fn: Callable[[Tensor], Tensor],
                                 k: int) -> np.ndarray:
     """(L, T): the Frobenius norm over batch and units of the truncated ∂L/∂h_t (see truncated_bptt)."""
-    trace = unroll(model, x)
-    _, grad = top_layer_grad(model, trace, loss_fn)
-    grads = truncated_bptt(model, trace, grad, k)
+    _, grads = truncated_hidden_grads(model, x, loss_fn, k)
     return np.sqrt((grads.astype(np.float64) ** 2).sum(axis=(1, 3)))

@@ -20,10 +20,11 @@ from torch import nn
 from ..config import MAX_SEED, ModelConfig, TrainConfig
 from ..data.tasks import Batch, Task
 from ..models.recurrent import RecurrentModel
-from ..trace.gradients import clip_gradients, hidden_grad_norms, whh_spectra
+from ..trace.gradients import clip_gradients, grad_norms, hidden_grads, whh_spectra
+from ..trace.saliency import output_rows, saliency, saliency_stride
 from .early_stopping import EarlyStop, EarlyStopping
 from .schedule import learning_rate
-from .tbptt import forward_truncated, truncated_hidden_grad_norms
+from .tbptt import forward_truncated, truncated_hidden_grads
 
 PROBE_BATCH = 8  # samples in the fixed batch on which ‖∂L/∂h_t‖ is probed
 # The W_hh spectrum costs ~(layers · gates · H³): up to this much it comes with every probe; a larger
@@ -33,7 +34,7 @@ SPECTRUM_WORK_PER_PROBE = 4 * 128**3
 
 def spectrum_stride(cfg: ModelConfig) -> int:
     """Probes per spectrum for this model: 1 up to a 4-gate layer of 128 units, more beyond."""
-    work = cfg.num_layers * len(cfg.gate_names) * cfg.hidden_size**3
+    work = cfg.num_layers * cfg.directions * len(cfg.gate_names) * cfg.hidden_size**3
     return max(1, math.ceil(work / SPECTRUM_WORK_PER_PROBE))
 
 
@@ -71,6 +72,12 @@ class StepStats:
     train_eval_metrics: dict[str, float] | None = None
     early_stop: EarlyStop | None = None  # set on the step after which early stopping ended the run
     probe_skipped: str | None = None     # on probe steps of a model without recurrence: why there is no probe
+    # Bidirectional models, with every probe: ‖∂L/∂h_t‖ of each direction (hidden_grad_norms is the norm over both)
+    hidden_grad_norms_by_direction: np.ndarray | None = None  # (L, D, T)
+    # Saliency ‖∂ỹ_t/∂x_s‖ (explorer.trace.saliency) on the probe batch, every Trainer.saliency_stride probes:
+    saliency: np.ndarray | None = None          # (R, T): averaged over the probe batch
+    saliency_sample: np.ndarray | None = None   # (R, T): probe sample 0 alone
+    saliency_steps: np.ndarray | None = None    # (R,): the 0-based output step t of each row
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (non-finite floats become None; eigenvalues as [re, im] pairs)."""
@@ -93,6 +100,13 @@ class StepStats:
             "early_stop": None if self.early_stop is None else self.early_stop.to_json(),
             "probe_skipped": self.probe_skipped,
         }
+
+        def nums(a: np.ndarray) -> list:
+            return [nums(row) for row in a] if a.ndim > 1 else [num(float(v)) for v in a]
+
+        for key in ("hidden_grad_norms_by_direction", "saliency", "saliency_sample"):
+            d[key] = None if getattr(self, key) is None else nums(getattr(self, key))
+        d["saliency_steps"] = None if self.saliency_steps is None else self.saliency_steps.tolist()
         if self.eigenvalues is not None:
             d["eigenvalues"] = {k: np.stack([v.real, v.imag], 1).round(6).tolist() for k, v in self.eigenvalues.items()}
         return d
@@ -115,13 +129,22 @@ class Evaluation:
 
 def _spectra_by_block(model: RecurrentModel) -> tuple[dict[str, float], dict[str, np.ndarray]]:
     spectra = whh_spectra(model)
-    return {f"{s.layer}/{s.gate}": s.sigma_max for s in spectra}, {f"{s.layer}/{s.gate}": s.eigenvalues for s in spectra}
+    return {s.key: s.sigma_max for s in spectra}, {s.key: s.eigenvalues for s in spectra}
 
 
-def _check_tbptt(model: nn.Module, cfg: TrainConfig) -> None:
-    if cfg.tbptt and getattr(model.cfg, "bidirectional", False):
+def _check_tbptt(model: nn.Module, task: Task, cfg: TrainConfig) -> None:
+    """Refuse, with one sentence, truncated BPTT where cutting the sequence into windows would change the model."""
+    if not cfg.tbptt:
+        return
+    if getattr(model.cfg, "bidirectional", False):
         raise ValueError("Truncated BPTT needs a unidirectional model: a bidirectional layer reads the whole "
                          "sequence backwards. Set tbptt to 0 or make the model unidirectional.")
+    if getattr(task, "token_inputs", False):
+        raise ValueError("Truncated BPTT needs sequences of one length: this task pads its texts to the longest "
+                         "in each batch and reads them packed. Set tbptt to 0.")
+    if getattr(model.cfg, "pool", "last") != "last":
+        raise ValueError("Truncated BPTT needs the head to read h_t (pool \"last\"): the mean over the sequence "
+                         "would start again in every window. Set tbptt to 0 or pool to last.")
 
 
 class Trainer:
@@ -137,11 +160,14 @@ class Trainer:
         self.skipped: dict[str, str] = {} if self.recurrent else {
             name: getattr(model, "recurrence_note", "This model has no recurrence.")
             for name in ("hidden_grad_norms", "spectrum", "tbptt")}
-        _check_tbptt(model, cfg)
+        _check_tbptt(model, task, cfg)
         self.cfg = cfg
         self.optimizer = self._make_optimizer(cfg)
         self._last_good = self._snapshot()
         self.probe_batch: Batch = task.batch(PROBE_BATCH, seed=MAX_SEED - cfg.seed)  # fixed: curves compare over time
+        # (R,): the output steps whose saliency is probed (recurrent models only)
+        self.saliency_steps = output_rows(self.probe_batch.mask) if self.recurrent else None
+        self.probes_done = 0
         self.early_stopping = EarlyStopping(cfg.patience, cfg.min_delta)
         self.early_stop: EarlyStop | None = None  # the latest early stop, until training goes on
         self._best: list[torch.Tensor] | None = None  # weights at early_stopping.best_step
@@ -163,7 +189,7 @@ class Trainer:
     def set_config(self, cfg: TrainConfig) -> None:
         """Change the training settings, keeping the weights (and the optimiser state if its kind is unchanged)
         and the early-stopping record (its best loss and weights)."""
-        _check_tbptt(self.model, cfg)
+        _check_tbptt(self.model, self.task, cfg)
         if cfg.optimizer != self.cfg.optimizer:
             self.optimizer = self._make_optimizer(cfg)
         for group in self.optimizer.param_groups:
@@ -194,11 +220,25 @@ class Trainer:
     def probe(self) -> np.ndarray:
         """(L, T): ‖∂L/∂h_t‖ of every layer on the fixed probe batch, for the current weights; under truncated
         BPTT the gradient training really backpropagates (zero across every cut, see training.tbptt)."""
+        return np.sqrt((self._probe(False)[0] ** 2).sum(axis=1))
+
+    def _probe(self, with_saliency: bool):
+        """‖∂L/∂h_t‖ per direction (L, D, T) on the probe batch, and its saliency (or None)."""
         batch = self.probe_batch
         loss_fn = lambda out: self.task.loss(out, batch)  # noqa: E731
-        if self.cfg.tbptt:
-            return truncated_hidden_grad_norms(self.model, batch.x, loss_fn, self.cfg.tbptt)
-        return hidden_grad_norms(self.model, batch.x, loss_fn)
+        if self.cfg.tbptt:  # _check_tbptt: unidirectional, one length, pool "last"
+            trace, grads = truncated_hidden_grads(self.model, batch.x, loss_fn, self.cfg.tbptt)
+        else:
+            trace, grads = hidden_grads(self.model, batch.x, loss_fn, batch.lengths)
+        sal = saliency(self.model, batch.x, self.task.kind, self.saliency_steps, trace) if with_saliency else None
+        return grad_norms(grads, self.model.cfg.directions), sal
+
+    @property
+    def saliency_stride(self) -> int:
+        """Probes per saliency probe: 1 when it is cheap, more for long sequences (explorer.trace.saliency)."""
+        k = self.task.output_size if self.task.kind == "regression" else 1
+        return saliency_stride(self.model.cfg, self.task.seq_len, len(self.saliency_steps), PROBE_BATCH, k,
+                               self.cfg.batch_size, self.cfg.probe_every)
 
     @torch.no_grad()
     def evaluate(self, split: str) -> Evaluation:
@@ -207,12 +247,16 @@ class Trainer:
         batch = self.task.eval_set(split)
         was_training = self.model.training
         self.model.eval()
-        out = self.model(batch.x)  # (B, T, O)
+        out = self._run(batch.x, batch.lengths)  # (B, T, O)
         self.model.train(was_training)
         return Evaluation(split, self.step_count, self.task.loss(out, batch).item(), self.task.metrics(out, batch),
                           len(batch.x))
 
-    def _forward(self, x: torch.Tensor) -> torch.Tensor:
+    def _run(self, x: torch.Tensor, lengths: torch.Tensor | None) -> torch.Tensor:
+        """The model on x (B, T, I) or token ids (B, T); a padded batch (lengths (B,)) runs packed."""
+        return self.model(x) if lengths is None else self.model(x, lengths=lengths)
+
+    def _forward(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
         """Outputs (B, T, O) in training mode. Dropout draws from torch's global generator, seeded per step
         inside fork_rng (so a run with dropout is reproducible and nobody else's draws change; two sessions
         seeding it at the same instant on two threads can still interleave)."""
@@ -222,7 +266,7 @@ class Trainer:
                 torch.manual_seed(self.cfg.seed * 1_000_003 + self.step_count)
             if self.cfg.tbptt and self.recurrent:
                 return forward_truncated(self.model, x, self.cfg.tbptt)
-            return self.model(x)
+            return self._run(x, lengths)
 
     def _l2(self) -> None:
         """L2 weight decay: add λ·θ, the gradient of (λ/2)‖θ‖², to every gradient (adamw decays apart)."""
@@ -277,15 +321,24 @@ class Trainer:
 
     def _outputs(self, batch: Batch) -> torch.Tensor:
         """The model's outputs on a training batch (a trainer whose model reads more than x overrides this)."""
-        return self._forward(batch.x)
+        return self._forward(batch.x, batch.lengths)  # a padded batch runs packed
 
     def _probe_into(self, stats: StepStats) -> None:
-        """The probes of a probe step, after its update: ‖∂L/∂h_t‖, and the W_hh spectrum every few probes."""
+        """The probes of a probe step, after its update: ‖∂L/∂h_t‖ (per direction for a bidirectional model), the
+        saliency every saliency_stride probes, and the W_hh spectrum every few probes."""
         if not self.recurrent:
             stats.probe_skipped = self.skipped["hidden_grad_norms"]
             return
         self.model.eval()
-        stats.hidden_grad_norms = self.probe()
+        with_saliency = self.probes_done % self.saliency_stride == 0
+        self.probes_done += 1
+        by_direction, sal = self._probe(with_saliency)
+        stats.hidden_grad_norms = np.sqrt((by_direction**2).sum(axis=1))
+        if self.model.cfg.bidirectional:
+            stats.hidden_grad_norms_by_direction = by_direction
+        if sal is not None:
+            stats.saliency, stats.saliency_sample = sal.mean, sal.per_sample[0]
+            stats.saliency_steps = sal.out_steps
         if self.step_count % (self.cfg.probe_every * spectrum_stride(self.model.cfg)) == 0:
             stats.sigma_max, stats.eigenvalues = _spectra_by_block(self.model)
 

@@ -7,6 +7,10 @@ so that tests can count them.
 
 Coordinates: time step t = 1..steps is column x = t; row y = 0 holds the inputs x_t, rows y = 1..L
 the layers, row y = L + 1 the outputs ŷ_t. The initial states h_0 (and c_0) enter from the left.
+
+A bidirectional network (`bidirectional_diagram`) draws each layer as two chains: the forward one (below,
+arrows to the right, h→_0 entering from the left) and the backward one (above, arrows to the left, h←_{T+1}
+entering from the right); the layer's input fans out to both, and both meet again in [h→_t; h←_t].
 """
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ import plotly.graph_objects as go
 from ..config import CELLS, MAX_LAYERS, check_choice, check_int
 from .style import BASELINE_COLOR, CELL_COLORS, GATE_COLORS, NORMAL, Sizes, figure, layout
 
-CELL_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+CELL_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU", "peephole": "LSTM+"}
 MAX_STEPS = 8
 
 CELL_W, CELL_H = 0.56, 0.5  # a layer box, in data units
@@ -65,7 +69,7 @@ def unrolled_diagram(cell: str, num_layers: int, steps: int = 4, sizes: Sizes = 
     width = sizes.line
     small = sizes.font
     top = num_layers + 1
-    lanes = [("h", h_color, LANE), ("c", c_color, -LANE)] if cell == "lstm" else [("h", h_color, 0.0)]
+    lanes = [("h", h_color, LANE), ("c", c_color, -LANE)] if cell in ("lstm", "peephole") else [("h", h_color, 0.0)]
 
     shapes, notes = [], []
     for t in range(1, steps + 1):
@@ -102,6 +106,101 @@ def unrolled_diagram(cell: str, num_layers: int, steps: int = 4, sizes: Sizes = 
         annotations=notes,
         showlegend=False,
         xaxis=dict(range=[-0.45, steps + 0.95], visible=False, fixedrange=True),
+        yaxis=dict(range=[-0.3, top + 0.3], visible=False, fixedrange=True),
+        plot_bgcolor="#FFFFFF",
+    )
+    return figure([], lay)
+
+
+# Bidirectional: per layer a forward row below and a backward row above, the two boxes of a step offset
+# sideways so that the arrows feeding the upper chain pass beside the lower one.
+BI_ROW = 1.9               # vertical distance between layers (layer 1's centre at y = 1)
+BI_W, BI_H = 0.44, 0.36    # a chain's box
+BI_SHIFT = 0.15            # forward boxes sit this far left of the column, backward ones this far right
+BI_GAP = 0.3               # each chain's row this far below (forward) or above (backward) the layer's centre
+BI_JOINT = 0.9             # [h→_t; h←_t] this far above the layer's centre
+BI_LANE = 0.08             # LSTM: h and c lanes inside a chain
+
+
+def bidirectional_diagram(cell: str, num_layers: int, steps: int = 4, sizes: Sizes = NORMAL) -> go.Figure:
+    """A bidirectional network of `num_layers` layers unrolled over `steps` steps.
+
+    Boxes: `steps` inputs and outputs; per layer and step a forward box "cell l{k} t{t}" and a backward box
+    "cell l{k} t{t} back". Arrows, per layer: `steps` forward h arrows "h l{k} t{t}" (from h→_0 into step 1, …)
+    and `steps` backward ones "hb l{k} t{t}" (from the later steps, drawn as ⋯, into the last one shown, …), as
+    many c arrows ("c …", "cb …") for an LSTM; per step and layer two arrows into the chains ("in l{k} t{t}", "inb l{k} t{t}") and two out of them
+    into the concatenation [h→_t; h←_t] ("cat l{k} t{t}", "catb l{k} t{t}"), and one from the top layer's
+    concatenation to ŷ_t ("up l{L} t{t}").
+    """
+    check_choice("cell", cell, CELLS)
+    check_int("num_layers", num_layers, 1, MAX_LAYERS)
+    check_int("steps", steps, 1, MAX_STEPS)
+    color, width, small = CELL_COLORS[cell], sizes.line, sizes.font
+    h_color, c_color = GATE_COLORS["h"], GATE_COLORS["c"]
+    lanes = [("h", h_color, BI_LANE), ("c", c_color, -BI_LANE)] if cell in ("lstm", "peephole") else [("h", h_color, 0.0)]
+    top = 1 + (num_layers - 1) * BI_ROW + BI_JOINT + 0.5  # the outputs' row
+    shapes, notes = [], []
+
+    def centre(layer: int) -> float:
+        return 1 + (layer - 1) * BI_ROW
+
+    def row(layer: int, back: bool) -> float:
+        return centre(layer) + (BI_GAP if back else -BI_GAP)
+
+    for t in range(1, steps + 1):
+        shapes.append(_box(f"input t{t}", t, 0, IO_W, IO_H, GATE_COLORS["x"], "#FFFFFF", width))
+        notes.append(_label(f"x t{t}", t, 0, f"x<sub>{t}</sub>", small + 2))
+        shapes.append(_box(f"output t{t}", t, top, IO_W, IO_H, BASELINE_COLOR, "#FFFFFF", width))
+        notes.append(_label(f"y t{t}", t, top, f"ŷ<sub>{t}</sub>", small + 2))
+        source = IO_H / 2  # where the layer's input leaves: the top of x_t, then each concatenation point
+        for layer in range(1, num_layers + 1):
+            fwd, bwd = row(layer, False), row(layer, True)
+            notes.append(_arrow(f"in l{layer} t{t}", (t - 0.04, source), (t - BI_SHIFT, fwd - BI_H / 2), BASELINE_COLOR, width))
+            notes.append(_arrow(f"inb l{layer} t{t}", (t + 0.04, source), (t + BI_SHIFT + 0.13, bwd - BI_H / 2),
+                                BASELINE_COLOR, width))
+            joint = centre(layer) + BI_JOINT  # [h→_t; h←_t]
+            notes.append(_arrow(f"cat l{layer} t{t}", (t - BI_SHIFT - 0.12, fwd + BI_H / 2), (t - 0.03, joint),
+                                BASELINE_COLOR, width))
+            notes.append(_arrow(f"catb l{layer} t{t}", (t + BI_SHIFT, bwd + BI_H / 2), (t + 0.03, joint),
+                                BASELINE_COLOR, width))
+            source = joint
+        notes.append(_arrow(f"up l{num_layers} t{t}", (t, source), (t, top - IO_H / 2), BASELINE_COLOR, width))
+
+    for layer in range(1, num_layers + 1):
+        notes.append(_label(f"layer {layer}", 0.2, centre(layer), f"layer {layer}", small, xanchor="right"))
+        for back, suffix, arrow in ((False, "", "→"), (True, "b", "←")):
+            y, x_shift = row(layer, back), BI_SHIFT if back else -BI_SHIFT
+            for t in range(1, steps + 1):
+                name = f"cell l{layer} t{t}" + (" back" if back else "")
+                shapes.append(_box(name, t + x_shift, y, BI_W, BI_H, color, _tint(color, 0.22 if back else 0.1), width))
+                notes.append(_label(f"name l{layer} t{t}{' back' if back else ''}", t + x_shift, y, f"<b>{arrow}</b>",
+                                    small + 4))  # the cell is named on the page; the box says which way it reads
+                for lane, lane_color, dy in lanes:
+                    if back:  # from the box of step t + 1 (or from beyond the last step) into step t, leftwards
+                        tail = (steps + 0.55 if t == steps else t + 1 + x_shift - BI_W / 2, y + dy)
+                        head = (t + x_shift + BI_W / 2, y + dy)
+                    else:
+                        tail = (0.45 if t == 1 else t - 1 + x_shift + BI_W / 2, y + dy)
+                        head = (t + x_shift - BI_W / 2, y + dy)
+                    notes.append(_arrow(f"{lane}{suffix} l{layer} t{t}", tail, head, lane_color, width))
+            for lane, lane_color, dy in lanes:
+                if back:  # the backward chain comes from the later steps (from zero after the last one)
+                    continue
+                notes.append(_label(f"{lane}0 l{layer}", 0.42, y + dy, f"{lane}→<sub>0</sub>", small, lane_color,
+                                    xanchor="right"))
+                notes.append(_arrow(f"{lane} l{layer} out", (steps + x_shift + BI_W / 2, y + dy),
+                                    (steps + 0.55, y + dy), lane_color, width))
+        notes.append(_label(f"more l{layer}", steps + 0.6, centre(layer), "⋯", small + 4, xanchor="left"))
+
+    unit_px = 5 * sizes.font  # one unit of y
+    lay = layout(
+        sizes,
+        height=int(unit_px * (top + 0.6)) + 20,
+        margin=dict(l=10, r=10, t=10, b=10),
+        shapes=shapes,
+        annotations=notes,
+        showlegend=False,
+        xaxis=dict(range=[-0.45, steps + 1.05], visible=False, fixedrange=True),
         yaxis=dict(range=[-0.3, top + 0.3], visible=False, fixedrange=True),
         plot_bgcolor="#FFFFFF",
     )

@@ -1,5 +1,7 @@
-"""The equations of each cell, exactly as PyTorch computes them (DESIGN.md): symbolic in LaTeX (Build page),
-and one unit's equations filled in with the numbers of every step in HTML (Step-through page)."""
+"""The equations of each cell, exactly as PyTorch computes them (DESIGN.md), and the peephole LSTM's (Gers,
+Schraudolph & Schmidhuber 2002): symbolic in LaTeX (Build page), and one unit's equations filled in with the numbers
+of every step in HTML (Step-through page). A bidirectional layer runs them twice: forward (h→_t from h→_{t−1}) and
+backward (h←_t from h←_{t+1}, with its own weights, PyTorch's `..._reverse`); its output is h_t = [h→_t; h←_t]."""
 from __future__ import annotations
 
 import math
@@ -24,15 +26,41 @@ EQUATIONS = {
         r"n_t = \tanh(W_{in} x_t + b_{in} + r_t \odot (W_{hn} h_{t-1} + b_{hn}))",
         r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}",
     ],
+    "peephole": [
+        r"i_t = \sigma(W_{ii} x_t + b_{ii} + W_{hi} h_{t-1} + b_{hi} + w_{ci} \odot c_{t-1})",
+        r"f_t = \sigma(W_{if} x_t + b_{if} + W_{hf} h_{t-1} + b_{hf} + w_{cf} \odot c_{t-1})",
+        r"g_t = \tanh(W_{ig} x_t + b_{ig} + W_{hg} h_{t-1} + b_{hg})",
+        r"c_t = f_t \odot c_{t-1} + i_t \odot g_t",
+        r"o_t = \sigma(W_{io} x_t + b_{io} + W_{ho} h_{t-1} + b_{ho} + w_{co} \odot c_t)",
+        r"h_t = o_t \odot \tanh(c_t)",
+    ],
 }
+DIRECTIONS = ("forward", "backward")
+BIDIRECTIONAL_OUTPUT = r"h_t = [\overrightarrow{h}_t ;\, \overleftarrow{h}_t]"
+_STATE = re.compile(r"(?<![A-Za-z\\{])([hc])_(\{t-1\}|t)(?![A-Za-z0-9])")  # h_t, h_{t-1}, c_t, c_{t-1}
 
 
-def cell_equations(cell: str, nonlinearity: str = "tanh") -> list[str]:
-    """One LaTeX line per equation of `cell` ("rnn" | "lstm" | "gru"); σ is the logistic sigmoid."""
+def directed(line: str, direction: str) -> str:
+    """`line` for one direction of a bidirectional layer: every state h, c gets the direction's arrow, and the
+    backward direction reads the state of step t + 1 where the forward one reads t − 1."""
+    arrow = {"forward": r"\overrightarrow", "backward": r"\overleftarrow"}[direction]
+
+    def sub(m: re.Match) -> str:
+        step = m[2] if m[2] == "t" or direction == "forward" else "{t+1}"
+        return f"{arrow}{{{m[1]}}}_{step}"
+
+    return _STATE.sub(sub, line)
+
+
+def cell_equations(cell: str, nonlinearity: str = "tanh", direction: str | None = None) -> list[str]:
+    """One LaTeX line per equation of `cell` ("rnn" | "lstm" | "gru" | "peephole"); σ is the logistic sigmoid.
+    direction "forward" | "backward": the lines of that direction of a bidirectional layer (see `directed`)."""
     if cell == "rnn":
         phi = r"\tanh" if nonlinearity == "tanh" else r"\operatorname{relu}"
-        return [EQUATIONS["rnn"][0].format(phi=phi)]
-    return list(EQUATIONS[cell])
+        lines = [EQUATIONS["rnn"][0].format(phi=phi)]
+    else:
+        lines = list(EQUATIONS[cell])
+    return lines if direction is None else [directed(line, direction) for line in lines]
 
 
 def number(v: float) -> str:
@@ -61,9 +89,12 @@ def _v(name: str, sub: str = "", unit: int | None = None) -> str:
 _ACT = {"sigma": "σ", "tanh": "tanh", "relu": "relu"}
 
 
-def _gate_symbolic(k: str) -> str:
+def _gate_symbolic(k: str, arrow: str = "", prev: str = "t−1") -> str:
     return (f"{_v('W', 'i' + k)} {_v('x', 't')} + {_v('b', 'i' + k)} + "
-            f"{_v('W', 'h' + k)} {_v('h', 't−1')} + {_v('b', 'h' + k)}")
+            f"{_v('W', 'h' + k)} {_v('h' + arrow, prev)} + {_v('b', 'h' + k)}")
+
+
+PEEPHOLE_TERMS = {"i": ("ci", "prev"), "f": ("cf", "prev"), "o": ("co", "t")}  # gate: (its peephole, which c it sees)
 
 
 @dataclass(frozen=True)
@@ -94,60 +125,94 @@ class _Lines:
         self.fields[name] = [(_paren if paren else number)(v) for v in values]
         return "{" + name + "}"
 
-    def gate(self, k: str, unit: int, symbolic: str, act: str, px, ph, value, r=None) -> None:
-        """`k_t[u] = act(symbolic)[u] = act(px + ph) = act(a) = value` (GRU n: px + r·ph)."""
+    def gate(self, k: str, unit: int, symbolic: str, act: str, px, ph, value, r=None, pc=None) -> None:
+        """`k_t[u] = act(symbolic)[u] = act(px + ph) = act(a) = value` (GRU n: px + r·ph; peephole: px + ph + pc)."""
         fn = _ACT[act]
-        a = px + (r if r is not None else 1.0) * ph
+        a = px + (r if r is not None else 1.0) * ph + (pc if pc is not None else 0.0)
         inner = (f"{self.field(px)} + {self.field(r)} · {self.field(ph, True)}" if r is not None
                  else f"{self.field(px)} + {self.field(ph, True)}")
+        if pc is not None:
+            inner += f" + {self.field(pc, True)}"
         self.lines.append((_v(k, "t", unit), f"{fn}({symbolic})[{unit}]",
                            f"{fn}({inner}) = {fn}({self.field(a)}) = {self.field(value)}"))
 
 
-def filled_equations(trace, layer: int, unit: int, nonlinearity: str = "tanh") -> FilledEquations:
+def direction_header(direction: int) -> str:
+    """One HTML line naming a direction of a bidirectional layer and the order in which it reads the inputs."""
+    if direction == 0:
+        return ("forward direction →: reads x<sub>1</sub>, x<sub>2</sub>, …, x<sub>T</sub>; its state comes from "
+                "step t − 1")
+    return ("backward direction ←: reads x<sub>T</sub>, x<sub>T−1</sub>, …, x<sub>1</sub>; its state comes from "
+            "step t + 1")
+
+
+def filled_equations(trace, layer: int, unit: int, nonlinearity: str = "tanh", direction: int = 0) -> FilledEquations:
     """The equations of one unit with the trace's numbers substituted at every step, so that a student can
     redo each step by hand (numbers to 4 significant digits).
 
-    `trace` is an `explorer.trace.record.Trace`; sample 0 of its batch is used; h_{t-1} = 0 and c_{t-1} = 0 at
-    the first step. Each line ends with the value the trace holds. `nonlinearity` is the vanilla RNN's
-    ("tanh" | "relu"), which the trace does not record.
+    `trace` is an `explorer.trace.record.Trace`; sample 0 of its batch is used; the previous state is 0 where
+    the direction starts (and, with lengths, past the sample's end). Each line ends with the value the trace
+    holds. `nonlinearity` is the vanilla RNN's ("tanh" | "relu"), which the trace does not record. For a
+    bidirectional trace `direction` (0 forward, 1 backward) picks the chain and `unit` counts within it
+    (0..H−1); its states then carry the direction's arrow (h→_{t−1} forward, h←_{t+1} backward), and
+    `direction_header` names the direction in words. A peephole LSTM's i, f and o add w_c ⊙ c.
     """
-    n_layers, _, t_len, h_size = trace.hidden.shape
-    if not (0 <= layer < n_layers and 0 <= unit < h_size):
-        raise ValueError(f"need layer < {n_layers}, unit < {h_size}; got {layer}, {unit}")
-    px = trace.preact_x[layer, 0].astype(np.float64).reshape(t_len, -1, h_size)[:, :, unit]  # (T, G) per gate
-    ph = trace.preact_h[layer, 0].astype(np.float64).reshape(t_len, -1, h_size)[:, :, unit]
-    h = trace.hidden[layer, 0, :, unit].astype(np.float64)  # (T,)
-    h_prev = np.concatenate([[0.0], h[:-1]])
+    n_layers, _, t_len, _ = trace.hidden.shape
+    h_size = trace.hidden_size
+    if not (0 <= layer < n_layers and 0 <= unit < h_size and 0 <= direction < trace.directions):
+        raise ValueError(f"need layer < {n_layers}, unit < {h_size}, direction < {trace.directions}; "
+                         f"got {layer}, {unit}, {direction}")
+    v = trace.view(layer, direction)
+    arrow = "" if trace.directions == 1 else "→←"[direction]
+    prev = "t−1" if direction == 0 else "t+1"
+
+    def before(a: np.ndarray) -> np.ndarray:  # (T,): the value at the step this direction reads its state from
+        return np.concatenate([[0.0], a[:-1]]) if direction == 0 else np.concatenate([a[1:], [0.0]])
+
+    def state(name: str, step: str = "t", u: int | None = unit) -> str:
+        return _v(name + arrow, prev if step == "prev" else "t", u)
+
+    px = v.preact_x[0].astype(np.float64).reshape(t_len, -1, h_size)[:, :, unit]  # (T, G) per gate
+    ph = v.preact_h[0].astype(np.float64).reshape(t_len, -1, h_size)[:, :, unit]
+    h = v.hidden[0, :, unit].astype(np.float64)  # (T,)
+    h_prev = before(h)
     out = _Lines()
     if trace.cell_type == "rnn":
         act = "tanh" if nonlinearity == "tanh" else "relu"
-        out.gate("h", unit, f"{_v('W', 'ih')} {_v('x', 't')} + {_v('b', 'ih')} + {_v('W', 'hh')} {_v('h', 't−1')} + "
-                 f"{_v('b', 'hh')}", act, px[:, 0], ph[:, 0], h)
+        out.gate("h" + arrow, unit, f"{_v('W', 'ih')} {_v('x', 't')} + {_v('b', 'ih')} + {_v('W', 'hh')} "
+                 f"{state('h', 'prev', None)} + {_v('b', 'hh')}", act, px[:, 0], ph[:, 0], h)
         return FilledEquations(out.lines, out.fields)
-    g = {k: v[layer, 0, :, unit].astype(np.float64) for k, v in trace.gates.items()}  # each (T,)
-    if trace.cell_type == "lstm":
-        c = trace.cell[layer, 0, :, unit].astype(np.float64)
-        c_prev = np.concatenate([[0.0], c[:-1]])
-        for j, k in enumerate("ifgo"):
-            out.gate(k, unit, _gate_symbolic(k), "tanh" if k == "g" else "sigma", px[:, j], ph[:, j], g[k])
+    g = {k: a[0, :, unit].astype(np.float64) for k, a in v.gates.items()}  # each (T,)
+    if trace.cell_type in ("lstm", "peephole"):
+        c = v.cell[0, :, unit].astype(np.float64)
+        c_prev = before(c)
+        peep = v.preact_c[0].astype(np.float64).reshape(t_len, 4, h_size)[:, :, unit] if v.preact_c is not None else None
+        for k in "ifgco" if peep is not None else "ifgoc":  # the peephole's o looks at c_t: its line follows c_t's
+            if k == "c":
+                out.lines.append((
+                    state("c"),
+                    f"{_v('f', 't', unit)} {state('c', 'prev')} + {_v('i', 't', unit)} {_v('g', 't', unit)}",
+                    f"{out.field(g['f'])} · {out.field(c_prev, True)} + {out.field(g['i'])} · {out.field(g['g'], True)}"
+                    f" = {out.field(g['f'] * c_prev)} + {out.field(g['i'] * g['g'], True)} = {out.field(c)}"))
+                continue
+            j, symbolic, pc = "ifgo".index(k), _gate_symbolic(k, arrow, prev), None
+            if peep is not None and k in PEEPHOLE_TERMS:
+                name, which = PEEPHOLE_TERMS[k]
+                symbolic += f" + {_v('w', name)} ⊙ {state('c', which, None)}"
+                pc = peep[:, j]
+            out.gate(k, unit, symbolic, "tanh" if k == "g" else "sigma", px[:, j], ph[:, j], g[k], pc=pc)
         out.lines.append((
-            _v("c", "t", unit),
-            f"{_v('f', 't', unit)} {_v('c', 't−1', unit)} + {_v('i', 't', unit)} {_v('g', 't', unit)}",
-            f"{out.field(g['f'])} · {out.field(c_prev, True)} + {out.field(g['i'])} · {out.field(g['g'], True)}"
-            f" = {out.field(g['f'] * c_prev)} + {out.field(g['i'] * g['g'], True)} = {out.field(c)}"))
-        out.lines.append((
-            _v("h", "t", unit), f"{_v('o', 't', unit)} tanh({_v('c', 't', unit)})",
+            state("h"), f"{_v('o', 't', unit)} tanh({state('c')})",
             f"{out.field(g['o'])} · tanh({out.field(c)}) = {out.field(g['o'])} · {out.field(np.tanh(c), True)}"
             f" = {out.field(h)}"))
         return FilledEquations(out.lines, out.fields)
     for j, k in enumerate("rz"):
-        out.gate(k, unit, _gate_symbolic(k), "sigma", px[:, j], ph[:, j], g[k])
+        out.gate(k, unit, _gate_symbolic(k, arrow, prev), "sigma", px[:, j], ph[:, j], g[k])
     out.gate("n", unit, f"{_v('W', 'in')} {_v('x', 't')} + {_v('b', 'in')} + {_v('r', 't')} ⊙ ({_v('W', 'hn')} "
-             f"{_v('h', 't−1')} + {_v('b', 'hn')})", "tanh", px[:, 2], ph[:, 2], g["n"], r=g["r"])
+             f"{state('h', 'prev', None)} + {_v('b', 'hn')})", "tanh", px[:, 2], ph[:, 2], g["n"], r=g["r"])
     out.lines.append((
-        _v("h", "t", unit),
-        f"(1 − {_v('z', 't', unit)}) {_v('n', 't', unit)} + {_v('z', 't', unit)} {_v('h', 't−1', unit)}",
+        state("h"),
+        f"(1 − {_v('z', 't', unit)}) {_v('n', 't', unit)} + {_v('z', 't', unit)} {state('h', 'prev')}",
         f"(1 - {out.field(g['z'])}) · {out.field(g['n'], True)} + {out.field(g['z'])} · {out.field(h_prev, True)}"
         f" = {out.field((1 - g['z']) * g['n'])} + {out.field(g['z'] * h_prev, True)} = {out.field(h)}"))
     return FilledEquations(out.lines, out.fields)

@@ -15,7 +15,7 @@ from ..data.tasks import Task
 from . import payload as wire
 from . import plots_step as ps
 from . import stepview as sv
-from .equations import filled_equations
+from .equations import direction_header, filled_equations
 from .style import BASELINE_COLOR, OKABE_ITO, SERIES, Sizes
 
 GROUP = "step"         # the forward clock: position i = t − 1
@@ -56,10 +56,12 @@ def _range(kind: str, values: np.ndarray) -> list[float]:
     return list(ps.value_range(kind) or ps.symmetric_range(values))
 
 
-def state_bars(data: sv.StepData, layer: int, unit: int, nonlinearity: str, sizes: Sizes) -> dict:
-    """The state of every unit at step t, one bar row per quantity (a unit subset for huge models)."""
+def state_bars(data: sv.StepData, layer: int, unit: int, nonlinearity: str, sizes: Sizes, direction: int = 0) -> dict:
+    """The state of every unit at step t, one bar row per quantity (a unit subset for huge models). A bidirectional
+    model's rows hold the forward chain's H units, then the backward chain's; `unit` of `direction` is kept."""
     rows = state_rows(data, layer, nonlinearity)
-    units = wire.unit_subset(data.trace.hidden.shape[-1], data.seq_len * len(rows), keep=unit)
+    keep = direction * data.trace.hidden_size + unit
+    units = wire.unit_subset(data.trace.hidden.shape[-1], data.seq_len * len(rows), keep=keep)
     return {
         "kind": "bars", "group": GROUP, "at": STEP, "title": "State at t = {t}", "xlabel": "unit",
         "units": units.tolist(), "sizes": wire.sizes(sizes), "line_color": BASELINE_COLOR,
@@ -71,6 +73,10 @@ def state_bars(data: sv.StepData, layer: int, unit: int, nonlinearity: str, size
 def input_texts(data: sv.StepData, task: Task, syms: list[str] | None) -> list[str]:
     """What x_t is, at every step, as HTML."""
     x = data.trace.inputs[0]  # (T, I)
+    ids = data.trace.token_ids
+    if syms is not None and ids is not None:  # the model looks each symbol up in its embedding
+        return [f"x<sub>t</sub> = embedding of <b>{html.escape(sv.show_char(c))}</b> (id {i}, {x.shape[1]} numbers)"
+                for c, i in zip(syms, ids[0])]
     if syms is not None:
         return [f"x<sub>t</sub> = one-hot of <b>{html.escape(sv.show_char(c))}</b>" for c in syms]
     if task.name == "adding":
@@ -138,29 +144,39 @@ def top_classes_caption(data: sv.StepData, task: Task) -> dict:
     return {"kind": "text", "group": GROUP, "html": '<p class="rnnx-caption">{c}</p>', "fields": {"c": captions}}
 
 
-def equations(data: sv.StepData, layer: int, unit: int, nonlinearity: str) -> dict:
-    """One unit's equations with the numbers of step t, to redo by hand, and what to read them with."""
-    eq = filled_equations(data.trace, layer, unit, nonlinearity)
+def equations(data: sv.StepData, layer: int, unit: int, nonlinearity: str, direction: int = 0) -> dict:
+    """One unit's equations with the numbers of step t, to redo by hand, and what to read them with. For a
+    bidirectional model, those of `unit` in the chain of `direction` (0 forward, 1 backward)."""
+    eq = filled_equations(data.trace, layer, unit, nonlinearity, direction)
     rows = "".join(f'<div class="rnnx-eq-lhs">{lhs} =</div><div class="rnnx-eq-rhs">{sym}</div>'
                    f'<div></div><div class="rnnx-eq-rhs rnnx-eq-num">= {num}</div>' for lhs, sym, num in eq.lines)
-    note = ["At t = 1, h<sub>t−1</sub> = 0 and c<sub>t−1</sub> = 0. "] + [""] * (data.seq_len - 1)
+    two_way = data.trace.directions == 2
+    arrow, prev = ("←", "t+1") if direction else ("→" if two_way else "", "t−1")
+    start = (f"At t = {'T' if direction else '1'}, h{arrow}<sub>{prev}</sub> = 0"
+             + (f" and c{arrow}<sub>{prev}</sub> = 0. " if data.trace.cell is not None else ". "))
+    first = data.seq_len - 1 if direction else 0  # where this chain starts, from the zero state
+    note = [start if t == first else "" for t in range(data.seq_len)]
     below = " For layer > 0, x<sub>t</sub> is the h<sub>t</sub> of the layer below." if layer > 0 else ""
+    if two_way and layer > 0:
+        below = " For layer > 0, x<sub>t</sub> is [h→<sub>t</sub>; h←<sub>t</sub>] of the layer below."
+    chain = f" ({direction_header(direction)})" if two_way else ""
     return {
         "kind": "text", "group": GROUP, "at": STEP, "fields": {**eq.fields, "note": note},
         "html": '<div class="rnnx-h" role="heading" aria-level="4">'
-                f"Unit {unit} of layer {layer} at t = {{t}}, by hand</div>"
+                f"Unit {unit} of layer {layer}{' ' + '→←'[direction] if two_way else ''} at t = {{t}}, by hand</div>"
                 f'<div class="rnnx-eq">{rows}</div>'
-                '<p class="rnnx-caption">This unit\'s equations with this step\'s numbers, to redo by hand: '
-                "W<sub>ih</sub> x<sub>t</sub> + b<sub>ih</sub> first, then W<sub>hh</sub> h<sub>t−1</sub> + "
-                f"b<sub>hh</sub>. {{note}}σ is the logistic sigmoid.{below}</p>",
+                f'<p class="rnnx-caption">This unit\'s equations with this step\'s numbers, to redo by hand{chain}: '
+                "W<sub>ih</sub> x<sub>t</sub> + b<sub>ih</sub> first, then W<sub>hh</sub> "
+                f"h{arrow}<sub>{prev}</sub> + b<sub>hh</sub>. {{note}}σ is the logistic sigmoid.{below}</p>",
     }
 
 
-def colored_text(text: str, values: np.ndarray, sizes: Sizes) -> dict:
-    """The input text coloured by one unit's activation; the browser outlines the symbol of step t."""
+def colored_text(text: str | list[str], values: np.ndarray, sizes: Sizes, sep: str = "") -> dict:
+    """The input text (characters, or tokens with `sep` between them) coloured by one unit's activation; the
+    browser outlines the symbol of step t."""
     return {"kind": "text", "group": GROUP, "outline": True, "fields": {},
             "html": f'<div class="rnnx-lm" style="font-size:{sizes.font + 5}px">'
-                    f"{sv.colored_text_html(text, values)}</div>"}
+                    f"{sv.colored_text_html(text, values, sep)}</div>"}
 
 
 def heatmap(data: sv.StepData, name: str, layer: int, nonlinearity: str, sizes: Sizes) -> dict:

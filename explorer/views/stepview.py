@@ -26,10 +26,10 @@ class StepData:
     """Everything the page shows for one model and one sample, computed once (B = 1 throughout)."""
 
     trace: Trace                # the unrolled sample, batch of one
-    grads: np.ndarray           # (L, T, H): total ∂L/∂h_t
-    grad_norms: np.ndarray      # (L, T): ‖∂L/∂h_t‖ over units
-    jac_norms: np.ndarray       # (L, T): ‖∂h_T/∂h_t‖ (spectral norm) within each layer
-    sigma_max: np.ndarray | None  # (L,): σ_max(W_hh) per layer, vanilla RNN only
+    grads: np.ndarray           # (L, T, D·H): total ∂L/∂h_t (bidirectional: [h→_t, h←_t])
+    grad_norms: np.ndarray      # (L, T): ‖∂L/∂h_t‖ over units (of both directions)
+    jac_norms: np.ndarray       # (L, T): ‖∂h_T/∂h_t‖ (spectral norm) within each layer (forward direction)
+    sigma_max: np.ndarray | None  # (L,): σ_max(W_hh) per layer (forward direction), vanilla RNN only
     target: np.ndarray          # regression (T, O) float; classification (T,) int
     mask: np.ndarray            # (T,) bool: steps where the loss counts
     loss: float                 # the task loss on this sample
@@ -40,11 +40,13 @@ class StepData:
 
 
 def sample_batch(task: Task, index: int) -> Batch:
-    """Sample `index` (0..SAMPLE_BATCH-1) of the page's fixed seeded batch, as a batch of one."""
+    """Sample `index` (0..SAMPLE_BATCH-1) of the page's fixed seeded batch, as a batch of one (without padding:
+    a sample of a padded batch is cut at its own length)."""
     if not 0 <= index < SAMPLE_BATCH:
         raise ValueError(f"sample index must be in 0..{SAMPLE_BATCH - 1}, got {index}")
     b = task.batch(SAMPLE_BATCH, SAMPLE_SEED)
-    return Batch(x=b.x[index : index + 1], y=b.y[index : index + 1], mask=b.mask[index : index + 1])
+    end = b.x.shape[1] if b.lengths is None else int(b.lengths[index])  # a padded batch: the sample's own length
+    return Batch(x=b.x[index : index + 1, :end], y=b.y[index : index + 1, :end], mask=b.mask[index : index + 1, :end])
 
 
 def text_batch(task: Task, text: str) -> Batch:
@@ -69,7 +71,7 @@ def compute(model: RecurrentModel, task: Task, batch: Batch) -> StepData:
     n_layers = trace.hidden.shape[0]
     sigma = None
     if trace.cell_type == "rnn":
-        sigma = np.array([s.sigma_max for s in whh_spectra(model)])  # one W_hh block per layer
+        sigma = np.array([s.sigma_max for s in whh_spectra(model) if s.direction == 0])  # the forward W_hh per layer
     with torch.no_grad():
         loss = task.loss(torch.from_numpy(trace.outputs), batch).item()
     return StepData(
@@ -137,6 +139,7 @@ def top_k(logits: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 def class_names(task: Task) -> list[str]:
     """A printable name per output class (the vocabulary, or the task's class labels)."""
     classes = getattr(task, "CLASSES", None)
+    classes = classes if classes is not None else getattr(task, "class_names", None)
     if classes is not None:
         return list(classes)
     if task.vocab is not None and len(task.vocab) == task.output_size:
@@ -144,8 +147,11 @@ def class_names(task: Task) -> list[str]:
     return [str(i) for i in range(task.output_size)]
 
 
-def symbols(task: Task, inputs: np.ndarray) -> list[str] | None:
-    """The input symbol at each step (inputs (T, I) one-hot), or None for a numeric task."""
+def symbols(task: Task, inputs: np.ndarray, token_ids: np.ndarray | None = None) -> list[str] | None:
+    """The input symbol at each step (inputs (T, I) one-hot, or the trace's token_ids (T,) of a model with an
+    embedding, whose inputs are the embedding vectors), or None for a numeric task."""
+    if token_ids is not None and task.vocab is not None:
+        return [task.vocab[i] for i in token_ids]
     if task.vocab is None or len(task.vocab) != inputs.shape[-1]:
         return None
     return [task.vocab[i] for i in inputs.argmax(-1)]
@@ -187,12 +193,13 @@ def activation_colors(values: np.ndarray) -> list[str]:
     return plotly.colors.sample_colorscale(_SCALE, pos.tolist())
 
 
-def colored_text_html(text: str, values: np.ndarray) -> str:
-    """`text` as HTML spans, each character's background the colour of its activation (Karpathy-style).
+def colored_text_html(text: str | list[str], values: np.ndarray, sep: str = "") -> str:
+    """`text` as HTML spans, each character's (or token's) background the colour of its activation (Karpathy-style);
+    `sep` between the spans (" " for words).
 
     Characters are escaped; newlines are shown as ↵ and break the line (the browser outlines the step shown)."""
     if len(text) != len(values):
-        raise ValueError(f"text has {len(text)} characters but there are {len(values)} values")
+        raise ValueError(f"text has {len(text)} symbols but there are {len(values)} values")
     spans = []
     for i, (c, v, col) in enumerate(zip(text, values, activation_colors(values))):
         fg = "#ffffff" if abs(v) > 0.6 else "#000000"
@@ -201,7 +208,7 @@ def colored_text_html(text: str, values: np.ndarray) -> str:
         spans.append(f'<span title="{title}" style="background:{col};color:{fg}">{shown}</span>')
         if c == "\n":
             spans.append("<br>")
-    return "".join(spans)
+    return sep.join(spans)
 
 
 @torch.no_grad()
@@ -221,10 +228,11 @@ def generate(model: RecurrentModel, task: Task, prompt: str, length: int, temper
     was_training = model.training
     model.eval()
     try:
-        hs, state = model.rnn(x)  # (1, P, H)
+        hs, state = model.rnn(model.embed(x))  # (1, P, H)
+        seen = hs  # (1, t, H): every h so far, for a head that reads their mean (ModelConfig.pool)
         ids = []
         for _ in range(length):
-            logits = model.head(hs[0, -1])  # (V,)
+            logits = model.readout(seen[:, -1:] if model.cfg.pool == "last" else seen)[0, -1]  # (V,)
             if temperature == 0:
                 nxt = int(logits.argmax())
             else:
@@ -233,7 +241,8 @@ def generate(model: RecurrentModel, task: Task, prompt: str, length: int, temper
             ids.append(nxt)
             step = torch.zeros(1, 1, task.input_size)
             step[0, 0, nxt] = 1.0
-            hs, state = model.rnn(step, state)
+            hs, state = model.rnn(model.embed(step), state)
+            seen = torch.cat([seen, hs], dim=1)
     finally:
         model.train(was_training)
     return task.decode(ids)

@@ -14,7 +14,8 @@ OKABE_ITO = {
     "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
     "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
 }
-CELL_COLORS = {"rnn": OKABE_ITO["vermillion"], "lstm": OKABE_ITO["blue"], "gru": OKABE_ITO["green"]}
+CELL_COLORS = {"rnn": OKABE_ITO["vermillion"], "lstm": OKABE_ITO["blue"], "gru": OKABE_ITO["green"],
+               "peephole": OKABE_ITO["purple"]}
 GATE_COLORS = {  # one colour per gate, the same on every page
     "i": OKABE_ITO["sky"], "f": OKABE_ITO["orange"], "g": OKABE_ITO["purple"], "o": OKABE_ITO["green"],
     "r": OKABE_ITO["orange"], "z": OKABE_ITO["sky"], "n": OKABE_ITO["purple"],

@@ -72,3 +72,25 @@ def test_build_page(page, app_url, shots):
     assert summary(page) == built  # the network and its data were kept
     error.first.scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "build-upload-error.png"))
+
+
+def test_build_a_bidirectional_peephole_lstm(page, app_url, shots):
+    """The Bidirectional toggle is off and disabled on a forecasting task, works on the sum of neighbours, and the
+    page then shows both directions' equations and a diagram of two chains per layer."""
+    goto_page(page, app_url, "Build")
+    page.wait_for_selector('[data-testid="stMain"] .main-svg')
+    toggle = page.get_by_test_id("stMain").get_by_role("switch", name="Bidirectional")
+    assert toggle.is_disabled() and not toggle.is_checked()  # the default task forecasts a sine
+    choose(page, "Task", "Sum of neighbours (needs both sides)")
+    choose(page, "Cell", "Peephole LSTM")
+    toggle = page.get_by_test_id("stMain").get_by_role("switch", name="Bidirectional")
+    assert toggle.is_enabled()
+    page.get_by_test_id("stMain").get_by_text("Bidirectional", exact=True).click()
+    wait_idle(page)
+    assert_no_exception(page)
+    page.get_by_test_id("stMain").locator("p", has_text="Bidirectional Peephole LSTM").first.wait_for()
+    tex = equations(page)
+    assert r"\overleftarrow{h}_{t+1}" in tex and r"w_{ci}" in tex
+    assert page.get_by_test_id("stMain").locator(".main-svg text", has_text="←").count() == 4  # 4 steps, 1 layer
+    page.get_by_test_id("stMain").locator(".main-svg").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "build-bidirectional.png"))

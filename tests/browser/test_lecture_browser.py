@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from explorer.data.tasks import make_task
 from explorer.lecture import presets
-from explorer.lecture.share import to_query
+from explorer.lecture.share import LANG_KEY, to_query
 
 pytestmark = pytest.mark.browser
 
@@ -134,7 +134,9 @@ def test_shared_link_rebuilds_the_lab_in_a_new_session(page, app_url):
     share = expander(page, sidebar(page), "Share this setup")
     link = share.get_by_test_id("stCode").inner_text().strip()
     p = presets.PRESETS["gru-copy"]
-    assert dict(parse_qsl(urlparse(link).query, keep_blank_values=True)) == to_query(p.model, p.task, p.train)
+    # The link carries the configs and the language it was made in (pages/lang.py).
+    assert dict(parse_qsl(urlparse(link).query, keep_blank_values=True)) == {**to_query(p.model, p.task, p.train),
+                                                                            LANG_KEY: "en"}
     assert urlparse(link).netloc == urlparse(app_url).netloc
 
     other = page.context.browser.new_context(viewport={"width": 1280, "height": 800})

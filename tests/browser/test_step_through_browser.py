@@ -75,7 +75,9 @@ def wait_shows(page, t: int, timeout_ms: int = 30_000) -> None:
 
 
 def settled_step(page, timeout_ms: int = 30_000) -> int:
-    """The step t once the slider and every view agree on it."""
+    """The step t once the slider and every view agree on it. A position set just before (e.g. by Play's last
+    tick) is drawn in the next animation frame: two frames pass first, so that a stale frame is not read."""
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     js = f"() => {{ const t = ({VIEWS_STEP_JS})(); " \
          f"return t !== null && Number(document.querySelector('{SLIDER}').value) === t - 1 ? t : null; }}"
     try:
