@@ -34,6 +34,7 @@ nav = st.navigation([
     st.Page("pages/by_hand.py", title=t("By hand"), icon="✍️"),
     st.Page("pages/train.py", title=t("Train"), icon="📉"),
     st.Page("pages/compare.py", title=t("Compare"), icon="⚖️"),
+    st.Page("pages/seq2seq.py", title=t("Seq2seq"), icon="🔤"),
 ])
 get_lab()
 mark_active()

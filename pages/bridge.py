@@ -19,7 +19,7 @@ API (keys must be unique on the page; a view keeps its zoom and its DOM across r
 - `view(payload, key, on_have)`: a chart, bars, top-k or text view; a live chart (payload "stream") calls
   `on_have(n)` when it lacks points before the ones it was sent: send from n on (a chart with "streams": a list,
   one n per stream).
-- `player(group, n, start, key, labels, at, on_change, play, speed)`: the clock of `group`.
+- `player(group, n, start, key, labels, at, on_change, play, speed, fields)`: the clock of `group`.
 """
 from __future__ import annotations
 
@@ -86,14 +86,15 @@ def _count(n) -> bool:
 
 
 def player(group: str, n: int, start: int, *, key: str, labels: dict[str, str], at: dict[str, list[int]],
-           on_change: Callable[[int], None], play: bool = True, speed: int = 5) -> None:
+           on_change: Callable[[int], None], play: bool = True, speed: int = 5,
+           fields: dict[str, list[str]] | None = None) -> None:
     """The clock of `group`: a slider over positions 0..n−1 (keyboard ← →), ◀ ▶ and, if `play`, Play at a
     chosen speed. `start` is the position shown when the page first mounts the group; afterwards the browser
     keeps its own. `on_change(i)` gets each position the browser reports (it has settled or playback paused).
 
     `labels`: "label" (above the slider), "value" (a template beside it, fields from `at`), "prev", "next",
     "play", "pause", "speed" (the unit of the speed menu); tooltips "help" (the slider's), "prev_help",
-    "next_help", "speed_help".
+    "next_help", "speed_help". `fields`: per-position strings for the "value" template (e.g. the token at s).
     """
     def reported() -> None:
         i = (st.session_state.get(key) or {}).get("i")
@@ -102,5 +103,5 @@ def player(group: str, n: int, start: int, *, key: str, labels: dict[str, str], 
 
     _view(key=key, on_i_change=reported, data={
         "kind": "player", "group": group, "n": n, "start": min(max(start, 0), n - 1), "labels": labels, "at": at,
-        "play": play, "speeds": list(SPEEDS), "speed": speed, "ui": UI,
+        "play": play, "speeds": list(SPEEDS), "speed": speed, "fields": fields or {}, "ui": UI,
     })

@@ -20,6 +20,7 @@ from explorer.lecture.share import from_query, to_query, view_from_query, view_t
 from explorer.training.fairshare import FairShare
 from explorer.training.live import release_gradients
 from explorer.views.style import NORMAL, PRESENTER, Sizes
+from pages import seq2seq_state
 from pages.lang import QUERY_KEY, error_text, lang, language_switch, t
 
 PRESENTER_CSS = """
@@ -80,6 +81,9 @@ def lab_from_link() -> Lab | None:
     if not params:
         return None
     st.query_params.clear()
+    if seq2seq_state.is_link(params):  # a Seq2seq page's link: it sets the encoder–decoder, not this lab
+        st.session_state.link_notices = seq2seq_state.open_link(params)
+        return None
     model, task, train, notices = from_query(params)
     view, view_notices = view_from_query(params)
     notices += view_notices
@@ -136,7 +140,11 @@ def apply_presenter_css() -> None:
 def load_preset(key: str) -> None:
     """Button callback: replace this session's lab by a preset's; `follow_preset` then goes to the page
     its text talks about (a callback cannot switch pages itself)."""
-    set_lab(presets.load(key))
+    lab = presets.load(key)
+    if isinstance(presets.PRESETS[key], presets.Seq2SeqPreset):  # the Seq2seq page's own lab
+        seq2seq_state.set_s2s_lab(lab)
+    else:
+        set_lab(lab)
     for widget, value in presets.PRESETS[key].widgets:  # the page opens as the preset's text describes
         st.session_state[widget] = value
     st.session_state.preset_loaded = key
@@ -154,7 +162,7 @@ def follow_preset(nav) -> None:
         st.session_state.preset_note = st.session_state.pop("preset_loaded")
 
 
-LIVE_FLAGS = ("train_running", "compare_running")  # what a page keeps running while shown
+LIVE_FLAGS = ("train_running", "compare_running", "s2s_running")  # what a page keeps running while shown
 
 
 def training_token() -> str:
@@ -181,7 +189,8 @@ def pause_on_page_change(nav) -> None:
 
 IDLE_AFTER = 15 * 60  # s without a click or a page change before an open tab frees what it can recompute
 IDLE_CHECK = 120      # s between two checks: a fragment timer in the tab, so no server thread is needed
-RECOMPUTABLE = ("step_cache", "build_candidate")  # Step through's trace, Build's preview: rebuilt on the next visit
+RECOMPUTABLE = ("step_cache", "build_candidate",  # Step through's trace, Build's preview: rebuilt on the next visit
+                "s2s_trace", "s2s_candidate")      # Seq2seq's decoding and setup preview: the same
 
 
 def mark_active() -> None:
@@ -200,6 +209,7 @@ def release_if_idle(state: MutableMapping, now: float) -> bool:
         state.pop(key, None)
     labs = [state["lab"]] if "lab" in state else []
     labs += list((state.get("compare_labs") or {}).values())
+    labs += [state[seq2seq_state.LAB]] if seq2seq_state.LAB in state else []
     for lab in labs:
         release_gradients(lab)
     return True
@@ -238,6 +248,9 @@ def sidebar() -> None:
             st.caption(t(presets.PRESETS[choice].look_at))
             st.button(t("Load this preset"), key="sidebar_preset_load", type="primary", on_click=load_preset,
                       args=(choice,))
+        if st.session_state.get("page_shown") == seq2seq_state.PAGE:  # the encoder–decoder's own panels
+            seq2seq_state.sidebar_panels()
+            return
         export_panel(get_lab())
         with st.expander(t("Share this setup")):
             st.code(share_link(get_lab()), language=None, wrap_lines=True)

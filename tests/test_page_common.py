@@ -84,7 +84,7 @@ def test_a_link_too_large_for_the_server_falls_back_to_the_defaults():
 
 
 @pytest.mark.parametrize("page", ["pages/home.py", "pages/build.py", "pages/step_through.py", "pages/train.py",
-                                  "pages/compare.py"])
+                                  "pages/compare.py", "pages/seq2seq.py"])
 def test_presenter_mode_on_every_page(page):
     assert not any("font-size" in h.proto.body for h in app(page).get("html"))
     at = app(page, state={"presenter": True})

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from explorer.lecture.presets import PRESETS, SEQ2SEQ_PRESETS, Seq2SeqPreset, load_seq2seq
+from explorer.lecture.presets import PAGES, PRESETS, SEQ2SEQ_PRESETS, Seq2SeqPreset, load, load_seq2seq
 from explorer.trace.seq2seq import decode_trace
 
 RUNS: dict[str, tuple] = {}
@@ -39,7 +39,8 @@ def first_over_last(stats) -> np.ndarray:
 def test_preset_is_well_formed_loads_and_is_deterministic(key):
     p = SEQ2SEQ_PRESETS[key]
     assert isinstance(p, Seq2SeqPreset) and p.key == key and p.page == "seq2seq"
-    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", key) and key not in PRESETS
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", key) and PRESETS[key] is p  # listed with the lecture presets
+    assert p.page in PAGES and dict(p.widgets) == {"s2s_view": "Train"}  # opens the Seq2seq page's training view
     assert len(re.findall(r"[.!?](?=\s|$)", p.look_at)) == 2, p.look_at
     assert p.compare_with is None or p.compare_with in SEQ2SEQ_PRESETS.keys() - {key}
     a, b = load_seq2seq(key), load_seq2seq(key)
@@ -50,6 +51,13 @@ def test_preset_is_well_formed_loads_and_is_deterministic(key):
 def test_unknown_key_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown seq2seq preset 'nope'"):
         load_seq2seq("nope")
+    with pytest.raises(ValueError, match="unknown seq2seq preset 'vanishing'"):
+        load_seq2seq("vanishing")  # a recurrent preset
+
+
+def test_the_common_loader_gives_a_seq2seq_lab():
+    lab = load("dates")
+    assert lab.cfg == SEQ2SEQ_PRESETS["dates"].model and lab.train_cfg == SEQ2SEQ_PRESETS["dates"].train
 
 
 def test_the_pair_differs_only_in_attention():

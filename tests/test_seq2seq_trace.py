@@ -11,7 +11,7 @@ from explorer.config import Seq2SeqConfig
 from explorer.data.seq2seq import make_seq2seq_task
 from explorer.models.seq2seq import build_seq2seq
 from explorer.trace.seq2seq import decode_trace, score_terms
-from tests.reference_seq2seq import split_grad_norms
+from tests.reference_seq2seq import recompute, split_grad_norms
 
 SETUPS = [(cell, att, bi) for cell in ("rnn", "lstm", "gru") for att in ("none", "additive", "dot", "general")
           for bi in (False, True) if not (att == "dot" and bi)]
@@ -23,83 +23,6 @@ def make(cell, attention, bi, task="dates", seed=1):
                         embedding_dim=6, seed=seed)
     t = make_seq2seq_task(cfg)
     return build_seq2seq(cfg, len(t.src_vocab), len(t.tgt_vocab)).eval(), t
-
-
-# ---- an independent recomputation, from the equations -------------------------------------------------
-
-def cell_step(cell, x, h, c, w_ih, w_hh, b_ih, b_hh):
-    """One step of PyTorch's RNN (tanh) / LSTM / GRU from its documented equations: (h, c, gates)."""
-    if cell == "rnn":
-        return torch.tanh(w_ih @ x + b_ih + w_hh @ h + b_hh), None, {}
-    if cell == "lstm":
-        a_i, a_f, a_g, a_o = (w_ih @ x + b_ih + w_hh @ h + b_hh).chunk(4)
-        i, f, g, o = torch.sigmoid(a_i), torch.sigmoid(a_f), torch.tanh(a_g), torch.sigmoid(a_o)
-        c = f * c + i * g
-        return o * torch.tanh(c), c, {"i": i, "f": f, "g": g, "o": o}
-    x_r, x_z, x_n = (w_ih @ x + b_ih).chunk(3)
-    h_r, h_z, h_n = (w_hh @ h + b_hh).chunk(3)
-    r, z = torch.sigmoid(x_r + h_r), torch.sigmoid(x_z + h_z)
-    n = torch.tanh(x_n + r * h_n)
-    return (1 - z) * n + z * h, None, {"r": r, "z": z, "n": n}
-
-
-def run_direction(model, xs, suffix):
-    """Encoder states of one direction over the embedded tokens xs (in the order given)."""
-    p = {k: getattr(model.encoder, f"{k}_l0{suffix}") for k in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
-    h = c = torch.zeros(model.cfg.hidden_size)
-    hs, cs = [], []
-    for x in xs:
-        h, c, _ = cell_step(model.cfg.cell, x, h, c, p["weight_ih"], p["weight_hh"], p["bias_ih"], p["bias_hh"])
-        hs.append(h)
-        cs.append(c)
-    return hs, cs
-
-
-@torch.no_grad()
-def recompute(model, task, source: str, outputs: list[str]) -> dict:
-    """Every number of the trace, with the decoder fed the trace's own outputs."""
-    cfg, V = model.cfg, task.tgt_vocab
-    xs = model.src_embedding.weight[task.source_ids(list(source))]  # (S, E)
-    fwd, fwd_c = run_direction(model, xs, "")
-    ann = torch.stack(fwd)
-    summary, h0, c0 = fwd[-1], fwd[-1], fwd_c[-1]
-    if cfg.bidirectional:
-        bwd, bwd_c = run_direction(model, xs.flip(0), "_reverse")
-        bwd, bwd_c = bwd[::-1], bwd_c[::-1]  # back in source order: bwd[0] = ←h_1
-        ann = torch.cat([ann, torch.stack(bwd)], 1)
-        summary = torch.cat([fwd[-1], bwd[0]])
-        h0 = torch.tanh(model.bridge_h.weight @ summary + model.bridge_h.bias)
-        if cfg.cell == "lstm":
-            c0 = model.bridge_c.weight @ torch.cat([fwd_c[-1], bwd_c[0]]) + model.bridge_c.bias
-    s, c = h0, c0
-    out = {"annotations": ann, "states": [s], "cells": [c], "scores": [], "attention": [], "context": [],
-           "probs": [], "gates": {}}
-    att, dec = model.attention, model.decoder
-    for y in ["<bos>", *outputs[:-1]]:
-        if cfg.attention == "none":
-            context = summary
-        else:
-            if cfg.attention == "additive":
-                e = torch.stack([att.v.weight[0] @ torch.tanh(att.W_q.weight @ s + att.W_k.weight @ h) for h in ann])
-            elif cfg.attention == "general":
-                e = torch.stack([s @ (att.W_a.weight @ h) for h in ann])
-            else:
-                e = torch.stack([s @ h for h in ann])
-            alpha = torch.exp(e) / torch.exp(e).sum()
-            context = (alpha[:, None] * ann).sum(0)
-            out["scores"].append(e)
-            out["attention"].append(alpha)
-        x = torch.cat([model.tgt_embedding.weight[V.index(y)], context])
-        s, c, gates = cell_step(cfg.cell, x, s, c, dec.weight_ih, dec.weight_hh, dec.bias_ih, dec.bias_hh)
-        logits = model.out.weight @ torch.cat([s, context]) + model.out.bias
-        p = torch.exp(logits) * torch.tensor([0.0, 0.0] + [1.0] * (len(V) - 2))  # <pad>, <bos>: never
-        out["probs"].append(p / p.sum())
-        out["context"].append(context)
-        out["states"].append(s)
-        out["cells"].append(c)
-        for k, v in gates.items():
-            out["gates"].setdefault(k, []).append(v)
-    return out
 
 
 @pytest.mark.parametrize("cell, attention, bi", SETUPS)

@@ -1,16 +1,17 @@
 """The lecture presets: named, fully seeded scenarios, each showing one effect within a lecture's budget.
 
 Every number quoted in a preset's text was measured with its exact configuration (see
-tests/test_presets.py, which trains each preset headless and asserts the effect).
+tests/test_presets.py and tests/test_seq2seq_presets.py, which train each preset headless and assert the effect).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..config import ModelConfig, TaskConfig, TrainConfig
+from ..config import ModelConfig, Seq2SeqConfig, TaskConfig, TrainConfig
 from ..lab import Lab, make_lab
+from ..training.seq2seq import Seq2SeqLab, make_seq2seq_lab
 
-PAGES = ("train", "step_through", "build", "by_hand")
+PAGES = ("train", "step_through", "build", "by_hand", "seq2seq")
 
 
 @dataclass(frozen=True)
@@ -224,14 +225,17 @@ _PRESETS += [
         widgets=(("hand_sample", 0), ("hand_textbook", True), ("hand_t", 1), ("hand_layer", 0), ("hand_unit", 0)),
     ),
 ]
-PRESETS: dict[str, Preset] = {p.key: p for p in _PRESETS}  # in lecture order
+PRESETS: dict[str, Preset | Seq2SeqPreset] = {p.key: p for p in _PRESETS}  # in lecture order
 
 
-def load(key: str) -> Lab:
-    """A fresh, untrained lab of the preset `key`; ValueError names the known keys if it is unknown."""
+def load(key: str) -> Lab | Seq2SeqLab:
+    """A fresh, untrained lab of the preset `key` (a Seq2SeqLab for a seq2seq preset); ValueError names the known
+    keys if it is unknown."""
     if key not in PRESETS:
         raise ValueError(f"unknown preset {key!r}; the presets are: {', '.join(PRESETS)}")
     p = PRESETS[key]
+    if isinstance(p, Seq2SeqPreset):
+        return make_seq2seq_lab(p.model, p.train)
     return make_lab(p.model, p.task, p.train)
 
 
@@ -308,11 +312,9 @@ PRESETS.update({p.key: p for p in _TRAINING_PRESETS})
 
 
 # --- Sequence to sequence with attention (issue 14) ---------------------------------------------------
-# Kept out of PRESETS until the seq2seq page exists (wave 2): Home and the sidebar list PRESETS and load
-# them into a `Lab`; these load into a `Seq2SeqLab`. Every number in their text is asserted by
-# tests/test_seq2seq_presets.py with the exact configuration.
-from ..config import Seq2SeqConfig  # noqa: E402  (appended section: kept apart for easy merging)
-from ..training.seq2seq import Seq2SeqLab, make_seq2seq_lab  # noqa: E402
+# In PRESETS like the others (Home and the sidebar list them); they load into a `Seq2SeqLab`, which the Seq2seq
+# page uses (st.session_state.s2s_lab). Every number in their text is asserted by tests/test_seq2seq_presets.py
+# with the exact configuration.
 
 
 @dataclass(frozen=True)
@@ -322,8 +324,9 @@ class Seq2SeqPreset:
     look_at: str             # two sentences: what to look at
     model: Seq2SeqConfig     # the encoder–decoder and its task
     train: TrainConfig       # train.steps is the budget a lecturer runs
-    page: str = "seq2seq"    # the page it belongs to (comes in wave 2)
+    page: str = "seq2seq"    # the page it belongs to
     compare_with: str | None = None  # the key of the other half of a pair
+    widgets: tuple[tuple[str, object], ...] = (("s2s_view", "Train"),)  # the page opens on its training view
 
 
 # Reversing 12–20 letters: a GRU encoder–decoder with and without attention, same seeds and data.
@@ -367,11 +370,11 @@ _SEQ2SEQ_PRESETS = [
     ),
 ]
 SEQ2SEQ_PRESETS: dict[str, Seq2SeqPreset] = {p.key: p for p in _SEQ2SEQ_PRESETS}
+PRESETS.update(SEQ2SEQ_PRESETS)
 
 
 def load_seq2seq(key: str) -> Seq2SeqLab:
     """A fresh, untrained seq2seq lab of the preset `key`; ValueError names the known keys if it is unknown."""
     if key not in SEQ2SEQ_PRESETS:
         raise ValueError(f"unknown seq2seq preset {key!r}; the presets are: {', '.join(SEQ2SEQ_PRESETS)}")
-    p = SEQ2SEQ_PRESETS[key]
-    return make_seq2seq_lab(p.model, p.train)
+    return load(key)

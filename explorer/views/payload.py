@@ -34,6 +34,13 @@ Payload schema. A payload is one JSON object (numbers finite; NaN and ±inf only
   −1: none], xlabel, colors: {bar, target}, sizes}``: the k most probable classes at position i.
 - ``text``: ``{group, at, html, fields, outline: bool}``: trusted HTML built and escaped here, its ``{name}``
   fields filled at position i; with ``outline`` the html is static and its i-th ``span`` is outlined.
+- cross clock (``text``, ``alignment``): ``"cross": {group, n, at, fields}`` makes the view follow a second group's position k
+  too (0 .. n−1): its ``at`` fields read ``offset + scale·k`` and its ``fields`` are lists of n_i·n strings,
+  the pair (i, k) at index ``i·n + k`` (e.g. one equation per output step j and source position s).
+- ``alignment``: ``{group, cross, at, title, x: [S labels], y: [J labels], xlabel, ylabel, weights: array (J, S),
+  texts: [J × [S str]], later, hover: [templates of {j} {s} {x} {y} {value}], range, colorscale, blank, outline,
+  line_color, sizes}``: a matrix written row by row (SVG): rows 0..i coloured, later rows ``blank``, row i and
+  the cell (i, k) of the cross clock's position k outlined; a click on a cell moves both clocks to it.
 """
 from __future__ import annotations
 

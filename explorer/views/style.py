@@ -31,6 +31,7 @@ TEXT_COLOR = "#31333F"                     # Streamlit's text colour
 DIVERGING = "RdBu_r"    # activations in [-1, 1]: blue negative, red positive, white 0
 SEQUENTIAL = "Viridis"  # magnitudes, e.g. log10 ‖∂L/∂h_t‖; perceptually uniform, colour-blind safe
 GATE_SCALE = "Cividis"  # gates in [0, 1]
+ATTENTION_SCALE = "Blues"  # attention weights in [0, 1]: white 0 (as an empty cell), dark blue 1
 
 
 @dataclass(frozen=True)

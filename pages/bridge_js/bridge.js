@@ -58,10 +58,17 @@ function fill(template, values) {
 }
 
 function valuesAt(payload, i) {
-  // The template fields at position i: the clock's own (offset + scale * i) and the per-position strings.
+  // The template fields at position i: the clock's own (offset + scale * i) and the per-position strings; with a
+  // "cross" clock (position k) also its own fields and the strings of the pair (i, k), at index i * cross.n + k.
   const out = {};
   for (const [name, [offset, scale]] of Object.entries(payload.at || {})) out[name] = offset + scale * i;
   for (const [name, list] of Object.entries(payload.fields || {})) out[name] = list[Math.min(i, list.length - 1)];
+  const c = payload.cross;
+  if (c) {
+    const k = Math.min(clock(c.group).i, c.n - 1);
+    for (const [name, [offset, scale]] of Object.entries(c.at || {})) out[name] = offset + scale * k;
+    for (const [name, list] of Object.entries(c.fields || {})) out[name] = list[Math.min(i * c.n + k, list.length - 1)];
+  }
   return out;
 }
 
@@ -696,9 +703,12 @@ class Text {
     this.spans = p.outline ? this.root.querySelectorAll("span") : null;
     this.unsubscribe?.();
     this.unsubscribe = clock(p.group).subscribe((i) => this.draw(i));
+    this.unsubscribeCross?.();
+    this.unsubscribeCross = p.cross ? clock(p.cross.group).subscribe(() => this.draw(this.i)) : null;
   }
 
   draw(i) {
+    this.i = i;
     if (this.spans) {
       this.spans[this.current]?.classList.remove("rnnx-now");
       this.current = Math.min(i, this.spans.length - 1);
@@ -711,11 +721,134 @@ class Text {
 
   destroy() {
     this.unsubscribe?.();
+    this.unsubscribeCross?.();
     this.root.remove();
   }
 }
 
-const KINDS = { player: Player, chart: Chart, bars: Bars, topk: TopK, text: Text };
+// --- alignment: a matrix written row by row (attention weights α_js), one cell chosen --------------------------
+// Rows up to the group's position i are drawn, later rows are blank (not computed yet); row i and the cell (i, k)
+// of the cross clock's position k are outlined. A click on a cell moves both clocks there.
+
+class Alignment extends SvgView {
+  constructor(root) {
+    super(root, "alignment");
+    this.tip = el("div", { class: "rnnx-tip", hidden: "" }, this.root);
+    this.svg.addEventListener("pointermove", (e) => this.hover(e));
+    this.svg.addEventListener("pointerleave", () => (this.tip.hidden = true));
+    this.svg.addEventListener("click", (e) => this.click(e));
+  }
+
+  update(p) {
+    this.weights = decode(p.weights);
+    this.unsubscribeCross?.();
+    this.unsubscribeCross = null;
+    super.update(p, "alignment");
+    this.unsubscribeCross = clock(p.cross.group).subscribe(() => this.draw(this.i));
+  }
+
+  layout() {
+    // Cells, axis labels and a colour bar; draw() then fills the rows written so far and moves the outlines.
+    const p = this.p, s = p.sizes, [rows, cols] = this.weights.shape;
+    const width = this.root.clientWidth || 600;
+    const longest = Math.max(...p.y.map((t) => t.length));
+    const m = { l: 2.2 * s.font + 0.6 * s.font * longest + 8, r: 30 + 3 * s.font, t: 50, b: 2.6 * s.font + 24 };
+    const plotW = Math.max(width - m.l - m.r, 10), cw = plotW / cols;
+    const ch = Math.min(Math.max(cw, s.font + 6), 2 * s.font);
+    const height = m.t + rows * ch + m.b;
+    this.geom = { m, cw, ch, rows, cols };
+    const svg = this.canvas(width, height);
+    this.cells = [];
+    for (let j = 0; j < rows; j++) {
+      const row = [];
+      for (let k = 0; k < cols; k++) {
+        row.push(el("rect", { x: m.l + k * cw, y: m.t + j * ch, width: cw, height: ch, fill: p.blank, stroke: "#fff",
+          "stroke-width": 0.5, "data-j": j + 1, "data-s": k + 1 }, svg, SVG));
+      }
+      this.cells.push(row);
+      el("text", { x: m.l - 6, y: m.t + (j + 0.5) * ch + s.font / 3, "text-anchor": "end", "font-size": s.font,
+        fill: "#31333F", class: "rnnx-align-y" }, svg, SVG).textContent = p.y[j];
+    }
+    const every = Math.max(1, Math.ceil((1.3 * s.font) / cw));
+    for (let k = 0; k < cols; k += every) {
+      el("text", { x: m.l + (k + 0.5) * cw, y: m.t + rows * ch + s.font + 4, "text-anchor": "middle",
+        "font-size": s.font, fill: "#31333F", class: "rnnx-align-x" }, svg, SVG).textContent = p.x[k];
+    }
+    const bottom = m.t + rows * ch;
+    el("text", { x: m.l + plotW / 2, y: bottom + 2 * s.font + 16, "text-anchor": "middle", "font-size": s.font,
+      fill: "#31333F" }, svg, SVG).textContent = p.xlabel;
+    const yl = el("text", { x: 0, y: 0, "text-anchor": "middle", "font-size": s.font, fill: "#31333F",
+      transform: `translate(${s.font},${m.t + (rows * ch) / 2}) rotate(-90)` }, svg, SVG);
+    yl.textContent = p.ylabel;
+    // The colour bar: the scale from range[0] (bottom) to range[1] (top).
+    const id = `rnnx-grad-${Math.random().toString(36).slice(2)}`;
+    const grad = el("linearGradient", { id, x1: 0, y1: 1, x2: 0, y2: 0 }, el("defs", {}, svg, SVG), SVG);
+    for (const [pos, color] of p.colorscale) el("stop", { offset: pos, "stop-color": color }, grad, SVG);
+    const bx = width - m.r + 12, bh = Math.min(rows * ch, 200);
+    el("rect", { x: bx, y: m.t, width: 12, height: bh, fill: `url(#${id})`, stroke: p.line_color,
+      "stroke-width": 0.5 }, svg, SVG);
+    const [lo, hi] = p.range;
+    for (const v of [lo, (lo + hi) / 2, hi]) {
+      el("text", { x: bx + 16, y: m.t + bh * (1 - (v - lo) / (hi - lo)) + s.font / 3, "font-size": s.font,
+        fill: "#31333F" }, svg, SVG).textContent = tickLabel(v);
+    }
+    this.rowBox = el("rect", { fill: "none", stroke: p.outline, "stroke-width": 1.5, class: "rnnx-align-row",
+      x: m.l, width: plotW, height: ch }, svg, SVG);
+    this.cellBox = el("rect", { fill: "none", stroke: p.outline, "stroke-width": 3, class: "rnnx-align-cell",
+      width: cw, height: ch }, svg, SVG);
+    this.written = -1; // rows filled so far (0-based index of the last)
+    if (this.i !== undefined) this.draw(this.i);
+  }
+
+  draw(i) {
+    this.i = i;
+    const p = this.p, { m, cw, ch, rows, cols } = this.geom;
+    i = Math.min(i, rows - 1);
+    const k = Math.min(clock(p.cross.group).i, cols - 1);
+    this.title.textContent = fill(p.title, valuesAt(p, i));
+    const [lo, hi] = p.range;
+    for (let j = Math.min(i, this.written) + 1; j <= Math.max(i, this.written); j++) {
+      const w = this.weights.row(j);
+      this.cells[j].forEach((rect, c) => rect.setAttribute("fill", j <= i ? colorAt(p.colorscale, lo, hi, w[c]) : p.blank));
+    }
+    this.written = i;
+    this.rowBox.setAttribute("y", m.t + i * ch);
+    this.cellBox.setAttribute("x", m.l + k * cw);
+    this.cellBox.setAttribute("y", m.t + i * ch);
+  }
+
+  cellAt(e) {
+    const box = this.svg.getBoundingClientRect(), { m, cw, ch, rows, cols } = this.geom;
+    const x = e.clientX - box.left, y = e.clientY - box.top;
+    const j = Math.floor((y - m.t) / ch), k = Math.floor((x - m.l) / cw);
+    return j >= 0 && j < rows && k >= 0 && k < cols ? { j, k, x, y } : null;
+  }
+
+  hover(e) {
+    const at = this.cellAt(e);
+    if (!at) return (this.tip.hidden = true);
+    const { j, k, x, y } = at, p = this.p;
+    this.tip.hidden = false;
+    this.tip.style.cssText = `left:${x + 12}px;top:${y + 12}px;background:#fff;color:#31333F`;
+    this.tip.innerHTML = "";
+    const values = { j: j + 1, s: k + 1, y: p.y[j], x: p.x[k], value: j <= this.i ? p.texts[j][k] : p.later };
+    for (const line of p.hover) el("div", {}, this.tip).textContent = fill(line, values);
+  }
+
+  click(e) {
+    const at = this.cellAt(e);
+    if (!at) return;
+    clock(this.p.group).set(at.j);
+    clock(this.p.cross.group).set(at.k);
+  }
+
+  destroy() {
+    this.unsubscribeCross?.();
+    super.destroy();
+  }
+}
+
+const KINDS = { player: Player, chart: Chart, bars: Bars, topk: TopK, text: Text, alignment: Alignment };
 
 export default function render(args) {
   const { data, parentElement } = args;

@@ -7,6 +7,7 @@ ZH = {
     "By hand": "手算",
     "Train": "训练",
     "Compare": "比较",
+    "Seq2seq": "序列到序列",
     # sidebar
     "Presenter mode": "演示模式",
     "For a projector: larger text and charts, thicker lines, and the settings tucked into collapsed panels.":
