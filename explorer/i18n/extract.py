@@ -9,7 +9,7 @@ from pathlib import Path
 MARKERS = {"tr", "t", "N_", "UserError", "UserText"}  # t: the pages' shorthand, bound to the session's language
 # Data whose text fields are shown translated where they are shown (`t(preset.title)`): their literal keyword
 # arguments count as marked.
-MARKED_FIELDS: dict[str, tuple[str, ...]] = {"Preset": ("title", "look_at")}
+MARKED_FIELDS: dict[str, tuple[str, ...]] = {"Preset": ("title", "look_at"), "Seq2SeqPreset": ("title", "look_at")}
 
 
 def marked_strings(source: str, filename: str = "<src>") -> dict[str, list[int]]:

@@ -189,4 +189,27 @@ ZH: dict[str, str] = {
     "same network with peepholes keep time on about half of them.":
         "与窥孔预设相同的任务和随机种子，换成 4 个单元的普通 LSTM：在训练页上它的损失最终远低于基线，"
         "但到第 1500 步没有一个序列的所有脉冲都准时。加载窥孔预设，可以看到加上窥孔连接的同一网络在约一半的序列上准时。",
+    # issue 14: sequence to sequence
+    "Reversal without attention": "不带注意力机制的反转",
+    "This GRU encoder–decoder must squeeze a source of up to 20 letters into its last state: after 400 steps its "
+    "exact match on validation sources is still 0 and its BLEU below 30. The ‖∂L/∂h_s‖ probe shows the long path: "
+    "the gradient reaching the first source letter is only about 0.15 of the last letter's.":
+        "这个 GRU 编码器–解码器必须把最长 20 个字母的源序列压进它的最后一个状态：训练 400 步后，它在验证集源序列上的"
+        "完全匹配率仍为 0，BLEU 低于 30。‖∂L/∂h_s‖ 探针显示了这条长路径：到达第一个源字母的梯度只有最后一个字母的约 0.15。",
+    "Reversal with attention": "带注意力机制的反转",
+    "The same model, data and seeds with additive attention: its validation BLEU climbs above 90 by the end of the "
+    "400 steps, and in the alignment matrix each output letter puts most of its weight next to the mirrored source "
+    "letter (an anti-diagonal). Every output step reads every source state directly, so the gradient reaching the "
+    "first source letter is about half of the last letter's (0.15 without attention).":
+        "同样的模型、数据和随机种子，加上加性注意力：400 步结束时验证集 BLEU 升到 90 以上；在对齐矩阵中，"
+        "每个输出字母把大部分权重放在与之镜像对应的源字母附近（一条反对角线）。每个输出步都直接读取每个源状态，"
+        "所以到达第一个源字母的梯度约为最后一个字母的一半（不带注意力时为 0.15）。",
+    "Dates to ISO 8601": "日期转换为 ISO 8601",
+    "A GRU encoder–decoder with additive attention learns to write a date given in any of 13 forms (28 November "
+    "2026, nov 28, 26, 2026年11月28日, Saturday, the 28th of November 2026, ...) as 2026-11-28: its exact match on "
+    "validation days, never seen in any form during training, passes 0.9 by step 200. Type a date of your own and "
+    "watch which source characters each output digit reads.":
+        "一个带加性注意力的 GRU 编码器–解码器学习把 13 种写法中任意一种日期（28 November 2026、nov 28, 26、"
+        "2026年11月28日、Saturday, the 28th of November 2026 ……）写成 2026-11-28：在训练中从未以任何写法出现过的"
+        "验证集日期上，它的完全匹配率到第 200 步超过 0.9。输入你自己的日期，看看每个输出数字读取了哪些源字符。",
 }
