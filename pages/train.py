@@ -1,10 +1,11 @@
 """Train page: train the lab's model live and watch its gradients vanish or explode.
 
 While `train_running` is set, the live fragment reruns back to back (its timer, RERUN_GAP, is shorter than a run).
-Each run trains one slice (`slice_seconds`: TRAIN_SHARE of the time, whatever the browser's pace), then sends every
-live chart what is new since the previous run (explorer/views/train_payload.py); the browser appends it in place
-(pages/bridge.py), keeping each chart's zoom. The end of a slice is where Streamlit stops the
-run when Pause (or any widget) is clicked, so training stops within a slice. The buttons only flip session state.
+Each run trains for `slice_seconds` (TRAIN_SHARE of the time, whatever the browser's pace) in pieces of at most
+PAUSE_SLICE, redrawing the step counter after each, then sends every live chart what is new since the previous run
+(explorer/views/train_payload.py); the browser appends it in place (pages/bridge.py), keeping each chart's zoom.
+Each redraw is where Streamlit stops the run when Pause (or any widget) is clicked, so training stops within
+PAUSE_SLICE. The buttons only flip session state.
 
 Each slice is a turn of the server's fair share (pages.common.TRAINING, explorer/training/fairshare.py): the
 sessions of one server train one slice at a time, each the same time, and at most a few runs at once; the others
@@ -27,7 +28,8 @@ from pages.common import TRAINING, get_lab, presenter, set_lab, sizes, stop_trai
 
 RERUN_GAP = 0.02      # s: the live fragment's timer while training runs (shorter than a run: runs follow back to back)
 SLICE_SECONDS = 0.042  # s: the shortest slice of training per run
-MAX_SLICE = 0.2       # s: the longest (Pause lands within a slice)
+MAX_SLICE = 0.6       # s: the longest
+PAUSE_SLICE = 0.12    # s: training between two redraws of the counter (Pause lands within it)
 TRAIN_SHARE = 0.8     # of the wall time, training's aim: a slice lasts 4× the time the previous run spent after
                       # training (drawing, sending, the browser's round trip), so a slow browser slows the charts,
                       # not the training
@@ -218,13 +220,18 @@ def live_body() -> None:
     """One slice of training (when running), then the counter and every chart with what is new."""
     lab = get_lab()
     run = current_run(lab)
-    turn = None
+    turn, status = None, st.empty()
     if ss.get("train_running") and run is not None and run.remaining(lab) and not lab.history.diverged:
         with TRAINING.turn(training_token(), TURN_WAIT) as turn:
             if turn.granted:
-                train_chunk(lab, run.remaining(lab), slice_seconds())
+                end = time.perf_counter() + slice_seconds()
+                while run.remaining(lab) and not lab.history.diverged and time.perf_counter() < end:
+                    train_chunk(lab, run.remaining(lab), min(PAUSE_SLICE, end - time.perf_counter()))
+                    with status.container():
+                        show_status(lab, run, turn)  # a Streamlit call: a click's rerun stops the run here
                 ss.train_slice_end = time.perf_counter()
-    show_status(lab, run, turn)
+    with status.container():
+        show_status(lab, run, turn)
     charts(lab)
     if ss.get("train_running") and (run is None or run.remaining(lab) == 0 or lab.history.diverged):
         stop_training()
