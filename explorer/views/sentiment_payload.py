@@ -20,8 +20,8 @@ from ..metrics import accuracy, binary_f1, confusion_matrix, macro_f1
 from ..models.recurrent import RecurrentModel
 from . import payload as wire
 from . import plots_step as ps
-from .style import BASELINE_COLOR, OKABE_ITO, Sizes, figure, layout
 from .step_payload import GROUP, STEP
+from .style import BASELINE_COLOR, OKABE_ITO, Sizes, figure, layout
 
 NEGATIVE_COLOR, POSITIVE_COLOR = OKABE_ITO["vermillion"], OKABE_ITO["blue"]  # colour-blind-safe pair
 # P(positive) 0 → vermillion, 0.5 → white, 1 → blue.
