@@ -26,7 +26,8 @@ def trained():
 def test_the_preset_opens_step_through_with_the_negated_sentence():
     p = PRESETS[KEY]
     assert p.page == "step_through" and p.task.name == "sentiment" and p.model.embedding_dim == 32
-    assert dict(p.widgets) == {"step_own_sentence": True, "step_sentence": "this movie is not good"}
+    assert dict(p.widgets) == {"step_own_sentence": True, "step_sentence": "this movie is not good",
+                               "step_sentence_label": 0}
     assert "600 training steps" in p.look_at and "more than 75 %" in p.look_at and "917" in p.look_at
 
 

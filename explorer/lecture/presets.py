@@ -391,6 +391,6 @@ SENTIMENT_PRESET = Preset(
     train=TrainConfig(optimizer="adam", lr=0.005, clip="norm", clip_threshold=1.0, batch_size=32, steps=600,
                       probe_every=50, eval_every=100, seed=0),
     page="step_through",
-    widgets=(("step_own_sentence", True), ("step_sentence", "this movie is not good")),
+    widgets=(("step_own_sentence", True), ("step_sentence", "this movie is not good"), ("step_sentence_label", 0)),
 )
 PRESETS[SENTIMENT_PRESET.key] = SENTIMENT_PRESET
