@@ -42,8 +42,8 @@ def own_sentence(task, batch: Batch, sample_key: tuple) -> tuple[Batch, tuple]:
     return Batch(x=x, y=y, mask=mask), ("sentence", typed, label)
 
 
-def _read_text(model, task, data, sample_key: tuple, index: int) -> sp.ReadText:
-    """The shown text: a typed sentence (its own spelling, unknown words marked) or sample `index` of the page's
+def _read_text(model, task, data, sample_key: tuple) -> sp.ReadText:
+    """The shown text: a typed sentence (its own spelling, unknown words marked) or the chosen sample of the page's
     fixed batch with the padding its batch gives it."""
     vectors = data.trace.inputs[0]  # (n, E or V): x_t as the first layer reads it
     ids = data.trace.token_ids[0] if data.trace.token_ids is not None else vectors.argmax(-1)  # (n,); one-hot rows
@@ -58,11 +58,11 @@ def _read_text(model, task, data, sample_key: tuple, index: int) -> sp.ReadText:
     return sp.read_text(tokens, ids, unknown, n_pad, probs, vectors, int(data.target[n - 1]))
 
 
-def word_by_word(lab, data, sample_key: tuple, index: int, sz, view_payload) -> None:
+def word_by_word(lab, data, sample_key: tuple, sz, view_payload) -> None:
     """The word-by-word view of the shown text, on Step through's clock, and the test-split panel."""
     model, task, cfg = lab.model, lab.task, lab.model_cfg
     st.subheader("Sentiment, word by word")
-    text = view_payload("words_read", lambda: _read_text(model, task, data, sample_key, index))
+    text = view_payload("words_read", lambda: _read_text(model, task, data, sample_key))
     bridge.view(view_payload("words", lambda: sp.words_view(text, sz)), key="step_words")
     pool = ("the last real word's h_t" if cfg.pool == "last" else "the mean of h_1 … h_t over the real words")
     st.caption(f"Each word is coloured by P(positive) after reading it (vermillion negative, white 0.5, blue "

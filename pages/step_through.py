@@ -130,7 +130,7 @@ bridge.player(sp.GROUP, T, st.session_state.step_t - 1, key="step_player", at=sp
                       "help": "← → move one step (click the slider first); Space plays and pauses."})
 
 if task.token_inputs:  # issue 12: sentiment, word by word, on this clock (pages/step_text.py)
-    step_text.word_by_word(lab, data, sample_key, index, sz, view_payload)
+    step_text.word_by_word(lab, data, sample_key, sz, view_payload)
 
 left, right = st.columns(2)
 with left:

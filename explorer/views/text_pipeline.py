@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.tasks import SentimentTask
-from ..data.text import PAD, PAD_ID, UNK, UNK_ID
+from ..data.text import PAD_ID, UNK, UNK_ID
 from ..models.recurrent import RecurrentModel
 
 VECTOR_SHOWN = 6  # leading numbers of a vector shown in the table
@@ -26,7 +26,7 @@ def vector_of(model: RecurrentModel, token_id: int) -> np.ndarray:
 
 
 def _shown(v: np.ndarray) -> str:
-    """The first VECTOR_SHOWN numbers of a vector (one-hot: where its 1 is)."""
+    """The first VECTOR_SHOWN numbers of a vector and its length."""
     head = ", ".join(f"{x:.3f}" for x in v[:VECTOR_SHOWN])
     return f"[{head}{', …' if len(v) > VECTOR_SHOWN else ''}] ({len(v)} numbers)"
 
@@ -58,6 +58,3 @@ def split_rows(task: SentimentTask) -> list[dict]:
              "positive": s["classes"][name]["positive"], "majority-class accuracy": round(s["majority_accuracy"][name], 3)}
             for name in ("train", "val", "test")]
 
-
-def special_tokens() -> dict[str, int]:
-    return {PAD: PAD_ID, UNK: UNK_ID}
