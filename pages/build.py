@@ -23,6 +23,7 @@ from explorer.lab import Lab, rebuild
 from explorer.models.params import parameter_counts
 from explorer.views.diagram import bidirectional_diagram, natural_width, unrolled_diagram
 from explorer.views.equations import BIDIRECTIONAL_OUTPUT, cell_equations
+from pages import build_text
 from pages.common import get_lab, plotly_chart, presenter, set_lab, sizes
 
 CELL_NAMES = {"rnn": "Vanilla RNN", "lstm": "LSTM", "gru": "GRU", "peephole": "Peephole LSTM"}
@@ -353,3 +354,5 @@ else:
         shown, preview = new, True
 with right:
     show_network(shown, preview)
+    if shown.task.token_inputs:  # issue 12: raw text → tokens → ids → vectors (pages/build_text.py)
+        build_text.pipeline(shown)

@@ -12,7 +12,7 @@ import streamlit as st
 from explorer.lecture.export import trace_npz
 from explorer.views import step_payload as sp
 from explorer.views import stepview as sv
-from pages import bridge
+from pages import bridge, step_text
 from pages.common import get_lab, sizes
 
 LM_TASKS = ("charlm", "text")
@@ -67,6 +67,8 @@ if typed:
         st.error(f"{e} Showing sample {index} instead.")
 if batch is None:
     batch = sv.sample_batch(task, index)
+if task.token_inputs:  # issue 12: a sentence of one's own (pages/step_text.py)
+    batch, sample_key = step_text.own_sentence(task, batch, sample_key)
 
 # --- unroll once per (model, training step, sample) ---------------------------------------------------
 cached = st.session_state.get("step_cache")
@@ -126,6 +128,9 @@ bridge.player(sp.GROUP, T, st.session_state.step_t - 1, key="step_player", at=sp
                       "play": "▶ Play", "pause": "⏸ Pause", "speed": "steps/s", "speed_help": "Play speed",
                       "prev_help": "One step back", "next_help": "One step forward",
                       "help": "← → move one step (click the slider first); Space plays and pauses."})
+
+if task.token_inputs:  # issue 12: sentiment, word by word, on this clock (pages/step_text.py)
+    step_text.word_by_word(lab, data, sample_key, sz, view_payload)
 
 left, right = st.columns(2)
 with left:

@@ -42,7 +42,10 @@ ALLOWED = {"RNN", "Explorer", "LSTM", "GRU", "PyTorch", "Adam", "AdamW", "SGD", 
            # names of libraries and units the texts keep, and one-word math symbols (dy = ∂L/∂y_t, lr)
            "numpy", "autograd", "Dropout", "nats", "nn", "Karpathy", "Sigmoid", "relu", "dy", "lr", "max"}
 # Names of several words: removed before the scan.
-PHRASES = ("min-char-rnn", "Saturday, the 28th of November 2026", "28 November 2026", "nov 28, 26")  # data, quoted
+PHRASES = ("min-char-rnn",
+           # data the texts quote: the inputs a model reads
+           "“this movie is not good”", "“this movie is good”", "“not”",
+           "Saturday, the 28th of November 2026", "28 November 2026", "nov 28, 26")
 # The text a reader sees in the main area and the sidebar: visible text nodes, without formulas (KaTeX), code (the
 # share link) and icon ligatures (Material icons are words such as "keyboard_arrow_down" in an icon font).
 VISIBLE_TEXT_JS = """() => {

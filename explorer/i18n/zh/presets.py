@@ -212,4 +212,12 @@ ZH: dict[str, str] = {
         "一个带加性注意力的 GRU 编码器–解码器学习把 13 种写法中任意一种日期（28 November 2026、nov 28, 26、"
         "2026年11月28日、Saturday, the 28th of November 2026 ……）写成 2026-11-28：在训练中从未以任何写法出现过的"
         "验证集日期上，它的完全匹配率到第 200 步超过 0.9。输入你自己的日期，看看每个输出数字读取了哪些源字符。",
+    # issue 12: sentiment
+    "Sentiment, word by word": "逐词情感分析",
+    "After its 600 training steps this LSTM (32-number word embeddings) labels more than 75 % of the 917 held-out "
+    "test sentences of movie reviews correctly. On the Step-through page the sentence \"this movie is not good\" "
+    "turns negative at the word \"not\" and stays negative, while \"this movie is good\" ends positive.":
+        "训练 600 步后，这个 LSTM（32 维词嵌入）能正确判断 917 句留出的影评测试句子中超过 75% 的情感。"
+        "在逐步执行页上，句子 “this movie is not good” 读到 “not” 时转为负面并保持负面，"
+        "而 “this movie is good” 最终为正面。",
 }
