@@ -35,7 +35,7 @@ CHINESE_PAGES = [
 # Names and symbols a Chinese page shows as they are.
 ALLOWED = {"RNN", "Explorer", "LSTM", "GRU", "PyTorch", "Adam", "AdamW", "SGD", "RMSprop", "BPTT", "ReLU", "IRNN",
            "tanh", "CSV", "JSON", "NPZ", "PNG", "BLEU", "MSE", "MAE", "RMSE", "PCA", "CNN", "Transformer",
-           "safetensors", "English", "Bi", "NaN", "Okabe", "Ito",
+           "safetensors", "English", "Bi", "NaN", "Okabe", "Ito", "ISO",
            # authors cited in the texts
            "Gers", "Schmidhuber", "Cummins", "Jozefowicz", "Zaremba", "Sutskever", "Le", "Jaitly", "Hinton",
            "Schraudolph", "Bahdanau", "Luong", "Macbeth", "Greff",
@@ -124,3 +124,24 @@ def test_the_file_uploader_speaks_the_sessions_language(page, app_url, lang, wor
     page.get_by_test_id("stSidebar").get_by_test_id("stFileUploaderDropzone").wait_for()
     assert page.evaluate(UPLOADER_WORDS_JS) == words
 
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (1920, 1080)])
+def test_chinese_screenshots(page, app_url, shots, width, height):
+    """README.zh-CN.md's pictures (RNN_EXPLORER_SHOTS=docs writes them there): Home and By hand in Chinese."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{app_url.rstrip('/')}/?lang=zh")
+    wait_idle(page)
+    expect(page.get_by_text("从哪里开始")).to_be_visible()
+    page.wait_for_timeout(500)
+    scan(page, "/ (screenshot)")
+    page.screenshot(path=str(shots / f"zh-home-{width}x{height}.png"))
+    page.goto(f"{app_url.rstrip('/')}/by_hand?lang=zh")
+    wait_idle(page)
+    for _ in range(3):
+        page.locator(".st-key-hand_next button >> visible=true").first.click()
+        wait_idle(page)
+    page.get_by_text("手算 t = 4 时的单元 0").first.wait_for()
+    page.wait_for_timeout(500)
+    scan(page, "/by_hand (screenshot)")
+    page.screenshot(path=str(shots / f"zh-by-hand-{width}x{height}.png"))
