@@ -201,6 +201,9 @@ which = st.segmented_control("Saliency of", list(SALIENCY_OF), format_func=SALIE
                              default="sample", key="step_saliency_of",
                              help="One sample, or the mean over the Train page's fixed probe batch "
                                   "(the same samples its saliency probe uses).") or "sample"
+log_colour = st.toggle("Log colour scale", value=True, key="step_saliency_log",
+                       help="Colour by the logarithm of the value, over four decades below the largest: a "
+                            "dependence a thousand times weaker still shows. Off: a linear scale from 0.")
 
 
 def saliency_view() -> dict:
@@ -212,15 +215,15 @@ def saliency_view() -> dict:
         sal = saliency(model, probe.x, task.kind, lengths=probe.lengths)
         matrix = sal.mean
         title = f"Saliency, mean over the {probe.x.shape[0]} probe samples: ‖∂ỹ_t/∂x_s‖"
-    return tw.saliency_rows(sal, matrix, T if which == "sample" else matrix.shape[1], sz, title)
+    return tw.saliency_rows(sal, matrix, T if which == "sample" else matrix.shape[1], sz, title, log_colour)
 
 
-bridge.view(view_payload(f"saliency_{which}", saliency_view), key="step_saliency")
+bridge.view(view_payload(f"saliency_{which}_{log_colour}", saliency_view), key="step_saliency")
 target = "the output" if task.kind == "regression" else "the logit of the class it predicts"
 st.caption(f"How to read it: row t shows how much the model's output at step t ({target}, ỹ_t) changes "
            "with each input x_s, the size of ∂ỹ_t/∂x_s. Bright cells are the inputs this output uses; how far left "
-           "of the diagonal they reach is how far back the model remembers. A one-way model is dark right of the "
-           "diagonal (it has not read those inputs yet); a bidirectional one may use both sides. The outlined row "
+           "of the diagonal they reach is how far back the model remembers. A one-way model has nothing right of "
+           "the diagonal (it has not read those inputs yet); a bidirectional one may use both sides. The outlined row "
            "is step t (with more than 50 steps, every few rows are kept and the nearest one is outlined).")
 
 # --- backward view -----------------------------------------------------------------------------------

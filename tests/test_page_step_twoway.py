@@ -66,8 +66,8 @@ def test_both_chains_their_gradients_and_saliency_are_the_models(cell):
 
     heat = v["step_saliency"]
     assert heat["kind"] == "heatrows" and heat["group"] == "step"
-    np.testing.assert_allclose(arr(heat["figure"]["data"][0]["z"]), jacobian_saliency(model, batch.x, task.kind),
-                               rtol=1e-3, atol=1e-6)
+    np.testing.assert_allclose(arr(heat["figure"]["data"][0]["customdata"]),
+                               jacobian_saliency(model, batch.x, task.kind), rtol=1e-3, atol=1e-6)
     assert [b[2] for b in heat["bands"]] == list(range(1, t_len + 1))
 
     eq = v["step_equations"]  # the forward chain's, by default
@@ -103,7 +103,7 @@ def test_saliency_mean_over_the_probe_batch(cell, two_way):
     probe = lab.trainer.probe_batch
     want = np.mean([jacobian_saliency(lab.model, probe.x[k:k + 1], "regression") for k in range(len(probe.x))],
                    axis=0)
-    np.testing.assert_allclose(arr(heat["figure"]["data"][0]["z"]), want, rtol=1e-3, atol=1e-6)
+    np.testing.assert_allclose(arr(heat["figure"]["data"][0]["customdata"]), want, rtol=1e-3, atol=1e-6)
     assert "mean over the 8 probe samples" in heat["figure"]["layout"]["title"]["text"]
 
 

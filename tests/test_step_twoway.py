@@ -192,10 +192,16 @@ def test_saliency_view_is_autograds_jacobian(task_name, cell, two_way):
     data = sv.compute(model, task, batch)
     sal = saliency(model, batch.x, task.kind, trace=data.trace)
     t_len = data.seq_len
-    p = tw.saliency_rows(sal, sal.per_sample[0], t_len, NORMAL, "saliency")
+    p = tw.saliency_rows(sal, sal.per_sample[0], t_len, NORMAL, "saliency", log=False)
     json.dumps(p, allow_nan=False)
     heat = p["figure"]["data"][0]
     z, rows = arr(heat["z"]), arr(heat["y"])
+    logged = tw.saliency_rows(sal, sal.per_sample[0], t_len, NORMAL, "saliency")["figure"]["data"][0]
+    np.testing.assert_allclose(arr(logged["customdata"]), z)  # the hover's value
+    np.testing.assert_allclose(arr(logged["z"]), np.where(z > 0, np.log10(np.where(z > 0, z, 1)), np.nan),
+                               rtol=1e-5)  # the colour: log10, 0 blank
+    assert logged["zmax"] == pytest.approx(np.log10(z.max()), abs=1e-5)
+    assert logged["zmax"] - logged["zmin"] == pytest.approx(4)
     want = jacobian_saliency(model, batch.x, task.kind)
     np.testing.assert_array_equal(rows, np.arange(1, t_len + 1))
     np.testing.assert_allclose(z, want, rtol=1e-3, atol=1e-6)
@@ -212,7 +218,7 @@ def test_mean_saliency_is_the_mean_of_each_samples_jacobian():
     model = build_model(cfg).eval()
     b = task.batch(4, seed=9)
     sal = saliency(model, b.x, task.kind)
-    p = tw.saliency_rows(sal, sal.mean, 12, NORMAL, "mean")
+    p = tw.saliency_rows(sal, sal.mean, 12, NORMAL, "mean", log=False)
     heat = p["figure"]["data"][0]
     z = arr(heat["z"])
     want = np.mean([jacobian_saliency(model, b.x[k:k + 1], task.kind) for k in range(4)], axis=0)

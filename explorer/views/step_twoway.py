@@ -24,6 +24,7 @@ from .style import BASELINE_COLOR, SEQUENTIAL, SERIES, Sizes, layout
 ARROWS = ("→", "←")
 CHAIN_COLORS = (SERIES[0], SERIES[1])  # forward, backward: the same in every two-chain view
 ROW_COLOR = ps.HIGHLIGHT               # the outline of the saliency row of step t
+SALIENCY_DECADES = 4                   # decades of the log colour scale below the largest value
 
 
 def chain_rows(data: sv.StepData, layer: int, direction: int, nonlinearity: str) -> list[tuple[str, str, np.ndarray]]:
@@ -109,13 +110,26 @@ def row_bands(out_steps: np.ndarray, t_len: int) -> list[list[float] | None]:
     return [[float(lo[r]), float(hi[r]), float(rows[r])] for r in nearest]
 
 
-def saliency_rows(sal: Saliency, matrix: np.ndarray, t_len: int, sizes: Sizes, title: str) -> dict:
-    """The saliency heatmap `matrix` (R, T) of rows `sal.out_steps`, the row of step t outlined on the clock."""
+def saliency_rows(sal: Saliency, matrix: np.ndarray, t_len: int, sizes: Sizes, title: str, log: bool = True,
+                  decades: int = SALIENCY_DECADES) -> dict:
+    """The saliency heatmap `matrix` (R, T) of rows `sal.out_steps`, the row of step t outlined on the clock.
+    log: colour by log10 of the value over `decades` decades below the largest (0 is left blank), so that a
+    dependence 1000 times weaker than the strongest still shows; the hover reads the value itself."""
     rows = sal.out_steps + 1
+    values = np.asarray(matrix, np.float64)
+    colour = dict(zmin=0)
+    z = values
+    if log:
+        top = np.log10(values.max()) if values.max() > 0 else 0.0
+        with np.errstate(divide="ignore"):
+            z = np.where(values > 0, np.log10(np.where(values > 0, values, 1)), np.nan)
+        ticks = np.arange(np.floor(top) - decades, np.floor(top) + 1)
+        colour = dict(zmin=top - decades, zmax=top, colorbar=dict(thickness=12, len=0.9, tickvals=ticks,
+                                                                   ticktext=[f"1e{int(k)}" for k in ticks]))
     fig = go.Figure(go.Heatmap(
-        z=np.asarray(matrix, np.float32), x=np.arange(1, t_len + 1), y=rows, colorscale=SEQUENTIAL, zmin=0,
-        colorbar=dict(thickness=12, len=0.9),
-        hovertemplate="output step t = %{y}, input step s = %{x}<br>‖∂ỹ_t/∂x_s‖ = %{z:.3g}<extra></extra>",
+        z=z.astype(np.float32), x=np.arange(1, t_len + 1), y=rows, colorscale=SEQUENTIAL,
+        customdata=values.astype(np.float32), **{"colorbar": dict(thickness=12, len=0.9), **colour},
+        hovertemplate="output step t = %{y}, input step s = %{x}<br>‖∂ỹ_t/∂x_s‖ = %{customdata:.3g}<extra></extra>",
     ), layout=layout(sizes, title=dict(text=title), xaxis=dict(title=dict(text="input step s")),
                      yaxis=dict(title=dict(text="output step t"), autorange="reversed")))
     return {"kind": "heatrows", "group": GROUP, "figure": wire.figure(fig), "png": "saliency", "overlays": [],

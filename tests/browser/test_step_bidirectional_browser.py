@@ -118,3 +118,47 @@ def test_scrub_both_chains_and_the_saliency_row(page, app_url, shots):
     wait_idle(page)
     page.wait_for_timeout(300)  # the scroll's repaint; the content was awaited above
     page.screenshot(path=str(shots / "step-bidirectional-1280x800.png"))
+    saliency = page.locator(".st-key-step_saliency")
+    saliency.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_function("() => document.querySelector('.st-key-step_saliency .rnnx-band')?.dataset.row === '11'")
+    saliency.screenshot(path=str(shots / "step-saliency.png"))
+
+
+# After every animation frame (rAF, then a task): the step t at which both chains and the saliency row agree.
+FRAME_LOG_JS = """() => {
+  window.__keys = []; window.__frames = [];
+  document.addEventListener('keydown', () => window.__keys.push(performance.now()), true);
+  const shown = (""" + SHOWN_JS + """);
+  const loop = () => {
+    setTimeout(() => {
+      const s = shown(), m = s.fwd && s.fwd.match(/t = (\\d+):/), t = m ? Number(m[1]) : null;
+      const ok = t !== null && s.row === t && s.bwd.includes(`t = ${""" + str(T + 1) + """ - t}:`);
+      window.__frames.push([performance.now(), ok ? t : null]);
+    }, 0);
+    requestAnimationFrame(loop);
+  };
+  requestAnimationFrame(loop);
+}"""
+
+
+def test_measure_key_to_frame_of_the_two_chains_and_saliency(page, app_url):
+    """Prints ArrowRight → the frame in which both chains' bars and the saliency row show the new step (ms)."""
+    page.goto(f"{app_url.rstrip('/')}/step_through?{QUERY}")
+    wait_idle(page)
+    page.wait_for_selector(".st-key-step_saliency .rnnx-band[data-row]", state="attached", timeout=60_000)
+    wait_step(page, 1)
+    page.evaluate(FRAME_LOG_JS)
+    page.locator(SLIDER).focus()
+    latencies = []
+    for k in range(2, T + 1):
+        n_keys = page.evaluate("window.__keys.length")
+        page.keyboard.press("ArrowRight")
+        wait_step(page, k)
+        page.wait_for_timeout(30)
+        key_at = page.evaluate(f"window.__keys[{n_keys}]")
+        drawn = page.evaluate(f"window.__frames.find(([at, t]) => at > {key_at} && t === {k})[0]")
+        latencies.append(drawn - key_at)
+    print(f"\n[step-through bidirectional, browser] key press → both chains and the saliency row drawn: median "
+          f"{np.median(latencies):.0f} ms, p90 {np.percentile(latencies, 90):.0f} ms, max {max(latencies):.0f} ms "
+          f"over {len(latencies)} presses")
+    assert_no_exception(page)
