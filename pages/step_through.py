@@ -207,6 +207,7 @@ log_colour = st.toggle("Log colour scale", value=True, key="step_saliency_log",
 
 
 def saliency_view() -> dict:
+    """The saliency payload of the choice above (one backward pass per output row: a moment for long samples)."""
     if which == "sample":
         sal = saliency(model, batch.x, task.kind, trace=trace)
         matrix, title = sal.per_sample[0], "Saliency of this sample: ‖∂ỹ_t/∂x_s‖"
@@ -244,12 +245,6 @@ with j_col:
     if two_way:
         st.caption("Bidirectional: the chart on the left shows ‖∂L/∂h_t‖ of both chains together, ‖∂h_T/∂h_t‖ "
                    "that of the forward chain; each chain's own gradient is below.")
-if two_way:
-    bridge.view(view_payload("chain_grads", lambda: tw.chain_gradients(data, layer, sz)), key="step_chain_grads")
-    st.caption("Each chain's gradient as backpropagation travels (the slider above): the forward chain's "
-               "‖∂L/∂h→_t‖ flows from t = T down to 1, like a one-way network's; the backward chain computed "
-               "h←_t from h←_(t+1), so its gradient ‖∂L/∂h←_t‖ flows the other way, from t = 1 up to T. "
-               "The dotted lines are where each has got to.")
     if data.sigma_max is not None:
         st.caption(f"For a vanilla RNN, ‖∂h_T/∂h_t‖ ≤ σ_max(W_hh)^(T−t) because |φ′| ≤ 1; here σ_max = "
                    f"{data.sigma_max[layer]:.3f}, so below 1 the dependence on early steps must vanish.")
@@ -257,6 +252,14 @@ if two_way:
         path, gate = ("cell-state", "forget gates f") if cfg.cell in ("lstm", "peephole") else ("update", "update gates z")
         st.caption(f"‖∂h_T/∂h_t‖ within layer {layer}. No simple bound for the {cfg.cell.upper()}: its additive {path} "
                    f"path keeps the dependence alive only while the {gate} stay near 1.")
+
+if two_way:
+    bridge.view(view_payload("chain_grads", lambda: tw.chain_gradients(data, layer, sz)), key="step_chain_grads")
+    st.caption("Each chain's gradient as backpropagation travels (the slider above): the forward chain's "
+               "‖∂L/∂h→_t‖ flows from t = T down to 1, like a one-way network's; the backward chain computed "
+               "h←_t from h←_(t+1), so its gradient ‖∂L/∂h←_t‖ flows the other way, from t = 1 up to T. "
+               "The dotted lines are where each has got to; a step the loss does not reach (yet) has gradient 0 "
+               "and is not drawn on the log axis.")
 
 # --- text generation -----------------------------------------------------------------------------------
 if task.name in LM_TASKS:
