@@ -108,7 +108,8 @@ def test_saliency_mean_over_the_probe_batch(cell, two_way):
 
 
 def test_a_one_way_model_has_no_chain_views():
-    at = open_page(lab_for("lstm", task="sine", two_way=False))
+    at = open_page(lab_for("rnn", task="sine", two_way=False))
     v = views(at)
     assert not {"step_chain_0", "step_chain_1", "step_chain_grads"} & set(v)
     assert "step_saliency" in v
+    assert any("σ_max(W_hh)^(T−t)" in c.value for c in at.caption)  # the vanilla RNN's bound is still explained
