@@ -4,13 +4,10 @@ of torch.autograd.functional.jacobian (saliency, one sample and the probe batch'
 equations carry its peephole terms. The browser side: tests/browser/test_step_bidirectional_browser.py."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
-from streamlit.testing.v1 import AppTest
+from test_page_step_through import open_page, views
 from test_step_twoway import arr, autograd_direction_norms, jacobian_saliency
 
 from explorer import ModelConfig
@@ -18,23 +15,6 @@ from explorer.config import TaskConfig, TrainConfig
 from explorer.lab import make_lab
 from explorer.views import payload as wire
 from explorer.views import stepview as sv
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/step_through.py"
-
-
-def open_page(lab) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.session_state["lab"] = lab
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def views(at) -> dict[str, dict]:
-    return {c.key: json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.json}
 
 
 def lab_for(cell="lstm", task="neighbours", layers=1, two_way=True, seq_len=16):
