@@ -14,7 +14,7 @@ from explorer import ModelConfig, build_model
 from explorer.config import TaskConfig
 from explorer.data.tasks import make_task
 from explorer.models.recurrent import pool_states
-from explorer.trace.saliency import saliency
+from explorer.trace.saliency import Saliency, saliency
 from explorer.views import payload as wire
 from explorer.views import step_twoway as tw
 from explorer.views import stepview as sv
@@ -232,3 +232,10 @@ def test_row_bands_outline_the_nearest_kept_row():
     assert bands[3] == [3.0, 7.5, 5.0]      # t = 4
     assert bands[9] == [7.5, 10.5, 10.0]
     assert tw.row_bands(np.array([], np.int64), 3) == [None] * 3
+
+
+def test_saliency_of_a_diverged_model_is_blank_not_broken():
+    sal = Saliency(np.arange(3), np.full((1, 3, 3), np.nan, np.float32))
+    for log in (True, False):
+        p = tw.saliency_rows(sal, sal.mean, 3, NORMAL, "diverged", log=log)
+        json.dumps(p, allow_nan=False)

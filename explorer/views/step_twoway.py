@@ -120,9 +120,10 @@ def saliency_rows(sal: Saliency, matrix: np.ndarray, t_len: int, sizes: Sizes, t
     colour = dict(zmin=0)
     z = values
     if log:
-        top = np.log10(values.max()) if values.max() > 0 else 0.0
+        finite = values[np.isfinite(values)]  # a diverged model's NaN stays blank and sets no scale
+        top = float(np.log10(finite.max())) if finite.size and finite.max() > 0 else 0.0
         with np.errstate(divide="ignore"):
-            z = np.where(values > 0, np.log10(np.where(values > 0, values, 1)), np.nan)
+            z = np.where(values > 0, np.log10(np.where(values > 0, values, 1)), np.nan)  # 0 and NaN: blank
         ticks = np.arange(np.floor(top) - decades, np.floor(top) + 1)
         colour = dict(zmin=top - decades, zmax=top, colorbar=dict(thickness=12, len=0.9, tickvals=ticks,
                                                                    ticktext=[f"1e{int(k)}" for k in ticks]))
