@@ -10,7 +10,9 @@ import html
 import streamlit as st
 
 from explorer.lecture.export import trace_npz
+from explorer.trace.saliency import saliency
 from explorer.views import step_payload as sp
+from explorer.views import step_twoway as tw
 from explorer.views import stepview as sv
 from pages import bridge, step_text
 from pages.common import get_lab, sizes
@@ -93,8 +95,8 @@ if two_way:
     st.info("A bidirectional model: each bar row and heatmap below holds the forward chain's units "
             f"(0–{cfg.hidden_size - 1}), then the backward chain's ({cfg.hidden_size}–{2 * cfg.hidden_size - 1}); "
             "the equations and the coloured text follow the direction chosen above; the trajectory reads "
-            "[h→_t; h←_t], the backward pass ‖∂L/∂h_t‖ both directions together and ‖∂h_T/∂h_t‖ the forward chain. "
-            "Views of each direction on its own come later.")
+            "[h→_t; h←_t]. Below, \"The two chains\" shows each chain on its own, and the backward pass each "
+            "chain's gradient.")
 download.download_button("Trace (NPZ)", lambda: trace_npz(trace), file_name="rnn-explorer-trace.npz",
                          mime="application/octet-stream", key="step_download_trace", width="stretch",
                          on_click="ignore",
@@ -151,6 +153,21 @@ with right:
     bridge.view(view_payload("equations", lambda: sp.equations(data, layer, unit, cfg.nonlinearity, direction)),
                 key="step_equations")
 
+if two_way:
+    st.subheader("The two chains")
+    reading = st.toggle("Backward chain in its reading order (T … 1)", value=True, key="step_reading_order",
+                        help="On: as t advances, the backward chain is shown at step T + 1 − t, the step it "
+                             "computes when it has read as many inputs as the forward chain (it starts at x_T). "
+                             "Off: both chains at the same step t, the two halves of the layer's output "
+                             "h_t = [h→_t; h←_t].")
+    for d, col in enumerate(st.columns(2)):
+        with col:
+            bridge.view(view_payload(f"chain_{d}_{reading}", lambda d=d: tw.chain_bars(
+                data, layer, unit, cfg.nonlinearity, sz, d, reading)), key=f"step_chain_{d}")
+    st.caption(f"Each chain of layer {layer}: the forward one → reads x1, x2, …, xT, each step from the state "
+               "of step t − 1; the backward one ← reads xT, xT−1, …, x1, each step from the state of step t + 1, "
+               "with its own weights. The layer's output at t joins the two: h_t = [h→_t; h←_t].")
+
 if syms is not None:
     chain = (" (forward chain)", " (backward chain)")[direction] if two_way else ""
     st.markdown(f"**Input coloured by unit {unit} of layer {layer}{chain}** (red positive, blue negative; "
@@ -182,6 +199,39 @@ for row in (panels[i : i + 2] for i in range(0, len(panels), 2)):
                             key=f"step_heat_{name}")
                 st.caption(f"Every unit's {name} (rows) at every step (columns); the dotted line is step t.")
 
+# --- saliency ------------------------------------------------------------------------------------------
+st.subheader("Which inputs each output uses: saliency")
+SALIENCY_OF = {"sample": "This sample", "probe": "Mean over the probe batch"}
+which = st.segmented_control("Saliency of", list(SALIENCY_OF), format_func=SALIENCY_OF.__getitem__,
+                             default="sample", key="step_saliency_of",
+                             help="One sample, or the mean over the Train page's fixed probe batch "
+                                  "(the same samples its saliency probe uses).") or "sample"
+log_colour = st.toggle("Log colour scale", value=True, key="step_saliency_log",
+                       help="Colour by the logarithm of the value, over four decades below the largest: a "
+                            "dependence a thousand times weaker still shows. Off: a linear scale from 0.")
+
+
+def saliency_view() -> dict:
+    """The saliency payload of the choice above (one backward pass per output row: a moment for long samples)."""
+    if which == "sample":
+        sal = saliency(model, batch.x, task.kind, trace=trace)
+        matrix, title = sal.per_sample[0], "Saliency of this sample: ‖∂ỹ_t/∂x_s‖"
+    else:
+        probe = lab.trainer.probe_batch
+        sal = saliency(model, probe.x, task.kind, lengths=probe.lengths)
+        matrix = sal.mean
+        title = f"Saliency, mean over the {probe.x.shape[0]} probe samples: ‖∂ỹ_t/∂x_s‖"
+    return tw.saliency_rows(sal, matrix, T if which == "sample" else matrix.shape[1], sz, title, log_colour)
+
+
+bridge.view(view_payload(f"saliency_{which}_{log_colour}", saliency_view), key="step_saliency")
+target = "the output" if task.kind == "regression" else "the logit of the class it predicts"
+st.caption(f"How to read it: row t shows how much the model's output at step t ({target}, ỹ_t) changes "
+           "with each input x_s, the size of ∂ỹ_t/∂x_s. Bright cells are the inputs this output uses; how far left "
+           "of the diagonal they reach is how far back the model remembers. A one-way model has nothing right of "
+           "the diagonal (it has not read those inputs yet); a bidirectional one may use both sides. The outlined row "
+           "is step t (with more than 50 steps, every few rows are kept and the nearest one is outlined).")
+
 # --- backward view -----------------------------------------------------------------------------------
 st.subheader("Backward pass through time")
 _clamp_state("step_back", 0, T - 1, T - 1)
@@ -198,8 +248,8 @@ with g_col:
 with j_col:
     bridge.view(view_payload("jacobian", lambda: sp.jacobian(data, layer, sz)), key="step_jac")
     if two_way:
-        st.caption("Bidirectional: the backward pass shows ‖∂L/∂h_t‖ of both chains together, and ‖∂h_T/∂h_t‖ is "
-                   "that of the forward chain; the Train page shows each direction's gradient on its own.")
+        st.caption("Bidirectional: the chart on the left shows ‖∂L/∂h_t‖ of both chains together, ‖∂h_T/∂h_t‖ "
+                   "that of the forward chain; each chain's own gradient is below.")
     if data.sigma_max is not None:
         st.caption(f"For a vanilla RNN, ‖∂h_T/∂h_t‖ ≤ σ_max(W_hh)^(T−t) because |φ′| ≤ 1; here σ_max = "
                    f"{data.sigma_max[layer]:.3f}, so below 1 the dependence on early steps must vanish.")
@@ -207,6 +257,14 @@ with j_col:
         path, gate = ("cell-state", "forget gates f") if cfg.cell in ("lstm", "peephole") else ("update", "update gates z")
         st.caption(f"‖∂h_T/∂h_t‖ within layer {layer}. No simple bound for the {cfg.cell.upper()}: its additive {path} "
                    f"path keeps the dependence alive only while the {gate} stay near 1.")
+
+if two_way:
+    bridge.view(view_payload("chain_grads", lambda: tw.chain_gradients(data, layer, sz)), key="step_chain_grads")
+    st.caption("Each chain's gradient as backpropagation travels (the slider above): the forward chain's "
+               "‖∂L/∂h→_t‖ flows from t = T down to 1, like a one-way network's; the backward chain computed "
+               "h←_t from h←_(t+1), so its gradient ‖∂L/∂h←_t‖ flows the other way, from t = 1 up to T. "
+               "The dotted lines are where each has got to; a step the loss does not reach (yet) has gradient 0 "
+               "and is not drawn on the log axis.")
 
 # --- text generation -----------------------------------------------------------------------------------
 if task.name in LM_TASKS:

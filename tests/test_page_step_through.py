@@ -79,7 +79,7 @@ def test_loads_for_every_cell_and_sends_the_models_numbers(cell, nl, layers):
     v = views(at)
     heat = ["step_heat_h", "step_heat_c"] if cell == "lstm" else ["step_heat_h"]
     assert set(v) == {"step_player", "step_state", "step_text_view", "step_pred", "step_equations", "step_pca",
-                      *heat, "step_back_player", "step_grad", "step_grad_caption", "step_jac"}
+                      *heat, "step_saliency", "step_back_player", "step_grad", "step_grad_caption", "step_jac"}
     assert v["step_player"]["n"] == 20 and v["step_player"]["start"] == 0 and v["step_player"]["play"]
     x = sv.sample_batch(lab.task, 0).x
     bars = v["step_state"]

@@ -865,3 +865,31 @@ export default function render(args) {
     views.delete(parentElement);
   };
 }
+
+// --- heatrows: a heatmap whose row of the clock's position is outlined (Step through's saliency) --------
+// Payload: a chart's, plus "bands": per position i, [lo, hi, row] in y data units (or null), and "band_color".
+
+class HeatRows extends Chart {
+  draw(i) {
+    super.draw(i);
+    const full = this.gd._fullLayout;
+    if (!this.plotted || !full || !full.xaxis || !this.layer) return;
+    const band = this.p.bands ? this.p.bands[Math.min(i, this.p.bands.length - 1)] : null;
+    this.band ??= el("rect", { class: "rnnx-band", fill: "none" }, null, SVG);
+    if (this.band.parentNode !== this.layer) this.layer.appendChild(this.band);
+    this.band.setAttribute("visibility", band ? "visible" : "hidden");
+    if (!band) return;
+    const xa = full.xaxis, ya = full.yaxis;
+    const y0 = ya._offset + ya.c2p(band[0]), y1 = ya._offset + ya.c2p(band[1]);
+    this.band.setAttribute("x", xa._offset);
+    this.band.setAttribute("width", xa._length);
+    this.band.setAttribute("y", Math.min(y0, y1));
+    this.band.setAttribute("height", Math.max(Math.abs(y1 - y0), 2));
+    this.band.setAttribute("stroke", this.p.band_color);
+    this.band.setAttribute("stroke-width", 3);
+    this.band.dataset.row = band[2];
+    this.band.dataset.i = i;
+  }
+}
+
+KINDS.heatrows = HeatRows;
