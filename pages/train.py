@@ -221,6 +221,8 @@ def live_body() -> None:
     lab = get_lab()
     run = current_run(lab)
     turn, status = None, st.empty()
+    with status.container():  # at once: an empty slot would blank the counter while the slice trains
+        show_status(lab, run)
     if ss.get("train_running") and run is not None and run.remaining(lab) and not lab.history.diverged:
         with TRAINING.turn(training_token(), TURN_WAIT) as turn:
             if turn.granted:

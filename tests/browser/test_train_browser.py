@@ -28,7 +28,7 @@ TIMELINE_JS = """() => {  // every animation frame, log changes of the step coun
   const tick = () => {
     const counter = document.querySelector('[data-testid="stMain"] [data-testid="stProgress"]')?.innerText;
     const n = counter && Number(/Step (\\d+)/.exec(counter)?.[1]);
-    if (n !== step) { step = n; log.push([performance.now(), "step", n]); }
+    if (Number.isInteger(n) && n !== step) { step = n; log.push([performance.now(), "step", n]); }
     const d = document.querySelector('[class*="st-key-train_loss_chart"] .scatterlayer .js-line')?.getAttribute("d");
     if (d && d !== line) { line = d; log.push([performance.now(), "chart"]); }
     requestAnimationFrame(tick);
