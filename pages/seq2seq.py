@@ -241,7 +241,7 @@ def decoded(lab: Seq2SeqLab, source: str, beam: int):
 
 def payload(views: dict, name: str, build):
     """The payload of view `name` of the shown trace, built once per trace and chart sizes."""
-    key = (name, sizes())
+    key = (name, sizes(), lang())
     if key not in views:
         views[key] = build()
     return views[key]
@@ -305,17 +305,17 @@ def translate(lab: Seq2SeqLab) -> None:
     left, right = st.columns(2)
     with left:
         if attention:
-            bridge.view(payload(views, "alignment", lambda: sp.alignment(trace, sz)), key="s2s_alignment")
+            bridge.view(payload(views, "alignment", lambda: sp.alignment(trace, sz, lang())), key="s2s_alignment")
             st.caption(t("Row j holds the weights α_js with which output step j reads each source position s; "
                          "rows below are written as j advances. Click a cell to write out its score."))
-            bridge.view(payload(views, "attention", lambda: sp.attention_bars(trace, sz)), key="s2s_attention_row")
+            bridge.view(payload(views, "attention", lambda: sp.attention_bars(trace, sz, lang())), key="s2s_attention_row")
         else:
             st.info(t("This model has no attention: at every step the decoder reads the same context, the "
                       "encoder's last state, so the whole source must fit in it. Choose an attention in the setup "
                       "to see an alignment."))
     with right:
-        bridge.view(payload(views, "step", lambda: sp.step_text(trace)), key="s2s_step_text")
-        bridge.view(payload(views, "topk", lambda: sp.top_tokens(trace, sz)), key="s2s_topk")
+        bridge.view(payload(views, "step", lambda: sp.step_text(trace, lang())), key="s2s_step_text")
+        bridge.view(payload(views, "topk", lambda: sp.top_tokens(trace, sz, lang())), key="s2s_topk")
         if attention:
             ss.s2s_s = min(max(ss.get("s2s_s", 1), 1), n_s)
             bridge.player(sp.S_GROUP, n_s, ss.s2s_s - 1, key="s2s_s_player", at=sp.AT_S, on_change=_s_reported,
@@ -325,10 +325,10 @@ def translate(lab: Seq2SeqLab) -> None:
                                   "prev": "◀", "next": "▶", "prev_help": t("One position left"),
                                   "next_help": t("One position right"),
                                   "help": t("Or click a cell of the alignment.")})
-            bridge.view(payload(views, "score", lambda: sp.score_equation(lab.model, trace)), key="s2s_score")
+            bridge.view(payload(views, "score", lambda: sp.score_equation(lab.model, trace, lang())), key="s2s_score")
     left, right = st.columns(2)
     with left:
-        bridge.view(payload(views, "decoder", lambda: sp.decoder_bars(trace, sz)), key="s2s_decoder")
+        bridge.view(payload(views, "decoder", lambda: sp.decoder_bars(trace, sz, lang())), key="s2s_decoder")
         if trace.gates and trace.cells is not None:
             st.caption(t("The decoder's new state s_j after step j, its cell state and its gates (dark 0 … yellow 1; "
                          "g and n are tanh, −1 … 1)."))
@@ -338,14 +338,16 @@ def translate(lab: Seq2SeqLab) -> None:
         else:
             st.caption(t("The decoder's new state s_j after step j."))
     with right:
-        bridge.view(payload(views, "context", lambda: sp.context_bars(trace, sz)), key="s2s_context")
+        bridge.view(payload(views, "context", lambda: sp.context_bars(trace, sz, lang())), key="s2s_context")
         st.caption(t("The context c_j the decoder reads at step j: Σ_s α_js h_s") if attention else
                    t("The context: the encoder's last state, the same at every step."))
     left, right = st.columns(2)
     with left:
         st.markdown(t("**Greedy decoding and beam search (k = {k})**", k=beam))
-        st.dataframe(sp.decodings(trace), hide_index=True, key="s2s_beam_table",
-                     column_config={"log p(y | x)": st.column_config.NumberColumn(format="%.4f")})
+        st.dataframe(sp.decodings(trace, lang()), hide_index=True, key="s2s_beam_table",
+                     column_config={"decoding": t("decoding"), "output": t("output"),
+                                    "log p(y | x)": st.column_config.NumberColumn(format="%.4f"),
+                                    "ends with <eos>": t("ends with <eos>"), "correct": t("correct")})
         st.caption(t("Greedy decoding takes the most probable token at every step; beam search keeps the k most "
                      "probable partial outputs and can find a more probable whole output (scores are log p, not "
                      "normalised by length)."))

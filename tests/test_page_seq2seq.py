@@ -397,6 +397,10 @@ def test_the_page_speaks_chinese_with_lang_zh():
     assert "贪心输出" in at.markdown[0].value or any("贪心输出" in m.value for m in at.markdown)
     assert any(ZH["Or click a cell of the alignment."] in json.dumps(v, ensure_ascii=False)
                for v in views(at).values())
+    shown = views(at)
+    assert shown["s2s_alignment"]["title"] == ZH["Alignment α: output step j = {j} reads the source"]
+    assert "解码器读入" in shown["s2s_step_text"]["html"] and "打分" in shown["s2s_score"]["html"]
+    assert at.dataframe[0].value["decoding"][0] == ZH["greedy"]
     at.session_state["s2s_view"] = "Train"
     at.run()
     assert not at.exception, at.exception

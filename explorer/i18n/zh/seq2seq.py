@@ -169,4 +169,40 @@ ZH = {
     "pictures once trained for the same number of steps.":
         "打开此链接的人会得到相同的编码器–解码器、任务和训练设置（随机种子相同），所以训练相同步数后图也相同。",
     "{name}: {error}": "{name}：{error}",
+    # explorer/views/seq2seq_payload.py: the views of the decoding
+    "decoding": "解码方式",
+    "output": "输出",
+    "ends with <eos>": "以 <eos> 结束",
+    "correct": "正确",
+    "greedy": "贪心",
+    "beam {n}": "束 {n}",
+    "Alignment α: output step j = {j} reads the source": "对齐 α：输出步 j = {j} 读取源序列",
+    "source position s": "源位置 s",
+    "output step j": "输出步 j",
+    "not computed yet: this row is written at step j": "尚未计算：这一行在第 j 步写出",
+    "output step j = {j}: {y}": "输出步 j = {j}：{y}",
+    "source position s = {s}: {x}": "源位置 s = {s}：{x}",
+    "Attention weights α at j = {j}": "j = {j} 时的注意力权重 α",
+    "source position": "源位置",
+    "Decoder at j = {j}": "j = {j} 时的解码器",
+    "unit": "单元",
+    "cell": "细胞状态",
+    "Context c at j = {j}": "j = {j} 时的上下文 c",
+    "Next token at j = {j}: top {k}": "j = {j} 时的下一个词元：前 {k} 个",
+    "probability": "概率",
+    "{token} ✓ reference": "{token} ✓ 参考答案",
+    "Output step j = {j} of {n}": "输出步 j = {j}（共 {n} 步）",
+    "The decoder reads y<sub>j−1</sub> = <b>{inp}</b> and writes <b>{out}</b> (p = {p}){ref}.":
+        "解码器读入 y<sub>j−1</sub> = <b>{inp}</b>，写出 <b>{out}</b> (p = {p}){ref}。",
+    "; the reference has already ended": "；参考答案已经结束",
+    "; the reference has <b>{token}</b> here (right)": "；参考答案此处是 <b>{token}</b>（正确）",
+    "; the reference has <b>{token}</b> here (wrong)": "；参考答案此处是 <b>{token}</b>（错误）",
+    "Score of output step j = {j} for source position s = {s} (<b>{tok}</b>)":
+        "输出步 j = {j} 对源位置 s = {s} (<b>{tok}</b>) 的打分",
+    "(the other {n} terms)": "（其余 {n} 项）",
+    "The attention score compares the decoder state before step j, s<sub>j−1</sub>, with the encoder state "
+    "h<sub>s</sub> of source position s; the softmax over every source position turns the scores into the "
+    "weights α. The terms written out are the largest; u numbers the units from 0.":
+        "注意力打分把第 j 步之前的解码器状态 s<sub>j−1</sub> 与源位置 s 的编码器状态 h<sub>s</sub> 相比较；"
+        "对所有源位置做 softmax，把打分变成权重 α。写出的是最大的几项；u 是从 0 开始的单元编号。",
 }
