@@ -352,7 +352,7 @@ def translate(lab: Seq2SeqLab) -> None:
                      "probable partial outputs and can find a more probable whole output (scores are log p, not "
                      "normalised by length)."))
     with right:
-        bridge.view(payload(views, "gradient", lambda: sp.source_gradient(trace, sz)), key="s2s_source_grad")
+        bridge.view(payload(views, "gradient", lambda: sp.source_gradient(trace, sz, lang())), key="s2s_source_grad")
         st.caption(t("The gradient of −log p(ŷ | x) of this output with respect to each encoder state h_s: with "
                      "attention every source state has a short path to every output step."))
 
@@ -472,18 +472,18 @@ def live_body() -> None:
     tag = str(rec["run"])
     left, right = st.columns(2)
     with left:
-        live_chart(rec, "s2s_loss_chart", live.loss_view(hist, lab.task.baseline, lab.task.baseline_label, sz, tag,
-                                                         rec.get("s2s_loss_chart")))
+        live_chart(rec, "s2s_loss_chart", live.loss_view(hist, lab.task.baseline, error_text(lab.task.baseline_label),
+                                                         sz, tag, rec.get("s2s_loss_chart"), lang()))
         st.caption(t("Cross-entropy per target token on each training batch; below the dashed baseline the model "
                      "does better than the best guess from the output position alone."))
     with right:
-        live_chart(rec, "s2s_scores_chart", live.scores_view(hist, sz, tag, rec.get("s2s_scores_chart")))
+        live_chart(rec, "s2s_scores_chart", live.scores_view(hist, sz, tag, rec.get("s2s_scores_chart"), lang()))
         st.caption(t("Greedy decoding of the held-out validation set every few steps: corpus BLEU-4 (0–100) and "
                      "the share of outputs exactly right; the dotted line is BLEU on a fixed subset of the training "
                      "data."))
-    probe_key = (hist.latest_probe.step if hist.latest_probe else None, sz, lab.history)
+    probe_key = (hist.latest_probe.step if hist.latest_probe else None, sz, lab.history, lang())
     if ss.get("s2s_probe_views", (None,))[0] != probe_key:
-        ss.s2s_probe_views = (probe_key, live.probe_views(hist, sz))
+        ss.s2s_probe_views = (probe_key, live.probe_views(hist, sz, lang()))
     curve, heat = ss.s2s_probe_views[1]
     left, right = st.columns(2)
     with left:
@@ -498,7 +498,7 @@ def live_body() -> None:
     left, right = st.columns(2)
     with left:
         live_chart(rec, "s2s_norm_chart", live.norm_view(hist, lab.train_cfg.clip, lab.train_cfg.clip_threshold, sz,
-                                                         tag, rec.get("s2s_norm_chart")))
+                                                         tag, rec.get("s2s_norm_chart"), lang()))
         st.caption(t("The size of the whole gradient at each step; × marks a step where clipping shrank it "
                      "({n} so far).", n=hist.clip_events))
     if running and (run.remaining(lab) == 0 or hist.diverged):

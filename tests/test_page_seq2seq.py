@@ -401,11 +401,14 @@ def test_the_page_speaks_chinese_with_lang_zh():
     assert shown["s2s_alignment"]["title"] == ZH["Alignment α: output step j = {j} reads the source"]
     assert "解码器读入" in shown["s2s_step_text"]["html"] and "打分" in shown["s2s_score"]["html"]
     assert at.dataframe[0].value["decoding"][0] == ZH["greedy"]
+    at.text_input(key="s2s_source").set_value("").run()
+    assert at.error[0].value == ZH["The source is empty: type something to translate."]
     at.session_state["s2s_view"] = "Train"
     at.run()
     assert not at.exception, at.exception
     assert at.button(key="s2s_step10").label == ZH["Step 10"]
     at.button(key="s2s_step10").click().run()
     assert not at.exception, at.exception
+    assert views(at)["s2s_loss_chart"]["figure"]["layout"]["xaxis"]["title"]["text"] == ZH["training step"]
     assert any(ZH["Cross-entropy per target token on each training batch; below the dashed baseline the model "
                   "does better than the best guess from the output position alone."] == c.value for c in at.caption)

@@ -269,8 +269,8 @@ def decodings(trace: DecodeTrace, lang: str = "en") -> list[dict]:
     return out
 
 
-def source_gradient(trace: DecodeTrace, sizes: Sizes) -> dict:
+def source_gradient(trace: DecodeTrace, sizes: Sizes, lang: str = "en") -> dict:
     """‖∂(−log p(ŷ | x))/∂h_s‖ of this source at every encoder step: how much the output leans on each source
     state (a static chart)."""
-    fig = source_gradient_figure(trace.grad_norms, [token(t) for t in trace.source], sizes)
+    fig = source_gradient_figure(trace.grad_norms, [token(t) for t in trace.source], sizes, lang)
     return {"kind": "chart", "figure": wire.figure(fig), "png": "source-gradient"}

@@ -205,4 +205,39 @@ ZH = {
     "weights α. The terms written out are the largest; u numbers the units from 0.":
         "注意力打分把第 j 步之前的解码器状态 s<sub>j−1</sub> 与源位置 s 的编码器状态 h<sub>s</sub> 相比较；"
         "对所有源位置做 softmax，把打分变成权重 α。写出的是最大的几项；u 是从 0 开始的单元编号。",
+    # explorer/views/plots_seq2seq.py: the charts
+    "→ forward encoder": "→ 前向编码器",
+    "← backward encoder": "← 反向编码器",
+    "How much this output leans on each source state": "这个输出在多大程度上依赖每个源状态",
+    "Loss (cross-entropy per target token)": "损失（每个目标词元的交叉熵）",
+    "training step": "训练步",
+    "loss": "损失",
+    "baseline: {label}": "基线：{label}",
+    "validation BLEU": "验证集 BLEU",
+    "validation exact match (%)": "验证集完全匹配 (%)",
+    "training-subset BLEU": "训练子集 BLEU",
+    "Greedy decoding on held-out data": "留出数据上的贪心解码",
+    "score (0–100)": "分数 (0–100)",
+    "before clipping": "裁剪前",
+    "after clipping": "裁剪后",
+    "clipped": "已裁剪",
+    "Global gradient norm": "整体梯度范数",
+    "‖∂L/∂h_s‖ over the source at step {step}": "第 {step} 步时 ‖∂L/∂h_s‖ 在源序列上的分布",
+    "‖∂L/∂h_s‖ over the source (no probe yet)": "‖∂L/∂h_s‖ 在源序列上的分布（尚无探测）",
+    "Gradient reaching each source position, over training": "训练过程中到达每个源位置的梯度",
+    "s=%{x}<br>step %{y}<br>log₁₀‖∂L/∂h_s‖=%{z:.2f}<extra></extra>":
+        "s=%{x}<br>第 %{y} 步<br>log₁₀‖∂L/∂h_s‖=%{z:.2f}<extra></extra>",
+    # explorer/data/seq2seq.py: the tasks' messages
+    "guess from the output position alone (CE {ce:.3f})": "仅凭输出位置猜测 (CE {ce:.3f})",
+    "The source must be text.": "源序列必须是文本。",
+    "The source is empty: type something to translate.": "源序列为空：请输入要翻译的内容。",
+    "The source holds characters this model never saw: {shown}. It knows only these: {known}":
+        "源序列含有这个模型从未见过的字符：{shown}。它只认识这些：{known}",
+    "The source has {n} characters; this model was trained on sources of at most {most}.":
+        "源序列有 {n} 个字符；这个模型训练时的源序列最多 {most} 个字符。",
+    "These lengths and symbols allow only {n} distinct sources, too few to hold some out for validation: allow "
+    "longer sources or more symbols.":
+        "这些长度和符号只能组成 {n} 个不同的源序列，太少，无法留出一部分做验证：请允许更长的源序列或更多符号。",
+    "These lengths and symbols leave a split (almost) empty: allow longer sources or more symbols.":
+        "这些长度和符号会让某个数据划分（几乎）为空：请允许更长的源序列或更多符号。",
 }
