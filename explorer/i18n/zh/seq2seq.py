@@ -240,4 +240,7 @@ ZH = {
         "这些长度和符号只能组成 {n} 个不同的源序列，太少，无法留出一部分做验证：请允许更长的源序列或更多符号。",
     "These lengths and symbols leave a split (almost) empty: allow longer sources or more symbols.":
         "这些长度和符号会让某个数据划分（几乎）为空：请允许更长的源序列或更多符号。",
+    # explorer/lecture/export_seq2seq.py
+    'This JSON is not an RNN Explorer seq2seq config (its "format" field is missing or wrong).':
+        '这个 JSON 不是 RNN Explorer 的 seq2seq 配置文件（它的 "format" 字段缺失或有误）。',
 }
