@@ -224,7 +224,8 @@ def summary(lab: Seq2SeqLab) -> str:
     else:
         trained = t("trained for {n:,} steps", n=n) if n else t("untrained")
     return t("{task}, {encoder} encoder–decoder (H = {H}), attention {attention}, {trained}",
-             task=t(TASK_NAMES[c.task]), encoder=encoder, H=c.hidden_size, attention=c.attention, trained=trained)
+             task=t(TASK_NAMES[c.task]), encoder=encoder, H=c.hidden_size, attention=t(ATTENTION_NAMES[c.attention]),
+             trained=trained)
 
 
 # --- translate, step by step ------------------------------------------------------------------------------------

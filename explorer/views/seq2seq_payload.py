@@ -11,7 +11,7 @@ import html
 
 import numpy as np
 
-from ..i18n import tr
+from ..i18n import N_, tr
 from ..models.seq2seq import Seq2Seq
 from ..trace.seq2seq import DecodeTrace, ScoreTerms, score_terms
 from . import payload as wire
@@ -172,8 +172,8 @@ def step_text(trace: DecodeTrace, lang: str = "en") -> dict:
 
 SYMBOLS = {  # kind: (the score, the sum it is, one term with unit u)
     "additive": ("v<sup>T</sup> tanh(W<sub>q</sub> s<sub>j−1</sub> + W<sub>k</sub> h<sub>s</sub>)",
-                 "Σ<sub>u</sub> v<sub>u</sub> tanh(a<sub>u</sub>), with a = W<sub>q</sub> s<sub>j−1</sub> + "
-                 "W<sub>k</sub> h<sub>s</sub>",
+                 N_("Σ<sub>u</sub> v<sub>u</sub> tanh(a<sub>u</sub>), with a = W<sub>q</sub> s<sub>j−1</sub> + "
+                    "W<sub>k</sub> h<sub>s</sub>"),
                  "v<sub>{u}</sub> tanh(a<sub>{u}</sub>)"),
     "dot": ("s<sub>j−1</sub><sup>T</sup> h<sub>s</sub>", "Σ<sub>u</sub> s<sub>j−1,u</sub> h<sub>s,u</sub>",
             "s<sub>j−1,{u}</sub> h<sub>s,{u}</sub>"),
@@ -229,7 +229,7 @@ def score_equation(model: Seq2Seq, trace: DecodeTrace, lang: str = "en") -> dict
     score, total, _ = SYMBOLS[trace.attention_kind]
     rows = [
         ("e<sub>js</sub>", score),
-        ("", f"= {total}"),
+        ("", f"= {tr(total, lang)}"),
         ("", "= {sym}" + (" + …" if others else "")),
         ("", "= {num}" + others),
         ("", "= <b>{score}</b>"),

@@ -228,7 +228,7 @@ ZH = {
     "s=%{x}<br>step %{y}<br>log₁₀‖∂L/∂h_s‖=%{z:.2f}<extra></extra>":
         "s=%{x}<br>第 %{y} 步<br>log₁₀‖∂L/∂h_s‖=%{z:.2f}<extra></extra>",
     # explorer/data/seq2seq.py: the tasks' messages
-    "guess from the output position alone (CE {ce:.3f})": "仅凭输出位置猜测 (CE {ce:.3f})",
+    "guess from the output position alone (CE {ce:.3f})": "仅凭输出位置猜测（交叉熵 {ce:.3f}）",
     "The source must be text.": "源序列必须是文本。",
     "The source is empty: type something to translate.": "源序列为空：请输入要翻译的内容。",
     "The source holds characters this model never saw: {shown}. It knows only these: {known}":
@@ -243,4 +243,8 @@ ZH = {
     # explorer/lecture/export_seq2seq.py
     'This JSON is not an RNN Explorer seq2seq config (its "format" field is missing or wrong).':
         '这个 JSON 不是 RNN Explorer 的 seq2seq 配置文件（它的 "format" 字段缺失或有误）。',
+    "Σ<sub>u</sub> v<sub>u</sub> tanh(a<sub>u</sub>), with a = W<sub>q</sub> s<sub>j−1</sub> + W<sub>k</sub> "
+    "h<sub>s</sub>":
+        "Σ<sub>u</sub> v<sub>u</sub> tanh(a<sub>u</sub>)，其中 a = W<sub>q</sub> s<sub>j−1</sub> + W<sub>k</sub> "
+        "h<sub>s</sub>",
 }
