@@ -412,3 +412,10 @@ def test_the_page_speaks_chinese_with_lang_zh():
     assert views(at)["s2s_loss_chart"]["figure"]["layout"]["xaxis"]["title"]["text"] == ZH["training step"]
     assert any(ZH["Cross-entropy per target token on each training batch; below the dashed baseline the model "
                   "does better than the best guess from the output position alone."] == c.value for c in at.caption)
+
+
+def test_a_bad_seq2seq_link_says_so_in_chinese():
+    at = open_page(None, lang="zh", **{"s.bogus": "1", "s.hidden_size": "x"})
+    shown = [w.value for w in at.warning]
+    assert "已忽略 s.bogus=1：未知的设置项。" in shown
+    assert any(w.startswith("已忽略 s.hidden_size=x：") for w in shown)
