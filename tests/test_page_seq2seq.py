@@ -384,3 +384,38 @@ def test_the_typed_source_and_beam_survive_the_train_view():
     at.segmented_control(key="s2s_view").set_value("Translate step by step").run()
     assert (at.text_input(key="s2s_source").value, at.selectbox(key="s2s_beam").value) == ("fade", 5)
     assert views(at)["s2s_s_player"]["fields"]["tok"] == list("fade") and len(at.dataframe[0].value) == 6
+
+
+def test_the_page_speaks_chinese_with_lang_zh():
+    from explorer.i18n import ZH
+
+    at = open_page(small_lab(), lang="zh")
+    assert at.title[0].value == ZH["Sequence to sequence with attention"]
+    assert at.text_input(key="s2s_source").label == ZH["Source"]
+    assert at.selectbox(key="s2s_attention").value == "additive"  # the value stays, its label is translated
+    assert ZH["additive (Bahdanau)"] in at.selectbox(key="s2s_attention").options
+    assert "贪心输出" in at.markdown[0].value or any("贪心输出" in m.value for m in at.markdown)
+    assert any(ZH["Or click a cell of the alignment."] in json.dumps(v, ensure_ascii=False)
+               for v in views(at).values())
+    shown = views(at)
+    assert shown["s2s_alignment"]["title"] == ZH["Alignment α: output step j = {j} reads the source"]
+    assert "解码器读入" in shown["s2s_step_text"]["html"] and "打分" in shown["s2s_score"]["html"]
+    assert at.dataframe[0].value["decoding"][0] == ZH["greedy"]
+    at.text_input(key="s2s_source").set_value("").run()
+    assert at.error[0].value == ZH["The source is empty: type something to translate."]
+    at.session_state["s2s_view"] = "Train"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.button(key="s2s_step10").label == ZH["Step 10"]
+    at.button(key="s2s_step10").click().run()
+    assert not at.exception, at.exception
+    assert views(at)["s2s_loss_chart"]["figure"]["layout"]["xaxis"]["title"]["text"] == ZH["training step"]
+    assert any(ZH["Cross-entropy per target token on each training batch; below the dashed baseline the model "
+                  "does better than the best guess from the output position alone."] == c.value for c in at.caption)
+
+
+def test_a_bad_seq2seq_link_says_so_in_chinese():
+    at = open_page(None, lang="zh", **{"s.bogus": "1", "s.hidden_size": "x"})
+    shown = [w.value for w in at.warning]
+    assert "已忽略 s.bogus=1：未知的设置项。" in shown
+    assert any(w.startswith("已忽略 s.hidden_size=x：") for w in shown)

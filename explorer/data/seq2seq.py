@@ -24,6 +24,7 @@ import torch
 import torch.nn.functional as F
 
 from ..config import MAX_SEED, Seq2SeqConfig, check_choice, check_int
+from ..i18n import UserError, UserText
 
 PAD, BOS, EOS = 0, 1, 2
 SPECIALS = ("<pad>", "<bos>", "<eos>")
@@ -107,7 +108,7 @@ class Seq2SeqTask:
         self._tgt_ids = {t: i for i, t in enumerate(self.tgt_vocab)}
         self._seed = cfg.data_seed
         self.baseline = self._position_entropy(self.pairs(BASELINE_SAMPLES, seed=MAX_SEED))
-        self.baseline_label = f"guess from the output position alone (CE {self.baseline:.3f})"
+        self.baseline_label = UserText("guess from the output position alone (CE {ce:.3f})", ce=self.baseline)
 
     # -- drawing pairs ---------------------------------------------------------------------------
     def _draw(self, rng: np.random.Generator, split: str) -> tuple[list[str], list[str]]:
@@ -168,18 +169,18 @@ class Seq2SeqTask:
         """The tokens of a typed source (surrounding spaces dropped); ValueError with a sentence a UI can show
         if it is empty, holds a character outside the source alphabet, or is longer than any training source."""
         if not isinstance(text, str):
-            raise ValueError("The source must be text.")
+            raise UserError("The source must be text.")
         tokens = list(text.strip())
         if not tokens:
-            raise ValueError("The source is empty: type something to translate.")
+            raise UserError("The source is empty: type something to translate.")
         unknown = sorted({c for c in tokens if c not in self._src_ids})
         if unknown:
             shown = " ".join(repr(c) for c in unknown[:5])
-            raise ValueError(f"The source holds characters this model never saw: {shown}. "
-                             f"It knows only these: {''.join(self.src_vocab[1:])}")
+            raise UserError("The source holds characters this model never saw: {shown}. It knows only these: "
+                            "{known}", shown=shown, known="".join(self.src_vocab[1:]))
         if len(tokens) > self.max_src_len:
-            raise ValueError(f"The source has {len(tokens)} characters; this model was trained on sources "
-                             f"of at most {self.max_src_len}.")
+            raise UserError("The source has {n} characters; this model was trained on sources of at most {most}.",
+                            n=len(tokens), most=self.max_src_len)
         return tokens
 
     def source_ids(self, tokens: list[str]) -> list[int]:
@@ -222,8 +223,8 @@ class _SymbolTask(Seq2SeqTask):
         self._min, self._max = cfg.min_len, cfg.max_len
         distinct = sum(cfg.n_symbols**n for n in range(cfg.min_len, cfg.max_len + 1))
         if distinct < MIN_DISTINCT_SOURCES:
-            raise ValueError(f"These lengths and symbols allow only {distinct} distinct sources, too few to hold "
-                             f"some out for validation: allow longer sources or more symbols.")
+            raise UserError("These lengths and symbols allow only {n} distinct sources, too few to hold some out "
+                            "for validation: allow longer sources or more symbols.", n=distinct)
         super().__init__(cfg, self._symbols, self._symbols, cfg.max_len, cfg.max_len)
 
     def split_of(self, source: list[str]) -> str:
@@ -237,8 +238,8 @@ class _SymbolTask(Seq2SeqTask):
             source = [self._symbols[i] for i in rng.integers(0, len(self._symbols), n)]
             if self.split_of(source) == split:
                 return source, self.reference(source)
-        raise ValueError("These lengths and symbols leave a split (almost) empty: allow longer sources or more "
-                         "symbols.")
+        raise UserError("These lengths and symbols leave a split (almost) empty: allow longer sources or more "
+                        "symbols.")
 
 
 class ReverseTask(_SymbolTask):

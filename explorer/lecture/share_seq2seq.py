@@ -7,7 +7,8 @@ import dataclasses
 from typing import Any, Mapping
 
 from ..config import Seq2SeqConfig, TrainConfig
-from .share import MAX_VALUE_LEN, UNSAFE, _parse
+from ..i18n import UserText
+from .share import MAX_VALUE_LEN, _parse, _safe
 
 SECTIONS = {"s": Seq2SeqConfig, "r": TrainConfig}  # query prefix -> config class
 
@@ -43,18 +44,18 @@ def from_query(params: Mapping[str, Any]) -> tuple[Seq2SeqConfig, TrainConfig, l
         text = str(raw[-1] if isinstance(raw, (list, tuple)) and raw else raw)
         shown = f"{key[:40]}={text[:40]}"
         if len(text) > MAX_VALUE_LEN:
-            notices.append(f"Ignored {shown}…: the value is too long.")
+            notices.append(UserText("Ignored {setting}…: the value is too long.", setting=shown))
             continue
         cls = SECTIONS[prefix]
         field = next((f for f in dataclasses.fields(cls) if f.name == name), None)
         if field is None:
-            notices.append(f"Ignored {shown}: unknown setting.")
+            notices.append(UserText("Ignored {setting}: unknown setting.", setting=shown))
             continue
         try:
             value = _value(str(field.type), text)
             dataclasses.replace(cls(), **{name: value})  # validate this field alone
         except (ValueError, TypeError) as e:
-            notices.append(f"Ignored {shown}: {e}.")
+            notices.append(UserText("Ignored {setting}: {error}.", setting=shown, error=e))
             continue
         values[prefix][name] = value
     configs = []
@@ -62,6 +63,7 @@ def from_query(params: Mapping[str, Any]) -> tuple[Seq2SeqConfig, TrainConfig, l
         try:
             configs.append(cls(**values[prefix]))
         except ValueError as e:  # fields valid alone but not together
-            notices.append(f"Ignored the {cls.__name__} settings of the link: {e}.")
+            notices.append(UserText("Ignored the {section} settings of the link: {error}.", section=cls.__name__,
+                                    error=e))
             configs.append(cls())
-    return configs[0], configs[1], [UNSAFE.sub("?", n) for n in notices]
+    return configs[0], configs[1], [_safe(n) for n in notices]

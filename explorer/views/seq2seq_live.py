@@ -55,14 +55,15 @@ def _update(figure: dict, stream_id: str, sent: Sent | None, x: np.ndarray, ys: 
 
 
 def loss_view(history: History, baseline: float, baseline_label: str, sizes: Sizes, run: str,
-              sent: Sent | None) -> tuple[dict, Sent]:
+              sent: Sent | None, lang: str = "en") -> tuple[dict, Sent]:
     """Loss per step against the memoryless baseline."""
     sc = history.scalars()
-    figure = wire.figure(ps.loss_figure(baseline, baseline_label, sizes))
+    figure = wire.figure(ps.loss_figure(baseline, baseline_label, sizes, lang))
     return _update(figure, _id(run, history.steps.stride, figure), sent, sc["step"], [sc["loss"]], "loss")
 
 
-def scores_view(history: History, sizes: Sizes, run: str, sent: Sent | None) -> tuple[dict, Sent]:
+def scores_view(history: History, sizes: Sizes, run: str, sent: Sent | None, lang: str = "en"
+                ) -> tuple[dict, Sent]:
     """Validation BLEU and exact match (%), and the fixed training subset's BLEU, at every evaluation."""
     ev = history.eval_series()
     n = len(ev["step"])
@@ -71,26 +72,26 @@ def scores_view(history: History, sizes: Sizes, run: str, sent: Sent | None) -> 
         return ev[name] * scale if name in ev else np.full(n, np.nan)
 
     ys = [col("val_metric/BLEU"), col("val_metric/exact match", 100.0), col("train_metric/BLEU")]
-    figure = wire.figure(ps.scores_figure(sizes))
+    figure = wire.figure(ps.scores_figure(sizes, lang))
     return _update(figure, _id(run, history.evals.stride, figure), sent, ev["step"], ys, "scores")
 
 
 def norm_view(history: History, clip: str, threshold: float, sizes: Sizes, run: str,
-              sent: Sent | None) -> tuple[dict, Sent]:
+              sent: Sent | None, lang: str = "en") -> tuple[dict, Sent]:
     """The global gradient norm before and after clipping; the clipped steps marked."""
     sc = history.scalars()
     before = sc["grad_norm"]
     ys = [before, sc["grad_norm_clipped"], np.where(sc["clipped"], before, np.nan)]
-    figure = wire.figure(ps.norm_figure(clip, threshold, sizes))
+    figure = wire.figure(ps.norm_figure(clip, threshold, sizes, lang))
     return _update(figure, _id(run, history.steps.stride, figure), sent, sc["step"], ys, "gradient-norm")
 
 
-def probe_views(history: History, sizes: Sizes) -> tuple[dict, dict]:
+def probe_views(history: History, sizes: Sizes, lang: str = "en") -> tuple[dict, dict]:
     """The latest ‖∂L/∂h_s‖ probe over the source positions, and every probe as a heatmap (whole figures: they
     change only when a probe arrives)."""
     probe = history.latest_probe
-    curve = ps.probe_curve_figure(probe.hidden_grad_norms if probe else None, probe.step if probe else None, sizes)
+    curve = ps.probe_curve_figure(probe.hidden_grad_norms if probe else None, probe.step if probe else None, sizes, lang)
     steps, norms = history.probe_matrix(0)
-    heat = ps.probe_heatmap_figure(steps, norms, sizes)
+    heat = ps.probe_heatmap_figure(steps, norms, sizes, lang)
     return ({"kind": "chart", "figure": wire.figure(curve), "png": "gradient-over-source"},
             {"kind": "chart", "figure": wire.figure(heat), "png": "gradient-flow"})

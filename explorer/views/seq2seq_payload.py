@@ -11,6 +11,7 @@ import html
 
 import numpy as np
 
+from ..i18n import N_, tr
 from ..models.seq2seq import Seq2Seq
 from ..trace.seq2seq import DecodeTrace, ScoreTerms, score_terms
 from . import payload as wire
@@ -50,29 +51,29 @@ def cross(n: int, fields: dict[str, list[str]] | None = None) -> dict:
 
 # --- the alignment and the attention row at j -----------------------------------------------------------------
 
-def alignment(trace: DecodeTrace, sizes: Sizes) -> dict:
+def alignment(trace: DecodeTrace, sizes: Sizes, lang: str = "en") -> dict:
     """The attention matrix α (J, S), written row by row up to step j; the cell (j, s) outlined; a click chooses
     (j, s). Only for a model with attention."""
     a = trace.attention  # (J, S)
     return {
         "kind": "alignment", "group": J_GROUP, "at": AT_J, "cross": cross(len(trace.source)),
-        "title": "Alignment α: output step j = {j} reads the source",
+        "title": tr("Alignment α: output step j = {j} reads the source", lang),
         "x": [token(t) for t in trace.source], "y": [token(t) for t in trace.outputs],
-        "xlabel": "source position s", "ylabel": "output step j",
+        "xlabel": tr("source position s", lang), "ylabel": tr("output step j", lang),
         "weights": wire.array(a), "texts": [[f"{v:.4f}" for v in row] for row in a],
-        "later": "not computed yet: this row is written at step j",
-        "hover": ["output step j = {j}: {y}", "source position s = {s}: {x}", "α = {value}"],
+        "later": tr("not computed yet: this row is written at step j", lang),
+        "hover": [tr("output step j = {j}: {y}", lang), tr("source position s = {s}: {x}", lang), "α = {value}"],
         "range": [0.0, 1.0], "colorscale": wire.colorscale(ATTENTION_SCALE), "blank": BLANK,
         "outline": OKABE_ITO["vermillion"], "line_color": BASELINE_COLOR, "sizes": wire.sizes(sizes),
     }
 
 
-def attention_bars(trace: DecodeTrace, sizes: Sizes) -> dict:
+def attention_bars(trace: DecodeTrace, sizes: Sizes, lang: str = "en") -> dict:
     """α_js over the source positions s at step j: the row the alignment is writing, as bars."""
     labels = [f"{s + 1} {token(t)}" for s, t in enumerate(trace.source)]
     return {
-        "kind": "bars", "group": J_GROUP, "at": AT_J, "title": "Attention weights α at j = {j}",
-        "xlabel": "source position", "units": labels, "sizes": wire.sizes(sizes), "line_color": BASELINE_COLOR,
+        "kind": "bars", "group": J_GROUP, "at": AT_J, "title": tr("Attention weights α at j = {j}", lang),
+        "xlabel": tr("source position", lang), "units": labels, "sizes": wire.sizes(sizes), "line_color": BASELINE_COLOR,
         "rows": [{"label": "α", "values": wire.array(trace.attention), "range": [0.0, 1.0],
                   "colorscale": wire.colorscale(ATTENTION_SCALE)}],
     }
@@ -86,27 +87,29 @@ def _row(label: str, kind: str, values: np.ndarray) -> dict:
             "colorscale": wire.colorscale(scale_of(kind))}
 
 
-def decoder_bars(trace: DecodeTrace, sizes: Sizes) -> dict:
+def decoder_bars(trace: DecodeTrace, sizes: Sizes, lang: str = "en") -> dict:
     """The decoder's new state s_j (and an LSTM's cell state) and its gates at step j, one bar per unit."""
     rows = [_row("s_j", "tanh", trace.states[1:])]
     if trace.cells is not None:
-        rows.append(_row("cell", "free", trace.cells[1:]))
+        rows.append(_row(tr("cell", lang), "free", trace.cells[1:]))
     rows += [_row(name, GATE_KIND[name], values) for name, values in trace.gates.items()]
     return {
-        "kind": "bars", "group": J_GROUP, "at": AT_J, "title": "Decoder at j = {j}", "xlabel": "unit",
+        "kind": "bars", "group": J_GROUP, "at": AT_J, "title": tr("Decoder at j = {j}", lang),
+        "xlabel": tr("unit", lang),
         "units": list(range(trace.states.shape[1])), "sizes": wire.sizes(sizes), "line_color": BASELINE_COLOR,
         "rows": rows,
     }
 
 
-def context_bars(trace: DecodeTrace, sizes: Sizes) -> dict:
+def context_bars(trace: DecodeTrace, sizes: Sizes, lang: str = "en") -> dict:
     """The context vector c_j the decoder reads at step j (Σ_s α_js h_s, or the encoder's last state)."""
     c = trace.context.shape[1]
     half = trace.annotations.shape[1] // 2
     bidirectional = c == 2 * trace.states.shape[1]
     units = [f"→{u}" if u < half else f"←{u - half}" for u in range(c)] if bidirectional else list(range(c))
     return {
-        "kind": "bars", "group": J_GROUP, "at": AT_J, "title": "Context c at j = {j}", "xlabel": "unit",
+        "kind": "bars", "group": J_GROUP, "at": AT_J, "title": tr("Context c at j = {j}", lang),
+        "xlabel": tr("unit", lang),
         "units": units, "sizes": wire.sizes(sizes), "line_color": BASELINE_COLOR,
         "rows": [_row("c_j", "tanh", trace.context)],
     }
@@ -119,24 +122,24 @@ def reference_ids(trace: DecodeTrace) -> list[str] | None:
     return None if trace.reference is None else [*trace.reference, "<eos>"]
 
 
-def top_tokens(trace: DecodeTrace, sizes: Sizes) -> dict:
+def top_tokens(trace: DecodeTrace, sizes: Sizes, lang: str = "en") -> dict:
     """The k most probable next tokens at step j; the reference token's bar highlighted when it is among them."""
     ref = reference_ids(trace)
     k = trace.top_probs.shape[1]
     names, target = [], []
     for j, row in enumerate(trace.top_tokens):
         want = ref[j] if ref is not None and j < len(ref) else None
-        names.append([f"{token(t)} ✓ reference" if t == want else token(t) for t in row])
+        names.append([tr("{token} ✓ reference", lang, token=token(t)) if t == want else token(t) for t in row])
         target.append(row.index(want) if want in row else -1)
     return {
-        "kind": "topk", "group": J_GROUP, "at": AT_J, "title": f"Next token at j = {{j}}: top {k}",
+        "kind": "topk", "group": J_GROUP, "at": AT_J, "title": tr("Next token at j = {j}: top {k}", lang, j="{j}", k=k),
         "names": names, "probs": wire.array(trace.top_probs),
         "texts": [[f"{p:.3f}" for p in row] for row in trace.top_probs], "target": target,
-        "xlabel": "probability", "colors": {"bar": SERIES[0], "target": HIGHLIGHT}, "sizes": wire.sizes(sizes),
+        "xlabel": tr("probability", lang), "colors": {"bar": SERIES[0], "target": HIGHLIGHT}, "sizes": wire.sizes(sizes),
     }
 
 
-def step_text(trace: DecodeTrace) -> dict:
+def step_text(trace: DecodeTrace, lang: str = "en") -> dict:
     """Step j's heading, what the decoder reads and writes, and the output so far (step j outlined)."""
     n = len(trace.outputs)
     ref = reference_ids(trace)
@@ -151,16 +154,17 @@ def step_text(trace: DecodeTrace) -> dict:
         if ref is None:
             fields["ref"].append("")
         elif j >= len(ref):
-            fields["ref"].append("; the reference has already ended")
+            fields["ref"].append(tr("; the reference has already ended", lang))
+        elif ref[j] == trace.outputs[j]:
+            fields["ref"].append(tr("; the reference has <b>{token}</b> here (right)", lang, token=_html(ref[j])))
         else:
-            verdict = "right" if ref[j] == trace.outputs[j] else "wrong"
-            fields["ref"].append(f"; the reference has <b>{_html(ref[j])}</b> here ({verdict})")
+            fields["ref"].append(tr("; the reference has <b>{token}</b> here (wrong)", lang, token=_html(ref[j])))
     return {
         "kind": "text", "group": J_GROUP, "at": AT_J, "fields": fields,
-        "html": f'<div class="rnnx-h" role="heading" aria-level="4">Output step j = {{j}} of {n}</div>'
-                "<p>The decoder reads y<sub>j−1</sub> = <b>{inp}</b> and writes <b>{out}</b> "
-                "(p = {p}){ref}.</p>"
-                '<div class="rnnx-lm">{so_far}</div>',
+        "html": '<div class="rnnx-h" role="heading" aria-level="4">'
+                + tr("Output step j = {j} of {n}", lang, j="{j}", n=n) + "</div><p>"
+                + tr("The decoder reads y<sub>j−1</sub> = <b>{inp}</b> and writes <b>{out}</b> (p = {p}){ref}.", lang)
+                + '</p><div class="rnnx-lm">{so_far}</div>',
     }
 
 
@@ -168,8 +172,8 @@ def step_text(trace: DecodeTrace) -> dict:
 
 SYMBOLS = {  # kind: (the score, the sum it is, one term with unit u)
     "additive": ("v<sup>T</sup> tanh(W<sub>q</sub> s<sub>j−1</sub> + W<sub>k</sub> h<sub>s</sub>)",
-                 "Σ<sub>u</sub> v<sub>u</sub> tanh(a<sub>u</sub>), with a = W<sub>q</sub> s<sub>j−1</sub> + "
-                 "W<sub>k</sub> h<sub>s</sub>",
+                 N_("Σ<sub>u</sub> v<sub>u</sub> tanh(a<sub>u</sub>), with a = W<sub>q</sub> s<sub>j−1</sub> + "
+                    "W<sub>k</sub> h<sub>s</sub>"),
                  "v<sub>{u}</sub> tanh(a<sub>{u}</sub>)"),
     "dot": ("s<sub>j−1</sub><sup>T</sup> h<sub>s</sub>", "Σ<sub>u</sub> s<sub>j−1,u</sub> h<sub>s,u</sub>",
             "s<sub>j−1,{u}</sub> h<sub>s,{u}</sub>"),
@@ -207,7 +211,7 @@ def score_fields(t: ScoreTerms) -> dict[str, str]:
     }
 
 
-def score_equation(model: Seq2Seq, trace: DecodeTrace) -> dict:
+def score_equation(model: Seq2Seq, trace: DecodeTrace, lang: str = "en") -> dict:
     """The score e_js and the weight α_js of the output step j (the clock) and the source position s (the cross
     clock) with their numbers, for every pair: model's own weights through `score_terms`."""
     n_j, n_s = len(trace.outputs), len(trace.source)
@@ -220,12 +224,12 @@ def score_equation(model: Seq2Seq, trace: DecodeTrace) -> dict:
             fields["tok"].append(_html(trace.source[s - 1]))
     n_terms = len(terms.parts["terms"])  # H: one term per unit of the score layer or of the state
     shown = min(SHOWN_TERMS, n_terms)
-    others = (f" + {{rest}} <span class=\"rnnx-caption\">(the other {n_terms - shown} terms)</span>"
-              if n_terms > shown else "")
+    others = (' + {rest} <span class="rnnx-caption">'
+              + tr("(the other {n} terms)", lang, n=n_terms - shown) + "</span>" if n_terms > shown else "")
     score, total, _ = SYMBOLS[trace.attention_kind]
     rows = [
         ("e<sub>js</sub>", score),
-        ("", f"= {total}"),
+        ("", f"= {tr(total, lang)}"),
         ("", "= {sym}" + (" + …" if others else "")),
         ("", "= {num}" + others),
         ("", "= <b>{score}</b>"),
@@ -236,24 +240,24 @@ def score_equation(model: Seq2Seq, trace: DecodeTrace) -> dict:
                    for lhs, rhs in rows)
     return {
         "kind": "text", "group": J_GROUP, "at": AT_J, "fields": {}, "cross": cross(n_s, fields),
-        "html": '<div class="rnnx-h" role="heading" aria-level="4">Score of output step j = {j} for source '
-                "position s = {s} (<b>{tok}</b>)</div>"
-                f'<div class="rnnx-eq">{body}</div>'
-                '<p class="rnnx-caption">The attention score compares the decoder state before step j, '
-                "s<sub>j−1</sub>, with the encoder state h<sub>s</sub> of source position s; the softmax over "
-                "every source position turns the scores into the weights α. The terms written out are the "
-                "largest; u numbers the units from 0.</p>",
+        "html": '<div class="rnnx-h" role="heading" aria-level="4">'
+                + tr("Score of output step j = {j} for source position s = {s} (<b>{tok}</b>)", lang) + "</div>"
+                f'<div class="rnnx-eq">{body}</div><p class="rnnx-caption">'
+                + tr("The attention score compares the decoder state before step j, s<sub>j−1</sub>, with the "
+                     "encoder state h<sub>s</sub> of source position s; the softmax over every source position "
+                     "turns the scores into the weights α. The terms written out are the largest; u numbers the "
+                     "units from 0.", lang) + "</p>",
     }
 
 
 # --- beside the stepped decoding ----------------------------------------------------------------------------------
 
-def decodings(trace: DecodeTrace) -> list[dict]:
+def decodings(trace: DecodeTrace, lang: str = "en") -> list[dict]:
     """Greedy decoding and the beam search's hypotheses, best first, as table rows: output, log p(y | x), whether it
     ended with <eos>, and (when the task knows the answer) whether it is right."""
     ref = trace.reference
-    rows = [("greedy", trace.outputs, trace.log_prob, trace.outputs[-1] == "<eos>")]
-    rows += [(f"beam {n}", tokens, log_p, finished) for n, (tokens, log_p, finished) in enumerate(trace.beam, 1)]
+    rows = [(tr("greedy", lang), trace.outputs, trace.log_prob, trace.outputs[-1] == "<eos>")]
+    rows += [(tr("beam {n}", lang, n=n), tokens, log_p, finished) for n, (tokens, log_p, finished) in enumerate(trace.beam, 1)]
     out = []
     for name, tokens, log_p, finished in rows:
         text = [t for t in tokens if t != "<eos>"]
@@ -265,8 +269,8 @@ def decodings(trace: DecodeTrace) -> list[dict]:
     return out
 
 
-def source_gradient(trace: DecodeTrace, sizes: Sizes) -> dict:
+def source_gradient(trace: DecodeTrace, sizes: Sizes, lang: str = "en") -> dict:
     """‖∂(−log p(ŷ | x))/∂h_s‖ of this source at every encoder step: how much the output leans on each source
     state (a static chart)."""
-    fig = source_gradient_figure(trace.grad_norms, [token(t) for t in trace.source], sizes)
+    fig = source_gradient_figure(trace.grad_norms, [token(t) for t in trace.source], sizes, lang)
     return {"kind": "chart", "figure": wire.figure(fig), "png": "source-gradient"}
