@@ -208,3 +208,42 @@ def test_bad_csv_choice_shows_an_error_and_keeps_the_lab(at):
     assert new is not good and new.task_cfg.seq_len == 30 and new.user_data == GOOD_CSV
 
 
+
+
+# ------------------------------------------------------------------ in Chinese (issue 15)
+
+def test_the_page_reads_in_chinese_with_the_same_numbers():
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.switch_page("pages/build.py").run()
+    assert not at.exception and at.session_state["lang"] == "zh"
+    assert at.title[0].value == "构建循环神经网络"
+    assert [s.value for s in at.subheader][:3] == ["模型", "任务", "你的网络"]
+    lab = at.session_state["lab"]
+    assert at.selectbox(key="build_task").options[0] == "正弦预测"  # as By hand names it
+    df = at.dataframe[0].value
+    counts = dict(zip(df["张量"], df["数量"]))
+    assert counts["合计"] == sum(p.numel() for p in lab.model.parameters())
+    at.selectbox(key="build_cell").set_value("lstm").run()
+    at.slider(key="build_layers").set_value(2).run()
+    at.selectbox(key="build_task").set_value("neighbours").run()
+    at.toggle(key="build_bidirectional").set_value(True).run()
+    assert not at.exception and not at.error
+    lab = at.session_state["lab"]
+    assert lab.model_cfg.bidirectional and lab.model_cfg.num_layers == 2
+    total = sum(p.numel() for p in lab.model.parameters())
+    assert any(m.value.startswith(f"**双向 LSTM**，2 层，每层每个方向 {lab.model_cfg.hidden_size} 个单元，共 "
+                                  f"**{total:,} 个参数**") for m in at.markdown)
+    assert at.radio(key="build_forget_mode").options == ["PyTorch 默认", "自定义数值"]
+    caption = " ".join(c.value for c in at.caption)
+    assert "第 2 层及以上把下一层的 [h→_t; h←_t] 作为自己的 x_t。" in caption
+
+
+def test_a_bad_choice_reads_in_chinese():
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.switch_page("pages/build.py").run()
+    at.selectbox(key="build_task").set_value("csv").run()
+    assert not at.exception and at.info[0].value == "上传一个 CSV 文件即可使用这个任务。"
