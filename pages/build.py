@@ -20,7 +20,7 @@ from explorer.config import (
     TaskConfig,
 )
 from explorer.data.tasks import NEXT_STEP_TASKS, csv_columns
-from explorer.i18n import N_, tr
+from explorer.i18n import N_, message, tr
 from explorer.lab import Lab, rebuild
 from explorer.models.params import parameter_counts
 from explorer.views.diagram import bidirectional_diagram, natural_width, unrolled_diagram
@@ -305,7 +305,7 @@ def summary(lab: Lab, total: int) -> str:
     cfg = lab.model_cfg
     name = t("Bidirectional {cell}", cell=t(CELL_NAMES[cfg.cell])) if cfg.bidirectional else t(CELL_NAMES[cfg.cell])
     fields = dict(name=name, layers=cfg.num_layers, units=cfg.hidden_size, total=total,
-                  task=t(TASKS[lab.task.name][0]), baseline=lab.task.baseline_label)
+                  task=t(TASKS[lab.task.name][0]), baseline=message(lab.task.baseline_label, lang()))
     if cfg.bidirectional:
         return (t("**{name}**, 1 layer of {units} units per direction, **{total:,} parameters**, learning *{task}*. "
                   "Baseline: {baseline}.", **fields) if cfg.num_layers == 1 else
@@ -352,7 +352,7 @@ def show_network(lab: Lab, preview: bool) -> None:
     st.caption(sentences(*caption))
     st.markdown(t("**Parameters** (the numbers training changes)"))
     tensor, shape, count = t("tensor"), t("shape"), t("count")
-    table = [{tensor: r.name, shape: " × ".join(map(str, r.shape)), count: r.count} for r in rows]
+    table = [{tensor: r.name_in(lang()), shape: " × ".join(map(str, r.shape)), count: r.count} for r in rows]
     table.append({tensor: t("total"), shape: "", count: total})
     st.dataframe(table, hide_index=True, width="content", height="content", key="build_params",
                  column_config={count: st.column_config.NumberColumn(format="localized")})

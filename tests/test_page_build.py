@@ -225,6 +225,8 @@ def test_the_page_reads_in_chinese_with_the_same_numbers():
     df = at.dataframe[0].value
     counts = dict(zip(df["张量"], df["数量"]))
     assert counts["合计"] == sum(p.numel() for p in lab.model.parameters())
+    assert {"第 1 层 · W_hh", "输出头 · 权重", "输出头 · 偏置"} <= set(counts)
+    assert f"基线：总是预测 0（MSE {lab.task.baseline:.3f}）。" in at.markdown[0].value
     at.selectbox(key="build_cell").set_value("lstm").run()
     at.slider(key="build_layers").set_value(2).run()
     at.selectbox(key="build_task").set_value("neighbours").run()
@@ -247,3 +249,15 @@ def test_a_bad_choice_reads_in_chinese():
     at.switch_page("pages/build.py").run()
     at.selectbox(key="build_task").set_value("csv").run()
     assert not at.exception and at.info[0].value == "上传一个 CSV 文件即可使用这个任务。"
+
+
+def test_tensor_names_in_either_language():
+    """English as parameter_counts names them; Chinese for each form of name (a layer, a backward layer, a
+    peephole, the head, the embedding)."""
+    model = build_model(ModelConfig(cell="peephole", input_size=10, vocab_size=10, embedding_dim=4,
+                                    bidirectional=True, output_size=2))
+    rows = parameter_counts(model)
+    assert [r.name_in("en") for r in rows] == [r.name for r in rows]
+    zh = {r.torch_name: r.name_in("zh") for r in rows}
+    assert zh["rnn.weight_hh_l0"] == "第 1 层 · W_hh" and zh["rnn.weight_co_l0_reverse"] == "第 1 层反向 · w_co（窥视孔）"
+    assert zh["head.bias"] == "输出头 · 偏置" and zh["embedding.weight"] == "嵌入 · 权重"

@@ -249,4 +249,20 @@ ZH = {
     "train": "训练集",
     "val": "验证集",
     "test": "测试集",
+    # explorer/models/params.py: the parameter table's tensor names
+    "layer {n} · {tensor}": "第 {n} 层 · {tensor}",
+    "layer {n} backward · {tensor}": "第 {n} 层反向 · {tensor}",
+    "{tensor} (peephole)": "{tensor}（窥视孔）",
+    "head · weight": "输出头 · 权重",
+    "head · bias": "输出头 · 偏置",
+    "embedding · weight": "嵌入 · 权重",
+    # explorer/data/tasks.py: each task's baseline (the summary line; the loss charts' legends)
+    "predict 0 always (MSE {mse:.3f})": "总是预测 0（MSE {mse:.3f}）",
+    "predict the mean (MSE {mse:.3f})": "总是预测均值（MSE {mse:.3f}）",
+    "predict 1 always (MSE 0.167)": "总是预测 1（MSE 0.167）",
+    "blanks, then a uniform guess (CE {ce:.3f})": "先输出空白，再均匀随机猜测（交叉熵 {ce:.3f}）",
+    "guess a class at random (CE {ce:.3f})": "随机猜一个类别（交叉熵 {ce:.3f}）",
+    "the spike rate only (CE {ce:.3f})": "只用脉冲出现的频率（交叉熵 {ce:.3f}）",
+    "letter frequencies only (CE {ce:.2f})": "只用字母频率（交叉熵 {ce:.2f}）",
+    "class frequencies only (CE {ce:.3f})": "只用类别频率（交叉熵 {ce:.3f}）",
 }
