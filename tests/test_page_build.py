@@ -261,3 +261,18 @@ def test_tensor_names_in_either_language():
     zh = {r.torch_name: r.name_in("zh") for r in rows}
     assert zh["rnn.weight_hh_l0"] == "第 1 层 · W_hh" and zh["rnn.weight_co_l0_reverse"] == "第 1 层反向 · w_co（窥视孔）"
     assert zh["head.bias"] == "输出头 · 偏置" and zh["embedding.weight"] == "嵌入 · 权重"
+
+
+def test_a_bad_file_choice_reads_in_chinese():
+    """The UserError of a bad choice for the file shows in Chinese, its numbers those of the English message."""
+    good = make_lab(ModelConfig(), TaskConfig(name="csv", seq_len=20), TrainConfig(), GOOD_CSV, "weather.csv")
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.switch_page("pages/build.py").run()
+    at.session_state["lab"] = good
+    at.run()
+    at.number_input(key="build_seq_len").set_value(500).run()
+    assert not at.exception and at.session_state["lab"] is good
+    assert at.error[0].value.startswith("列 'day' 有 120 个值；这个序列长度至少需要 ")
+    assert at.error[0].value.endswith("没有做任何更改：当前的网络和数据保持不变。")

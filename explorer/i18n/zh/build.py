@@ -265,4 +265,75 @@ ZH = {
     "the spike rate only (CE {ce:.3f})": "只用脉冲出现的频率（交叉熵 {ce:.3f}）",
     "letter frequencies only (CE {ce:.2f})": "只用字母频率（交叉熵 {ce:.2f}）",
     "class frequencies only (CE {ce:.3f})": "只用类别频率（交叉熵 {ce:.3f}）",
+    # explorer/data/tasks.py and explorer/lab.py: why a choice or a file cannot be used (shown on Build)
+    "{n} values are too few for training, validation and test parts at this sequence length; it needs at least "
+    "{least}.":
+        "{n} 个值太少，在这个序列长度下不够分出训练、验证和测试三部分；至少需要 {least} 个。",
+    "The text cannot be split at line breaks into training, validation and test parts with at least {least} "
+    "characters each at this sequence length: lower seq_len or use a longer text with more lines.":
+        "在这个序列长度下，无法在换行处把文本分成各至少 {least} 个字符的训练、验证和测试三部分："
+        "请减小序列长度，或使用行数更多的更长文本。",
+    "The series": "该序列",
+    "Column {name!r}": "列 {name!r}",
+    "{name} is constant in its training part (the first {v} values); there is nothing to learn.":
+        "{name}在训练部分（前 {v} 个值）中是常数；没有什么可学的。",
+    "The file has {n:,} bytes; the limit is {limit:,} bytes (2 MB).": "文件有 {n:,} 字节；上限是 {limit:,} 字节 (2 MB)。",
+    "The file looks binary (it contains NUL bytes); upload a plain-text file.":
+        "这个文件看起来是二进制文件（含有 NUL 字节）；请上传纯文本文件。",
+    "The file is not UTF-8 text (byte {byte} cannot be decoded); save it as UTF-8.":
+        "文件不是 UTF-8 文本（第 {byte} 个字节无法解码）；请另存为 UTF-8。",
+    "The file is empty.": "文件是空的。",
+    "The file is not a readable CSV ({error}).": "文件不是可读的 CSV（{error}）。",
+    "The file is not a readable CSV (line {line}: {error}).": "文件不是可读的 CSV（第 {line} 行：{error}）。",
+    "The file has no data rows below its header.": "文件的表头下面没有数据行。",
+    "The first row must be a header naming the columns, e.g. 'year,value'.": "第一行必须是给各列命名的表头，例如 'year,value'。",
+    "Column {column!r} not found; the columns are: {columns}.": "找不到列 {column!r}；现有的列是：{columns}。",
+    "No numeric column found: the first data row holds no number.": "找不到数值列：第一行数据中没有数字。",
+    "Column {name!r}, line {line}: {value!r} is not a finite number.": "列 {name!r} 第 {line} 行：{value!r} 不是有限数。",
+    "Column {name!r} has {n} values; this sequence length needs at least {least} (lower seq_len or use a longer "
+    "file).":
+        "列 {name!r} 有 {n} 个值；这个序列长度至少需要 {least} 个（请减小序列长度或使用更长的文件）。",
+    "Column {name!r} is constant; there is nothing to forecast.": "列 {name!r} 是常数；没有什么可预测的。",
+    "The text has {n} characters; this sequence length needs at least {least} (lower seq_len or use a longer "
+    "text).":
+        "文本有 {n} 个字符；这个序列长度至少需要 {least} 个（请减小序列长度或使用更长的文本）。",
+    "The text uses {n} distinct characters; the limit is {limit}.": "文本用了 {n} 个不同的字符；上限是 {limit} 个。",
+    "The first row must be a header naming a 'text' and a 'label' column; it names: {shown}.":
+        "第一行必须是含 'text' 列和 'label' 列的表头；它现在是：{shown}。",
+    "Line {line} has {n} fields but the header names {width} columns: put a text that contains commas in double "
+    "quotes.":
+        "第 {line} 行有 {n} 个字段，而表头只有 {width} 列：含逗号的文本请放在双引号里。",
+    "Line {line} has no label; each row needs positive or negative.": "第 {line} 行没有标签；每行都需要 positive 或 negative。",
+    "Line {line} has the unknown label {label!r}; the labels are positive and negative (or pos/neg, 1/0).":
+        "第 {line} 行的标签 {label!r} 无法识别；标签应为 positive 和 negative（或 pos/neg、1/0）。",
+    "Line {line} has a label but no text.": "第 {line} 行有标签但没有文本。",
+    "Line {line} holds a text of {n:,} tokens; the limit is {limit:,} (a word, a punctuation mark or a Chinese "
+    "character counts as one).":
+        "第 {line} 行的文本有 {n:,} 个词元；上限是 {limit:,} 个（一个单词、一个标点符号或一个汉字各算一个）。",
+    "Every text is labelled negative; the data need both positive and negative texts.":
+        "所有文本都标为负面；数据中需要同时有正面和负面文本。",
+    "Every text is labelled positive; the data need both positive and negative texts.":
+        "所有文本都标为正面；数据中需要同时有正面和负面文本。",
+    "Only {n} different texts are labelled negative; each label needs at least {least} for the training, "
+    "validation and test splits.":
+        "只有 {n} 条不同的文本标为负面；每种标签至少需要 {least} 条，才能分出训练集、验证集和测试集。",
+    "Only {n} different texts are labelled positive; each label needs at least {least} for the training, "
+    "validation and test splits.":
+        "只有 {n} 条不同的文本标为正面；每种标签至少需要 {least} 条，才能分出训练集、验证集和测试集。",
+    "This model is too large for a shared server at this sequence length and batch size (about {gib:.1f} GiB and "
+    "{gflop:.0f} GFLOP per step; the limits are {max_gib:.0f} GiB and {max_gflop:.0f} GFLOP). Reduce the hidden "
+    "size, the layers, the sequence length or the batch size.":
+        "在这个序列长度和批大小下，这个模型对共享服务器来说太大了（每步约 {gib:.1f} GiB 和 {gflop:.0f} GFLOP；"
+        "上限是 {max_gib:.0f} GiB 和 {max_gflop:.0f} GFLOP）。请减小隐状态大小、层数、序列长度或批大小。",
+    "An embedding needs inputs that are symbols (characters, words or tokens); this task's inputs are numbers. Set "
+    "the embedding size to 0 (none).":
+        "嵌入需要符号输入（字符、单词或词元）；这个任务的输入是数值。请把嵌入维度设为 0（不用嵌入）。",
+    "This task reads words from a vocabulary of {vocab:,}: one-hot vectors that wide are too large. Choose an "
+    "embedding size (e.g. 32).":
+        "这个任务从 {vocab:,} 个词的词表中读词：这么宽的独热向量太大了。请选择一个嵌入维度（例如 32）。",
+    "A bidirectional network cannot learn a task that predicts the next value: its backward chain reads the "
+    "sequence from the end, so it would see the very value it has to predict. Switch bidirectional off, or choose a "
+    "task where the whole sequence may be read first (adding, copy, order, sum of neighbours).":
+        "双向网络无法学习预测下一个值的任务：它的反向链从序列末尾读起，会看到它要预测的那个值。请关闭双向，"
+        "或选择一个允许先读完整条序列的任务（加法、复制、顺序、邻居之和）。",
 }
