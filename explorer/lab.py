@@ -55,11 +55,11 @@ def check_budget(model_cfg: ModelConfig, seq_len: int, batch_size: int) -> None:
 def check_cost(saved: float, flops: float) -> None:
     """ValueError when one training step of this (saved bytes, flops) estimate is too big for the server."""
     if saved > MAX_STEP_BYTES or flops > MAX_STEP_FLOPS:
-        raise ValueError(
-            f"This model is too large for a shared server at this sequence length and batch size "
-            f"(about {saved / 2**30:.1f} GiB and {flops / 1e9:.0f} GFLOP per step; the limits are "
-            f"{MAX_STEP_BYTES / 2**30:.0f} GiB and {MAX_STEP_FLOPS / 1e9:.0f} GFLOP). "
-            "Reduce the hidden size, the layers, the sequence length or the batch size.")
+        raise UserError(
+            "This model is too large for a shared server at this sequence length and batch size (about {gib:.1f} GiB "
+            "and {gflop:.0f} GFLOP per step; the limits are {max_gib:.0f} GiB and {max_gflop:.0f} GFLOP). Reduce the "
+            "hidden size, the layers, the sequence length or the batch size.", gib=saved / 2**30, gflop=flops / 1e9,
+            max_gib=MAX_STEP_BYTES / 2**30, max_gflop=MAX_STEP_FLOPS / 1e9)
 
 
 def symbols(task: Task) -> int:
@@ -75,18 +75,18 @@ def with_task_sizes(model_cfg: ModelConfig, task: Task) -> ModelConfig:
     when its embedding does not fit the task's inputs."""
     vocab = symbols(task)
     if model_cfg.embedding_dim and not vocab:
-        raise ValueError("An embedding needs inputs that are symbols (characters, words or tokens); this task's "
-                         "inputs are numbers. Set the embedding size to 0 (none).")
+        raise UserError("An embedding needs inputs that are symbols (characters, words or tokens); this task's "
+                        "inputs are numbers. Set the embedding size to 0 (none).")
     if getattr(task, "token_inputs", False) and not model_cfg.embedding_dim and vocab > MAX_IO_SIZE:
-        raise ValueError(f"This task reads words from a vocabulary of {vocab:,}: one-hot vectors that wide are too "
-                         "large. Choose an embedding size (e.g. 32).")
+        raise UserError("This task reads words from a vocabulary of {vocab:,}: one-hot vectors that wide are too "
+                        "large. Choose an embedding size (e.g. 32).", vocab=vocab)
     return dataclasses.replace(model_cfg, input_size=task.input_size, output_size=task.output_size, vocab_size=vocab)
 
 
 def check_combination(model_cfg: ModelConfig, task_cfg: TaskConfig) -> None:
     """ValueError with a sentence a UI can show when the model does not fit the task (each config valid alone)."""
     if model_cfg.bidirectional and task_cfg.name in NEXT_STEP_TASKS:
-        raise ValueError(
+        raise UserError(
             "A bidirectional network cannot learn a task that predicts the next value: its backward chain reads "
             "the sequence from the end, so it would see the very value it has to predict. Switch bidirectional "
             "off, or choose a task where the whole sequence may be read first (adding, copy, order, sum of "

@@ -85,3 +85,15 @@ def test_the_build_page_shows_the_pipeline_for_a_token_task_only(lab):
     assert any("the last real step" in m.value for m in at.markdown)
     at.text_input(key="build_text_example").set_value("not bad").run()
     assert frames(at)["build_text_rows"]["token"].tolist() == ["not", "bad"]
+
+
+def test_the_tables_in_chinese_hold_the_same_values(lab):
+    text = "This movie isn't good, it's great!"
+    en, zh = tp.pipeline_rows(lab.task, lab.model, text), tp.pipeline_rows(lab.task, lab.model, text, "zh")
+    assert [r["读作"] for r in zh] == [r["read as"] for r in en] and [r["id"] for r in zh] == [r["id"] for r in en]
+    assert zh[0]["x_t"].endswith("（共 5 个数）") and zh[0]["x_t"].split("]")[0] == en[0]["x_t"].split("]")[0]
+    splits = tp.split_rows(lab.task, "zh")
+    assert [r["划分"] for r in splits] == ["训练集", "验证集", "测试集"]
+    assert [r["多数类准确率"] for r in splits] == [r["majority-class accuracy"] for r in tp.split_rows(lab.task)]
+    vocab = tp.vocabulary_rows(lab.task, 5, "zh")
+    assert vocab[0]["说明"] == "文本结尾之后的填充（从不读取）" and vocab[2]["训练文本中的次数"] > 0

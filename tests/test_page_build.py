@@ -208,3 +208,71 @@ def test_bad_csv_choice_shows_an_error_and_keeps_the_lab(at):
     assert new is not good and new.task_cfg.seq_len == 30 and new.user_data == GOOD_CSV
 
 
+
+
+# ------------------------------------------------------------------ in Chinese (issue 15)
+
+def test_the_page_reads_in_chinese_with_the_same_numbers():
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.switch_page("pages/build.py").run()
+    assert not at.exception and at.session_state["lang"] == "zh"
+    assert at.title[0].value == "构建循环神经网络"
+    assert [s.value for s in at.subheader][:3] == ["模型", "任务", "你的网络"]
+    lab = at.session_state["lab"]
+    assert at.selectbox(key="build_task").options[0] == "正弦预测"  # as By hand names it
+    df = at.dataframe[0].value
+    counts = dict(zip(df["张量"], df["数量"]))
+    assert counts["合计"] == sum(p.numel() for p in lab.model.parameters())
+    assert {"第 1 层 · W_hh", "输出头 · 权重", "输出头 · 偏置"} <= set(counts)
+    assert f"基线：总是预测 0（MSE {lab.task.baseline:.3f}）。" in at.markdown[0].value
+    at.selectbox(key="build_cell").set_value("lstm").run()
+    at.slider(key="build_layers").set_value(2).run()
+    at.selectbox(key="build_task").set_value("neighbours").run()
+    at.toggle(key="build_bidirectional").set_value(True).run()
+    assert not at.exception and not at.error
+    lab = at.session_state["lab"]
+    assert lab.model_cfg.bidirectional and lab.model_cfg.num_layers == 2
+    total = sum(p.numel() for p in lab.model.parameters())
+    assert any(m.value.startswith(f"**双向 LSTM**，2 层，每层每个方向 {lab.model_cfg.hidden_size} 个单元，共 "
+                                  f"**{total:,} 个参数**") for m in at.markdown)
+    assert at.radio(key="build_forget_mode").options == ["PyTorch 默认", "自定义数值"]
+    caption = " ".join(c.value for c in at.caption)
+    assert "第 2 层及以上把下一层的 [h→_t; h←_t] 作为自己的 x_t。" in caption
+
+
+def test_a_bad_choice_reads_in_chinese():
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.switch_page("pages/build.py").run()
+    at.selectbox(key="build_task").set_value("csv").run()
+    assert not at.exception and at.info[0].value == "上传一个 CSV 文件即可使用这个任务。"
+
+
+def test_tensor_names_in_either_language():
+    """English as parameter_counts names them; Chinese for each form of name (a layer, a backward layer, a
+    peephole, the head, the embedding)."""
+    model = build_model(ModelConfig(cell="peephole", input_size=10, vocab_size=10, embedding_dim=4,
+                                    bidirectional=True, output_size=2))
+    rows = parameter_counts(model)
+    assert [r.name_in("en") for r in rows] == [r.name for r in rows]
+    zh = {r.torch_name: r.name_in("zh") for r in rows}
+    assert zh["rnn.weight_hh_l0"] == "第 1 层 · W_hh" and zh["rnn.weight_co_l0_reverse"] == "第 1 层反向 · w_co（窥视孔）"
+    assert zh["head.bias"] == "输出头 · 偏置" and zh["embedding.weight"] == "嵌入 · 权重"
+
+
+def test_a_bad_file_choice_reads_in_chinese():
+    """The UserError of a bad choice for the file shows in Chinese, its numbers those of the English message."""
+    good = make_lab(ModelConfig(), TaskConfig(name="csv", seq_len=20), TrainConfig(), GOOD_CSV, "weather.csv")
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.switch_page("pages/build.py").run()
+    at.session_state["lab"] = good
+    at.run()
+    at.number_input(key="build_seq_len").set_value(500).run()
+    assert not at.exception and at.session_state["lab"] is good
+    assert at.error[0].value.startswith("列 'day' 有 120 个值；这个序列长度至少需要 ")
+    assert at.error[0].value.endswith("没有做任何更改：当前的网络和数据保持不变。")

@@ -28,6 +28,7 @@ import torch
 import torch.nn.functional as F
 
 from ..config import MAX_SEQ_LEN, TaskConfig, check_choice, check_int
+from ..i18n import N_, UserError, UserText
 from ..metrics import accuracy, binary_f1, confusion_matrix, macro_f1, mae, perplexity, rmse, smape
 from .text import PAD_ID, EncodedText, Vocabulary, encode_text, tokenize
 
@@ -177,8 +178,8 @@ def chronological_split(n: int, seq_len: int) -> tuple[int, int]:
     HELD_OUT_FRACTION of what precedes it in time, and at least one window of T+1."""
     held = max(math.ceil(HELD_OUT_FRACTION * n), seq_len + 1)
     if n - 2 * held < seq_len + 2:
-        raise ValueError(f"{n} values are too few for training, validation and test parts at this sequence "
-                         f"length; it needs at least {min_length(seq_len)}.")
+        raise UserError("{n} values are too few for training, validation and test parts at this sequence length; "
+                        "it needs at least {least}.", n=n, least=min_length(seq_len))
     return n - 2 * held, n - held
 
 
@@ -188,10 +189,10 @@ def line_split(text: str, seq_len: int) -> tuple[int, int]:
     t = text.rfind("\n", 0, len(text) - held) + 1  # the last line start at or before n − held
     v = text.rfind("\n", 0, t - held) + 1 if t - held > 0 else 0
     if v < seq_len + 2:
-        raise ValueError(
+        raise UserError(
             "The text cannot be split at line breaks into training, validation and test parts with at least "
-            f"{seq_len + 1} characters each at this sequence length: lower seq_len or use a longer text with "
-            "more lines.")
+            "{least} characters each at this sequence length: lower seq_len or use a longer text with "
+            "more lines.", least=seq_len + 1)
     return v, t
 
 
@@ -248,7 +249,7 @@ class SineTask(_ForecastTask):
         # are independent, so the mean of the n sines has variance 1/(2n). The best constant guess
         # is therefore 0, with expected MSE exactly 1/(2n) (whatever the frequencies).
         baseline = 1 / (2 * cfg.n_sines)
-        super().__init__(cfg, baseline, f"predict 0 always (MSE {baseline:.3f})")
+        super().__init__(cfg, baseline, UserText("predict 0 always (MSE {mse:.3f})", mse=baseline))
         self._freqs = cfg.freq * np.arange(1, cfg.n_sines + 1)  # (K,) cycles per step
 
     def _series(self, rng, batch_size):
@@ -275,17 +276,17 @@ class SeriesTask(_ForecastTask):
     """Windows of a real series (sunspots, an uploaded CSV column), z-scored with the training part's mean
     and std; cut chronologically into training | validation | test parts (`parts`)."""
 
-    def __init__(self, cfg: TaskConfig, values: np.ndarray, name: str = "The series"):
+    def __init__(self, cfg: TaskConfig, values: np.ndarray, name: str = UserText("The series")):
         v, t = chronological_split(len(values), cfg.seq_len)
         mean, std = values[:v].mean(), values[:v].std()
         if std == 0:
-            raise ValueError(f"{name} is constant in its training part (the first {v} values); "
-                             "there is nothing to learn.")
+            raise UserError("{name} is constant in its training part (the first {v} values); there is nothing to "
+                            "learn.", name=name, v=v)
         z = (values - mean) / std  # (n,)
         self.parts = {"train": (0, v), "val": (v, t), "test": (t, len(values))}  # [start, end) of each part
         self._z = {split: z[a:b] for split, (a, b) in self.parts.items()}
         baseline = _window_baseline(self._z["train"], cfg.seq_len)
-        super().__init__(cfg, baseline, f"predict the mean (MSE {baseline:.3f})", mean, std)
+        super().__init__(cfg, baseline, UserText("predict the mean (MSE {mse:.3f})", mse=baseline), mean, std)
 
     def _series(self, rng, batch_size):
         return _windows(rng, self._z["train"], self.seq_len, batch_size)
@@ -308,7 +309,7 @@ class AddingTask(Task):
             output_size=1,
             seq_len=cfg.seq_len,
             baseline=1 / 6,  # predicting the mean 1 leaves Var(U1 + U2) = 2/12
-            baseline_label="predict 1 always (MSE 0.167)",
+            baseline_label=UserText("predict 1 always (MSE 0.167)"),
             metric_names=("MSE", "acc@0.04"),
         )
 
@@ -353,7 +354,7 @@ class CopyTask(Task):
             output_size=self.N_DATA + 2,
             seq_len=T,
             baseline=baseline,
-            baseline_label=f"blanks, then a uniform guess (CE {baseline:.3f})",
+            baseline_label=UserText("blanks, then a uniform guess (CE {ce:.3f})", ce=baseline),
             metric_names=("accuracy", "CE"),
             vocab=["_", *"12345678", ">"],
         )
@@ -394,7 +395,7 @@ class OrderTask(Task):
             output_size=len(self.CLASSES),
             seq_len=cfg.seq_len,
             baseline=math.log(4),  # uniform over 4 balanced classes
-            baseline_label=f"guess a class at random (CE {math.log(4):.3f})",
+            baseline_label=UserText("guess a class at random (CE {ce:.3f})", ce=math.log(4)),
             metric_names=("accuracy", "F1 (macro)"),
             vocab=["a", "b", "c", "d", "X", "Y"],
         )
@@ -434,7 +435,7 @@ class NeighboursTask(Task):
             output_size=1,
             seq_len=cfg.seq_len,
             baseline=1 / 6,  # predicting the mean 1 leaves Var(U1 + U2) = 2/12
-            baseline_label="predict 1 always (MSE 0.167)",
+            baseline_label=UserText("predict 1 always (MSE 0.167)"),
             metric_names=("MSE", "MAE"),
         )
 
@@ -471,7 +472,7 @@ class SpikesTask(Task):
             output_size=2,
             seq_len=T,
             baseline=baseline,
-            baseline_label=f"the spike rate only (CE {baseline:.3f})",
+            baseline_label=UserText("the spike rate only (CE {ce:.3f})", ce=baseline),
             metric_names=("on time", "accuracy"),
         )
         self._period = n
@@ -518,7 +519,7 @@ class CharLMTask(Task):
             output_size=len(vocab),
             seq_len=cfg.seq_len,
             baseline=baseline,
-            baseline_label=f"letter frequencies only (CE {baseline:.2f})",
+            baseline_label=UserText("letter frequencies only (CE {ce:.2f})", ce=baseline),
             metric_names=("perplexity", "bits/char", "accuracy"),
             vocab=vocab,
         )
@@ -560,19 +561,17 @@ class CharLMTask(Task):
 def _decode_upload(data: bytes) -> str:
     """The UTF-8 text of an uploaded file, with \\n line ends; ValueError for anything else."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ValueError(
-            f"The file has {len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,} bytes (2 MB)."
-        )
+        raise UserError("The file has {n:,} bytes; the limit is {limit:,} bytes (2 MB).", n=len(data),
+                        limit=MAX_UPLOAD_BYTES)
     if b"\0" in data:
-        raise ValueError("The file looks binary (it contains NUL bytes); upload a plain-text file.")
+        raise UserError("The file looks binary (it contains NUL bytes); upload a plain-text file.")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise ValueError(
-            f"The file is not UTF-8 text (byte {e.start} cannot be decoded); save it as UTF-8."
-        ) from None
+        raise UserError("The file is not UTF-8 text (byte {byte} cannot be decoded); save it as UTF-8.",
+                        byte=e.start) from None
     if not text.strip():
-        raise ValueError("The file is empty.")
+        raise UserError("The file is empty.")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -608,24 +607,25 @@ def _read_column(data: bytes, column: str, min_rows: int) -> tuple[np.ndarray, s
         rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(_decode_upload(data))), 1)
                 if any(cell.strip() for cell in r)]
     except csv.Error as e:
-        raise ValueError(f"The file is not a readable CSV ({e}).") from None
+        raise UserError("The file is not a readable CSV ({error}).", error=str(e)) from None
     header, body = [h.strip() for h in rows[0][1]], rows[1:]
     if not body:
-        raise ValueError("The file has no data rows below its header.")
+        raise UserError("The file has no data rows below its header.")
     if all(_to_number(h) is not None for h in header):
-        raise ValueError("The first row must be a header naming the columns, e.g. 'year,value'.")
+        raise UserError("The first row must be a header naming the columns, e.g. 'year,value'.")
 
     def cell(row: list[str], j: int) -> str:
         return row[j].strip() if j < len(row) else ""
 
     if column:
         if column not in header:
-            raise ValueError(f"Column {column!r} not found; the columns are: {', '.join(header)}.")
+            raise UserError("Column {column!r} not found; the columns are: {columns}.", column=column,
+                            columns=", ".join(header))
         j = header.index(column)
     else:
         numeric = _numeric_columns(header, body[0][1])
         if not numeric:
-            raise ValueError("No numeric column found: the first data row holds no number.")
+            raise UserError("No numeric column found: the first data row holds no number.")
         j = numeric[0]
     name = header[j]
 
@@ -633,32 +633,26 @@ def _read_column(data: bytes, column: str, min_rows: int) -> tuple[np.ndarray, s
     for line, row in body:
         value = _to_number(cell(row, j))
         if value is None or not math.isfinite(value):
-            raise ValueError(
-                f"Column {name!r}, line {line}: {cell(row, j)!r} is not a finite number."
-            )
+            raise UserError("Column {name!r}, line {line}: {value!r} is not a finite number.", name=name, line=line,
+                            value=cell(row, j))
         values.append(value)
     if len(values) < min_rows:
-        raise ValueError(
-            f"Column {name!r} has {len(values)} values; this sequence length needs at least "
-            f"{min_rows} (lower seq_len or use a longer file)."
-        )
+        raise UserError("Column {name!r} has {n} values; this sequence length needs at least {least} (lower seq_len "
+                        "or use a longer file).", name=name, n=len(values), least=min_rows)
     values = np.array(values)
     if values.std() == 0:
-        raise ValueError(f"Column {name!r} is constant; there is nothing to forecast.")
+        raise UserError("Column {name!r} is constant; there is nothing to forecast.", name=name)
     return values, name
 
 
 def _read_text(data: bytes, min_chars: int) -> str:
     text = _decode_upload(data)
     if len(text) < min_chars:
-        raise ValueError(
-            f"The text has {len(text)} characters; this sequence length needs at least "
-            f"{min_chars} (lower seq_len or use a longer text)."
-        )
+        raise UserError("The text has {n} characters; this sequence length needs at least {least} (lower seq_len or "
+                        "use a longer text).", n=len(text), least=min_chars)
     if len(set(text)) > MAX_ALPHABET:
-        raise ValueError(
-            f"The text uses {len(set(text))} distinct characters; the limit is {MAX_ALPHABET}."
-        )
+        raise UserError("The text uses {n} distinct characters; the limit is {limit}.", n=len(set(text)),
+                        limit=MAX_ALPHABET)
     return text
 
 
@@ -696,49 +690,55 @@ def _read_labelled_csv(data: bytes) -> tuple[list[str], list[list[str]], np.ndar
             if any(cell.strip() for cell in row):
                 rows.append((line, row))
     except csv.Error as e:
-        raise ValueError(f"The file is not a readable CSV (line {reader.line_num}: {e}).") from None
+        raise UserError("The file is not a readable CSV (line {line}: {error}).", line=reader.line_num,
+                        error=str(e)) from None
     if not rows:
-        raise ValueError("The file is empty.")
+        raise UserError("The file is empty.")
     names = _without_trailing_blanks([h.strip() for h in rows[0][1]])
     header = [h.lower() for h in names]
     if "text" not in header or "label" not in header:
         shown = ", ".join(h if len(h) <= 30 else h[:29] + "…" for h in names[:6])
-        raise ValueError(f"The first row must be a header naming a 'text' and a 'label' column; it names: {shown}.")
+        raise UserError("The first row must be a header naming a 'text' and a 'label' column; it names: {shown}.",
+                        shown=shown)
     if len(rows) == 1:
-        raise ValueError("The file has no data rows below its header.")
+        raise UserError("The file has no data rows below its header.")
     j_text, j_label, width = header.index("text"), header.index("label"), len(header)
     texts, docs, labels = [], [], []
     for line, row in rows[1:]:
         row = _without_trailing_blanks(row)
         if len(row) > width:
-            raise ValueError(f"Line {line} has {len(row)} fields but the header names {width} columns: "
-                             "put a text that contains commas in double quotes.")
+            raise UserError("Line {line} has {n} fields but the header names {width} columns: put a text that "
+                            "contains commas in double quotes.", line=line, n=len(row), width=width)
         row += [""] * (width - len(row))  # cells left out at the end are empty
         label, tokens = row[j_label].strip(), tokenize(row[j_text])
         if not label:
-            raise ValueError(f"Line {line} has no label; each row needs positive or negative.")
+            raise UserError("Line {line} has no label; each row needs positive or negative.", line=line)
         if label.lower() not in _LABEL_IDS:
-            raise ValueError(f"Line {line} has the unknown label {label!r}; the labels are positive and "
-                             "negative (or pos/neg, 1/0).")
+            raise UserError("Line {line} has the unknown label {label!r}; the labels are positive and negative (or "
+                            "pos/neg, 1/0).", line=line, label=label)
         if not tokens:
-            raise ValueError(f"Line {line} has a label but no text.")
+            raise UserError("Line {line} has a label but no text.", line=line)
         if len(tokens) > MAX_TEXT_TOKENS:
-            raise ValueError(f"Line {line} holds a text of {len(tokens):,} tokens; the limit is "
-                             f"{MAX_TEXT_TOKENS:,} (a word, a punctuation mark or a Chinese character "
-                             "counts as one).")
+            raise UserError("Line {line} holds a text of {n:,} tokens; the limit is {limit:,} (a word, a "
+                            "punctuation mark or a Chinese character counts as one).", line=line, n=len(tokens),
+                            limit=MAX_TEXT_TOKENS)
         texts.append(row[j_text])
         docs.append(tokens)
         labels.append(_LABEL_IDS[label.lower()])
     labels = np.array(labels, np.int64)
     present = sorted(set(labels.tolist()))
     if len(present) == 1:
-        raise ValueError(f"Every text is labelled {SENTIMENT_CLASSES[present[0]]}; the data need both "
-                         "positive and negative texts.")
+        raise (UserError("Every text is labelled negative; the data need both positive and negative texts.")
+               if SENTIMENT_CLASSES[present[0]] == "negative" else
+               UserError("Every text is labelled positive; the data need both positive and negative texts."))
     for c, name in enumerate(SENTIMENT_CLASSES):
         distinct = len({" ".join(d) for d, y in zip(docs, labels) if y == c})
         if distinct < MIN_CLASS_TEXTS:
-            raise ValueError(f"Only {distinct} different texts are labelled {name}; each label needs at "
-                             f"least {MIN_CLASS_TEXTS} for the training, validation and test splits.")
+            template = (N_("Only {n} different texts are labelled negative; each label needs at least {least} for "
+                           "the training, validation and test splits.") if name == "negative" else
+                        N_("Only {n} different texts are labelled positive; each label needs at least {least} for "
+                           "the training, validation and test splits."))
+            raise UserError(template, n=distinct, least=MIN_CLASS_TEXTS)
     return texts, docs, labels
 
 
@@ -794,7 +794,7 @@ class SentimentTask(Task):
             output_size=len(SENTIMENT_CLASSES),
             seq_len=cfg.seq_len,
             baseline=baseline,
-            baseline_label=f"class frequencies only (CE {baseline:.3f})",
+            baseline_label=UserText("class frequencies only (CE {ce:.3f})", ce=baseline),
             metric_names=("accuracy", "F1 (macro)", "F1 (positive)"),
             vocab=list(self.vocabulary.tokens),
         )
@@ -914,10 +914,10 @@ def make_task(cfg: TaskConfig, user_data: bytes | None = None) -> Task:
         case "sunspots":
             csv_bytes = (DATA_DIR / "sunspots.csv").read_bytes()
             values, name = _read_column(csv_bytes, "SUNACTIVITY", need)
-            return SeriesTask(cfg, values, f"Column {name!r}")
+            return SeriesTask(cfg, values, UserText("Column {name!r}", name=name))
         case "csv":
             values, name = _read_column(user_data, cfg.csv_column, need)
-            return SeriesTask(cfg, values, f"Column {name!r}")
+            return SeriesTask(cfg, values, UserText("Column {name!r}", name=name))
         case "sentiment":
             return SentimentTask(cfg, (DATA_DIR / "sentiment_en.csv").read_bytes())
         case "sentiment_zh":

@@ -124,8 +124,9 @@ BI_JOINT = 0.9             # [h→_t; h←_t] this far above the layer's centre
 BI_LANE = 0.08             # LSTM: h and c lanes inside a chain
 
 
-def bidirectional_diagram(cell: str, num_layers: int, steps: int = 4, sizes: Sizes = NORMAL) -> go.Figure:
-    """A bidirectional network of `num_layers` layers unrolled over `steps` steps.
+def bidirectional_diagram(cell: str, num_layers: int, steps: int = 4, sizes: Sizes = NORMAL, lang: str = "en"
+                          ) -> go.Figure:
+    """A bidirectional network of `num_layers` layers unrolled over `steps` steps (its words in `lang`).
 
     Boxes: `steps` inputs and outputs; per layer and step a forward box "cell l{k} t{t}" and a backward box
     "cell l{k} t{t} back". Arrows, per layer: `steps` forward h arrows "h l{k} t{t}" (from h→_0 into step 1, …)
@@ -169,7 +170,8 @@ def bidirectional_diagram(cell: str, num_layers: int, steps: int = 4, sizes: Siz
         notes.append(_arrow(f"up l{num_layers} t{t}", (t, source), (t, top - IO_H / 2), BASELINE_COLOR, width))
 
     for layer in range(1, num_layers + 1):
-        notes.append(_label(f"layer {layer}", 0.2, centre(layer), f"layer {layer}", small, xanchor="right"))
+        notes.append(_label(f"layer {layer}", 0.2, centre(layer), tr("layer {n}", lang, n=layer), small,
+                            xanchor="right"))
         for back, suffix, arrow in ((False, "", "→"), (True, "b", "←")):
             y, x_shift = row(layer, back), BI_SHIFT if back else -BI_SHIFT
             for t in range(1, steps + 1):

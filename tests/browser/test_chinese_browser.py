@@ -31,6 +31,7 @@ CHINESE_PAGES = [
                  (".st-key-hand_back_next button", f"第 t = {T - 1} 步，第 0 层"),
                  ("text=行向量：为什么代码写 x @ W.T", "许多 numpy 教程改为存储转置后的矩阵"),
                  ("text=dy 从哪里来：损失函数", "就是第 t 步的 dy"))),
+    ("build", ()),  # the sine task: one-way networks only (its bidirectional toggle is off)
     ("seq2seq", ((".st-key-s2s_view button >> text=训练", "每次运行的步数"),)),
 ]
 # Names and symbols a Chinese page shows as they are.
