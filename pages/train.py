@@ -26,7 +26,7 @@ from explorer.training.live import Run, restore_last_good, train_chunk
 from explorer.views import train_payload as tp
 from pages import bridge
 from pages.common import TRAINING, get_lab, presenter, set_lab, sizes, stop_training, training_token
-from pages.lang import error_text, t
+from pages.lang import error_text, lang, t
 
 RERUN_GAP = 0.02      # s: the live fragment's timer while training runs (shorter than a run: runs follow back to back)
 SLICE_SECONDS = 0.042  # s: the shortest slice of training per run
@@ -247,18 +247,18 @@ def live_body() -> None:
 
 
 def charts(lab: Lab) -> None:
-    cfg, hist, sz, f = lab.train_cfg, lab.history, sizes(), feed()
+    cfg, hist, sz, f, lg = lab.train_cfg, lab.history, sizes(), feed(), lang()
     T = lab.task.seq_len
     left, right = st.columns(2)
     with left:
         chart(tp.loss_payload(f, hist, lab.task.baseline, lab.task.baseline_label, ss.get("train_metric"),
-                              ss.get("train_log_loss", False), sz), "train_loss_chart", "loss", 2)
+                              ss.get("train_log_loss", False), sz, lg), "train_loss_chart", "loss", 2)
         st.caption(t("The loss falls as the model learns; below the dashed baseline it does better than the best "
                      "guess that ignores the sequence. The dots are evaluations without dropout: the validation loss "
                      "(held-out data) and the loss on a fixed training subset; when they part, the model overfits. "
                      "The strip below: the learning rate of each step."))
     with right:
-        chart(tp.curve_payload(f, hist, T, cfg.tbptt, sz), "train_curve_chart")
+        chart(tp.curve_payload(f, hist, T, cfg.tbptt, sz, lg), "train_curve_chart")
         curve = t("How much the loss depends on the hidden state at each time step: a curve that drops steeply "
                   "towards t = 1 means the gradient vanishes (blue: below 10⁻⁶ of a later value); one that rises "
                   "means it explodes (red: above 10³ times a later value).")
@@ -267,30 +267,31 @@ def charts(lab: Lab) -> None:
         st.caption(" ".join(p for p in (curve, cuts) if p))
     left, right = st.columns(2)
     with left:
-        chart(tp.global_norm_payload(f, hist, cfg.clip, cfg.clip_threshold, sz), "train_norm_chart", "norm", 1)
+        chart(tp.global_norm_payload(f, hist, cfg.clip, cfg.clip_threshold, sz, lg), "train_norm_chart", "norm", 1)
         st.caption(t("The size of the whole gradient at each step; × marks a step where clipping shrank it "
                      "({n} so far).", n=hist.clip_events))
     with right:
         names = [n for n, _ in lab.model.named_parameters()]
-        chart(tp.param_norms_payload(f, hist, names, sz), "train_param_chart", "param", 1)
+        chart(tp.param_norms_payload(f, hist, names, sz, lg), "train_param_chart", "param", 1)
         st.caption(t("The gradient of each weight matrix and bias before clipping: which part of the network is "
                      "learning."))
     layers = lab.model_cfg.num_layers
     layer = ss.get("train_heat_layer", 0) if layers > 1 else 0
     left, right = st.columns(2)
     with left:
-        chart(tp.heatmap_payload(f, hist, layer, T, cfg.tbptt, sz, t("layer {n}", n=layer + 1) if layers > 1 else ""),
+        label = t("layer {n}", n=layer + 1) if layers > 1 else ""
+        chart(tp.heatmap_payload(f, hist, layer, T, cfg.tbptt, sz, label, lg),
               "train_heat_chart", "heat", 1)
         st.caption(t("Each row is one probe of ‖∂L/∂hₜ‖ (colour, log₁₀): dark cells are time steps that get almost "
                      "no gradient; read up the rows to see how training changed the flow."))
     with right:
         blocks = [f"{l}/{g}" for l in range(layers) for g in lab.model_cfg.gate_names]
-        chart(tp.spectral_payload(f, hist, blocks, sz), "train_sigma_chart", "sigma", 1)
+        chart(tp.spectral_payload(f, hist, blocks, sz, lg), "train_sigma_chart", "sigma", 1)
         st.caption(t("If σ_max of W_hh stays below 1/γ = 1 (γ = 1 for tanh) the gradient of a vanilla RNN must "
                      "vanish over time; above it, it can explode. ρ (dotted) is the largest |eigenvalue|."))
     left, right = st.columns(2)
     with left:
-        chart(tp.eigen_payload(f, hist, sz), "train_eigen_chart")
+        chart(tp.eigen_payload(f, hist, sz, lg), "train_eigen_chart")
         st.caption(t("Eigenvalues of each W_hh block: outside the dashed unit circle a direction grows at every "
                      "step, inside it shrinks."))
     with right:

@@ -404,6 +404,11 @@ def test_the_page_in_chinese_says_its_messages_in_chinese():
     assert info.startswith(f"第 2 步后早停：验证损失连续 1 次评估没有改善。已恢复第 1 步的权重（验证损失 "
                            f"{stop.best_val_loss:.4g}）。") and info == message(stop.message, "zh") + "按“开始”将从这组权重继续训练。"
     assert re.match(r"第 \*\*2\*\* 步 · 本次运行 2 / 50 · 损失 ", at.get("progress")[0].proto.text)
+    loss = chart(at, "train_loss_chart")
+    assert loss.figure["layout"]["title"]["text"] == "损失" and len(loss.trace("训练损失（每个批次）")["x"]) == 2
+    assert ("早停", 2) in {(s["name"], s["x0"]) for s in loss.figure["layout"]["shapes"]}
+    assert chart(at, "train_norm_chart").figure["layout"]["xaxis"]["title"]["text"] == "训练步"
+    assert chart(at, "train_eigen_chart").figure["layout"]["title"]["text"] == "W_hh 的特征值"  # no spectrum yet
     at.button(key="train_test_button").click().run()
     assert at.success[0].value.startswith(f"测试集（{len(lab.task.eval_set('test').x)} 个序列，从未用于训练），第 2 步的权重")
     assert not at.exception
