@@ -92,7 +92,8 @@ TEXT_KWARGS = {"label", "help", "placeholder", "title", "body", "text", "value_l
 NAMES = {"RNN", "Explorer", "LSTM", "GRU", "PyTorch", "Adam", "AdamW", "SGD", "RMSprop", "BPTT", "ReLU", "tanh",
          "CSV", "JSON", "NPZ", "PNG", "BLEU", "MSE", "MAE", "RMSE", "PCA", "CNN", "Transformer", "safetensors"}
 # The files whose UI strings are all marked; each page joins when it is translated (issue 15).
-TRANSLATED = ("app.py", "pages/lang.py", "pages/home.py", "pages/by_hand.py", "pages/train.py")
+TRANSLATED = ("app.py", "pages/lang.py", "pages/home.py", "pages/by_hand.py", "pages/train.py",
+              "pages/compare.py")
 
 
 def words(node: ast.expr) -> list[str]:

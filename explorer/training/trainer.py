@@ -19,7 +19,7 @@ from torch import nn
 
 from ..config import MAX_SEED, ModelConfig, TrainConfig
 from ..data.tasks import Batch, Task
-from ..i18n import UserText
+from ..i18n import N_, UserText
 from ..models.recurrent import RecurrentModel
 from ..trace.gradients import clip_gradients, grad_norms, hidden_grads, whh_spectra
 from ..trace.saliency import output_rows, saliency, saliency_stride
@@ -159,7 +159,7 @@ class Trainer:
         self.recurrent = isinstance(model, RecurrentModel)
         # What this trainer cannot do for this model, and why (recurrence-only features of a baseline):
         self.skipped: dict[str, str] = {} if self.recurrent else {
-            name: getattr(model, "recurrence_note", "This model has no recurrence.")
+            name: getattr(model, "recurrence_note", N_("This model has no recurrence."))
             for name in ("hidden_grad_norms", "spectrum", "tbptt")}
         _check_tbptt(model, task, cfg)
         self.cfg = cfg

@@ -7,10 +7,10 @@ Names (LSTM, GRU, PyTorch, Adam) and math stay as they are. Keep `{fields}` exac
 """
 from __future__ import annotations
 
-from . import app, by_hand, home, presets, train
+from . import app, by_hand, compare, home, presets, train
 
 PARTS: dict[str, dict[str, str]] = {"app": app.ZH, "home": home.ZH, "presets": presets.ZH, "by_hand": by_hand.ZH,
-                               "train": train.ZH}
+                               "train": train.ZH, "compare": compare.ZH}
 
 
 def merged(parts: dict[str, dict[str, str]]) -> dict[str, str]:
