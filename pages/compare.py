@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.models.baselines import BASELINES
+from explorer.scratch.walkthrough import task_title
 from explorer.training.compare import ARCHITECTURES, CELLS, Sweep, comparison_labs, comparison_rows
 from explorer.training.live import train_chunk
 from explorer.views import plots_compare as pc
@@ -24,7 +25,7 @@ if ss.get("compare_key") != key:  # the Build page changed the setup: start the 
 cell_names = {a: t(name) for a, name in pc.CELL_NAMES.items()}  # not t in format_func: AppTest calls it outside a run
 st.title(t("Compare the cells"))
 st.caption(t("Task: **{task}**, T = {T}, {layers} layer(s) of {units} units, the same data, seeds and training "
-             "settings for every cell (change them on the Build and Train pages).", task=lab.task_cfg.name,
+             "settings for every cell (change them on the Build and Train pages).", task=task_title(lab.task_cfg.name, lang()),
              T=lab.task.seq_len, layers=lab.model_cfg.num_layers, units=lab.model_cfg.hidden_size))
 st.multiselect(t("Architectures"), ARCHITECTURES, default=list(CELLS), key="compare_archs", format_func=cell_names.get,
                help=t("The recurrent cells and two baselines without recurrence: a causal dilated 1D-CNN "

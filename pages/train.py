@@ -21,9 +21,11 @@ import streamlit as st
 from explorer.config import CLIP_MODES, LR_SCHEDULES, MAX_SEQ_LEN, MAX_STEPS, OPTIMIZERS, TrainConfig
 from explorer.i18n import N_
 from explorer.lab import Lab, rebuild, set_train_config
+from explorer.scratch.walkthrough import task_title
 from explorer.training.fairshare import Turn
 from explorer.training.live import Run, restore_last_good, train_chunk
 from explorer.views import train_payload as tp
+from explorer.views.plots_train import metric_label
 from pages import bridge
 from pages.common import TRAINING, get_lab, presenter, set_lab, sizes, stop_training, training_token
 from pages.lang import error_text, lang, t
@@ -40,6 +42,7 @@ LOSS_NAMES = ("MSE", "CE")  # metrics that repeat the loss: not the default seco
 SETTINGS = ("optimizer", "lr", "clip", "clip_threshold", "steps", "probe_every", "lr_schedule", "lr_step_size",
             "lr_gamma", "lr_k", "lr_min", "weight_decay", "patience", "min_delta", "tbptt",
             "eval_every")  # widget key: train_<field>
+CLIPS = {"none": N_("no clipping"), "norm": N_("by norm"), "value": N_("by value")}
 SCHEDULES = {
     "constant": N_("constant"),
     "step": N_("step: × γ every n steps"),
@@ -109,9 +112,10 @@ def settings_rows(lab: Lab):
                           "(Loshchilov & Hutter 2019); the others add λ·θ to the gradient (L2)."))
     c[1].number_input(t("Learning rate"), min_value=1e-6, max_value=10.0, step=1e-3, format="%.6g", key="train_lr",
                       help=t("The size of each update, at the start of the schedule."))
-    c[2].selectbox(t("Clipping"), CLIP_MODES, key="train_clip",
-                   help=t("norm: rescale the whole gradient to θ when its norm exceeds θ; "
-                          "value: clamp each entry to [−θ, θ]."))
+    clips = {k: t(v) for k, v in CLIPS.items()}
+    c[2].selectbox(t("Clipping"), CLIP_MODES, key="train_clip", format_func=clips.get,
+                   help=t("by norm: rescale the whole gradient to θ when its norm exceeds θ; "
+                          "by value: clamp each entry to [−θ, θ]."))
     c[3].number_input(t("Clip threshold θ"), min_value=1e-4, max_value=1e4, step=0.5, format="%g",
                       key="train_clip_threshold", disabled=ss.train_clip == "none")
     c[4].number_input(t("Steps per run"), min_value=1, max_value=MAX_STEPS, step=100, key="train_steps",
@@ -179,7 +183,7 @@ def view_options(lab: Lab, c) -> None:
     if ss.get("train_heat_layer", 0) >= lab.model_cfg.num_layers:
         ss.train_heat_layer = 0
     c[2].selectbox(t("Metric on the loss chart"), metrics, key="train_metric",
-                   format_func=lambda v, none=t("none"): none if v is None else v,
+                   format_func=lambda v, none=t("none"), lg=lang(): none if v is None else metric_label(v, lg),
                    help=t("Drawn on the right axis, on each training batch (dotted) and on the validation set."))
     c[3].checkbox(t("Log-scale loss"), key="train_log_loss")
     if lab.model_cfg.num_layers > 1:
@@ -308,7 +312,7 @@ def show_test_result(lab: Lab) -> None:
     if not held or held[0] is not lab:
         return
     ev = held[1]
-    scores = " · ".join(f"{name} **{value:.4g}**" for name, value in ev.metrics.items())
+    scores = " · ".join(f"{metric_label(name, lang())} **{value:.4g}**" for name, value in ev.metrics.items())
     text = t("Test set ({n} sequences, never used in training), weights of step {step}: loss **{loss:.4g}**",
              n=ev.size, step=ev.step, loss=ev.loss) + (f" · {scores}" if scores else "")
     if lab.steps_trained != ev.step:
@@ -322,7 +326,7 @@ st.title(t("Train"))
 m = lab.model_cfg
 st.markdown(t("{cell}, {layers} layer(s) × {units} units, on the **{task}** task (T = {T}). Press **Start** and "
               "watch the gradients.", cell=m.cell.upper(), layers=m.num_layers, units=m.hidden_size,
-              task=lab.task.name, T=lab.task.seq_len))
+              task=task_title(lab.task.name, lang()), T=lab.task.seq_len))
 
 b = st.columns([1.3, 1.3, 1, 1, 1, 2.4])
 stuck = bool(lab.history.diverged)  # the weights give NaN: restore or reset first

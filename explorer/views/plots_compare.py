@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from ..i18n import N_, UserText, message, tr
 from ..training.compare import ComparisonRow, SweepPoint
-from .plots_train import finite_xy
+from .plots_train import finite_xy, metric_label
 from .style import BASELINE_COLOR, CELL_COLORS, NORMAL, OKABE_ITO, Sizes, figure, layout, legend_below
 
 CELL_NAMES = {"rnn": N_("vanilla RNN"), "lstm": "LSTM", "gru": "GRU", "cnn": "1D-CNN", "transformer": "Transformer"}
@@ -73,7 +73,7 @@ def comparison_table(rows: list[ComparisonRow], lang: str = "en") -> list[dict[s
              tr("steps/s", lang): num(r.steps_per_second, ".0f"), tr("final loss", lang): num(r.final_loss, ".4g"),
              tr("final loss / baseline", lang): num(r.loss_ratio, ".3f"),
              tr("validation loss", lang): num(r.val_loss, ".4g"),
-             (tr("validation {metric}", lang, metric=r.val_metric) if r.val_metric
+             (tr("validation {metric}", lang, metric=metric_label(r.val_metric, lang)) if r.val_metric
               else tr("validation metric", lang)): num(r.val_metric_value, ".4g"),
              tr("receptive field (steps)", lang):
                  tr("all earlier", lang) if r.receptive_field is None else r.receptive_field,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..i18n import tr
+from ..i18n import N_, tr
 from .payload import array
 from .style import (
     BASELINE_COLOR,
@@ -37,9 +37,18 @@ CLIP_COLOR = OKABE_ITO["vermillion"]
 STOP_COLOR = OKABE_ITO["vermillion"]
 LIVE = "live"  # layout.uirevision of every live chart: an update keeps the user's zoom and pan
 
+# The tasks' metric names that are words (the others, MSE, CE, ..., are shown as they are): `metric_label`.
+METRIC_WORDS = (N_("accuracy"), N_("on time"), N_("perplexity"), N_("bits/char"), N_("F1 (macro)"),
+                N_("F1 (positive)"), N_("acc@0.04"))
+
 # Trace indices (the streams of train_payload address them)
 LOSS, VAL_LOSS, TRAIN_EVAL_LOSS, LR, METRIC, VAL_METRIC = range(6)
 BEFORE, AFTER, CLIPPED = range(3)
+
+
+def metric_label(name: str, lang: str = "en") -> str:
+    """A task's metric name (explorer/data/tasks.py) as a reader of `lang` reads it."""
+    return tr(name, lang) if name in METRIC_WORDS else name
 
 
 def finite_xy(x: np.ndarray, y: np.ndarray, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -110,12 +119,13 @@ def loss_chart(baseline: float, baseline_label: str, metric: str | None = None, 
     ]
     extra: dict = {}
     if metric:
-        data += [_line(tr("{metric} (training)", lang, metric=metric), SERIES[1], w * 0.6, dash="dot", yaxis="y2",
+        label = metric_label(metric, lang)
+        data += [_line(tr("{metric} (training)", lang, metric=label), SERIES[1], w * 0.6, dash="dot", yaxis="y2",
                        opacity=0.6),
-                 _line(tr("{metric} (validation)", lang, metric=metric), SERIES[1], w * 0.8, yaxis="y2",
+                 _line(tr("{metric} (validation)", lang, metric=label), SERIES[1], w * 0.8, yaxis="y2",
                        mode="lines+markers",
                        marker=dict(size=sizes.marker * 0.6, symbol="diamond"))]
-        extra["yaxis2"] = dict(title=dict(text=metric), overlaying="y", side="right", showgrid=False,
+        extra["yaxis2"] = dict(title=dict(text=label), overlaying="y", side="right", showgrid=False,
                                tickformat=".2g")
     if show_lr:
         extra["yaxis"] = dict(domain=[0.3, 1])

@@ -31,6 +31,8 @@ CHINESE_PAGES = [
                  (".st-key-hand_back_next button", f"第 t = {T - 1} 步，第 0 层"),
                  ("text=行向量：为什么代码写 x @ W.T", "许多 numpy 教程改为存储转置后的矩阵"),
                  ("text=dy 从哪里来：损失函数", "就是第 t 步的 dy"))),
+    ("train", ()),
+    ("compare", ()),
 ]
 # Names and symbols a Chinese page shows as they are.
 ALLOWED = {"RNN", "Explorer", "LSTM", "GRU", "PyTorch", "Adam", "AdamW", "SGD", "RMSprop", "BPTT", "ReLU", "IRNN",
@@ -39,8 +41,9 @@ ALLOWED = {"RNN", "Explorer", "LSTM", "GRU", "PyTorch", "Adam", "AdamW", "SGD", 
            # authors cited in the texts
            "Gers", "Schmidhuber", "Cummins", "Jozefowicz", "Zaremba", "Sutskever", "Le", "Jaitly", "Hinton",
            "Schraudolph", "Bahdanau", "Luong", "Macbeth", "Greff",
-           # names of libraries and units the texts keep, and one-word math symbols (dy = ∂L/∂y_t, lr)
-           "numpy", "autograd", "Dropout", "nats", "nn", "Karpathy", "Sigmoid", "relu", "dy", "lr", "max"}
+           # names of libraries and units the texts keep, and one-word math symbols (dy = ∂L/∂y_t, lr, diag(·), log₁₀)
+           "numpy", "autograd", "Dropout", "nats", "nn", "Karpathy", "Sigmoid", "relu", "dy", "lr", "max", "diag",
+           "log"}
 # Names of several words: removed before the scan.
 PHRASES = ("min-char-rnn",
            # data the texts quote: the inputs a model reads

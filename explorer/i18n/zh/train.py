@@ -36,8 +36,18 @@ ZH: dict[str, str] = {
     "Learning rate": "学习率",
     "The size of each update, at the start of the schedule.": "每次更新的步长（调度开始时的值）。",
     "Clipping": "梯度裁剪",
-    "norm: rescale the whole gradient to θ when its norm exceeds θ; value: clamp each entry to [−θ, θ].":
-        "norm：整体梯度的范数超过 θ 时，把它缩放到 θ；value：把每个分量截断到 [−θ, θ]。",
+    "by norm: rescale the whole gradient to θ when its norm exceeds θ; by value: clamp each entry to [−θ, θ].":
+        "按范数：整体梯度的范数超过 θ 时，把它缩放到 θ；按值：把每个分量截断到 [−θ, θ]。",
+    "no clipping": "不裁剪",
+    "by norm": "按范数",
+    "by value": "按值",
+    "accuracy": "准确率",
+    "on time": "准时率",
+    "perplexity": "困惑度",
+    "bits/char": "比特/字符",
+    "F1 (macro)": "F1（宏平均）",
+    "F1 (positive)": "F1（正类）",
+    "acc@0.04": "准确率@0.04",
     "Clip threshold θ": "裁剪阈值 θ",
     "Steps per run": "每次运行的步数",
     "How many steps one press of Start trains.": "按一次“开始”训练多少步。",
@@ -68,7 +78,7 @@ ZH: dict[str, str] = {
     "Evaluate every (steps)": "评估间隔（步）",
     "How often the validation loss (held-out data) and the loss of a fixed training subset are measured, both "
     "without dropout (0: never; early stopping needs it).":
-        "每隔多少步测量一次验证损失（留出数据）和固定训练子集上的损失，两者都不用 dropout（0：从不；早停需要它）。",
+        "每隔多少步测量一次验证损失（留出数据）和固定训练子集上的损失，两者都不用 Dropout（0：从不；早停需要它）。",
     "Truncated BPTT k": "截断 BPTT k",
     "The hidden state carries over from window to window, but the gradient is cut every k time steps: no error "
     "reaches back further than k steps (cheaper, shorter memory). 0: full backpropagation through time.":
@@ -107,7 +117,7 @@ ZH: dict[str, str] = {
     "The loss falls as the model learns; below the dashed baseline it does better than the best guess that ignores "
     "the sequence. The dots are evaluations without dropout: the validation loss (held-out data) and the loss on a "
     "fixed training subset; when they part, the model overfits. The strip below: the learning rate of each step.":
-        "模型学习时损失下降；低于虚线基线，说明它胜过不看序列的最佳猜测。圆点是不用 dropout 的评估："
+        "模型学习时损失下降；低于虚线基线，说明它胜过不看序列的最佳猜测。圆点是不用 Dropout 的评估："
         "验证损失（留出数据）和固定训练子集上的损失；两者分开时，模型过拟合。下方窄条：每一步的学习率。",
     "How much the loss depends on the hidden state at each time step: a curve that drops steeply towards t = 1 "
     "means the gradient vanishes (blue: below 10⁻⁶ of a later value); one that rises means it explodes (red: above "
