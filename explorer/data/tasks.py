@@ -28,6 +28,7 @@ import torch
 import torch.nn.functional as F
 
 from ..config import MAX_SEQ_LEN, TaskConfig, check_choice, check_int
+from ..i18n import UserText
 from ..metrics import accuracy, binary_f1, confusion_matrix, macro_f1, mae, perplexity, rmse, smape
 from .text import PAD_ID, EncodedText, Vocabulary, encode_text, tokenize
 
@@ -248,7 +249,7 @@ class SineTask(_ForecastTask):
         # are independent, so the mean of the n sines has variance 1/(2n). The best constant guess
         # is therefore 0, with expected MSE exactly 1/(2n) (whatever the frequencies).
         baseline = 1 / (2 * cfg.n_sines)
-        super().__init__(cfg, baseline, f"predict 0 always (MSE {baseline:.3f})")
+        super().__init__(cfg, baseline, UserText("predict 0 always (MSE {mse:.3f})", mse=baseline))
         self._freqs = cfg.freq * np.arange(1, cfg.n_sines + 1)  # (K,) cycles per step
 
     def _series(self, rng, batch_size):
@@ -285,7 +286,7 @@ class SeriesTask(_ForecastTask):
         self.parts = {"train": (0, v), "val": (v, t), "test": (t, len(values))}  # [start, end) of each part
         self._z = {split: z[a:b] for split, (a, b) in self.parts.items()}
         baseline = _window_baseline(self._z["train"], cfg.seq_len)
-        super().__init__(cfg, baseline, f"predict the mean (MSE {baseline:.3f})", mean, std)
+        super().__init__(cfg, baseline, UserText("predict the mean (MSE {mse:.3f})", mse=baseline), mean, std)
 
     def _series(self, rng, batch_size):
         return _windows(rng, self._z["train"], self.seq_len, batch_size)
@@ -308,7 +309,7 @@ class AddingTask(Task):
             output_size=1,
             seq_len=cfg.seq_len,
             baseline=1 / 6,  # predicting the mean 1 leaves Var(U1 + U2) = 2/12
-            baseline_label="predict 1 always (MSE 0.167)",
+            baseline_label=UserText("predict 1 always (MSE 0.167)"),
             metric_names=("MSE", "acc@0.04"),
         )
 
@@ -353,7 +354,7 @@ class CopyTask(Task):
             output_size=self.N_DATA + 2,
             seq_len=T,
             baseline=baseline,
-            baseline_label=f"blanks, then a uniform guess (CE {baseline:.3f})",
+            baseline_label=UserText("blanks, then a uniform guess (CE {ce:.3f})", ce=baseline),
             metric_names=("accuracy", "CE"),
             vocab=["_", *"12345678", ">"],
         )
@@ -394,7 +395,7 @@ class OrderTask(Task):
             output_size=len(self.CLASSES),
             seq_len=cfg.seq_len,
             baseline=math.log(4),  # uniform over 4 balanced classes
-            baseline_label=f"guess a class at random (CE {math.log(4):.3f})",
+            baseline_label=UserText("guess a class at random (CE {ce:.3f})", ce=math.log(4)),
             metric_names=("accuracy", "F1 (macro)"),
             vocab=["a", "b", "c", "d", "X", "Y"],
         )
@@ -434,7 +435,7 @@ class NeighboursTask(Task):
             output_size=1,
             seq_len=cfg.seq_len,
             baseline=1 / 6,  # predicting the mean 1 leaves Var(U1 + U2) = 2/12
-            baseline_label="predict 1 always (MSE 0.167)",
+            baseline_label=UserText("predict 1 always (MSE 0.167)"),
             metric_names=("MSE", "MAE"),
         )
 
@@ -471,7 +472,7 @@ class SpikesTask(Task):
             output_size=2,
             seq_len=T,
             baseline=baseline,
-            baseline_label=f"the spike rate only (CE {baseline:.3f})",
+            baseline_label=UserText("the spike rate only (CE {ce:.3f})", ce=baseline),
             metric_names=("on time", "accuracy"),
         )
         self._period = n
@@ -518,7 +519,7 @@ class CharLMTask(Task):
             output_size=len(vocab),
             seq_len=cfg.seq_len,
             baseline=baseline,
-            baseline_label=f"letter frequencies only (CE {baseline:.2f})",
+            baseline_label=UserText("letter frequencies only (CE {ce:.2f})", ce=baseline),
             metric_names=("perplexity", "bits/char", "accuracy"),
             vocab=vocab,
         )
@@ -794,7 +795,7 @@ class SentimentTask(Task):
             output_size=len(SENTIMENT_CLASSES),
             seq_len=cfg.seq_len,
             baseline=baseline,
-            baseline_label=f"class frequencies only (CE {baseline:.3f})",
+            baseline_label=UserText("class frequencies only (CE {ce:.3f})", ce=baseline),
             metric_names=("accuracy", "F1 (macro)", "F1 (positive)"),
             vocab=list(self.vocabulary.tokens),
         )

@@ -38,7 +38,7 @@ def loss_overlay(curves: dict[str, tuple[np.ndarray, np.ndarray]], baseline: flo
         x, y = finite_xy(steps, loss, log_y)
         data.append(_line(x, y, tr(CELL_NAMES[cell], lang), COLORS[cell], sizes))
         last = max(last, int(steps[-1]) if len(steps) else 1)
-    data.append(_line(np.array([0, last]), np.full(2, baseline), tr("baseline: {label}", lang, label=baseline_label),
+    data.append(_line(np.array([0, last]), np.full(2, baseline), tr("baseline: {label}", lang, label=message(baseline_label, lang)),
                       BASELINE_COLOR, sizes, dash="dash"))
     return figure(data, _layout(sizes, tr("Loss", lang), tr("training step", lang), tr("loss", lang), log_y=log_y))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..i18n import N_, tr
+from ..i18n import N_, message, tr
 from .payload import array
 from .style import (
     BASELINE_COLOR,
@@ -134,7 +134,7 @@ def loss_chart(baseline: float, baseline_label: str, metric: str | None = None, 
         extra["xaxis"] = dict(anchor="y3")
     else:
         data[LR]["visible"] = False
-    shapes = [_hline(baseline, tr("baseline: {label}", lang, label=baseline_label), log_y, sizes)]
+    shapes = [_hline(baseline, tr("baseline: {label}", lang, label=message(baseline_label, lang)), log_y, sizes)]
     notes = []
     for k, stop in enumerate(stops):
         shapes.append(_vline(stop.step, tr("early stop", lang), STOP_COLOR, "solid", sizes, legend=k == 0))
