@@ -19,12 +19,16 @@ import time
 import streamlit as st
 
 from explorer.config import CLIP_MODES, LR_SCHEDULES, MAX_SEQ_LEN, MAX_STEPS, OPTIMIZERS, TrainConfig
+from explorer.i18n import N_
 from explorer.lab import Lab, rebuild, set_train_config
+from explorer.scratch.walkthrough import task_title
 from explorer.training.fairshare import Turn
 from explorer.training.live import Run, restore_last_good, train_chunk
 from explorer.views import train_payload as tp
+from explorer.views.plots_train import metric_label
 from pages import bridge
 from pages.common import TRAINING, get_lab, presenter, set_lab, sizes, stop_training, training_token
+from pages.lang import error_text, lang, t
 
 RERUN_GAP = 0.02      # s: the live fragment's timer while training runs (shorter than a run: runs follow back to back)
 SLICE_SECONDS = 0.042  # s: the shortest slice of training per run
@@ -38,11 +42,12 @@ LOSS_NAMES = ("MSE", "CE")  # metrics that repeat the loss: not the default seco
 SETTINGS = ("optimizer", "lr", "clip", "clip_threshold", "steps", "probe_every", "lr_schedule", "lr_step_size",
             "lr_gamma", "lr_k", "lr_min", "weight_decay", "patience", "min_delta", "tbptt",
             "eval_every")  # widget key: train_<field>
+CLIPS = {"none": N_("no clipping"), "norm": N_("by norm"), "value": N_("by value")}
 SCHEDULES = {
-    "constant": "constant",
-    "step": "step: × γ every n steps",
+    "constant": N_("constant"),
+    "step": N_("step: × γ every n steps"),
     "inverse": "lr / (1 + k·t)",
-    "cosine": "cosine to a minimum",
+    "cosine": N_("cosine to a minimum"),
 }
 
 ss = st.session_state
@@ -76,7 +81,7 @@ def on_reset() -> None:
     try:
         set_lab(rebuild(get_lab()))
     except ValueError as e:
-        ss.train_error = f"Could not rebuild the model: {e}"
+        ss.train_error = t("Could not rebuild the model: {error}", error=error_text(e))
 
 
 def on_restore() -> None:
@@ -102,56 +107,59 @@ def settings_rows(lab: Lab):
     Returns the last row's columns (the view options go there)."""
     sync_settings(lab.train_cfg)
     c = st.columns(6)
-    c[0].selectbox("Optimiser", OPTIMIZERS, key="train_optimizer",
-                   help="adamw: Adam with decoupled weight decay, θ ← θ − lr·λ·θ apart from the gradient step "
-                        "(Loshchilov & Hutter 2019); the others add λ·θ to the gradient (L2).")
-    c[1].number_input("Learning rate", min_value=1e-6, max_value=10.0, step=1e-3, format="%.6g", key="train_lr",
-                      help="The size of each update, at the start of the schedule.")
-    c[2].selectbox("Clipping", CLIP_MODES, key="train_clip",
-                   help="norm: rescale the whole gradient to θ when its norm exceeds θ; "
-                        "value: clamp each entry to [−θ, θ].")
-    c[3].number_input("Clip threshold θ", min_value=1e-4, max_value=1e4, step=0.5, format="%g",
+    c[0].selectbox(t("Optimiser"), OPTIMIZERS, key="train_optimizer",
+                   help=t("adamw: Adam with decoupled weight decay, θ ← θ − lr·λ·θ apart from the gradient step "
+                          "(Loshchilov & Hutter 2019); the others add λ·θ to the gradient (L2)."))
+    c[1].number_input(t("Learning rate"), min_value=1e-6, max_value=10.0, step=1e-3, format="%.6g", key="train_lr",
+                      help=t("The size of each update, at the start of the schedule."))
+    clips = {k: t(v) for k, v in CLIPS.items()}
+    c[2].selectbox(t("Clipping"), CLIP_MODES, key="train_clip", format_func=clips.get,
+                   help=t("by norm: rescale the whole gradient to θ when its norm exceeds θ; "
+                          "by value: clamp each entry to [−θ, θ]."))
+    c[3].number_input(t("Clip threshold θ"), min_value=1e-4, max_value=1e4, step=0.5, format="%g",
                       key="train_clip_threshold", disabled=ss.train_clip == "none")
-    c[4].number_input("Steps per run", min_value=1, max_value=MAX_STEPS, step=100, key="train_steps",
-                      help="How many steps one press of Start trains.")
-    c[5].number_input("Probe every (steps)", min_value=0, max_value=MAX_STEPS, step=5, key="train_probe_every",
-                      help="How often ‖∂L/∂hₜ‖ and the spectrum of W_hh are measured (0: never).")
+    c[4].number_input(t("Steps per run"), min_value=1, max_value=MAX_STEPS, step=100, key="train_steps",
+                      help=t("How many steps one press of Start trains."))
+    c[5].number_input(t("Probe every (steps)"), min_value=0, max_value=MAX_STEPS, step=5, key="train_probe_every",
+                      help=t("How often ‖∂L/∂hₜ‖ and the spectrum of W_hh are measured (0: never)."))
     c = st.columns(6)
-    c[0].selectbox("Learning-rate schedule", LR_SCHEDULES, key="train_lr_schedule", format_func=SCHEDULES.get,
-                   help="How the rate changes over the steps t already taken: constant; step: multiplied by γ every "
-                        "n steps; inverse: lr/(1 + k·t), the tutorials' decay, halved at t = 1/k; cosine: from lr "
-                        "down to a minimum along half a cosine over one run's steps. The strip under the loss "
-                        "chart draws the rate of every step.")
+    schedules = {k: t(v) for k, v in SCHEDULES.items()}  # not t in format_func: AppTest calls it outside a run
+    c[0].selectbox(t("Learning-rate schedule"), LR_SCHEDULES, key="train_lr_schedule", format_func=schedules.get,
+                   help=t("How the rate changes over the steps t already taken: constant; step: multiplied by γ "
+                          "every n steps; inverse: lr/(1 + k·t), the tutorials' decay, halved at t = 1/k; cosine: "
+                          "from lr down to a minimum along half a cosine over one run's steps. The strip under the "
+                          "loss chart draws the rate of every step."))
     schedule = ss.train_lr_schedule
     if schedule == "step":
-        c[1].number_input("every n steps", min_value=1, max_value=MAX_STEPS, step=100, key="train_lr_step_size",
-                          help="The rate is multiplied by γ after every n steps.")
+        c[1].number_input(t("every n steps"), min_value=1, max_value=MAX_STEPS, step=100, key="train_lr_step_size",
+                          help=t("The rate is multiplied by γ after every n steps."))
         c[2].number_input("γ", min_value=0.001, max_value=1.0, step=0.1, format="%g", key="train_lr_gamma",
-                          help="The factor (e.g. 0.5 halves the rate every n steps).")
+                          help=t("The factor (e.g. 0.5 halves the rate every n steps)."))
     elif schedule == "inverse":
         c[1].number_input("k", min_value=0.0, max_value=10.0, step=0.001, format="%g", key="train_lr_k",
-                          help="lr/(1 + k·t): after 1/k steps the rate is half the starting one, after 9/k a tenth.")
+                          help=t("lr/(1 + k·t): after 1/k steps the rate is half the starting one, after 9/k a tenth."))
     elif schedule == "cosine":
-        c[1].number_input("minimum rate", min_value=0.0, max_value=10.0, step=1e-4, format="%g", key="train_lr_min",
-                          help="The rate at the end of one run's steps (and after them).")
-    c[3].number_input("Weight decay λ", min_value=0.0, max_value=10.0, step=1e-4, format="%g",
+        c[1].number_input(t("minimum rate"), min_value=0.0, max_value=10.0, step=1e-4, format="%g", key="train_lr_min",
+                          help=t("The rate at the end of one run's steps (and after them)."))
+    c[3].number_input(t("Weight decay λ"), min_value=0.0, max_value=10.0, step=1e-4, format="%g",
                       key="train_weight_decay",
-                      help="Pulls every weight towards 0 (regularisation). adam/sgd/rmsprop: the gradient of "
-                           "(λ/2)‖θ‖² is added before clipping (L2); adamw: decoupled, θ ← θ(1 − lr·λ).")
-    c[4].number_input("Evaluate every (steps)", min_value=0, max_value=MAX_STEPS, step=10, key="train_eval_every",
-                      help="How often the validation loss (held-out data) and the loss of a fixed training subset "
-                           "are measured, both without dropout (0: never; early stopping needs it).")
-    c[5].number_input("Truncated BPTT k", min_value=0, max_value=MAX_SEQ_LEN, step=5, key="train_tbptt",
-                      help="The hidden state carries over from window to window, but the gradient is cut every k "
-                           "time steps: no error reaches back further than k steps (cheaper, shorter memory). "
-                           "0: full backpropagation through time.")
+                      help=t("Pulls every weight towards 0 (regularisation). adam/sgd/rmsprop: the gradient of "
+                             "(λ/2)‖θ‖² is added before clipping (L2); adamw: decoupled, θ ← θ(1 − lr·λ)."))
+    c[4].number_input(t("Evaluate every (steps)"), min_value=0, max_value=MAX_STEPS, step=10, key="train_eval_every",
+                      help=t("How often the validation loss (held-out data) and the loss of a fixed training subset "
+                             "are measured, both without dropout (0: never; early stopping needs it)."))
+    c[5].number_input(t("Truncated BPTT k"), min_value=0, max_value=MAX_SEQ_LEN, step=5, key="train_tbptt",
+                      help=t("The hidden state carries over from window to window, but the gradient is cut every k "
+                             "time steps: no error reaches back further than k steps (cheaper, shorter memory). "
+                             "0: full backpropagation through time."))
     c = st.columns(6)
-    c[0].number_input("Early stopping: patience", min_value=0, max_value=1000, step=1, key="train_patience",
-                      help="Stop after this many evaluations in a row without a better validation loss, and put "
-                           "back the weights of the best one (0: never stop early).")
-    c[1].number_input("min Δ", min_value=0.0, max_value=1000.0, step=1e-3, format="%g", key="train_min_delta",
+    c[0].number_input(t("Early stopping: patience"), min_value=0, max_value=1000, step=1, key="train_patience",
+                      help=t("Stop after this many evaluations in a row without a better validation loss, and put "
+                             "back the weights of the best one (0: never stop early)."))
+    c[1].number_input(t("min Δ"), min_value=0.0, max_value=1000.0, step=1e-3, format="%g", key="train_min_delta",
                       disabled=not ss.train_patience,
-                      help="A validation loss counts as better only when it is lower than the best by more than this.")
+                      help=t("A validation loss counts as better only when it is lower than the best by more than "
+                             "this."))
     apply_settings(lab)
     return c
 
@@ -164,7 +172,7 @@ def apply_settings(lab: Lab) -> None:
             set_train_config(lab, new)
             ss.train_synced_cfg = new
     except ValueError as e:
-        st.error(f"Settings not applied: {e}")
+        st.error(t("Settings not applied: {error}", error=error_text(e)))
 
 
 def view_options(lab: Lab, c) -> None:
@@ -174,27 +182,31 @@ def view_options(lab: Lab, c) -> None:
         ss.train_metric = next((m for m in lab.task.metric_names if m not in LOSS_NAMES), None)
     if ss.get("train_heat_layer", 0) >= lab.model_cfg.num_layers:
         ss.train_heat_layer = 0
-    c[2].selectbox("Metric on the loss chart", metrics, key="train_metric",
-                   format_func=lambda v: "none" if v is None else v,
-                   help="Drawn on the right axis, on each training batch (dotted) and on the validation set.")
-    c[3].checkbox("Log-scale loss", key="train_log_loss")
+    c[2].selectbox(t("Metric on the loss chart"), metrics, key="train_metric",
+                   format_func=lambda v, none=t("none"), lg=lang(): none if v is None else metric_label(v, lg),
+                   help=t("Drawn on the right axis, on each training batch (dotted) and on the validation set."))
+    c[3].checkbox(t("Log-scale loss"), key="train_log_loss")
     if lab.model_cfg.num_layers > 1:
-        c[4].selectbox("Heatmap layer", range(lab.model_cfg.num_layers), format_func=lambda l: f"layer {l + 1}",
+        layer_names = [t("layer {n}", n=k + 1) for k in range(lab.model_cfg.num_layers)]
+        c[4].selectbox(t("Heatmap layer"), range(lab.model_cfg.num_layers), format_func=layer_names.__getitem__,
                        key="train_heat_layer")
 
 
 def show_status(lab: Lab, run: Run | None, turn: Turn | None = None) -> None:
     """The progress bar and step counter of this run, and whether it shares the server or waits for a place."""
     hist = lab.history
-    text = (f"Step **{lab.steps_trained}** · this run {run.done(lab) if run else 0} / {lab.train_cfg.steps}"
-            + (f" · loss {hist.latest.loss:.4g}" if hist.latest else "")
-            + (f" · lr {hist.latest.lr:.3g}" if hist.latest and lab.train_cfg.lr_schedule != "constant" else ""))
+    parts = [t("Step **{step}**", step=lab.steps_trained),
+             t("this run {done} / {steps}", done=run.done(lab) if run else 0, steps=lab.train_cfg.steps)]
+    if hist.latest:
+        parts.append(t("loss {loss:.4g}", loss=hist.latest.loss))
+    if hist.latest and lab.train_cfg.lr_schedule != "constant":
+        parts.append(f"lr {hist.latest.lr:.3g}")
     if turn and turn.place:
-        text += (f" · **The server is busy: you are number {turn.place} in line.** Training starts by itself "
-                 "when a place is free.")
+        parts.append(t("**The server is busy: you are number {place} in line.** Training starts by itself when a "
+                       "place is free.", place=turn.place))
     elif turn and turn.running > 1:
-        text += f" · sharing the server with {turn.running - 1} other training run(s)"
-    st.progress(run.progress(lab) if run else 0.0, text=text)
+        parts.append(t("sharing the server with {n} other training run(s)", n=turn.running - 1))
+    st.progress(run.progress(lab) if run else 0.0, text=" · ".join(parts))
 
 
 def feed() -> tp.Feed:
@@ -241,57 +253,59 @@ def live_body() -> None:
 
 
 def charts(lab: Lab) -> None:
-    cfg, hist, sz, f = lab.train_cfg, lab.history, sizes(), feed()
+    cfg, hist, sz, f, lg = lab.train_cfg, lab.history, sizes(), feed(), lang()
     T = lab.task.seq_len
     left, right = st.columns(2)
     with left:
         chart(tp.loss_payload(f, hist, lab.task.baseline, lab.task.baseline_label, ss.get("train_metric"),
-                              ss.get("train_log_loss", False), sz), "train_loss_chart", "loss", 2)
-        st.caption("The loss falls as the model learns; below the dashed baseline it does better than the best guess "
-                   "that ignores the sequence. The dots are evaluations without dropout: the validation loss "
-                   "(held-out data) and the loss on a fixed training subset; when they part, the model overfits. "
-                   "The strip below: the learning rate of each step.")
+                              ss.get("train_log_loss", False), sz, lg), "train_loss_chart", "loss", 2)
+        st.caption(t("The loss falls as the model learns; below the dashed baseline it does better than the best "
+                     "guess that ignores the sequence. The dots are evaluations without dropout: the validation loss "
+                     "(held-out data) and the loss on a fixed training subset; when they part, the model overfits. "
+                     "The strip below: the learning rate of each step."))
     with right:
-        chart(tp.curve_payload(f, hist, T, cfg.tbptt, sz), "train_curve_chart")
-        st.caption("How much the loss depends on the hidden state at each time step: a curve that drops steeply "
-                   "towards t = 1 means the gradient vanishes (blue: below 10⁻⁶ of a later value); one that rises "
-                   "means it explodes (red: above 10³ times a later value)."
-                   + (f" Dashed: the cuts of truncated BPTT (every {cfg.tbptt} steps); grey: steps no gradient "
-                      "reaches." if cfg.tbptt else ""))
+        chart(tp.curve_payload(f, hist, T, cfg.tbptt, sz, lg), "train_curve_chart")
+        curve = t("How much the loss depends on the hidden state at each time step: a curve that drops steeply "
+                  "towards t = 1 means the gradient vanishes (blue: below 10⁻⁶ of a later value); one that rises "
+                  "means it explodes (red: above 10³ times a later value).")
+        cuts = t("Dashed: the cuts of truncated BPTT (every {k} steps); grey: steps no gradient reaches.",
+                 k=cfg.tbptt) if cfg.tbptt else ""
+        st.caption(" ".join(p for p in (curve, cuts) if p))
     left, right = st.columns(2)
     with left:
-        chart(tp.global_norm_payload(f, hist, cfg.clip, cfg.clip_threshold, sz), "train_norm_chart", "norm", 1)
-        st.caption(f"The size of the whole gradient at each step; × marks a step where clipping shrank it "
-                   f"({hist.clip_events} so far).")
+        chart(tp.global_norm_payload(f, hist, cfg.clip, cfg.clip_threshold, sz, lg), "train_norm_chart", "norm", 1)
+        st.caption(t("The size of the whole gradient at each step; × marks a step where clipping shrank it "
+                     "({n} so far).", n=hist.clip_events))
     with right:
         names = [n for n, _ in lab.model.named_parameters()]
-        chart(tp.param_norms_payload(f, hist, names, sz), "train_param_chart", "param", 1)
-        st.caption("The gradient of each weight matrix and bias before clipping: which part of the network is "
-                   "learning.")
+        chart(tp.param_norms_payload(f, hist, names, sz, lg), "train_param_chart", "param", 1)
+        st.caption(t("The gradient of each weight matrix and bias before clipping: which part of the network is "
+                     "learning."))
     layers = lab.model_cfg.num_layers
     layer = ss.get("train_heat_layer", 0) if layers > 1 else 0
     left, right = st.columns(2)
     with left:
-        chart(tp.heatmap_payload(f, hist, layer, T, cfg.tbptt, sz, f"layer {layer + 1}" if layers > 1 else ""),
+        label = t("layer {n}", n=layer + 1) if layers > 1 else ""
+        chart(tp.heatmap_payload(f, hist, layer, T, cfg.tbptt, sz, label, lg),
               "train_heat_chart", "heat", 1)
-        st.caption("Each row is one probe of ‖∂L/∂hₜ‖ (colour, log₁₀): dark cells are time steps that get almost no "
-                   "gradient; read up the rows to see how training changed the flow.")
+        st.caption(t("Each row is one probe of ‖∂L/∂hₜ‖ (colour, log₁₀): dark cells are time steps that get almost "
+                     "no gradient; read up the rows to see how training changed the flow."))
     with right:
         blocks = [f"{l}/{g}" for l in range(layers) for g in lab.model_cfg.gate_names]
-        chart(tp.spectral_payload(f, hist, blocks, sz), "train_sigma_chart", "sigma", 1)
-        st.caption("If σ_max of W_hh stays below 1/γ = 1 (γ = 1 for tanh) the gradient of a vanilla RNN must "
-                   "vanish over time; above it, it can explode. ρ (dotted) is the largest |eigenvalue|.")
+        chart(tp.spectral_payload(f, hist, blocks, sz, lg), "train_sigma_chart", "sigma", 1)
+        st.caption(t("If σ_max of W_hh stays below 1/γ = 1 (γ = 1 for tanh) the gradient of a vanilla RNN must "
+                     "vanish over time; above it, it can explode. ρ (dotted) is the largest |eigenvalue|."))
     left, right = st.columns(2)
     with left:
-        chart(tp.eigen_payload(f, hist, sz), "train_eigen_chart")
-        st.caption("Eigenvalues of each W_hh block: outside the dashed unit circle a direction grows at every step, "
-                   "inside it shrinks.")
+        chart(tp.eigen_payload(f, hist, sz, lg), "train_eigen_chart")
+        st.caption(t("Eigenvalues of each W_hh block: outside the dashed unit circle a direction grows at every "
+                     "step, inside it shrinks."))
     with right:
-        st.markdown(
+        st.markdown(t(
             "**Why gradients vanish or explode.** Backpropagation through time multiplies one Jacobian per step, "
             "∂h_T/∂h_t = Π diag(φ′(a_k)) W_hh, so the gradient reaching step t shrinks or grows roughly like "
             "(γ·σ_max)^(T−t). Clipping the global norm (g ← g·θ/‖g‖ when ‖g‖ > θ) tames explosions; LSTM and "
-            "GRU avoid vanishing through their additive cell/update path (f ≈ 1, z ≈ 1).")
+            "GRU avoid vanishing through their additive cell/update path (f ≈ 1, z ≈ 1)."))
 
 
 def show_test_result(lab: Lab) -> None:
@@ -300,47 +314,51 @@ def show_test_result(lab: Lab) -> None:
     if not held or held[0] is not lab:
         return
     ev = held[1]
-    scores = " · ".join(f"{name} **{value:.4g}**" for name, value in ev.metrics.items())
-    st.success(f"Test set ({ev.size} sequences, never used in training), weights of step {ev.step}: "
-               f"loss **{ev.loss:.4g}**" + (f" · {scores}" if scores else "")
-               + (f" (the model has trained {lab.steps_trained - ev.step} steps since)"
-                  if lab.steps_trained != ev.step else ""), icon="🧪")
+    scores = " · ".join(f"{metric_label(name, lang())} **{value:.4g}**" for name, value in ev.metrics.items())
+    text = t("Test set ({n} sequences, never used in training), weights of step {step}: loss **{loss:.4g}**",
+             n=ev.size, step=ev.step, loss=ev.loss) + (f" · {scores}" if scores else "")
+    if lab.steps_trained != ev.step:
+        text += " " + t("(the model has trained {n} steps since)", n=lab.steps_trained - ev.step)
+    st.success(text, icon="🧪")
 
 
 lab = get_lab()
 running = bool(ss.get("train_running")) and current_run(lab) is not None
-st.title("Train")
+st.title(t("Train"))
 m = lab.model_cfg
-st.markdown(f"{m.cell.upper()}, {m.num_layers} layer{'s' * (m.num_layers > 1)} × {m.hidden_size} units, on the "
-            f"**{lab.task.name}** task (T = {lab.task.seq_len}). Press **Start** and watch the gradients.")
+st.markdown(t("{cell}, {layers} layer(s) × {units} units, on the **{task}** task (T = {T}). Press **Start** and "
+              "watch the gradients.", cell=m.cell.upper(), layers=m.num_layers, units=m.hidden_size,
+              task=task_title(lab.task.name, lang()), T=lab.task.seq_len))
 
 b = st.columns([1.3, 1.3, 1, 1, 1, 2.4])
 stuck = bool(lab.history.diverged)  # the weights give NaN: restore or reset first
-b[0].button("Start", icon=":material/play_arrow:", key="train_start", on_click=on_start, disabled=running or stuck,
+b[0].button(t("Start"), icon=":material/play_arrow:", key="train_start", on_click=on_start, disabled=running or stuck,
             type="primary", width="stretch")
-b[1].button("Pause", icon=":material/pause:", key="train_pause", on_click=on_pause, disabled=not running,
+b[1].button(t("Pause"), icon=":material/pause:", key="train_pause", on_click=on_pause, disabled=not running,
             width="stretch")
-b[2].button("Step 1", key="train_step1", on_click=on_step, args=(1,), disabled=stuck, width="stretch")
-b[3].button("Step 10", key="train_step10", on_click=on_step, args=(10,), disabled=stuck, width="stretch")
-b[4].button("Reset", key="train_reset", on_click=on_reset, width="stretch",
-            help="A new untrained model with the same settings; the history is cleared.")
-b[5].button("Evaluate on the test set", key="train_test_button", on_click=on_test, disabled=running or stuck,
+b[2].button(t("Step {n}", n=1), key="train_step1", on_click=on_step, args=(1,), disabled=stuck, width="stretch")
+b[3].button(t("Step {n}", n=10), key="train_step10", on_click=on_step, args=(10,), disabled=stuck, width="stretch")
+b[4].button(t("Reset"), key="train_reset", on_click=on_reset, width="stretch",
+            help=t("A new untrained model with the same settings; the history is cleared."))
+b[5].button(t("Evaluate on the test set"), key="train_test_button", on_click=on_test, disabled=running or stuck,
             icon=":material/science:", width="stretch",
-            help="Loss and metrics of the current weights on the task's test set: held out from training and "
-                 "validation alike. Use it once, at the end: choosing settings by it would make it a second "
-                 "validation set.")
+            help=t("Loss and metrics of the current weights on the task's test set: held out from training and "
+                   "validation alike. Use it once, at the end: choosing settings by it would make it a second "
+                   "validation set."))
 if ss.get("train_error"):
     st.error(ss.pop("train_error"))
 
-with st.expander("Training settings", expanded=False) if presenter() else st.container():
+with st.expander(t("Training settings"), expanded=False) if presenter() else st.container():
     view_options(lab, settings_rows(lab))
 
 if lab.history.diverged:
-    st.error(f"Training paused: the gradients exploded at {lab.history.diverged} The charts show the last "
-             "finite values. Restore the last good weights, then lower the learning rate or turn on clipping.")
-    st.button("Restore last good weights", key="train_restore", on_click=on_restore)
+    st.error(t("Training paused: the gradients exploded at {why} The charts show the last finite values. Restore "
+               "the last good weights, then lower the learning rate or turn on clipping.",
+               why=error_text(lab.history.diverged)))
+    st.button(t("Restore last good weights"), key="train_restore", on_click=on_restore)
 if lab.trainer.early_stop is not None and not running:
-    st.info(f"{lab.trainer.early_stop.message} Start goes on from these weights.", icon="⏹️")
+    st.info(t("{stop} Start goes on from these weights.", stop=error_text(lab.trainer.early_stop.message)),
+            icon="⏹️")
 show_test_result(lab)
 
 bridge.plotly_js()

@@ -93,7 +93,8 @@ NAMES = {"RNN", "Explorer", "LSTM", "GRU", "PyTorch", "Adam", "AdamW", "SGD", "R
          "CSV", "JSON", "NPZ", "PNG", "BLEU", "MSE", "MAE", "RMSE", "PCA", "CNN", "Transformer", "safetensors"}
 # The files whose UI strings are all marked; each page joins when it is translated (issue 15).
 TRANSLATED = ("app.py", "pages/lang.py", "pages/home.py", "pages/by_hand.py", "pages/build.py",
-              "pages/build_text.py", "pages/seq2seq.py", "pages/seq2seq_state.py")
+              "pages/build_text.py", "pages/seq2seq.py", "pages/seq2seq_state.py", "pages/train.py",
+              "pages/compare.py")
 
 
 def words(node: ast.expr) -> list[str]:

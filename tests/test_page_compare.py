@@ -123,3 +123,27 @@ def test_baselines_train_beside_the_cells_with_a_live_table(at):
     band = grad_fig["layout"]["shapes"][0]
     assert (band["x0"], band["x1"]) == (80 - field + 0.5, 80.5) and str(field) in band["name"]
     assert any("carry no hidden state" in c.value for c in at.caption)
+
+
+def test_the_page_in_chinese(at):
+    """lang=zh: labels, the info line, the charts and the live table (headers and notes) in Chinese."""
+    from explorer.models.baselines import CausalCNN
+
+    at.query_params["lang"] = "zh"
+    at.session_state["lang_chosen"] = "zh"  # the session's language (pages/lang.py), as a lang=zh link sets it
+    at.run()
+    assert at.title[0].value == "比较各种单元" and at.info[0].value == "按“开始”，同时训练普通 RNN、LSTM、GRU。"
+    assert at.multiselect(key="compare_archs").label == "架构"
+    at.multiselect(key="compare_archs").set_value(["rnn", "cnn"]).run()
+    at.button(key="compare_start").click().run()
+    for _ in range(3):
+        at.run()
+    assert not at.exception
+    loss_fig, grad_fig = figures(at)[:2]
+    assert loss_fig["layout"]["title"]["text"] == "损失" and trace_named(loss_fig, "普通 RNN")
+    assert grad_fig["layout"]["title"]["text"] == "梯度能回传多远"
+    table = at.dataframe[0].value
+    assert list(table.columns)[:3] == ["架构", "参数量", "步数"]
+    assert list(table["感受野（步）"])[0] == "之前所有步"
+    assert list(table["备注"])[1] == "1D-CNN 没有随时间传递的隐状态：没有可探测的 ∂L/∂h_t，没有 W_hh，也没有截断 BPTT。" \
+        "它只看过去输入的一个固定窗口，即它的感受野。" and CausalCNN.recurrence_note.startswith("The 1D-CNN has")

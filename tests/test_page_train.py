@@ -365,3 +365,63 @@ def test_presenter_mode_enlarges_every_live_chart():
     for k in keys:
         lay = payload(at, k)["figure"]["layout"]
         assert lay["height"] == PRESENTER.chart_height and lay["font"]["size"] == PRESENTER.font, k
+
+
+def open_train_zh(lab) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.session_state["lab"] = lab
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.switch_page("pages/train.py")
+    at.run()
+    assert not at.exception
+    return at
+
+
+def run_until_paused(at) -> None:
+    at.button(key="train_start").click().run()
+    for _ in range(10):
+        if not at.session_state["train_running"]:
+            break
+        at.run()
+    assert not at.session_state["train_running"] and not at.exception
+
+
+def test_the_page_in_chinese_says_its_messages_in_chinese():
+    """lang=zh: labels, the counter, the early stop's message and the test set's result in Chinese, the numbers
+    the same as in English."""
+    from explorer.i18n import message
+
+    at = open_train_zh(small_lab(eval_every=1, patience=1, min_delta=10.0, steps=50))
+    lab = at.session_state["lab"]
+    assert at.title[0].value == "训练"
+    assert at.button(key="train_start").label == "开始" and at.button(key="train_step10").label == "走 10 步"
+    assert at.selectbox(key="train_optimizer").label == "优化器"
+    run_until_paused(at)
+    stop = lab.trainer.early_stop
+    assert stop is not None and stop.message.startswith("Early stopping after step 2")  # str(): English
+    info = at.info[0].value
+    assert info.startswith(f"第 2 步后早停：验证损失连续 1 次评估没有改善。已恢复第 1 步的权重（验证损失 "
+                           f"{stop.best_val_loss:.4g}）。") and info == message(stop.message, "zh") + "按“开始”将从这组权重继续训练。"
+    assert re.match(r"第 \*\*2\*\* 步 · 本次运行 2 / 50 · 损失 ", at.get("progress")[0].proto.text)
+    loss = chart(at, "train_loss_chart")
+    assert loss.figure["layout"]["title"]["text"] == "损失" and len(loss.trace("训练损失（每个批次）")["x"]) == 2
+    assert ("早停", 2) in {(s["name"], s["x0"]) for s in loss.figure["layout"]["shapes"]}
+    baseline = next(s["name"] for s in loss.figure["layout"]["shapes"] if s["name"].startswith("基线："))
+    assert baseline == f"基线：始终预测 0（MSE {lab.task.baseline:.3f}）", baseline
+    assert chart(at, "train_norm_chart").figure["layout"]["xaxis"]["title"]["text"] == "训练步"
+    assert chart(at, "train_eigen_chart").figure["layout"]["title"]["text"] == "W_hh 的特征值"  # no spectrum yet
+    at.button(key="train_test_button").click().run()
+    assert at.success[0].value.startswith(f"测试集（{len(lab.task.eval_set('test').x)} 个序列，从未用于训练），第 2 步的权重")
+    assert not at.exception
+
+
+def test_exploding_gradients_are_said_in_chinese():
+    lab = make_lab(ModelConfig(cell="rnn", nonlinearity="relu", init="spectral", spectral_radius=1.0),
+                   TaskConfig(name="adding", seq_len=100), TrainConfig(optimizer="sgd", lr=1.0, clip="none"))
+    at = open_train_zh(lab)
+    run_until_paused(at)
+    k = lab.steps_trained
+    assert lab.history.diverged.startswith(f"step {k}: the loss is nan")  # str(): English, as logs read it
+    assert at.error[0].value.startswith(f"训练已暂停：梯度爆炸，发生在第 {k} 步：损失为 nan，本次更新未应用。图表显示")
+    assert at.button(key="train_restore").label == "恢复最后一组正常的权重"

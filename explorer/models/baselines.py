@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..config import ModelConfig
+from ..i18n import N_
 
 BASELINES = ("cnn", "transformer")
 BASELINE_NAMES = {"cnn": "1D-CNN", "transformer": "Transformer"}
@@ -33,8 +34,8 @@ class CausalCNN(nn.Module):
     """Causal dilated convolutions with residual connections (WaveNet, van den Oord et al. 2016; TCN, Bai,
     Kolter & Koltun 2018): layer l has dilation 2^l and left padding only, so step t sees steps ≤ t."""
 
-    recurrence_note = ("The 1D-CNN has no hidden state carried through time: it has no ∂L/∂h_t to probe, no "
-                       "W_hh and no truncated BPTT. It sees a fixed window of past inputs, its receptive field.")
+    recurrence_note = N_("The 1D-CNN has no hidden state carried through time: it has no ∂L/∂h_t to probe, no "
+                         "W_hh and no truncated BPTT. It sees a fixed window of past inputs, its receptive field.")
 
     def __init__(self, cfg: ModelConfig, kernel_size: int = CNN_KERNEL, levels: int = CNN_LEVELS):
         super().__init__()
@@ -71,8 +72,8 @@ class CausalTransformer(nn.Module):
     """A small Transformer encoder (pre-norm) with a causal mask: a linear embedding of x_t plus the sinusoidal
     position, TRANSFORMER_LAYERS layers of multi-head self-attention over steps ≤ t, a linear head."""
 
-    recurrence_note = ("The Transformer has no hidden state carried through time: every step attends directly "
-                       "to all earlier steps. It has no ∂L/∂h_t chain to probe, no W_hh and no truncated BPTT.")
+    recurrence_note = N_("The Transformer has no hidden state carried through time: every step attends directly "
+                         "to all earlier steps. It has no ∂L/∂h_t chain to probe, no W_hh and no truncated BPTT.")
 
     def __init__(self, cfg: ModelConfig, heads: int = TRANSFORMER_HEADS, layers: int = TRANSFORMER_LAYERS):
         super().__init__()

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..config import ModelConfig, TaskConfig, TrainConfig
 from ..data.tasks import make_task
+from ..i18n import UserText
 from ..lab import Lab, check_cost, make_lab
 from ..models.baselines import BASELINE_NAMES, BASELINES, baseline_step_cost, build_baseline
 from .trainer import Trainer
@@ -71,7 +72,7 @@ def comparison_row(arch: str, lab: Lab, metric: str | None = None) -> Comparison
     metric = metric or (lab.task.metric_names[0] if lab.task.metric_names else None)
     latest = lab.history.latest_eval
     if lab.history.diverged:
-        note = f"Diverged at {lab.history.diverged}"
+        note = UserText("Diverged at {why}", why=lab.history.diverged)
     elif tr.early_stop is not None:
         note = tr.early_stop.message
     else:

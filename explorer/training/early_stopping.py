@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..i18n import UserText
+
 
 @dataclass(frozen=True)
 class EarlyStop:
@@ -16,9 +18,9 @@ class EarlyStop:
 
     @property
     def message(self) -> str:
-        return (f"Early stopping after step {self.step}: the validation loss did not improve for {self.patience} "
-                f"evaluations. Restored the weights of step {self.best_step} "
-                f"(validation loss {self.best_val_loss:.4g}).")
+        return UserText("Early stopping after step {step}: the validation loss did not improve for {patience} "
+                        "evaluations. Restored the weights of step {best_step} (validation loss {loss:.4g}).",
+                        step=self.step, patience=self.patience, best_step=self.best_step, loss=self.best_val_loss)
 
     def to_json(self) -> dict:
         return {"step": self.step, "best_step": self.best_step, "best_val_loss": self.best_val_loss,

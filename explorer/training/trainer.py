@@ -19,6 +19,7 @@ from torch import nn
 
 from ..config import MAX_SEED, ModelConfig, TrainConfig
 from ..data.tasks import Batch, Task
+from ..i18n import N_, UserText
 from ..models.recurrent import RecurrentModel
 from ..trace.gradients import clip_gradients, grad_norms, hidden_grads, whh_spectra
 from ..trace.saliency import output_rows, saliency, saliency_stride
@@ -158,7 +159,7 @@ class Trainer:
         self.recurrent = isinstance(model, RecurrentModel)
         # What this trainer cannot do for this model, and why (recurrence-only features of a baseline):
         self.skipped: dict[str, str] = {} if self.recurrent else {
-            name: getattr(model, "recurrence_note", "This model has no recurrence.")
+            name: getattr(model, "recurrence_note", N_("This model has no recurrence."))
             for name in ("hidden_grad_norms", "spectrum", "tbptt")}
         _check_tbptt(model, task, cfg)
         self.cfg = cfg
@@ -304,8 +305,11 @@ class Trainer:
             clipped=clip.clipped if clip else False, param_grad_norms=clip.param_norms if clip else {}, lr=lr,
         )
         if clip is None or not math.isfinite(clip.norm_after):
-            what = f"the loss is {loss_value:g}" if clip is None else f"the gradient norm is {clip.norm_before:g}"
-            self.diverged = stats.diverged = f"step {self.step_count}: {what}; the update was not applied."
+            self.diverged = stats.diverged = (
+                UserText("step {step}: the loss is {value:g}; the update was not applied.",
+                         step=self.step_count, value=loss_value) if clip is None else
+                UserText("step {step}: the gradient norm is {value:g}; the update was not applied.",
+                         step=self.step_count, value=clip.norm_before))
             self.seconds_training += time.perf_counter() - started
             stats.finished_at = time.time()
             return stats

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import N_, message, tr
 from .payload import array
 from .style import (
     BASELINE_COLOR,
@@ -36,9 +37,18 @@ CLIP_COLOR = OKABE_ITO["vermillion"]
 STOP_COLOR = OKABE_ITO["vermillion"]
 LIVE = "live"  # layout.uirevision of every live chart: an update keeps the user's zoom and pan
 
+# The tasks' metric names that are words (the others, MSE, CE, ..., are shown as they are): `metric_label`.
+METRIC_WORDS = (N_("accuracy"), N_("on time"), N_("perplexity"), N_("bits/char"), N_("F1 (macro)"),
+                N_("F1 (positive)"), N_("acc@0.04"))
+
 # Trace indices (the streams of train_payload address them)
 LOSS, VAL_LOSS, TRAIN_EVAL_LOSS, LR, METRIC, VAL_METRIC = range(6)
 BEFORE, AFTER, CLIPPED = range(3)
+
+
+def metric_label(name: str, lang: str = "en") -> str:
+    """A task's metric name (explorer/data/tasks.py) as a reader of `lang` reads it."""
+    return tr(name, lang) if name in METRIC_WORDS else name
 
 
 def finite_xy(x: np.ndarray, y: np.ndarray, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -93,26 +103,29 @@ class StopMark:
 
 
 def loss_chart(baseline: float, baseline_label: str, metric: str | None = None, log_y: bool = False,
-               show_lr: bool = True, stops: tuple[StopMark, ...] = (), sizes: Sizes = NORMAL) -> dict:
+               show_lr: bool = True, stops: tuple[StopMark, ...] = (), sizes: Sizes = NORMAL, lang: str = "en") -> dict:
     """Training loss per step, validation loss and the training subset's loss at each evaluation, the task's
     memoryless baseline, optionally one task metric on both (right axis) and the learning rate (a strip below);
     each early stop as a line at its step and a dotted line at the step whose weights were restored.
     Traces: LOSS, VAL_LOSS, TRAIN_EVAL_LOSS, LR, then METRIC, VAL_METRIC if `metric`."""
     w = sizes.line
     data = [
-        _line("training loss (each batch)", SERIES[0], w * 0.7),
-        _line("validation loss", SERIES[2], w, mode="lines+markers", marker=dict(size=sizes.marker * 0.6)),
-        _line("training loss (fixed subset)", SERIES[0], w, dash="dot", mode="lines+markers",
+        _line(tr("training loss (each batch)", lang), SERIES[0], w * 0.7),
+        _line(tr("validation loss", lang), SERIES[2], w, mode="lines+markers", marker=dict(size=sizes.marker * 0.6)),
+        _line(tr("training loss (fixed subset)", lang), SERIES[0], w, dash="dot", mode="lines+markers",
               marker=dict(size=sizes.marker * 0.5, symbol="circle-open")),
-        _line("learning rate", SERIES[4], w * 0.7, yaxis="y3", showlegend=False,
-              hovertemplate="step %{x}<br>lr %{y:.3g}<extra></extra>"),
+        _line(tr("learning rate", lang), SERIES[4], w * 0.7, yaxis="y3", showlegend=False,
+              hovertemplate=tr("step %{x}<br>lr %{y:.3g}<extra></extra>", lang)),
     ]
     extra: dict = {}
     if metric:
-        data += [_line(f"{metric} (training)", SERIES[1], w * 0.6, dash="dot", yaxis="y2", opacity=0.6),
-                 _line(f"{metric} (validation)", SERIES[1], w * 0.8, yaxis="y2", mode="lines+markers",
+        label = metric_label(metric, lang)
+        data += [_line(tr("{metric} (training)", lang, metric=label), SERIES[1], w * 0.6, dash="dot", yaxis="y2",
+                       opacity=0.6),
+                 _line(tr("{metric} (validation)", lang, metric=label), SERIES[1], w * 0.8, yaxis="y2",
+                       mode="lines+markers",
                        marker=dict(size=sizes.marker * 0.6, symbol="diamond"))]
-        extra["yaxis2"] = dict(title=dict(text=metric), overlaying="y", side="right", showgrid=False,
+        extra["yaxis2"] = dict(title=dict(text=label), overlaying="y", side="right", showgrid=False,
                                tickformat=".2g")
     if show_lr:
         extra["yaxis"] = dict(domain=[0.3, 1])
@@ -121,15 +134,17 @@ def loss_chart(baseline: float, baseline_label: str, metric: str | None = None, 
         extra["xaxis"] = dict(anchor="y3")
     else:
         data[LR]["visible"] = False
-    shapes = [_hline(baseline, f"baseline: {baseline_label}", log_y, sizes)]
+    shapes = [_hline(baseline, tr("baseline: {label}", lang, label=message(baseline_label, lang)), log_y, sizes)]
     notes = []
     for k, stop in enumerate(stops):
-        shapes.append(_vline(stop.step, "early stop", STOP_COLOR, "solid", sizes, legend=k == 0))
-        shapes.append(_vline(stop.best_step, "weights restored from", STOP_COLOR, "dot", sizes, legend=k == 0))
+        shapes.append(_vline(stop.step, tr("early stop", lang), STOP_COLOR, "solid", sizes, legend=k == 0))
+        shapes.append(_vline(stop.best_step, tr("weights restored from", lang), STOP_COLOR, "dot", sizes,
+                             legend=k == 0))
         notes.append(dict(x=stop.step, y=1, yref="paper", xanchor="right", yanchor="top", showarrow=False,
-                          text=f"stop {stop.step} → weights of {stop.best_step}",
+                          text=tr("stop {step} → weights of {best}", lang, step=stop.step, best=stop.best_step),
                           font=dict(size=sizes.font * 0.85, color=STOP_COLOR)))
-    lay = _base(sizes, "Loss", "training step", "loss", log_y, shapes=shapes, annotations=notes)
+    lay = _base(sizes, tr("Loss", lang), tr("training step", lang), tr("loss", lang), log_y, shapes=shapes,
+                annotations=notes)
     for key, value in extra.items():
         lay[key] = {**lay.get(key, {}), **value}
     if metric:
@@ -177,15 +192,15 @@ def _region_shapes(mask: np.ndarray, color: str, name: str, legend: bool = True)
             for i, (a, b) in enumerate(intervals(mask))]
 
 
-def cut_shapes(cuts: list[int], sizes: Sizes) -> list[dict]:
+def cut_shapes(cuts: list[int], sizes: Sizes, lang: str = "en") -> list[dict]:
     """Truncated BPTT: a dashed line where the gradient is cut, between 1-based t = c and c + 1 for each 0-based
     cut position c (explorer.training.tbptt.cut_positions)."""
-    return [_vline(c + 0.5, "gradient cut (truncated BPTT)", CUT_COLOR, "dash", sizes, legend=i == 0)
+    return [_vline(c + 0.5, tr("gradient cut (truncated BPTT)", lang), CUT_COLOR, "dash", sizes, legend=i == 0)
             for i, c in enumerate(cuts)]
 
 
 def gradient_curve_chart(series: list[tuple[str, np.ndarray]], step: int | None, cuts: list[int] = (),
-                         sizes: Sizes = NORMAL) -> dict:
+                         sizes: Sizes = NORMAL, lang: str = "en") -> dict:
     """‖∂L/∂h_t‖ against time step t = 1..T (log y), one line per series (label, (T,) norms): a layer, or a
     direction of a bidirectional layer; the vanished and exploded regions of each shaded; under truncated BPTT
     (`cuts`) the cuts as lines and the steps no gradient reaches (exactly 0) shaded grey."""
@@ -200,14 +215,18 @@ def gradient_curve_chart(series: list[tuple[str, np.ndarray]], step: int | None,
                          marker=dict(size=sizes.marker * 0.6), showlegend=multi,
                          hovertemplate=f"{label}<br>t=%{{x}}<br>‖∂L/∂hₜ‖=%{{y:.3g}}<extra></extra>"))
         vanished, exploded = gradient_regions(g)
-        tag = f" ({label})" if multi else ""
-        shapes += _region_shapes(vanished, VANISHED_COLOR, f"vanished{tag}")
-        shapes += _region_shapes(exploded, EXPLODED_COLOR, f"exploded{tag}")
+        names = ((tr("vanished ({label})", lang, label=label), tr("exploded ({label})", lang, label=label),
+                  tr("no gradient: cut ({label})", lang, label=label)) if multi else
+                 (tr("vanished", lang), tr("exploded", lang), tr("no gradient: cut", lang)))
+        shapes += _region_shapes(vanished, VANISHED_COLOR, names[0])
+        shapes += _region_shapes(exploded, EXPLODED_COLOR, names[1])
         if len(cuts):
-            shapes += _region_shapes(g == 0, CUT_COLOR, f"no gradient: cut{tag}", legend=k == 0)
-    shapes += cut_shapes(list(cuts), sizes)
-    title = "‖∂L/∂hₜ‖ through time" + (f" at step {step}" if step is not None else " (no probe yet)")
-    return {"data": data, "layout": _base(sizes, title, "time step t", "‖∂L/∂hₜ‖", True, shapes=shapes)}
+            shapes += _region_shapes(g == 0, CUT_COLOR, names[2], legend=k == 0)
+    shapes += cut_shapes(list(cuts), sizes, lang)
+    title = (tr("‖∂L/∂hₜ‖ through time at step {step}", lang, step=step) if step is not None
+             else tr("‖∂L/∂hₜ‖ through time (no probe yet)", lang))
+    return {"data": data,
+            "layout": _base(sizes, title, tr("time step t", lang), "‖∂L/∂hₜ‖", True, shapes=shapes)}
 
 
 def log10_norms(norms: np.ndarray) -> np.ndarray:
@@ -217,17 +236,21 @@ def log10_norms(norms: np.ndarray) -> np.ndarray:
         return np.where(np.isfinite(g) & (g > 0), np.log10(np.where(g > 0, g, 1.0)), np.nan)
 
 
-def gradient_heatmap_chart(seq_len: int, label: str = "", cuts: list[int] = (), sizes: Sizes = NORMAL) -> dict:
+def gradient_heatmap_chart(seq_len: int, label: str = "", cuts: list[int] = (), sizes: Sizes = NORMAL,
+                           lang: str = "en") -> dict:
     """Training step (y) × time step t (x), colour = log10 ‖∂L/∂hₜ‖, one row per probe (streamed in); blank cells
     get no gradient at all (under truncated BPTT: the steps beyond the cut, also marked by dashed lines)."""
     data = [dict(type="heatmap", x=array(np.arange(1, seq_len + 1)), y=[], z=[], colorscale=SEQUENTIAL,
                  colorbar=dict(title=dict(text="log₁₀‖∂L/∂hₜ‖", side="right"), thickness=14),
-                 hovertemplate="t=%{x}<br>step %{y}<br>log₁₀‖∂L/∂hₜ‖=%{z:.2f}<extra></extra>")]
-    title = "Gradient flow over training" + (f" ({label})" if label else "")
+                 hovertemplate=tr("t=%{x}<br>step %{y}<br>log₁₀‖∂L/∂hₜ‖=%{z:.2f}<extra></extra>", lang))]
     if len(cuts):
-        title += f", cut every {cuts[0]} steps"
-    return {"data": data, "layout": _base(sizes, title, "time step t", "training step", False,
-                                          shapes=cut_shapes(list(cuts), sizes))}
+        title = (tr("Gradient flow over training ({label}), cut every {k} steps", lang, label=label, k=cuts[0])
+                 if label else tr("Gradient flow over training, cut every {k} steps", lang, k=cuts[0]))
+    else:
+        title = (tr("Gradient flow over training ({label})", lang, label=label) if label
+                 else tr("Gradient flow over training", lang))
+    return {"data": data, "layout": _base(sizes, title, tr("time step t", lang), tr("training step", lang), False,
+                                          shapes=cut_shapes(list(cuts), sizes, lang))}
 
 
 def short_param_name(name: str) -> str:
@@ -235,52 +258,55 @@ def short_param_name(name: str) -> str:
     return name.removeprefix("rnn.")
 
 
-def param_norms_chart(names: list[str], sizes: Sizes = NORMAL) -> dict:
+def param_norms_chart(names: list[str], sizes: Sizes = NORMAL, lang: str = "en") -> dict:
     """‖∂L/∂θ‖ of every parameter over steps (log y), before clipping; one trace per name, in order."""
     data = [_line(short_param_name(n), SERIES[i % len(SERIES)], sizes.line * 0.6) for i, n in enumerate(names)]
-    return {"data": data, "layout": _base(sizes, "Gradient norm per parameter", "training step", "‖∂L/∂θ‖", True)}
+    return {"data": data, "layout": _base(sizes, tr("Gradient norm per parameter", lang), tr("training step", lang),
+                                          "‖∂L/∂θ‖", True)}
 
 
-def global_norm_chart(clip: str = "none", threshold: float | None = None, sizes: Sizes = NORMAL) -> dict:
+def global_norm_chart(clip: str = "none", threshold: float | None = None, sizes: Sizes = NORMAL,
+                      lang: str = "en") -> dict:
     """Global gradient norm before and after clipping (log y), the clipped steps marked, θ when clipping by norm.
     Traces: BEFORE, AFTER, CLIPPED."""
     data = [
-        _line("before clipping", SERIES[0], sizes.line),
-        _line("after clipping", SERIES[2], sizes.line, dash="dot"),
-        dict(type="scatter", x=[], y=[], name="clipped", mode="markers",
+        _line(tr("before clipping", lang), SERIES[0], sizes.line),
+        _line(tr("after clipping", lang), SERIES[2], sizes.line, dash="dot"),
+        dict(type="scatter", x=[], y=[], name=tr("clipped", lang), mode="markers",
              marker=dict(color=CLIP_COLOR, size=sizes.marker * 0.7, symbol="x-thin-open", line=dict(width=1.5))),
     ]
     shapes = [_hline(threshold, f"θ = {threshold:g}", True, sizes)] if clip == "norm" and threshold else []
-    return {"data": data, "layout": _base(sizes, "Global gradient norm", "training step", "‖∂L/∂θ‖", True,
-                                          shapes=shapes)}
+    return {"data": data, "layout": _base(sizes, tr("Global gradient norm", lang), tr("training step", lang),
+                                          "‖∂L/∂θ‖", True, shapes=shapes)}
 
 
-def block_label(key: str, multi_layer: bool) -> str:
+def block_label(key: str, multi_layer: bool, lang: str = "en") -> str:
     """"0/f" -> "f" (one layer) or "f, layer 1"."""
     layer, gate = key.split("/")
-    return f"{gate}, layer {int(layer) + 1}" if multi_layer else gate
+    return tr("{gate}, layer {n}", lang, gate=gate, n=int(layer) + 1) if multi_layer else gate
 
 
-def spectral_chart(blocks: list[str], inv_gamma: float = 1.0, sizes: Sizes = NORMAL) -> dict:
+def spectral_chart(blocks: list[str], inv_gamma: float = 1.0, sizes: Sizes = NORMAL, lang: str = "en") -> dict:
     """σ_max (solid) and spectral radius ρ (dotted) of each W_hh block ("layer/gate") over training, and 1/γ.
     Traces: σ of each block in order, then ρ of each block."""
     multi = len({k.split("/")[0] for k in blocks}) > 1
     data = []
     for key in blocks:
-        label = block_label(key, multi)
+        label = block_label(key, multi, lang)
         data.append(_line(label, GATE_COLORS.get(key.split("/")[1], SERIES[0]), sizes.line, legendgroup=key,
                           hovertemplate=f"σ_max {label}: %{{y:.3f}}<extra></extra>"))
     for key in blocks:
-        label = block_label(key, multi)
+        label = block_label(key, multi, lang)
         data.append(_line(f"ρ {label}", GATE_COLORS.get(key.split("/")[1], SERIES[0]), sizes.line * 0.7,
                           dash="dot", legendgroup=key, showlegend=False,
                           hovertemplate=f"ρ {label}: %{{y:.3f}}<extra></extra>"))
-    return {"data": data, "layout": _base(sizes, "σ_max (solid) and spectral radius ρ (dotted) of W_hh",
-                                          "training step", "σ_max, ρ", False,
+    return {"data": data, "layout": _base(sizes, tr("σ_max (solid) and spectral radius ρ (dotted) of W_hh", lang),
+                                          tr("training step", lang), "σ_max, ρ", False,
                                           shapes=[_hline(inv_gamma, f"1/γ = {inv_gamma:g}", False, sizes)])}
 
 
-def eigen_chart(eigenvalues: dict[str, np.ndarray] | None, step: int | None, sizes: Sizes = NORMAL) -> dict:
+def eigen_chart(eigenvalues: dict[str, np.ndarray] | None, step: int | None, sizes: Sizes = NORMAL,
+                lang: str = "en") -> dict:
     """Eigenvalues of each W_hh block in the complex plane, with the unit circle."""
     angle = np.linspace(0, 2 * np.pi, 121)
     data = [dict(type="scatter", x=array(np.cos(angle)), y=array(np.sin(angle)), name="|λ| = 1", mode="lines",
@@ -293,11 +319,12 @@ def eigen_chart(eigenvalues: dict[str, np.ndarray] | None, step: int | None, siz
         if len(ev):
             reach = max(reach, float(np.abs(ev).max()))
         data.append(dict(type="scatter", x=array(ev.real, "<f8"), y=array(ev.imag, "<f8"), mode="markers",
-                         name=block_label(key, multi),
+                         name=block_label(key, multi, lang),
                          marker=dict(color=GATE_COLORS.get(key.split("/")[1], SERIES[0]), size=sizes.marker * 0.8,
                                      opacity=0.8)))
     r = 1.1 * reach
-    title = "Eigenvalues of W_hh" + (f" at step {step}" if step is not None else "")
+    title = (tr("Eigenvalues of W_hh at step {step}", lang, step=step) if step is not None
+             else tr("Eigenvalues of W_hh", lang))
     return {"data": data, "layout": _base(
         sizes, title, "Re λ", "Im λ", False,
         xaxis=dict(title=dict(text="Re λ"), range=[-r, r], zeroline=True),

@@ -15,6 +15,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..i18n import tr
 from ..training.history import History
 from ..training.tbptt import cut_positions
 from . import payload as wire
@@ -96,13 +97,13 @@ def _col(table: dict[str, np.ndarray], key: str, n: int) -> np.ndarray:
 
 
 def loss_payload(feed: Feed, hist: History, baseline: float, baseline_label: str, metric: str | None,
-                 log_y: bool, sizes: Sizes) -> dict:
+                 log_y: bool, sizes: Sizes, lang: str = "en") -> dict:
     """The loss chart: stream 0 every kept step (loss, learning rate, the metric on the batch), stream 1 every kept
     evaluation (validation loss, the fixed training subset's loss, the metric on the validation set); early stops
     as marks (plots_train.loss_chart)."""
     gen = feed.bind(hist)
     stops = tuple(pt.StopMark(s.step, s.best_step) for s in hist.early_stops)
-    fig = pt.loss_chart(baseline, baseline_label, metric, log_y, True, stops, sizes)
+    fig = pt.loss_chart(baseline, baseline_label, metric, log_y, True, stops, sizes, lang)
     mkey = f"metric/{metric}"
 
     def steps(start: int):
@@ -124,7 +125,8 @@ def loss_payload(feed: Feed, hist: History, baseline: float, baseline_label: str
     ]}
 
 
-def global_norm_payload(feed: Feed, hist: History, clip: str, threshold: float, sizes: Sizes) -> dict:
+def global_norm_payload(feed: Feed, hist: History, clip: str, threshold: float, sizes: Sizes,
+                        lang: str = "en") -> dict:
     """The global gradient norm before and after clipping, a marker on every clipped step (NaN elsewhere)."""
     gen = feed.bind(hist)
 
@@ -133,12 +135,12 @@ def global_norm_payload(feed: Feed, hist: History, clip: str, threshold: float, 
         before = pt.gaps(sc["grad_norm"])
         return sc["step"], [before, pt.gaps(sc["grad_norm_clipped"]), np.where(sc["clipped"], before, np.nan)]
 
-    return {"kind": "chart", "figure": pt.global_norm_chart(clip, threshold, sizes), "png": "gradient-norm",
+    return {"kind": "chart", "figure": pt.global_norm_chart(clip, threshold, sizes, lang), "png": "gradient-norm",
             "streams": [_stream(feed, "norm/0", f"{gen}.{hist.steps.stride}", steps,
                                 [pt.BEFORE, pt.AFTER, pt.CLIPPED])]}
 
 
-def param_norms_payload(feed: Feed, hist: History, names: list[str], sizes: Sizes) -> dict:
+def param_norms_payload(feed: Feed, hist: History, names: list[str], sizes: Sizes, lang: str = "en") -> dict:
     """‖∂L/∂θ‖ of each parameter (names: the model's, in order) at every kept step."""
     gen = feed.bind(hist)
 
@@ -147,31 +149,31 @@ def param_norms_payload(feed: Feed, hist: History, names: list[str], sizes: Size
         n = len(sc["step"])
         return sc["step"], [_col(sc, f"param/{name}", n) for name in names]
 
-    return {"kind": "chart", "figure": pt.param_norms_chart(names, sizes), "png": "parameter-gradients",
+    return {"kind": "chart", "figure": pt.param_norms_chart(names, sizes, lang), "png": "parameter-gradients",
             "streams": [_stream(feed, "param/0", f"{gen}.{hist.steps.stride}", steps, list(range(len(names))))]}
 
 
-def probe_series(norms: np.ndarray) -> list[tuple[str, np.ndarray]]:
+def probe_series(norms: np.ndarray, lang: str = "en") -> list[tuple[str, np.ndarray]]:
     """(label, (T,) norms) per row of a probe's ‖∂L/∂h_t‖ (L, T): "layer 1", "layer 2", ..."""
-    return [(f"layer {k + 1}", row) for k, row in enumerate(norms)]
+    return [(tr("layer {n}", lang, n=k + 1), row) for k, row in enumerate(norms)]
 
 
-def curve_payload(feed: Feed, hist: History, seq_len: int, tbptt: int, sizes: Sizes) -> dict:
+def curve_payload(feed: Feed, hist: History, seq_len: int, tbptt: int, sizes: Sizes, lang: str = "en") -> dict:
     """‖∂L/∂h_t‖ through time at the latest probe, replaced in place when a new probe arrives."""
     feed.bind(hist)
     probe = hist.latest_probe
     cuts = cut_positions(seq_len, tbptt)
 
     def build() -> dict:
-        series = probe_series(probe.hidden_grad_norms) if probe else []
+        series = probe_series(probe.hidden_grad_norms, lang) if probe else []
         return {"kind": "chart", "png": "gradient-through-time", "defer": True,
-                "figure": pt.gradient_curve_chart(series, probe.step if probe else None, cuts, sizes)}
+                "figure": pt.gradient_curve_chart(series, probe.step if probe else None, cuts, sizes, lang)}
 
-    return feed.cached("curve", (id(probe), probe.step if probe else None, tuple(cuts), sizes), build)
+    return feed.cached("curve", (id(probe), probe.step if probe else None, tuple(cuts), sizes, lang), build)
 
 
 def heatmap_payload(feed: Feed, hist: History, layer: int, seq_len: int, tbptt: int, sizes: Sizes,
-                    label: str = "") -> dict:
+                    label: str = "", lang: str = "en") -> dict:
     """The gradient-flow heatmap of one layer: a row of log10 ‖∂L/∂h_t‖ per kept probe, streamed in."""
     gen = feed.bind(hist)
     sid = f"{gen}.{hist.probes.stride}.{layer}"
@@ -180,11 +182,11 @@ def heatmap_payload(feed: Feed, hist: History, layer: int, seq_len: int, tbptt: 
     z = pt.log10_norms(norms) if len(steps) else np.zeros((0, seq_len))
     feed.sent("heat/0", sid, start + len(steps))
     return {"kind": "chart", "png": "gradient-flow",
-            "figure": pt.gradient_heatmap_chart(seq_len, label, cut_positions(seq_len, tbptt), sizes),
+            "figure": pt.gradient_heatmap_chart(seq_len, label, cut_positions(seq_len, tbptt), sizes, lang),
             "streams": [wire.rows(sid, start, steps, z, 0)]}
 
 
-def spectral_payload(feed: Feed, hist: History, blocks: list[str], sizes: Sizes) -> dict:
+def spectral_payload(feed: Feed, hist: History, blocks: list[str], sizes: Sizes, lang: str = "en") -> dict:
     """σ_max and ρ of each W_hh block ("layer/gate", in order) at every kept spectrum, against 1/γ = 1."""
     gen = feed.bind(hist)
 
@@ -194,12 +196,12 @@ def spectral_payload(feed: Feed, hist: History, blocks: list[str], sizes: Sizes)
         n = len(steps)
         return steps, [_col(sigma, b, n) for b in blocks] + [_col(radius, b, n) for b in blocks]
 
-    return {"kind": "chart", "figure": pt.spectral_chart(blocks, 1.0, sizes), "png": "spectrum",
+    return {"kind": "chart", "figure": pt.spectral_chart(blocks, 1.0, sizes, lang), "png": "spectrum",
             "streams": [_stream(feed, "sigma/0", f"{gen}.{hist.spectra.stride}", rows,
                                 list(range(2 * len(blocks))))]}
 
 
-def eigen_payload(feed: Feed, hist: History, sizes: Sizes) -> dict:
+def eigen_payload(feed: Feed, hist: History, sizes: Sizes, lang: str = "en") -> dict:
     """The eigenvalues of W_hh at the latest spectrum, replaced in place when a new one arrives."""
     feed.bind(hist)
     spectrum = hist.latest_spectrum
@@ -207,6 +209,6 @@ def eigen_payload(feed: Feed, hist: History, sizes: Sizes) -> dict:
     def build() -> dict:
         return {"kind": "chart", "png": "eigenvalues", "defer": True,
                 "figure": pt.eigen_chart(spectrum.eigenvalues if spectrum else None,
-                                         spectrum.step if spectrum else None, sizes)}
+                                         spectrum.step if spectrum else None, sizes, lang)}
 
-    return feed.cached("eigen", (id(spectrum), spectrum.step if spectrum else None, sizes), build)
+    return feed.cached("eigen", (id(spectrum), spectrum.step if spectrum else None, sizes, lang), build)

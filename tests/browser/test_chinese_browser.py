@@ -33,6 +33,8 @@ CHINESE_PAGES = [
                  ("text=dy 从哪里来：损失函数", "就是第 t 步的 dy"))),
     ("build", ()),  # the sine task: one-way networks only (its bidirectional toggle is off)
     ("seq2seq", ((".st-key-s2s_view button >> text=训练", "每次运行的步数"),)),
+    ("train", ()),
+    ("compare", ()),
 ]
 # Names and symbols a Chinese page shows as they are.
 ALLOWED = {"RNN", "Explorer", "LSTM", "GRU", "PyTorch", "Adam", "AdamW", "SGD", "RMSprop", "BPTT", "ReLU", "IRNN",
@@ -41,8 +43,8 @@ ALLOWED = {"RNN", "Explorer", "LSTM", "GRU", "PyTorch", "Adam", "AdamW", "SGD", 
            # authors cited in the texts
            "Gers", "Schmidhuber", "Cummins", "Jozefowicz", "Zaremba", "Sutskever", "Le", "Jaitly", "Hinton",
            "Schraudolph", "Bahdanau", "Luong", "Macbeth", "Greff",
-           # names of libraries and units the texts keep, and one-word math symbols (dy = ∂L/∂y_t, lr)
-           "numpy", "autograd", "Dropout", "nats", "nn", "Karpathy", "Sigmoid", "relu", "dy", "lr", "max",
+           # names of libraries and units the texts keep, and one-word math symbols (dy = ∂L/∂y_t, lr, diag(·), log₁₀)
+           "numpy", "autograd", "Dropout", "nats", "nn", "Karpathy", "Sigmoid", "relu", "dy", "lr", "max", "diag",
            # Seq2seq: the date standard, the tokens <bos>/<eos>, and the score equation's math (exp, log, softmax, e_js)
            "ISO", "bos", "eos", "exp", "log", "softmax", "js"}
 # Names of several words: removed before the scan.

@@ -7,10 +7,11 @@ Names (LSTM, GRU, PyTorch, Adam) and math stay as they are. Keep `{fields}` exac
 """
 from __future__ import annotations
 
-from . import app, build, by_hand, home, presets, seq2seq
+from . import app, build, by_hand, compare, home, presets, seq2seq, train
 
 PARTS: dict[str, dict[str, str]] = {"app": app.ZH, "home": home.ZH, "presets": presets.ZH, "by_hand": by_hand.ZH,
-                                    "build": build.ZH, "seq2seq": seq2seq.ZH}
+                                    "build": build.ZH, "seq2seq": seq2seq.ZH, "train": train.ZH,
+                                    "compare": compare.ZH}
 
 
 def merged(parts: dict[str, dict[str, str]]) -> dict[str, str]:
