@@ -145,5 +145,5 @@ def test_the_page_in_chinese(at):
     table = at.dataframe[0].value
     assert list(table.columns)[:3] == ["架构", "参数量", "步数"]
     assert list(table["感受野（步）"])[0] == "之前所有步"
-    assert list(table["备注"])[1] == "1D-CNN 没有随时间传递的隐状态：没有可探测的 ∂L/∂h_t，没有 W_hh，也没有截断 BPTT。" \
+    assert list(table["说明"])[1] == "1D-CNN 没有随时间传递的隐状态：没有可探测的 ∂L/∂h_t，没有 W_hh，也没有截断 BPTT。" \
         "它只看过去输入的一个固定窗口，即它的感受野。" and CausalCNN.recurrence_note.startswith("The 1D-CNN has")

@@ -408,7 +408,7 @@ def test_the_page_in_chinese_says_its_messages_in_chinese():
     assert loss.figure["layout"]["title"]["text"] == "损失" and len(loss.trace("训练损失（每个批次）")["x"]) == 2
     assert ("早停", 2) in {(s["name"], s["x0"]) for s in loss.figure["layout"]["shapes"]}
     baseline = next(s["name"] for s in loss.figure["layout"]["shapes"] if s["name"].startswith("基线："))
-    assert baseline == f"基线：始终预测 0（MSE {lab.task.baseline:.3f}）", baseline
+    assert baseline == f"基线：总是预测 0（MSE {lab.task.baseline:.3f}）", baseline
     assert chart(at, "train_norm_chart").figure["layout"]["xaxis"]["title"]["text"] == "训练步"
     assert chart(at, "train_eigen_chart").figure["layout"]["title"]["text"] == "W_hh 的特征值"  # no spectrum yet
     at.button(key="train_test_button").click().run()
