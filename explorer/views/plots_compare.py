@@ -76,7 +76,7 @@ def comparison_table(rows: list[ComparisonRow], lang: str = "en") -> list[dict[s
              (tr("validation {metric}", lang, metric=metric_label(r.val_metric, lang)) if r.val_metric
               else tr("validation metric", lang)): num(r.val_metric_value, ".4g"),
              tr("receptive field (steps)", lang):
-                 tr("all earlier", lang) if r.receptive_field is None else r.receptive_field,
+                 tr("all earlier", lang) if r.receptive_field is None else str(r.receptive_field),  # one type
              tr("note", lang): message(r.note, lang) if isinstance(r.note, UserText) else tr(r.note, lang)}
             for r in rows]
 
