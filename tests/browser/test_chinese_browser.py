@@ -46,7 +46,8 @@ ALLOWED = {"RNN", "Explorer", "LSTM", "GRU", "PyTorch", "Adam", "AdamW", "SGD", 
            # names of libraries and units the texts keep, and one-word math symbols (dy = ∂L/∂y_t, lr, diag(·), log₁₀)
            "numpy", "autograd", "Dropout", "nats", "nn", "Karpathy", "Sigmoid", "relu", "dy", "lr", "max", "diag",
            # Seq2seq: the date standard, the tokens <bos>/<eos>, and the score equation's math (exp, log, softmax, e_js)
-           "ISO", "bos", "eos", "exp", "log", "softmax", "js"}
+           "ISO", "bos", "eos", "exp", "log", "softmax", "js",
+           "Re", "Im"}  # the eigenvalue chart's axes: Re λ, Im λ
 # Names of several words: removed before the scan.
 PHRASES = ("min-char-rnn",
            # data the texts quote: the inputs a model reads
