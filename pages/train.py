@@ -326,8 +326,9 @@ lab = get_lab()
 running = bool(ss.get("train_running")) and current_run(lab) is not None
 st.title(t("Train"))
 m = lab.model_cfg
-st.markdown(t("{cell}, {layers} layer(s) × {units} units, on the **{task}** task (T = {T}). Press **Start** and "
-              "watch the gradients.", cell=m.cell.upper(), layers=m.num_layers, units=m.hidden_size,
+net = (t("{cell}, 1 layer × {units} units", cell=m.cell.upper(), units=m.hidden_size) if m.num_layers == 1 else
+       t("{cell}, {layers} layers × {units} units", cell=m.cell.upper(), layers=m.num_layers, units=m.hidden_size))
+st.markdown(t("{net}. Task: **{task}** (T = {T}). Press **Start** and watch the gradients.", net=net,
               task=task_title(lab.task.name, lang()), T=lab.task.seq_len))
 
 b = st.columns([1.3, 1.3, 1, 1, 1, 2.4])

@@ -20,10 +20,11 @@ from playwright.sync_api import expect
 from explorer.data.tasks import make_task
 from explorer.lecture import presets
 from explorer.lecture.share import LANG_KEY, to_query
+from explorer.scratch.walkthrough import task_title
 
 pytestmark = pytest.mark.browser
 
-TRAIN_CAPTION = re.compile(r"(\w+), (\d+) layers? × (\d+) units, on the (\w+) task \(T = (\d+)\)")
+TRAIN_CAPTION = re.compile(r"(\w+), (\d+) layers? × (\d+) units\. Task: (.+?) \(T = (\d+)\)")
 COMPARE_STEPS = re.compile(r"vanilla RNN: step (\d+) · LSTM: step (\d+) · GRU: step (\d+)")
 JUNK = b"this is not a safetensors file, just some bytes with the right name" * 4
 
@@ -74,7 +75,8 @@ def train_caption(page) -> tuple[str, int, int, str, int]:
 
 def expected_caption(key: str) -> tuple[str, int, int, str, int]:
     p = presets.PRESETS[key]
-    return p.model.cell.upper(), p.model.num_layers, p.model.hidden_size, p.task.name, make_task(p.task).seq_len
+    return (p.model.cell.upper(), p.model.num_layers, p.model.hidden_size, task_title(p.task.name),
+            make_task(p.task).seq_len)
 
 
 def build_summary(page, app_url) -> str:
@@ -110,7 +112,7 @@ def test_presets_load_from_home_and_sidebar(page, app_url):
     load_preset_from_home(page, app_url, "vanishing")
     alert = main(page).get_by_test_id("stAlert").first
     assert "On the Train page the loss of this tanh RNN" in alert.inner_text()
-    assert train_caption(page) == expected_caption("vanishing") == ("RNN", 1, 32, "adding", 100)
+    assert train_caption(page) == expected_caption("vanishing") == ("RNN", 1, 32, "Adding problem", 100)
 
     side = sidebar(page)
     side.get_by_test_id("stSelectbox").filter(has_text="Lecture preset").click()
@@ -121,7 +123,7 @@ def test_presets_load_from_home_and_sidebar(page, app_url):
     wait_idle(page)
     expect(main(page).get_by_test_id("stAlert").filter(has_text="The LSTM remembers loaded.")).to_be_visible()
     assert urlparse(page.url).path.rstrip("/") == "/train"
-    assert train_caption(page) == expected_caption("lstm") == ("LSTM", 1, 32, "adding", 100)
+    assert train_caption(page) == expected_caption("lstm") == ("LSTM", 1, 32, "Adding problem", 100)
     assert side.get_by_role("button", name="Load this preset").count() == 0  # the selectbox was reset
     assert_no_exception(page)
 
@@ -147,7 +149,7 @@ def test_shared_link_rebuilds_the_lab_in_a_new_session(page, app_url):
         assert_no_exception(fresh)
         assert fresh.get_by_test_id("stAlert").count() == 0  # nothing in the link was ignored
         goto_page(fresh, app_url, "Train")
-        assert train_caption(fresh) == expected_caption("gru-copy") == ("GRU", 1, 32, "copy", 30)
+        assert train_caption(fresh) == expected_caption("gru-copy") == ("GRU", 1, 32, "Copy memory", 30)
         summary = build_summary(fresh, app_url)
         assert summary.startswith("GRU, 1 layer of 32 units") and "Copy memory" in summary, summary
         goto_page(fresh, app_url, "Train")
@@ -178,7 +180,7 @@ def test_hostile_link_is_ignored_with_warnings(page, app_url):
         summary = build_summary(fresh, app_url)  # the defaults: an LSTM of 32 units on sine forecasting
         assert summary.startswith("LSTM, 1 layer of 32 units") and "Sine forecasting" in summary, summary
         goto_page(fresh, app_url, "Train")
-        assert train_caption(fresh) == ("LSTM", 1, 32, "sine", 50)
+        assert train_caption(fresh) == ("LSTM", 1, 32, "Sine forecasting", 50)
         assert_no_exception(fresh)
     finally:
         other.close()

@@ -107,7 +107,7 @@ def test_exploding_gradients_pause_with_a_message(page, app_url, shots):
     wait_idle(page)  # the link is applied: a nav click before that would open the default model's Train page
     goto_page(page, app_url, "Train")
     main = page.get_by_test_id("stMain")
-    main.get_by_text("RNN, 1 layer × 32 units, on the adding task (T = 100)").wait_for()
+    main.get_by_text("RNN, 1 layer × 32 units. Task: Adding problem (T = 100)").wait_for()
     click(page, "Start")
     main.get_by_text("Training paused: the gradients exploded at step").wait_for()
     restore = main.get_by_role("button", name="Restore last good weights")

@@ -13,8 +13,10 @@ ZH: dict[str, str] = {
         "第 {step} 步：梯度范数为 {value:g}，本次更新未应用。",
     # the page
     "Train": "训练",
-    "{cell}, {layers} layer(s) × {units} units, on the **{task}** task (T = {T}). Press **Start** and watch the "
-    "gradients.": "{cell}，{layers} 层 × {units} 个单元，任务为 **{task}**（T = {T}）。按 **开始**，观察梯度的变化。",
+    "{cell}, 1 layer × {units} units": "{cell}，1 层 × {units} 个单元",
+    "{cell}, {layers} layers × {units} units": "{cell}，{layers} 层 × {units} 个单元",
+    "{net}. Task: **{task}** (T = {T}). Press **Start** and watch the gradients.":
+        "{net}。任务：**{task}**（T = {T}）。按 **开始**，观察梯度的变化。",
     "Start": "开始",
     "Pause": "暂停",
     "Step {n}": "走 {n} 步",
