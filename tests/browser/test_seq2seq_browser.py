@@ -271,7 +271,7 @@ def test_imported_weights_decode_as_here_and_the_screenshot(page, app_url, shots
     type_source(page, source)
     wait_source(page, source)
     ref = reference(lab, source, [*"2026-11-28", "<eos>"])  # greedy: the trained model gets it right
-    expect(main(page)).to_contain_text("attention additive, loaded weights · greedy output 2026-11-28",
+    expect(main(page)).to_contain_text("attention additive (Bahdanau), loaded weights · greedy output 2026-11-28",
                                        timeout=60_000)
     ids = [lab.task.tgt_vocab.index(t) for t in [*"2026-11-28", "<eos>"]]
     log_p = float(np.log(ref["probs"][range(len(ids)), ids]).sum())
@@ -311,7 +311,8 @@ def test_the_config_exports_and_imports_and_a_bad_file_changes_nothing(page, app
     other = make_seq2seq_lab(Seq2SeqConfig(task="reverse"), DEFAULT_TRAIN)
     upload(panel, "other.safetensors", weights_safetensors(other.model))
     expect(panel.get_by_test_id("stAlert").filter(has_text="other.safetensors:")).to_be_visible(timeout=60_000)
-    expect(main(page)).to_contain_text("Dates to ISO 8601, GRU encoder–decoder (H = 64), attention additive, untrained")
+    expect(main(page)).to_contain_text(
+        "Dates to ISO 8601, GRU encoder–decoder (H = 64), attention additive (Bahdanau), untrained")
     assert main(page).locator(".st-key-s2s_topk .rnnx-topk-p").all_text_contents() == before
 
     # A config: a new seeded model, decoding as the recomputation of that model does.
@@ -354,7 +355,7 @@ def test_a_seq2seq_preset_opens_the_page(page, app_url):
         fresh.goto(link)
         fresh.wait_for_selector(".st-key-s2s_alignment svg rect[data-j]", state="attached", timeout=90_000)
         expect(fresh.get_by_test_id("stMain")).to_contain_text("Reverse a string, GRU encoder–decoder (H = 64), "
-                                                               "attention additive, untrained")
+                                                               "attention additive (Bahdanau), untrained")
         assert_no_exception(fresh)
     finally:
         other.close()
