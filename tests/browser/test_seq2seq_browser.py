@@ -319,7 +319,7 @@ def test_the_config_exports_and_imports_and_a_bad_file_changes_nothing(page, app
     cfg = Seq2SeqConfig(task="reverse", attention="dot", hidden_size=32, seed=3)
     upload(panel, "reverse.json", config_json(cfg, DEFAULT_TRAIN))
     expect(panel.get_by_text("Config loaded")).to_be_visible(timeout=60_000)
-    expect(main(page)).to_contain_text("Reverse a string, GRU encoder–decoder (H = 32), attention dot, untrained",
+    expect(main(page)).to_contain_text("Reverse a string, GRU encoder–decoder (H = 32), attention dot (Luong), untrained",
                                        timeout=60_000)
     page.wait_for_selector(".st-key-s2s_alignment svg rect[data-j]", state="attached", timeout=60_000)
     lab = make_seq2seq_lab(cfg, DEFAULT_TRAIN)
