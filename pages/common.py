@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from explorer.i18n import UserText
 from explorer.lab import Lab, default_lab, import_file, make_lab
 from explorer.lecture import presets
 from explorer.lecture.export import config_json, history_csv, weights_safetensors
@@ -20,6 +19,7 @@ from explorer.lecture.share import from_query, to_query, view_from_query, view_t
 from explorer.training.fairshare import FairShare
 from explorer.training.live import release_gradients
 from explorer.views.style import NORMAL, PRESENTER, Sizes
+from pages import export_panel as files
 from pages import seq2seq_state
 from pages.lang import QUERY_KEY, error_text, lang, language_switch, t
 
@@ -261,37 +261,17 @@ def sidebar() -> None:
 
 def export_panel(lab: Lab) -> None:
     """Download the config, weights and history; load a config or weights (validated; a bad file changes nothing)."""
-    with st.expander(t("Export / import")):
-        st.download_button(t("Config (JSON)"), lambda: config_json(lab.model_cfg, lab.task_cfg, lab.train_cfg),
-                           file_name="rnn-explorer-config.json", mime="application/json", key="export_config",
-                           width="stretch", on_click="ignore")
-        st.download_button(t("Weights (safetensors)"), lambda: weights_safetensors(lab.model),
-                           file_name=f"rnn-explorer-{lab.model_cfg.cell}-weights.safetensors",
-                           mime="application/octet-stream", key="export_weights", width="stretch",
-                           on_click="ignore")
-        st.download_button(t("Training history (CSV)"), lambda: history_csv(lab.history),
-                           file_name="rnn-explorer-history.csv", mime="text/csv", key="export_history",
-                           width="stretch", disabled=len(lab.history) == 0, on_click="ignore")
-        upload = st.file_uploader(t("Load a config or weights file"), type=["json", "safetensors"],
-                                  key=f"import_file_{st.session_state.get('import_round', 0)}",
-                                  help=t("A config JSON replaces the model, task and training settings (the "
-                                         "trained weights are discarded); a weights file must fit the current "
-                                         "model."))
-        if upload is not None and st.button(t("Load it"), key="import_load", type="primary"):
-            load_upload(lab, upload.name, upload.getvalue())
-        if "import_message" in st.session_state:
-            kind, text = st.session_state.pop("import_message")
-            (st.success if kind == "ok" else st.error)(error_text(text))
-
-
-def load_upload(lab: Lab, name: str, data: bytes) -> None:
-    """Apply an uploaded config or weights file, or say why not (and change nothing)."""
-    try:
+    def apply(name: str, data: bytes):
         new_lab, message = import_file(lab, name, data)
-    except ValueError as e:
-        st.session_state.import_message = ("error", UserText("{file}: {error}", file=name, error=e))
-    else:
         set_lab(new_lab)
-        st.session_state.import_message = ("ok", message)
-        st.session_state.import_round = st.session_state.get("import_round", 0) + 1  # empties the uploader
-    st.rerun()
+        return message
+
+    files.export_panel([
+        files.Download("config", t("Config (JSON)"), lambda: config_json(lab.model_cfg, lab.task_cfg, lab.train_cfg),
+                       "rnn-explorer-config.json", "application/json"),
+        files.Download("weights", t("Weights (safetensors)"), lambda: weights_safetensors(lab.model),
+                       f"rnn-explorer-{lab.model_cfg.cell}-weights.safetensors", "application/octet-stream"),
+        files.Download("history", t("Training history (CSV)"), lambda: history_csv(lab.history),
+                       "rnn-explorer-history.csv", "text/csv", disabled=len(lab.history) == 0),
+    ], t("A config JSON replaces the model, task and training settings (the trained weights are discarded); a "
+         "weights file must fit the current model."), "", apply)

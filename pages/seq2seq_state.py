@@ -15,7 +15,8 @@ from explorer.lecture.export import history_csv
 from explorer.lecture.export_seq2seq import config_json, import_file, weights_safetensors
 from explorer.lecture.share_seq2seq import from_query, to_query
 from explorer.training.seq2seq import Seq2SeqLab, make_seq2seq_lab
-from pages.lang import error_text, t
+from pages import export_panel as files
+from pages.lang import t
 
 PAGE = "seq2seq"                 # the page's url path (app.py's st.navigation)
 LAB = "s2s_lab"                  # session-state key of this session's Seq2SeqLab
@@ -62,43 +63,24 @@ def share_link(lab: Seq2SeqLab) -> str:
 def sidebar_panels() -> None:
     """The sidebar's export/import and share panels for the encoder–decoder (on the Seq2seq page)."""
     lab = get_s2s_lab()
-    with st.expander(t("Export / import")):
-        st.download_button(t("Config (JSON)"), lambda: config_json(lab.cfg, lab.train_cfg),
-                           file_name="rnn-explorer-seq2seq-config.json", mime="application/json",
-                           key="s2s_export_config", width="stretch", on_click="ignore")
-        st.download_button(t("Weights (safetensors)"), lambda: weights_safetensors(lab.model),
-                           file_name=f"rnn-explorer-seq2seq-{lab.cfg.task}-weights.safetensors",
-                           mime="application/octet-stream", key="s2s_export_weights", width="stretch",
-                           on_click="ignore")
-        st.download_button(t("Training history (CSV)"), lambda: history_csv(lab.history),
-                           file_name="rnn-explorer-seq2seq-history.csv", mime="text/csv", key="s2s_export_history",
-                           width="stretch", disabled=len(lab.history) == 0, on_click="ignore")
-        upload = st.file_uploader(t("Load a config or weights file"), type=["json", "safetensors"],
-                                  key=f"s2s_import_file_{st.session_state.get('s2s_import_round', 0)}",
-                                  help=t("A seq2seq config JSON replaces the encoder–decoder and its training "
-                                         "settings (the trained weights are discarded); a weights file must fit "
-                                         "the current model."))
-        if upload is not None and st.button(t("Load it"), key="s2s_import_load", type="primary"):
-            load_upload(lab, upload.name, upload.getvalue())
-        if "s2s_import_message" in st.session_state:
-            kind, text = st.session_state.pop("s2s_import_message")
-            (st.success if kind == "ok" else st.error)(error_text(text))
+    def apply(name: str, data: bytes):
+        new_lab, message = import_file(lab, name, data)
+        set_s2s_lab(new_lab)
+        if name.lower().endswith(".safetensors"):
+            st.session_state.s2s_loaded_into = weakref.ref(new_lab)
+        return message
+
+    files.export_panel([
+        files.Download("config", t("Config (JSON)"), lambda: config_json(lab.cfg, lab.train_cfg),
+                       "rnn-explorer-seq2seq-config.json", "application/json"),
+        files.Download("weights", t("Weights (safetensors)"), lambda: weights_safetensors(lab.model),
+                       f"rnn-explorer-seq2seq-{lab.cfg.task}-weights.safetensors", "application/octet-stream"),
+        files.Download("history", t("Training history (CSV)"), lambda: history_csv(lab.history),
+                       "rnn-explorer-seq2seq-history.csv", "text/csv", disabled=len(lab.history) == 0),
+    ], t("A seq2seq config JSON replaces the encoder–decoder and its training settings (the trained weights are "
+         "discarded); a weights file must fit the current model."), "s2s_", apply)
     with st.expander(t("Share this setup")):
         st.code(share_link(lab), language=None, wrap_lines=True)
         st.caption(t("Anyone who opens this link gets the same encoder–decoder, task and training settings, "
                      "seeded, so the same pictures once trained for the same number of steps."))
 
-
-def load_upload(lab: Seq2SeqLab, name: str, data: bytes) -> None:
-    """Apply an uploaded seq2seq config or weights file, or say why not (and change nothing)."""
-    try:
-        new_lab, message = import_file(lab, name, data)
-    except ValueError as e:
-        st.session_state.s2s_import_message = ("error", t("{name}: {error}", name=name, error=error_text(e)))
-    else:
-        set_s2s_lab(new_lab)
-        if name.lower().endswith(".safetensors"):
-            st.session_state.s2s_loaded_into = weakref.ref(new_lab)
-        st.session_state.s2s_import_message = ("ok", message)
-        st.session_state.s2s_import_round = st.session_state.get("s2s_import_round", 0) + 1  # empties the uploader
-    st.rerun()

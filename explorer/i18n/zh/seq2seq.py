@@ -168,7 +168,6 @@ ZH = {
     "Anyone who opens this link gets the same encoder–decoder, task and training settings, seeded, so the same "
     "pictures once trained for the same number of steps.":
         "打开此链接的人会得到相同的编码器–解码器、任务和训练设置（随机种子相同），所以训练相同步数后图也相同。",
-    "{name}: {error}": "{name}：{error}",
     # explorer/views/seq2seq_payload.py: the views of the decoding
     "decoding": "解码方式",
     "output": "输出",
