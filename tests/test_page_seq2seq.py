@@ -8,7 +8,6 @@ What the browser does with the views (the players, the alignment, the numbers dr
 tests/browser/test_seq2seq_browser.py."""
 from __future__ import annotations
 
-import base64
 import dataclasses
 import json
 from pathlib import Path
@@ -17,7 +16,7 @@ from urllib.parse import parse_qsl
 import numpy as np
 import pytest
 import torch
-from streamlit.proto.WidgetStates_pb2 import WidgetStates
+from bridge_views import arr, report, views
 from streamlit.testing.v1 import AppTest
 
 from explorer.config import Seq2SeqConfig, TrainConfig
@@ -53,24 +52,7 @@ def open_page(lab=None, view: str | None = None, **query) -> AppTest:
     return at
 
 
-def views(at) -> dict[str, dict]:
-    """The payload of every browser-side view on the page, by its key."""
-    return {c.key: json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.json}
 
-
-def arr(spec: dict) -> np.ndarray:
-    a = np.frombuffer(base64.b64decode(spec["bdata"]), dtype="<f4")
-    return a.reshape([int(n) for n in spec["shape"].split(",")])
-
-
-def report(at, key: str, state: dict) -> AppTest:
-    """What the browser does when a player settles or a live chart lacks points: set the component's state."""
-    comp = next(c for c in at.get("bidi_component") if c.key == key)
-    states = WidgetStates()
-    states.CopyFrom(at._tree.get_widget_states())
-    s = states.widgets.add()
-    s.id, s.json_value = comp.proto.id, json.dumps(state)
-    return at._run(states)
 
 
 # --- translate ------------------------------------------------------------------------------------------------

@@ -6,8 +6,6 @@ What the browser does with the views (the slider, Play, the drawing) is tested i
 tests/browser/test_step_through_browser.py."""
 from __future__ import annotations
 
-import base64
-import json
 import time
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -15,7 +13,7 @@ from urllib.parse import parse_qsl
 import numpy as np
 import pytest
 import torch
-from streamlit.proto.WidgetStates_pb2 import WidgetStates
+from bridge_views import arr, report, views
 from streamlit.testing.v1 import AppTest
 
 from explorer import ModelConfig
@@ -41,24 +39,7 @@ def open_page(lab=None, **query) -> AppTest:
     return at
 
 
-def views(at) -> dict[str, dict]:
-    """The payload of every browser-side view on the page, by its key."""
-    return {c.key: json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.json}
 
-
-def arr(spec: dict) -> np.ndarray:
-    a = np.frombuffer(base64.b64decode(spec["bdata"]), dtype="<f4")
-    return a.reshape([int(n) for n in spec["shape"].split(",")])
-
-
-def report(at, key: str, i: int) -> AppTest:
-    """What the browser's player does once its position settles: set the component's state "i", which reruns."""
-    comp = next(c for c in at.get("bidi_component") if c.key == key)
-    states = WidgetStates()
-    states.CopyFrom(at._tree.get_widget_states())  # AppTest's own widgets, as at.run() sends them
-    state = states.widgets.add()
-    state.id, state.json_value = comp.proto.id, json.dumps({"i": i})
-    return at._run(states)
 
 
 def lab_for(cell="lstm", task="sine", nonlinearity="tanh", layers=1, hidden=8, seq_len=20):
@@ -112,19 +93,19 @@ def test_loss_and_prediction_are_the_models():
 
 def test_the_reported_step_is_kept_and_starts_the_player_after_a_rerun():
     at = open_page(lab_for(seq_len=20))
-    report(at, "step_player", 8)
+    report(at, "step_player", {"i": 8})
     assert not at.exception and at.session_state["step_t"] == 9
     at.run()
     assert views(at)["step_player"]["start"] == 8  # a remount (a return to the page) starts at t = 9
-    report(at, "step_player", 99)  # not a position of this sample: ignored
+    report(at, "step_player", {"i": 99})  # not a position of this sample: ignored
     assert at.session_state["step_t"] == 9
-    report(at, "step_back_player", 3)
+    report(at, "step_back_player", {"i": 3})
     assert at.session_state["step_back"] == 3 and views(at)["step_back_player"]["start"] == 3
 
 
 def test_the_step_survives_leaving_the_page_and_is_clamped_to_a_shorter_sample():
     at = open_page(lab_for(seq_len=20))
-    report(at, "step_player", 15)
+    report(at, "step_player", {"i": 15})
     at.switch_page("pages/build.py").run()
     at.switch_page(PAGE).run()
     assert views(at)["step_player"]["start"] == 15
@@ -136,7 +117,7 @@ def test_the_step_survives_leaving_the_page_and_is_clamped_to_a_shorter_sample()
 def test_the_share_link_carries_the_sample_and_step_and_opens_there():
     at = open_page(lab_for(seq_len=20))
     at.number_input(key="step_sample").set_value(5).run()
-    report(at, "step_player", 11)
+    report(at, "step_player", {"i": 11})
     link = at.sidebar.code[0].value
     query = dict(parse_qsl(link.split("?", 1)[1]))
     assert (query["v.sample"], query["v.step"], query["t.seq_len"]) == ("5", "12", "20")
@@ -240,7 +221,7 @@ def test_server_time_of_a_rerun_is_measured(capsys):
     times = []
     for i in range(10):
         start = time.perf_counter()
-        report(at, "step_player", i + 1)
+        report(at, "step_player", {"i": i + 1})
         times.append(time.perf_counter() - start)
     assert not at.exception
     with capsys.disabled():

@@ -2,19 +2,14 @@
 arrays are decoded here independently of the code under test."""
 from __future__ import annotations
 
-import base64
 import json
 
 import numpy as np
 import pytest
+from bridge_views import arr
 
 from explorer.views import payload as wire
 from explorer.views.style import DIVERGING
-
-
-def arr(spec: dict) -> np.ndarray:
-    a = np.frombuffer(base64.b64decode(spec["bdata"]), dtype="<f4")
-    return a.reshape([int(n) for n in spec["shape"].split(",")])
 
 
 def json_safe(p: dict) -> None:

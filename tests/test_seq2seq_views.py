@@ -13,6 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 import torch
+from bridge_views import arr
 
 from explorer.config import Seq2SeqConfig, TrainConfig
 from explorer.data.seq2seq import make_seq2seq_task
@@ -30,11 +31,6 @@ SETUPS = [("gru", "additive", False), ("lstm", "general", True), ("rnn", "dot", 
           ("gru", "none", False)]
 SOURCE = "Saturday, the 28th of November 2026"
 
-
-def arr(spec: dict) -> np.ndarray:
-    assert spec["dtype"] == "f4"
-    a = np.frombuffer(base64.b64decode(spec["bdata"]), dtype="<f4")
-    return a.reshape([int(n) for n in spec["shape"].split(",")])
 
 
 def make(cell="gru", attention="additive", bi=False, task="dates", hidden=10, seed=1, **kw):

@@ -3,7 +3,6 @@
 fused modules, autograd, torch.softmax, numpy), decoded here without the code under test."""
 from __future__ import annotations
 
-import base64
 import json
 import math
 import re
@@ -11,6 +10,7 @@ import re
 import numpy as np
 import pytest
 import torch
+from bridge_views import arr
 from reference import autograd_hidden_grads
 
 from explorer import ModelConfig, build_model, unroll
@@ -25,12 +25,6 @@ from explorer.views.style import DIVERGING, GATE_SCALE, NORMAL, PRESENTER
 
 CELLS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
 
-
-def arr(spec: dict) -> np.ndarray:
-    """A typed array of the payload, decoded independently of explorer/views/payload.py."""
-    assert spec["dtype"] == "f4"
-    a = np.frombuffer(base64.b64decode(spec["bdata"]), dtype="<f4")
-    return a.reshape([int(n) for n in spec["shape"].split(",")])
 
 
 def model_for(task, cell="lstm", nonlinearity="tanh", layers=1, hidden=8, seed=0, **kw):

@@ -3,12 +3,12 @@ computations: each chain's states against PyTorch's fused bidirectional modules 
 forward), each chain's gradient against autograd, saliency against torch.autograd.functional.jacobian."""
 from __future__ import annotations
 
-import base64
 import json
 
 import numpy as np
 import pytest
 import torch
+from bridge_views import arr
 
 from explorer import ModelConfig, build_model
 from explorer.config import TaskConfig
@@ -22,14 +22,6 @@ from explorer.views.style import NORMAL
 
 CELLS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh"), ("peephole", "tanh")]
 
-
-def arr(spec) -> np.ndarray:
-    """An array of the payload (a plotly typed array {dtype, bdata, shape} or a list), decoded independently of
-    explorer/views/payload.py."""
-    if not isinstance(spec, dict):
-        return np.asarray(spec, np.float64)
-    a = np.frombuffer(base64.b64decode(spec["bdata"]), dtype=np.dtype(spec["dtype"]).newbyteorder("<"))
-    return a.reshape([int(n) for n in spec["shape"].split(",")]) if "shape" in spec else a
 
 
 def bidirectional(task_name="neighbours", cell="lstm", nl="tanh", layers=1, hidden=6, seq_len=12, sample=2):
