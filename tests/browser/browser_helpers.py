@@ -52,3 +52,16 @@ def goto_page(page, base: str, title: str) -> None:
     link = nav_links(page).filter(has_text=title).first
     link.click()
     wait_idle(page)
+
+
+# The bars of each row of a bars view (explorer/views/payload.py "bars"): the row's box and each bar's top and
+# height, in pixels; `page.evaluate(BARS_JS, key)` with the view's key.
+BARS_JS = """(key) => [...document.querySelectorAll(`.st-key-${key} svg .rnnx-row`)].map(row => {
+    const top = Number(row.getAttribute('y')), height = Number(row.getAttribute('height'));
+    const bars = [];
+    for (let r = row.nextElementSibling; r; r = r.nextElementSibling) {
+      if (r.classList.contains('rnnx-row')) break;
+      if (r.tagName === 'rect') bars.push([Number(r.getAttribute('y')), Number(r.getAttribute('height'))]);
+    }
+    return {top, height, bars};
+})"""

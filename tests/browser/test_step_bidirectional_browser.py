@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from browser_helpers import assert_no_exception, wait_idle
+from browser_helpers import BARS_JS, assert_no_exception, wait_idle
 from test_step_through_browser import trace_npz
 
 pytestmark = pytest.mark.browser
@@ -24,18 +24,6 @@ SHOWN_JS = """() => {
           fwd: text('.st-key-step_chain_0 .rnnx-title'), bwd: text('.st-key-step_chain_1 .rnnx-title'),
           row: band && band.getAttribute('visibility') === 'visible' ? Number(band.dataset.row) : null};
 }"""
-
-# The bars of each row of a bars view: the row's box and each bar's top and height (pixels).
-BARS_JS = """(key) => [...document.querySelectorAll(`.st-key-${key} svg .rnnx-row`)].map(row => {
-    const top = Number(row.getAttribute('y')), height = Number(row.getAttribute('height'));
-    const bars = [];
-    for (let r = row.nextElementSibling; r; r = r.nextElementSibling) {
-      if (r.classList.contains('rnnx-row')) break;
-      if (r.tagName === 'rect') bars.push([Number(r.getAttribute('y')), Number(r.getAttribute('height'))]);
-    }
-    return {top, height, bars};
-})"""
-
 
 def wait_step(page, t: int) -> None:
     want = {"slider": t - 1, "row": t,

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pytest
-from browser_helpers import assert_no_exception, goto_page, wait_idle
+from browser_helpers import BARS_JS, assert_no_exception, goto_page, wait_idle
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -141,15 +141,7 @@ def test_keys_buttons_and_the_numbers_shown(page, app_url):
     assert numbers[4].startswith(f"= {g4(trace['gate_f'][0, 0, t, 0])} · {c_prev} + "), numbers[4]  # f·c_(t−1)
 
     # The bars are the states at t: each bar spans from 0 to its value on its row's fixed range.
-    drawn = page.evaluate("""() => [...document.querySelectorAll('.st-key-step_state svg .rnnx-row')].map(row => {
-        const top = Number(row.getAttribute('y')), height = Number(row.getAttribute('height'));
-        const bars = [];
-        for (let r = row.nextElementSibling; r; r = r.nextElementSibling) {
-          if (r.classList.contains('rnnx-row')) break;
-          if (r.tagName === 'rect') bars.push([Number(r.getAttribute('y')), Number(r.getAttribute('height'))]);
-        }
-        return {top, height, bars};
-    })""")
+    drawn = page.evaluate(BARS_JS, "step_state")
     rows = [("hidden", (-1, 1)), ("cell", None), ("gate_i", (0, 1)), ("gate_f", (0, 1)), ("gate_g", (-1, 1)),
             ("gate_o", (0, 1))]
     assert len(drawn) == len(rows)
