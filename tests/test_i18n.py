@@ -94,7 +94,7 @@ NAMES = {"RNN", "Explorer", "LSTM", "GRU", "PyTorch", "Adam", "AdamW", "SGD", "R
 # The files whose UI strings are all marked; each page joins when it is translated (issue 15).
 TRANSLATED = ("app.py", "pages/lang.py", "pages/home.py", "pages/by_hand.py", "pages/build.py",
               "pages/build_text.py", "pages/seq2seq.py", "pages/seq2seq_state.py", "pages/train.py",
-              "pages/compare.py")
+              "pages/compare.py", "pages/step_through.py", "pages/step_text.py")
 
 
 def words(node: ast.expr) -> list[str]:

@@ -43,7 +43,7 @@ def _parse(kind: str, text: str) -> Any:
         return None
     if kind == "bool":
         if text.strip().lower() not in ("true", "false", "1", "0"):
-            raise ValueError("not true or false")
+            raise UserError("not true or false")
         return text.strip().lower() in ("true", "1")
     if kind.startswith("int"):
         if not re.fullmatch(r"[+-]?\d{1,12}", text.strip()):
