@@ -29,7 +29,8 @@ def own_sentence(task, batch: Batch, sample_key: tuple) -> tuple[Batch, tuple]:
     c_text, c_label = st.columns([4, 1])
     typed = c_text.text_input(t("Your sentence"), value="this movie is not good", key="step_sentence",
                               max_chars=MAX_SENTENCE_CHARS)
-    label = c_label.selectbox(t("Its label"), (1, 0), format_func=lambda c: t(SENTIMENT_CLASSES[c]),
+    classes = [t(c) for c in SENTIMENT_CLASSES]  # not t in format_func: AppTest calls it outside a run
+    label = c_label.selectbox(t("Its label"), (1, 0), format_func=classes.__getitem__,
                               key="step_sentence_label",
                               help=t("What you mean the sentence to be: the loss, and so the backward pass, use it."))
     ids = task.pipeline(typed).ids

@@ -116,9 +116,16 @@ def prediction_chart(data: sv.StepData, sizes: Sizes, lang: str = "en") -> dict:
     }
 
 
+def class_names(task: Task, lang: str = "en") -> list[str]:
+    """sv.class_names in `lang`: a task's named classes (sentiment's negative, positive) translated; symbols as
+    they are."""
+    names = sv.class_names(task)
+    return [tr(n, lang) for n in names] if getattr(task, "class_names", None) is not None else names
+
+
 def top_classes(data: sv.StepData, task: Task, sizes: Sizes, lang: str = "en") -> dict:
     """Classification: the TOP_K most probable classes at every step, the target's bar highlighted."""
-    names = [sv.show_char(n) for n in sv.class_names(task)]
+    names = [sv.show_char(n) for n in class_names(task, lang)]
     k = min(TOP_K, task.output_size)
     labels, probs, texts, target = [], [], [], []
     for t in range(data.seq_len):
@@ -137,7 +144,7 @@ def top_classes(data: sv.StepData, task: Task, sizes: Sizes, lang: str = "en") -
 
 def top_classes_caption(data: sv.StepData, task: Task, lang: str = "en") -> dict:
     """Under the class chart: the target at each step and its probability."""
-    names = sv.class_names(task)
+    names = class_names(task, lang)
     captions = []
     for t in range(data.seq_len):
         if not data.mask[t]:

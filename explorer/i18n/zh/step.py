@@ -60,8 +60,8 @@ ZH = {
     "Each chain of layer {layer}: the forward one → reads x1, x2, …, xT, each step from the state of step t − 1; the "
     "backward one ← reads xT, xT−1, …, x1, each step from the state of step t + 1, with its own weights. The layer's "
     "output at t joins the two: h_t = [h→_t; h←_t].":
-        "第 {layer} 层的每条链：正向链 → 依次读取 x1, x2, …, xT，每一步都从第 t − 1 步的状态算起；反向链 ← 依次读取 "
-        "xT, xT−1, …, x1，每一步都从第 t + 1 步的状态算起，并有自己的权重。该层在 t 时的输出把两者拼接起来："
+        "第 {layer} 层的每条链：正向链 → 依次读取 x_1, x_2, …, x_T，每一步都从第 t − 1 步的状态算起；反向链 ← 依次读取 "
+        "x_T, x_T−1, …, x_1，每一步都从第 t + 1 步的状态算起，并有自己的权重。该层在 t 时的输出把两者拼接起来："
         "h_t = [h→_t; h←_t]。",
     # the coloured input
     "**Input coloured by unit {unit} of layer {layer}**": "**按第 {layer} 层单元 {unit} 着色的输入**",
@@ -144,7 +144,7 @@ ZH = {
     "Generate": "生成",
     "The prompt (bold) and what the model wrote after it, one character at a time, sampling from "
     "softmax(logits / temperature); the same seed gives the same text.":
-        "提示文本（粗体）以及模型在其后逐个字符写出的内容，按 softmax(logits / temperature) 采样；"
+        "提示文本（粗体）以及模型在其后逐个字符写出的内容，按 softmax(logits / 温度) 采样；"
         "相同的随机种子生成相同的文本。",
     # pages/step_text.py: sentiment, word by word
     "Type my own sentence": "输入我自己的句子",
