@@ -105,7 +105,7 @@ def _safe(value: Any) -> Any:
     came from outside (the templates are the app's own), still translatable."""
     if isinstance(value, (UserText, UserError)):
         return type(value)(value.template, **{k: _safe(v) for k, v in value.fields.items()})
-    return value if isinstance(value, int) else UNSAFE.sub("?", str(value))
+    return value if isinstance(value, (int, float)) else UNSAFE.sub("?", str(value))  # numbers: safe, and formattable
 
 
 def view_to_query(sample: int, step: int) -> dict[str, str]:
