@@ -149,7 +149,8 @@ def test_the_file_uploader_speaks_the_sessions_language(page, app_url, lang, wor
 
 @pytest.mark.parametrize("width,height", [(1280, 800), (1920, 1080)])
 def test_chinese_screenshots(page, app_url, shots, width, height):
-    """README.zh-CN.md's pictures (RNN_EXPLORER_SHOTS=docs writes them there): Home and By hand in Chinese."""
+    """README.zh-CN.md's pictures (RNN_EXPLORER_SHOTS=docs writes them there): Home, By hand and Step through in
+    Chinese."""
     page.set_viewport_size({"width": width, "height": height})
     page.goto(f"{app_url.rstrip('/')}/?lang=zh")
     wait_idle(page)
@@ -166,3 +167,12 @@ def test_chinese_screenshots(page, app_url, shots, width, height):
     page.wait_for_timeout(500)
     scan(page, "/by_hand (screenshot)")
     page.screenshot(path=str(shots / f"zh-by-hand-{width}x{height}.png"))
+    page.goto(f"{app_url.rstrip('/')}/step_through?lang=zh")
+    wait_idle(page)
+    for _ in range(5):
+        page.locator(".st-key-step_player button[data-act=next] >> visible=true").first.click()
+    page.get_by_text("第 t = 6 步，共 50 步").first.wait_for()
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    scan(page, "/step_through (screenshot)")
+    page.screenshot(path=str(shots / f"zh-step-through-{width}x{height}.png"))
