@@ -6,6 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from .i18n import UserError
+
 CELLS = ("rnn", "lstm", "gru", "peephole")
 NONLINEARITIES = ("tanh", "relu")
 INITS = ("default", "xavier", "orthogonal", "identity", "spectral")
@@ -36,35 +38,38 @@ LR_SCHEDULES = ("constant", "step", "inverse", "cosine")
 def check_int(name: str, value: Any, lo: int, hi: int) -> None:
     """Raise ValueError naming `name` unless `value` is an int in lo..hi."""
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise ValueError(f"{name} must be an integer in {lo}..{hi}, got {value!r}")
+        raise UserError("{name} must be an integer in {lo}..{hi}, got {value!r}", name=name, lo=lo, hi=hi, value=value)
 
 
 def check_float(name: str, value: Any, lo: float, hi: float) -> None:
     """Raise ValueError naming `name` unless `value` is a finite number in [lo, hi]."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
-        raise ValueError(f"{name} must be a number in [{lo:g}, {hi:g}], got {value!r}")
+        raise UserError("{name} must be a number in [{lo:g}, {hi:g}], got {value!r}", name=name, lo=lo, hi=hi,
+                        value=value)
 
 
 def check_bool(name: str, value: Any) -> None:
     """Raise ValueError naming `name` unless `value` is True or False."""
     if not isinstance(value, bool):
-        raise ValueError(f"{name} must be true or false, got {value!r}")
+        raise UserError("{name} must be true or false, got {value!r}", name=name, value=value)
 
 
 def check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
     """Raise ValueError naming `name` unless `value` is one of `choices`."""
     if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+        raise UserError("{name} must be one of {choices}; got {value!r}", name=name, choices=", ".join(choices),
+                        value=value)
 
 
 def from_dict(cls, d: dict[str, Any]):
     """Build the dataclass `cls` from a dict, rejecting unknown keys (validation runs in __post_init__)."""
     if not isinstance(d, dict):
-        raise ValueError(f"{cls.__name__} must be given as a mapping, got {type(d).__name__}")
+        raise UserError("{section} must be given as a mapping, got {kind}", section=cls.__name__,
+                        kind=type(d).__name__)
     known = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(d) - known)
     if unknown:
-        raise ValueError(f"unknown {cls.__name__} field(s): {', '.join(unknown)}")
+        raise UserError("unknown {section} field(s): {fields}", section=cls.__name__, fields=", ".join(unknown))
     return cls(**d)
 
 
@@ -104,8 +109,8 @@ class ModelConfig:
         check_int("embedding_dim", self.embedding_dim, 0, MAX_EMBEDDING)
         check_choice("pool", self.pool, POOLS)
         if self.vocab_size and self.input_size != self.vocab_size:
-            raise ValueError(f"input_size must equal vocab_size for symbol inputs, got {self.input_size} and "
-                             f"{self.vocab_size}")
+            raise UserError("input_size must equal vocab_size for symbol inputs, got {input_size} and {vocab_size}",
+                            input_size=self.input_size, vocab_size=self.vocab_size)
 
     @property
     def gate_names(self) -> tuple[str, ...]:
@@ -147,20 +152,20 @@ class TaskConfig:
         check_choice("name", self.name, TASK_NAMES)
         check_int("seq_len", self.seq_len, 2, MAX_SEQ_LEN)
         if self.name == "order" and self.seq_len < 3:
-            raise ValueError(f"seq_len must be at least 3 for the order task, got {self.seq_len}")
+            raise UserError("seq_len must be at least 3 for the order task, got {seq_len}", seq_len=self.seq_len)
         if self.name == "neighbours" and self.seq_len < NEIGHBOURS_MIN_LEN:
-            raise ValueError(f"seq_len must be at least {NEIGHBOURS_MIN_LEN} for the sum-of-neighbours task, "
-                             f"got {self.seq_len}")
+            raise UserError("seq_len must be at least {least} for the sum-of-neighbours task, got {seq_len}",
+                            least=NEIGHBOURS_MIN_LEN, seq_len=self.seq_len)
         check_float("noise", self.noise, 0.0, 1.0)
         check_int("n_sines", self.n_sines, 1, 5)
         check_float("freq", self.freq, 0.005, 0.5)
         if not isinstance(self.csv_column, str):
-            raise ValueError(f"csv_column must be a string, got {self.csv_column!r}")
+            raise UserError("csv_column must be a string, got {value!r}", value=self.csv_column)
         check_int("seed", self.seed, 0, MAX_SEED)
         check_int("period", self.period, 2, 200)
         if self.name == "spikes" and self.seq_len < 2 * self.period:
-            raise ValueError(f"seq_len must be at least twice the period ({2 * self.period}) for the spikes task "
-                             f"(room for one output spike), got {self.seq_len}")
+            raise UserError("seq_len must be at least twice the period ({least}) for the spikes task (room for one "
+                            "output spike), got {seq_len}", least=2 * self.period, seq_len=self.seq_len)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -214,9 +219,10 @@ class TrainConfig:
         check_float("min_delta", self.min_delta, 0.0, 1000.0)
         check_int("tbptt", self.tbptt, 0, MAX_SEQ_LEN)
         if self.patience and not self.eval_every:
-            raise ValueError("early stopping (patience > 0) needs evaluations: set eval_every > 0")
+            raise UserError("early stopping (patience > 0) needs evaluations: set eval_every > 0")
         if self.lr_schedule == "cosine" and self.lr_min > self.lr:
-            raise ValueError(f"lr_min ({self.lr_min:g}) must not exceed lr ({self.lr:g}) for the cosine schedule")
+            raise UserError("lr_min ({lr_min:g}) must not exceed lr ({lr:g}) for the cosine schedule", lr_min=self.lr_min,
+                            lr=self.lr)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -262,18 +268,19 @@ class Seq2SeqConfig:
         check_int("min_len", self.min_len, 1, MAX_S2S_LEN)
         check_int("max_len", self.max_len, 1, MAX_S2S_LEN)
         if self.min_len > self.max_len:
-            raise ValueError(f"min_len ({self.min_len}) must not exceed max_len ({self.max_len})")
+            raise UserError("min_len ({min_len}) must not exceed max_len ({max_len})", min_len=self.min_len,
+                            max_len=self.max_len)
         check_int("n_symbols", self.n_symbols, 2, MAX_S2S_SYMBOLS)
         check_int("data_seed", self.data_seed, 0, MAX_SEED)
         check_choice("cell", self.cell, S2S_CELLS)
         check_int("embedding_dim", self.embedding_dim, 1, MAX_S2S_EMBED)
         check_int("hidden_size", self.hidden_size, 1, MAX_S2S_HIDDEN)
         if not isinstance(self.bidirectional, bool):
-            raise ValueError(f"bidirectional must be true or false, got {self.bidirectional!r}")
+            raise UserError("{name} must be true or false, got {value!r}", name="bidirectional", value=self.bidirectional)
         check_choice("attention", self.attention, ATTENTIONS)
         if self.attention == "dot" and self.bidirectional:
-            raise ValueError("dot attention compares the decoder state (H) with annotations of the same size; "
-                             "a bidirectional encoder's are 2H: choose general or additive attention")
+            raise UserError("dot attention compares the decoder state (H) with annotations of the same size; "
+                            "a bidirectional encoder's are 2H: choose general or additive attention")
         check_float("teacher_forcing", self.teacher_forcing, 0.0, 1.0)
         check_int("eval_size", self.eval_size, 1, MAX_EVAL_SIZE)
         check_int("seed", self.seed, 0, MAX_SEED)

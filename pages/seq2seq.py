@@ -53,6 +53,7 @@ TASK_NAMES = {"reverse": N_("Reverse a string"), "sort": N_("Sort a string"), "d
 CELLS = {"rnn": N_("Vanilla RNN"), "lstm": "LSTM", "gru": "GRU"}
 ATTENTION_NAMES = {"none": N_("none (the encoder's last state)"), "additive": N_("additive (Bahdanau)"),
                    "dot": N_("dot (Luong)"), "general": N_("general (Luong)")}
+CLIPS = {"none": N_("no clipping"), "norm": N_("by norm"), "value": N_("by value")}  # as on the Train page
 HIDDEN_CHOICES = (8, 16, 32, 64, 128, 256)
 EMBED_CHOICES = (4, 8, 16, 32, 64, 128)
 KEPT = {"s2s_source": "s2s_source_text", "s2s_beam": "s2s_beam_width"}  # Translate widget: its remembered value
@@ -397,8 +398,9 @@ def train_settings(lab: Seq2SeqLab) -> None:
     c = st.columns(7)
     c[0].selectbox(t("Optimiser"), OPTIMIZERS, key="s2s_train_optimizer")
     c[1].number_input(t("Learning rate"), min_value=1e-6, max_value=10.0, step=1e-3, format="%.6g", key="s2s_train_lr")
-    c[2].selectbox(t("Clipping"), CLIP_MODES, key="s2s_train_clip",
-                   help=t("norm: rescale the whole gradient to θ when its norm exceeds θ; value: clamp each entry."))
+    c[2].selectbox(t("Clipping"), CLIP_MODES, key="s2s_train_clip", format_func=shown(CLIPS),
+                   help=t("by norm: rescale the whole gradient to θ when its norm exceeds θ; "
+                          "by value: clamp each entry to [−θ, θ]."))
     c[3].number_input(t("Clip threshold θ"), min_value=1e-4, max_value=1e4, step=0.5, format="%g",
                       key="s2s_train_clip_threshold", disabled=ss.s2s_train_clip == "none")
     c[4].number_input(t("Steps per run"), min_value=1, max_value=MAX_STEPS, step=100, key="s2s_train_steps")

@@ -15,6 +15,7 @@ from explorer.trace.running import running_positive
 from explorer.views import sentiment_payload as sp
 from explorer.views import stepview as sv
 from pages import bridge
+from pages.lang import lang, t
 
 MAX_SENTENCE_CHARS = 500  # cap on a typed sentence (the view unrolls it step by step)
 
@@ -22,17 +23,19 @@ MAX_SENTENCE_CHARS = 500  # cap on a typed sentence (the view unrolls it step by
 def own_sentence(task, batch: Batch, sample_key: tuple) -> tuple[Batch, tuple]:
     """A toggle and a box for the user's own sentence (with the label they mean it to have, which the loss and
     the backward pass use); returns the batch of one and the key to show, or the chosen sample's unchanged."""
-    if not st.toggle("Type my own sentence", key="step_own_sentence",
-                     help="Words the training texts did not contain (or contained only once) are read as <unk>."):
+    if not st.toggle(t("Type my own sentence"), key="step_own_sentence",
+                     help=t("Words the training texts did not contain (or contained only once) are read as <unk>.")):
         return batch, sample_key
     c_text, c_label = st.columns([4, 1])
-    typed = c_text.text_input("Your sentence", value="this movie is not good", key="step_sentence",
+    typed = c_text.text_input(t("Your sentence"), value="this movie is not good", key="step_sentence",
                               max_chars=MAX_SENTENCE_CHARS)
-    label = c_label.selectbox("Its label", (1, 0), format_func=SENTIMENT_CLASSES.__getitem__, key="step_sentence_label",
-                              help="What you mean the sentence to be: the loss, and so the backward pass, use it.")
+    classes = [t(c) for c in SENTIMENT_CLASSES]  # not t in format_func: AppTest calls it outside a run
+    label = c_label.selectbox(t("Its label"), (1, 0), format_func=classes.__getitem__,
+                              key="step_sentence_label",
+                              help=t("What you mean the sentence to be: the loss, and so the backward pass, use it."))
     ids = task.pipeline(typed).ids
     if not ids:
-        st.error("Type at least one word. Showing the chosen sample instead.")
+        st.error(t("Type at least one word. Showing the chosen sample instead."))
         return batch, sample_key
     x = torch.tensor([ids], dtype=torch.int64)  # (1, n)
     y = torch.zeros_like(x)
@@ -61,49 +64,48 @@ def _read_text(model, task, data, sample_key: tuple) -> sp.ReadText:
 def word_by_word(lab, data, sample_key: tuple, sz, view_payload) -> None:
     """The word-by-word view of the shown text, on Step through's clock, and the test-split panel."""
     model, task, cfg = lab.model, lab.task, lab.model_cfg
-    st.subheader("Sentiment, word by word")
+    st.subheader(t("Sentiment, word by word"))
     text = view_payload("words_read", lambda: _read_text(model, task, data, sample_key))
-    bridge.view(view_payload("words", lambda: sp.words_view(text, sz)), key="step_words")
-    pool = ("the last real word's h_t" if cfg.pool == "last" else "the mean of h_1 … h_t over the real words")
-    st.caption(f"Each word is coloured by P(positive) after reading it (vermillion negative, white 0.5, blue "
-               f"positive); the outlined word is step t; greyed <pad> steps fill the batch after the text's end and "
-               f"are never read (the clock stops at the last word). The head reads {pool}.")
+    bridge.view(view_payload("words", lambda: sp.words_view(text, sz, lang())), key="step_words")
+    pool = t("the last real word's h_t") if cfg.pool == "last" else t("the mean of h_1 … h_t over the real words")
+    st.caption(t("Each word is coloured by P(positive) after reading it (vermillion negative, white 0.5, blue "
+                 "positive); the outlined word is step t; greyed <pad> steps fill the batch after the text's end and "
+                 "are never read (the clock stops at the last word). The head reads {pool}.", pool=pool))
     left, right = st.columns(2)
     with left:
-        bridge.view(view_payload("words_step", lambda: sp.step_view(text)), key="step_words_step")
-        bridge.view(view_payload("words_chart", lambda: sp.running_chart(text, sz)), key="step_words_chart")
+        bridge.view(view_payload("words_step", lambda: sp.step_view(text, lang())), key="step_words_step")
+        bridge.view(view_payload("words_chart", lambda: sp.running_chart(text, sz, lang())), key="step_words_chart")
     with right:
-        vec = view_payload("words_vector", lambda: sp.vector_view(text, cfg.embedding_dim, sz))
+        vec = view_payload("words_vector", lambda: sp.vector_view(text, cfg.embedding_dim, sz, lang()))
         if vec is not None:
             bridge.view(vec, key="step_words_vector")
         if cfg.embedding_dim:
-            st.caption(f"The embedding maps id i to row i of a learned {len(task.vocabulary):,} × "
-                       f"{cfg.embedding_dim} matrix: x_t is that row, the same for every occurrence of the word.")
+            st.caption(t("The embedding maps id i to row i of a learned {V:,} × {E} matrix: x_t is that row, the "
+                         "same for every occurrence of the word.", V=len(task.vocabulary), E=cfg.embedding_dim))
         else:
-            st.caption(f"Without an embedding (size 0) x_t is the one-hot vector of the id: "
-                       f"{len(task.vocabulary):,} numbers, all 0 but a 1 at the id.")
-        st.caption("The state bars above show the hidden state h_t as the words are read.")
+            st.caption(t("Without an embedding (size 0) x_t is the one-hot vector of the id: {V:,} numbers, all 0 "
+                         "but a 1 at the id.", V=len(task.vocabulary)))
+        st.caption(t("The state bars above show the hidden state h_t as the words are read."))
     _test_panel(lab)
 
 
 def _test_panel(lab) -> None:
     """Accuracy, F1 and the confusion matrix of the test split, on demand (cached per model and weights)."""
-    with st.expander("Evaluate on the test split"):
+    with st.expander(t("Evaluate on the test split")):
         key = (lab.model, lab.steps_trained)
         cached = st.session_state.get("step_test_scores")
-        if st.button("Evaluate", key="step_evaluate", help="Read every test text and score the answers."):
+        if st.button(t("Evaluate"), key="step_evaluate", help=t("Read every test text and score the answers.")):
             cached = st.session_state.step_test_scores = (key, sp.evaluate(lab.model, lab.task, "test"))
         if not cached or cached[0] != key:
-            st.caption("Scores every text of the test split (never trained on) with the current weights.")
+            st.caption(t("Scores every text of the test split (never trained on) with the current weights."))
             return
         s = cached[1]
         a, f1, f1p = st.columns(3)
-        a.metric("Accuracy", f"{s['accuracy']:.3f}")
-        f1.metric("F1 (macro)", f"{s['f1_macro']:.3f}")
-        f1p.metric("F1 (positive)", f"{s['f1_positive']:.3f}")
+        a.metric(t("Accuracy"), f"{s['accuracy']:.3f}")
+        f1.metric(t("F1 (macro)"), f"{s['f1_macro']:.3f}")
+        f1p.metric(t("F1 (positive)"), f"{s['f1_positive']:.3f}")
         m = np.array(s["confusion"])
-        st.table({"": [f"true {SENTIMENT_CLASSES[0]}", f"true {SENTIMENT_CLASSES[1]}"],
-                  f"predicted {SENTIMENT_CLASSES[0]}": m[:, 0].tolist(),
-                  f"predicted {SENTIMENT_CLASSES[1]}": m[:, 1].tolist()})
-        st.caption(f"{s['n']:,} test texts, trained for {lab.steps_trained} steps. Rows: the true class; columns: "
-                   "the model's answer at the last word.")
+        st.table({"": [t("true negative"), t("true positive")],
+                  t("predicted negative"): m[:, 0].tolist(), t("predicted positive"): m[:, 1].tolist()})
+        st.caption(t("{n:,} test texts, trained for {steps:,} steps. Rows: the true class; columns: the model's "
+                     "answer at the last word.", n=s["n"], steps=lab.steps_trained))

@@ -91,10 +91,8 @@ TEXT_KWARGS = {"label", "help", "placeholder", "title", "body", "text", "value_l
 # Words a Chinese page shows as they are.
 NAMES = {"RNN", "Explorer", "LSTM", "GRU", "PyTorch", "Adam", "AdamW", "SGD", "RMSprop", "BPTT", "ReLU", "tanh",
          "CSV", "JSON", "NPZ", "PNG", "BLEU", "MSE", "MAE", "RMSE", "PCA", "CNN", "Transformer", "safetensors"}
-# The files whose UI strings are all marked; each page joins when it is translated (issue 15).
-TRANSLATED = ("app.py", "pages/lang.py", "pages/home.py", "pages/by_hand.py", "pages/build.py",
-              "pages/build_text.py", "pages/seq2seq.py", "pages/seq2seq_state.py", "pages/train.py",
-              "pages/compare.py", "pages/export_panel.py")
+# The files that show UI strings: app.py and every page (issue 15: a new page comes in both languages).
+TRANSLATED = ("app.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py")))
 
 
 def words(node: ast.expr) -> list[str]:

@@ -547,7 +547,7 @@ class CharLMTask(Task):
         """(T,) int64 ids of the characters of `text`."""
         unknown = sorted(set(text) - self._index.keys())
         if unknown:
-            raise ValueError(f"characters not in the alphabet: {' '.join(map(repr, unknown))}")
+            raise UserError("characters not in the alphabet: {chars}", chars=" ".join(map(repr, unknown)))
         return torch.tensor([self._index[c] for c in text], dtype=torch.int64)
 
     def decode(self, ids) -> str:

@@ -43,7 +43,7 @@ def _parse(kind: str, text: str) -> Any:
         return None
     if kind == "bool":
         if text.strip().lower() not in ("true", "false", "1", "0"):
-            raise ValueError("not true or false")
+            raise UserError("not true or false")
         return text.strip().lower() in ("true", "1")
     if kind.startswith("int"):
         if not re.fullmatch(r"[+-]?\d{1,12}", text.strip()):
@@ -105,7 +105,7 @@ def _safe(value: Any) -> Any:
     came from outside (the templates are the app's own), still translatable."""
     if isinstance(value, (UserText, UserError)):
         return type(value)(value.template, **{k: _safe(v) for k, v in value.fields.items()})
-    return value if isinstance(value, int) else UNSAFE.sub("?", str(value))
+    return value if isinstance(value, (int, float)) else UNSAFE.sub("?", str(value))  # numbers: safe, and formattable
 
 
 def view_to_query(sample: int, step: int) -> dict[str, str]:

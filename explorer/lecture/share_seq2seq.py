@@ -7,7 +7,7 @@ import dataclasses
 from typing import Any, Mapping
 
 from ..config import Seq2SeqConfig, TrainConfig
-from ..i18n import UserText
+from ..i18n import UserError, UserText
 from .share import MAX_VALUE_LEN, _parse, _safe
 
 SECTIONS = {"s": Seq2SeqConfig, "r": TrainConfig}  # query prefix -> config class
@@ -27,7 +27,7 @@ def to_query(cfg: Seq2SeqConfig, train: TrainConfig) -> dict[str, str]:
 def _value(kind: str, text: str) -> Any:
     if kind == "bool":
         if text.strip().lower() not in ("true", "false", "1", "0"):
-            raise ValueError("not true or false")
+            raise UserError("not true or false")
         return text.strip().lower() in ("true", "1")
     return _parse(kind, text)
 

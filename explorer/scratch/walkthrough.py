@@ -34,7 +34,11 @@ WEIGHT_KEYS = {*loop.GRAD_KEY.values(), "dW_hy", "db_y"}  # weight-shaped values
 # The tasks by the names a student reads (the Build page's names).
 TASK_TITLES = {"sine": N_("Sine forecasting"), "adding": N_("Adding problem"), "copy": N_("Copy memory"),
                "charlm": N_("Character language model (Macbeth)"), "order": N_("Temporal order (classification)"),
-               "sunspots": N_("Sunspots (real data)"), "csv": N_("Your CSV"), "text": N_("Your text")}
+               "sunspots": N_("Sunspots (real data)"), "csv": N_("Your CSV"), "text": N_("Your text"),
+               "neighbours": N_("Sum of neighbours (needs both sides)"), "spikes": N_("Timed spikes (precise timing)"),
+               "sentiment": N_("Sentiment of movie reviews (English)"),
+               "sentiment_zh": N_("Sentiment of product reviews (Chinese)"),
+               "text_csv": N_("Your labelled texts (sentiment)")}
 # Why a small network is followed instead of the user's model (`Setup.why`).
 WHY_COPY = N_("A small, untrained {model}, initialised like yours (seed {seed}): copy memory needs at least 22 "
               "steps, so the task is sine forecasting.")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import tr
+
 EQUATIONS = {
     "rnn": [r"h_t = {phi}(W_{{ih}} x_t + b_{{ih}} + W_{{hh}} h_{{t-1}} + b_{{hh}})"],
     "lstm": [
@@ -137,13 +139,13 @@ class _Lines:
                            f"{fn}({inner}) = {fn}({self.field(a)}) = {self.field(value)}"))
 
 
-def direction_header(direction: int) -> str:
+def direction_header(direction: int, lang: str = "en") -> str:
     """One HTML line naming a direction of a bidirectional layer and the order in which it reads the inputs."""
     if direction == 0:
-        return ("forward direction →: reads x<sub>1</sub>, x<sub>2</sub>, …, x<sub>T</sub>; its state comes from "
-                "step t − 1")
-    return ("backward direction ←: reads x<sub>T</sub>, x<sub>T−1</sub>, …, x<sub>1</sub>; its state comes from "
-            "step t + 1")
+        return tr("forward direction →: reads x<sub>1</sub>, x<sub>2</sub>, …, x<sub>T</sub>; its state comes from "
+                  "step t − 1", lang)
+    return tr("backward direction ←: reads x<sub>T</sub>, x<sub>T−1</sub>, …, x<sub>1</sub>; its state comes from "
+              "step t + 1", lang)
 
 
 def filled_equations(trace, layer: int, unit: int, nonlinearity: str = "tanh", direction: int = 0) -> FilledEquations:

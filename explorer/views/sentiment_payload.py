@@ -16,6 +16,7 @@ import torch
 
 from ..data.tasks import SENTIMENT_CLASSES, SentimentTask
 from ..data.text import PAD, UNK, UNK_ID
+from ..i18n import N_, tr
 from ..metrics import accuracy, binary_f1, confusion_matrix, macro_f1
 from ..models.recurrent import RecurrentModel
 from . import payload as wire
@@ -55,60 +56,66 @@ def _color_at(p: float) -> str:
     return "rgb({}, {}, {})".format(*(round(x + (y - x) * f) for x, y in zip(a, b)))
 
 
-def words_html(text: ReadText, sizes: Sizes) -> str:
+def words_html(text: ReadText, sizes: Sizes, lang: str = "en") -> str:
     """The words as spans coloured by P(positive) after each; unknown words tagged <unk>; padding greyed."""
     spans = []
     for t, (tok, i, unk, p, col) in enumerate(zip(text.tokens, text.ids, text.unknown, text.probs,
                                                    prob_colors(text.probs))):
         fg = "#ffffff" if abs(p - 0.5) > 0.3 else "#000000"
-        title = html.escape(f"t={t + 1} {tok!r} (id {i}{', unknown' if unk else ''}): P(positive) = {p:.3f}",
+        title = html.escape(tr(N_("t={t} {token!r} (id {id}, unknown): P(positive) = {p:.3f}") if unk else
+                               N_("t={t} {token!r} (id {id}): P(positive) = {p:.3f}"), lang, t=t + 1, token=tok, id=i, p=p),
                             quote=True)
         tag = f'<small class="rnnx-unk">{html.escape(UNK)}</small>' if unk else ""
         spans.append(f'<span title="{title}" style="background:{col};color:{fg}">{html.escape(tok)}{tag}</span>')
-    pad_title = html.escape("padding: the network does not read it (the batch's longer texts go on)", quote=True)
+    pad_title = html.escape(tr("padding: the network does not read it (the batch's longer texts go on)", lang),
+                            quote=True)
     spans += [f'<span title="{pad_title}" style="{PAD_STYLE}">{html.escape(PAD)}</span>'] * text.n_pad
     return f'<div class="rnnx-lm rnnx-words" style="font-size:{sizes.font + 5}px">{" ".join(spans)}</div>'
 
 
-def words_view(text: ReadText, sizes: Sizes) -> dict:
+def words_view(text: ReadText, sizes: Sizes, lang: str = "en") -> dict:
     """The coloured words; the browser outlines the word of step t."""
-    return {"kind": "text", "group": GROUP, "outline": True, "fields": {}, "html": words_html(text, sizes)}
+    return {"kind": "text", "group": GROUP, "outline": True, "fields": {}, "html": words_html(text, sizes, lang)}
 
 
-def step_lines(text: ReadText) -> list[str]:
+def step_lines(text: ReadText, lang: str = "en") -> list[str]:
     """Per step: the token, its id, and how P(positive) moved on reading it (HTML, escaped)."""
     lines, before = [], 0.5  # before the first word the model has read nothing: no evidence either way
     for t, (tok, i, unk, p) in enumerate(zip(text.tokens, text.ids, text.unknown, text.probs)):
-        read = f"<b>{html.escape(tok)}</b> (id {i}" + (", unknown: read as &lt;unk&gt;)" if unk else ")")
-        move = "" if t == 0 else f" (was {before:.3f})"
-        lines.append(f"Word {t + 1} of {len(text.tokens)}: {read} · P(positive) after it = <b>{p:.3f}</b>{move}")
+        read = tr(N_("<b>{token}</b> (id {id}, unknown: read as &lt;unk&gt;)") if unk else N_("<b>{token}</b> (id {id})"), lang,
+                  token=html.escape(tok), id=i)
+        move = "" if t == 0 else tr(" (was {p:.3f})", lang, p=before)
+        lines.append(tr("Word {t} of {n}: {read} · P(positive) after it = <b>{p:.3f}</b>{move}", lang, t=t + 1,
+                        n=len(text.tokens), read=read, p=p, move=move))
         before = p
     return lines
 
 
-def step_view(text: ReadText) -> dict:
+def step_view(text: ReadText, lang: str = "en") -> dict:
     """The step's word, id and prediction, and what the final answer is (the head reads it at the last word)."""
     p_end = float(text.probs[-1])
-    said = SENTIMENT_CLASSES[int(p_end > 0.5)]
-    truth = "" if text.label is None else f" The text is labelled <b>{SENTIMENT_CLASSES[text.label]}</b>."
-    return {"kind": "text", "group": GROUP, "at": STEP, "fields": {"line": step_lines(text)},
-            "html": "<p>{line}</p>"
-                    f'<p class="rnnx-caption">After the last word the model says <b>{said}</b> '
-                    f"(P(positive) = {p_end:.3f}).{truth}</p>"}
+    said = tr(SENTIMENT_CLASSES[int(p_end > 0.5)], lang)
+    truth = ("" if text.label is None
+             else tr(" The text is labelled <b>{label}</b>.", lang, label=tr(SENTIMENT_CLASSES[text.label], lang)))
+    return {"kind": "text", "group": GROUP, "at": STEP, "fields": {"line": step_lines(text, lang)},
+            "html": '<p>{line}</p><p class="rnnx-caption">'
+                    + tr("After the last word the model says <b>{said}</b> (P(positive) = {p:.3f}).{truth}", lang,
+                         said=said, p=p_end, truth=truth) + "</p>"}
 
 
-def running_chart(text: ReadText, sizes: Sizes) -> dict:
+def running_chart(text: ReadText, sizes: Sizes, lang: str = "en") -> dict:
     """P(positive) after each word, the 0.5 line, a cursor and a dot at step t."""
     n = len(text.tokens)
     t = np.arange(1, n + 1)
     words = [f"{i + 1}: {tok}" for i, tok in enumerate(text.tokens)]
-    data = [{"type": "scatter", "x": t, "y": text.probs, "mode": "lines+markers", "name": "P(positive)",
+    p_pos = tr("P(positive)", lang)
+    data = [{"type": "scatter", "x": t, "y": text.probs, "mode": "lines+markers", "name": p_pos,
              "line": {"color": POSITIVE_COLOR, "width": sizes.line}, "marker": {"size": sizes.marker},
-             "text": words, "hovertemplate": "%{text}<br>P(positive) = %{y:.3f}<extra></extra>"}]
-    lay = layout(sizes, title={"text": "P(positive) after each word"}, showlegend=False,
-                 xaxis={"title": {"text": "word t"}, "tickvals": t.tolist(), "ticktext": list(text.tokens)
+             "text": words, "hovertemplate": f"%{{text}}<br>{p_pos} = %{{y:.3f}}<extra></extra>"}]
+    lay = layout(sizes, title={"text": tr("P(positive) after each word", lang)}, showlegend=False,
+                 xaxis={"title": {"text": tr("word t", lang)}, "tickvals": t.tolist(), "ticktext": list(text.tokens)
                         if n <= 20 else None, "range": [0.5, n + 0.5]},
-                 yaxis={"title": {"text": "P(positive)"}, "range": [-0.02, 1.02]},
+                 yaxis={"title": {"text": p_pos}, "range": [-0.02, 1.02]},
                  shapes=[{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0.5, "y1": 0.5,
                           "line": {"color": BASELINE_COLOR, "width": 1, "dash": "dash"}}])
     return {"kind": "chart", "group": GROUP, "figure": wire.figure(figure(data, lay)), "png": "running-prediction",
@@ -117,15 +124,14 @@ def running_chart(text: ReadText, sizes: Sizes) -> dict:
                           "marker": {"color": ps.HIGHLIGHT, "size": sizes.marker + 5}}]}
 
 
-def vector_view(text: ReadText, embedding_dim: int, sizes: Sizes) -> dict | None:
+def vector_view(text: ReadText, embedding_dim: int, sizes: Sizes, lang: str = "en") -> dict | None:
     """x_t of step t as bars: the token's embedding row (E numbers), or its one-hot row for a small vocabulary
     (None when the one-hot row is too wide to draw usefully)."""
     dims = text.vectors.shape[1]
     if not embedding_dim and dims > MAX_ONE_HOT_SHOWN:
         return None
-    name = "embedding" if embedding_dim else "one-hot"
-    return {"kind": "bars", "group": GROUP, "at": STEP, "title": f"x_t at t = {{t}}: the {name} vector",
-            "xlabel": "dimension", "units": list(range(dims)), "sizes": wire.sizes(sizes),
+    title = N_("x_t at t = {t}: the embedding vector") if embedding_dim else N_("x_t at t = {t}: the one-hot vector")
+    return {"kind": "bars", "group": GROUP, "at": STEP, "title": tr(title, lang), "xlabel": tr("dimension", lang), "units": list(range(dims)), "sizes": wire.sizes(sizes),
             "line_color": BASELINE_COLOR,
             "rows": [{"label": "x_t", "values": wire.array(text.vectors),
                       "range": list(ps.symmetric_range(text.vectors)), "colorscale": wire.colorscale(ps.DIVERGING)}]}

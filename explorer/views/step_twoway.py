@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from ..i18n import tr
 from ..trace.gradients import grad_norms
 from ..trace.saliency import Saliency
 from . import payload as wire
@@ -45,17 +46,17 @@ def chain_step(direction: int, t_len: int, reading_order: bool) -> dict[str, lis
 
 
 def chain_bars(data: sv.StepData, layer: int, unit: int, nonlinearity: str, sizes: Sizes, direction: int,
-               reading_order: bool = True) -> dict:
+               reading_order: bool = True, lang: str = "en") -> dict:
     """Bars of one chain of a bidirectional `layer` at its step (see `chain_step`); `unit` is always kept."""
     t_len = data.seq_len
     rows = chain_rows(data, layer, direction, nonlinearity)
     flip = direction == 1 and reading_order  # clock position i shows step T − i (0-based)
     units = wire.unit_subset(data.trace.hidden_size, t_len * len(rows), keep=unit)
-    title = ("Forward chain → at t = {t}: it has read x1 … x{t}" if direction == 0
-             else f"Backward chain ← at t = {{t}}: it has read x{t_len} … x{{t}}")
+    title = (tr("Forward chain → at t = {t}: it has read x1 … x{t}", lang) if direction == 0
+             else tr("Backward chain ← at t = {t}: it has read x{T} … x{t}", lang, t="{t}", T=t_len))
     return {
         "kind": "bars", "group": GROUP, "at": chain_step(direction, t_len, reading_order), "title": title,
-        "xlabel": "unit", "units": units.tolist(), "sizes": wire.sizes(sizes), "line_color": BASELINE_COLOR,
+        "xlabel": tr("unit", lang), "units": units.tolist(), "sizes": wire.sizes(sizes), "line_color": BASELINE_COLOR,
         "rows": [{"label": label, "values": wire.array((values[::-1] if flip else values)[:, units]),
                   "range": list(ps.value_range(kind) or ps.symmetric_range(values)),
                   "colorscale": wire.colorscale(ps.scale_of(kind))} for label, kind, values in rows],
@@ -67,7 +68,7 @@ def direction_norms(data: sv.StepData) -> np.ndarray:
     return grad_norms(data.grads[:, None], 2)
 
 
-def chain_gradients(data: sv.StepData, layer: int, sizes: Sizes) -> dict:
+def chain_gradients(data: sv.StepData, layer: int, sizes: Sizes, lang: str = "en") -> dict:
     """Both chains' ‖∂L/∂h_t‖ of `layer` on the BACK clock (b steps travelled): the forward chain's shown for
     t ≥ T − b, its cursor at T − b; the backward chain's for t ≤ 1 + b, its cursor at 1 + b. The backward
     chain's curve is sent from t = T down to 1, so that the browser's reveal (from an index on) runs upwards."""
@@ -76,14 +77,14 @@ def chain_gradients(data: sv.StepData, layer: int, sizes: Sizes) -> dict:
     steps = np.arange(1, t_len + 1)
     shown = [np.where(n > 0, n, np.nan) for n in norms]
     xs, ys = [steps, steps[::-1]], [shown[0], shown[1][::-1]]
-    names = ["forward chain ∂L/∂h→_t (travels T → 1)", "backward chain ∂L/∂h←_t (travels 1 → T)"]
+    names = [tr("forward chain ∂L/∂h→_t (travels T → 1)", lang), tr("backward chain ∂L/∂h←_t (travels 1 → T)", lang)]
     traces = [go.Scatter(x=x, y=y, mode="lines+markers", name=name,
                          line=dict(color=CHAIN_COLORS[d], width=sizes.line), marker=dict(size=sizes.marker - 2),
                          hovertemplate=f"{ARROWS[d]} t = %{{x}}<br>‖∂L/∂h_t‖ = %{{y:.3e}}<extra></extra>")
               for d, (x, y, name) in enumerate(zip(xs, ys, names))]
     fig = go.Figure(traces, layout=layout(
-        sizes, title=dict(text=f"Each chain's gradient, layer {layer}: ‖∂L/∂h→_t‖ and ‖∂L/∂h←_t‖"),
-        xaxis=dict(title=dict(text="time step t"), range=[0.5, t_len + 0.5]),
+        sizes, title=dict(text=tr("Each chain's gradient, layer {layer}: ‖∂L/∂h→_t‖ and ‖∂L/∂h←_t‖", lang, layer=layer)),
+        xaxis=dict(title=dict(text=tr("time step t", lang)), range=[0.5, t_len + 0.5]),
         yaxis=dict(type="log", title=dict(text="‖∂L/∂h_t‖"), range=ps._log_range(norms), tickformat=ps.LOG_TICKS,
                    nticks=6),
         legend=dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0),
@@ -111,7 +112,7 @@ def row_bands(out_steps: np.ndarray, t_len: int) -> list[list[float] | None]:
 
 
 def saliency_rows(sal: Saliency, matrix: np.ndarray, t_len: int, sizes: Sizes, title: str, log: bool = True,
-                  decades: int = SALIENCY_DECADES) -> dict:
+                  decades: int = SALIENCY_DECADES, lang: str = "en") -> dict:
     """The saliency heatmap `matrix` (R, T) of rows `sal.out_steps`, the row of step t outlined on the clock.
     log: colour by log10 of the value over `decades` decades below the largest (0 is left blank), so that a
     dependence 1000 times weaker than the strongest still shows; the hover reads the value itself."""
@@ -130,8 +131,9 @@ def saliency_rows(sal: Saliency, matrix: np.ndarray, t_len: int, sizes: Sizes, t
     fig = go.Figure(go.Heatmap(
         z=z.astype(np.float32), x=np.arange(1, t_len + 1), y=rows, colorscale=SEQUENTIAL,
         customdata=values.astype(np.float32), **{"colorbar": dict(thickness=12, len=0.9), **colour},
-        hovertemplate="output step t = %{y}, input step s = %{x}<br>‖∂ỹ_t/∂x_s‖ = %{customdata:.3g}<extra></extra>",
-    ), layout=layout(sizes, title=dict(text=title), xaxis=dict(title=dict(text="input step s")),
-                     yaxis=dict(title=dict(text="output step t"), autorange="reversed")))
+        hovertemplate=f"{tr('output step t', lang)} = %{{y}}, {tr('input step s', lang)} = %{{x}}<br>"
+                      "‖∂ỹ_t/∂x_s‖ = %{customdata:.3g}<extra></extra>",
+    ), layout=layout(sizes, title=dict(text=title), xaxis=dict(title=dict(text=tr("input step s", lang))),
+                     yaxis=dict(title=dict(text=tr("output step t", lang)), autorange="reversed")))
     return {"kind": "heatrows", "group": GROUP, "figure": wire.figure(fig), "png": "saliency", "overlays": [],
             "bands": row_bands(sal.out_steps, t_len), "band_color": ROW_COLOR}

@@ -10,6 +10,7 @@ import plotly.colors
 import torch
 
 from ..data.tasks import Batch, Task
+from ..i18n import UserError
 from ..models.recurrent import RecurrentModel
 from ..trace.gradients import hidden_grads, jacobian_norms, whh_spectra
 from ..trace.record import Trace
@@ -53,9 +54,9 @@ def text_batch(task: Task, text: str) -> Batch:
     """A typed text as a batch of one for a language-model task: the target at t is the character at
     t + 1 (none at the last step). ValueError with a readable message for unusable text."""
     if len(text) < 2:
-        raise ValueError("Type at least 2 characters (the model predicts each next one).")
+        raise UserError("Type at least 2 characters (the model predicts each next one).")
     if len(text) > MAX_TEXT_CHARS:
-        raise ValueError(f"The text has {len(text)} characters; the limit is {MAX_TEXT_CHARS}.")
+        raise UserError("The text has {n} characters; the limit is {limit}.", n=len(text), limit=MAX_TEXT_CHARS)
     x = task.inputs_from_text(text)  # (1, T, V); ValueError naming unknown characters
     ids = task.encode(text)  # (T,)
     y = torch.cat([ids[1:], ids.new_zeros(1)])[None]  # (1, T)
@@ -218,7 +219,7 @@ def generate(model: RecurrentModel, task: Task, prompt: str, length: int, temper
     temperature 0 means greedy (argmax). The same (model, prompt, length, temperature, seed) always gives
     the same text. ValueError for an empty prompt, unknown characters or a bad length/temperature."""
     if not prompt:
-        raise ValueError("Type a prompt of at least one character.")
+        raise UserError("Type a prompt of at least one character.")
     if not 1 <= length <= MAX_GEN_CHARS:
         raise ValueError(f"length must be in 1..{MAX_GEN_CHARS}, got {length}")
     if not temperature >= 0:

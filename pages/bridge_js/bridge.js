@@ -190,7 +190,7 @@ class Player {
     this.next.title = p.labels.next_help || "";
     this.playBtn.hidden = this.speed.hidden = !p.play;
     this.speed.title = p.labels.speed_help || "";
-    if (this.speed.options.length !== p.speeds.length) {
+    if (p.play && this.speed.options.length !== p.speeds.length) { // no speeds (nor their unit) without Play
       this.speed.innerHTML = "";
       for (const s of p.speeds) el("option", { value: s }, this.speed).textContent = `${s} ${p.labels.speed}`;
       this.speed.value = p.speed;

@@ -35,6 +35,15 @@ CHINESE_PAGES = [
     ("seq2seq", ((".st-key-s2s_view button >> text=训练", "每次运行的步数"),)),
     ("train", ()),
     ("compare", ()),
+    ("step_through", ((".st-key-step_player button[data-act=next]", "第 t = 2 步，共 50 步"),
+                      ("text=探测批次上的平均", "显著性，"))),
+    # a link's bidirectional model: the two chains, each chain's gradient, the backward chain's equations
+    ("step_through?m.bidirectional=true&t.name=neighbours&t.seq_len=16",
+     (("text=两条链", "反向链按其读取顺序显示"),)),
+    # the sentiment preset: the sentence word by word, then the test split's scores
+    ("", ((".st-key-home_preset_sentiment-word-by-word button", "读完最后一个词后，模型判断为"),
+          ("text=在测试集上评估", "用当前权重为测试集"),
+          (".st-key-step_evaluate button", "F1（宏平均）"))),
 ]
 # Names and symbols a Chinese page shows as they are.
 ALLOWED = {"RNN", "Explorer", "LSTM", "GRU", "PyTorch", "Adam", "AdamW", "SGD", "RMSprop", "BPTT", "ReLU", "IRNN",
@@ -47,16 +56,21 @@ ALLOWED = {"RNN", "Explorer", "LSTM", "GRU", "PyTorch", "Adam", "AdamW", "SGD", 
            "numpy", "autograd", "Dropout", "nats", "nn", "Karpathy", "Sigmoid", "relu", "dy", "lr", "max", "diag",
            # Seq2seq: the date standard, the tokens <bos>/<eos>, and the score equation's math (exp, log, softmax, e_js)
            "ISO", "bos", "eos", "exp", "log", "softmax", "js",
-           "Re", "Im"}  # the eigenvalue chart's axes: Re λ, Im λ
+           "Re", "Im",  # the eigenvalue chart's axes: Re λ, Im λ
+           # Step through: the equations' and charts' math (logistic sigmoid, logits, PC1/PC2 of the PCA, <unk>)
+           "logistic", "sigmoid", "logits", "logit", "PC", "unk", "pad", "id",
+           # data: the sentence the sentiment preset reads, shown word by word
+           "this", "movie", "is", "not", "good"}
 # Names of several words: removed before the scan.
 PHRASES = ("min-char-rnn",
            # data the texts quote: the inputs a model reads
            "“this movie is not good”", "“this movie is good”", "“not”",
            "Saturday, the 28th of November 2026", "28 November 2026", "nov 28, 26")
-# The text a reader sees in the main area and the sidebar: visible text nodes, without formulas (KaTeX), code (the
-# share link) and icon ligatures (Material icons are words such as "keyboard_arrow_down" in an icon font).
+# The text a reader sees in the main area and the sidebar: visible text nodes, without formulas (KaTeX, and the
+# indices of HTML math such as W<sub>ih</sub>), code (the share link) and icon ligatures (Material icons are words
+# such as "keyboard_arrow_down" in an icon font).
 VISIBLE_TEXT_JS = """() => {
-  const skip = '.katex, code, pre, [data-testid=stCode], [data-testid=stIconMaterial], script, style';
+  const skip = '.katex, sub, code, pre, [data-testid=stCode], [data-testid=stIconMaterial], script, style';
   const parts = [];
   for (const root of document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebar]')) {
     const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
@@ -98,7 +112,7 @@ def scan(page, where: str) -> None:
 @pytest.mark.parametrize("path, clicks", CHINESE_PAGES,
                          ids=[f"/{p}" + "".join(f" +{c[0]}" for c in clicks) for p, clicks in CHINESE_PAGES])
 def test_a_chinese_page_shows_no_english(page, app_url, path, clicks):
-    page.goto(f"{app_url.rstrip('/')}/{path}?lang=zh")
+    page.goto(f"{app_url.rstrip('/')}/{path}{'&' if '?' in path else '?'}lang=zh")
     wait_idle(page)
     page.get_by_text("演示模式").wait_for()
     scan(page, f"/{path}")
@@ -135,7 +149,8 @@ def test_the_file_uploader_speaks_the_sessions_language(page, app_url, lang, wor
 
 @pytest.mark.parametrize("width,height", [(1280, 800), (1920, 1080)])
 def test_chinese_screenshots(page, app_url, shots, width, height):
-    """README.zh-CN.md's pictures (RNN_EXPLORER_SHOTS=docs writes them there): Home and By hand in Chinese."""
+    """README.zh-CN.md's pictures (RNN_EXPLORER_SHOTS=docs writes them there): Home, By hand and Step through in
+    Chinese."""
     page.set_viewport_size({"width": width, "height": height})
     page.goto(f"{app_url.rstrip('/')}/?lang=zh")
     wait_idle(page)
@@ -152,3 +167,12 @@ def test_chinese_screenshots(page, app_url, shots, width, height):
     page.wait_for_timeout(500)
     scan(page, "/by_hand (screenshot)")
     page.screenshot(path=str(shots / f"zh-by-hand-{width}x{height}.png"))
+    page.goto(f"{app_url.rstrip('/')}/step_through?lang=zh")
+    wait_idle(page)
+    for _ in range(5):
+        page.locator(".st-key-step_player button[data-act=next] >> visible=true").first.click()
+    page.get_by_text("第 t = 6 步，共 50 步").first.wait_for()
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    scan(page, "/step_through (screenshot)")
+    page.screenshot(path=str(shots / f"zh-step-through-{width}x{height}.png"))

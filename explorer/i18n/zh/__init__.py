@@ -7,11 +7,11 @@ Names (LSTM, GRU, PyTorch, Adam) and math stay as they are. Keep `{fields}` exac
 """
 from __future__ import annotations
 
-from . import app, build, by_hand, compare, home, presets, seq2seq, train
+from . import app, build, by_hand, compare, config, home, presets, seq2seq, step, train
 
 PARTS: dict[str, dict[str, str]] = {"app": app.ZH, "home": home.ZH, "presets": presets.ZH, "by_hand": by_hand.ZH,
                                     "build": build.ZH, "seq2seq": seq2seq.ZH, "train": train.ZH,
-                                    "compare": compare.ZH}
+                                    "compare": compare.ZH, "step": step.ZH, "config": config.ZH}
 
 
 def merged(parts: dict[str, dict[str, str]]) -> dict[str, str]:

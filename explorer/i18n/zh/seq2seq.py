@@ -116,8 +116,6 @@ ZH = {
     "Optimiser": "优化器",
     "Learning rate": "学习率",
     "Clipping": "梯度裁剪",
-    "norm: rescale the whole gradient to θ when its norm exceeds θ; value: clamp each entry.":
-        "norm：当整个梯度的范数超过 θ 时把它缩放到 θ；value：逐元素截断。",
     "Clip threshold θ": "裁剪阈值 θ",
     "Steps per run": "每次运行的步数",
     "Evaluate every": "评估间隔",
