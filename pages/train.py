@@ -326,17 +326,22 @@ def charts(lab: Lab) -> None:
             "GRU avoid vanishing through their additive cell/update path (f ≈ 1, z ≈ 1)."))
     if lab.trainer.saliency_steps is None:  # a model without recurrence has no saliency probe
         return
-    samples = len(lab.trainer.probe_batch.x)
+    probe_x = lab.trainer.probe_batch.x  # (B, T, I) floats, or (B, T) token ids (not drawn)
+    samples, inputs = len(probe_x), probe_x[0].numpy() if probe_x.is_floating_point() else None
+    log = st.toggle(t("Saliency: log colour scale"), value=True, key="train_saliency_log",
+                    help=t("On: colour by log₁₀, over four decades below the largest value, so that faint "
+                           "dependences far back still show. Off: colour by the value itself, so that the inputs an "
+                           "output uses most stand out."))
     left, right = st.columns(2)
     with left:
-        chart(tp.saliency_payload(f, hist, False, T, samples, sz, lg), "train_saliency_sample_chart")
+        chart(tp.saliency_payload(f, hist, False, T, samples, sz, lg, inputs, log), "train_saliency_sample_chart")
         st.caption(t("Which inputs the model uses, and how far back: each row is one output step t, each column an "
                      "input step s, the colour how strongly ỹₜ (the output, or the logit of the predicted class) "
-                     "changes with xₛ, on a log scale. Here for one sequence of the probe batch: in the adding "
-                     "problem its two marked inputs light up. Blank: inputs after t, which a one-way model cannot "
-                     "read."))
+                     "changes with xₛ. Here for one sequence of the probe batch, its inputs drawn above: in the adding "
+                     "problem the two marked inputs are the brightest once the model has learnt the task (clearest "
+                     "with the log scale off). Blank: inputs after t, which a one-way model cannot read."))
     with right:
-        chart(tp.saliency_payload(f, hist, True, T, samples, sz, lg), "train_saliency_mean_chart")
+        chart(tp.saliency_payload(f, hist, True, T, samples, sz, lg, log=log), "train_saliency_mean_chart")
         st.caption(t("The same averaged over the {n} sequences of the probe batch: how far back the model reaches "
                      "in general. Along a row, the colour fades with the distance from the dotted diagonal s = t; for a "
                      "vanilla RNN it typically fades within a few steps, gated cells (LSTM, GRU) can reach further. "

@@ -5,6 +5,7 @@ torch.linalg), the chart builders' conventions, and the page in AppTest for the 
 from __future__ import annotations
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 import torch
 from live_chart import LiveChart, payload, shown
@@ -64,6 +65,11 @@ def assert_saliency_drawn(at, lab, kind: str) -> None:
         np.testing.assert_array_equal(np.isnan(z), matrix == 0)  # blank exactly where no output reads an input
         np.testing.assert_allclose(z[matrix > 0], np.log10(values[matrix > 0]), atol=1e-5)  # colour: log10
     assert f"{PROBE_BATCH} probe samples" in heatmap(at, "train_saliency_mean_chart")[0]
+    lines = payload(at, "train_saliency_sample_chart")["figure"]["data"][1:]  # the sample's inputs, above it
+    assert len(lines) == batch.x.shape[2] and all(t["yaxis"] == "y2" for t in lines)
+    for k, line in enumerate(lines):
+        np.testing.assert_allclose(decode(line["y"]), batch.x[0, :, k].numpy(), rtol=1e-6)
+    assert len(payload(at, "train_saliency_mean_chart")["figure"]["data"]) == 1
 
 
 # --- the builders --------------------------------------------------------------------------------------------
@@ -121,6 +127,13 @@ def test_saliency_chart_colours_log10_and_leaves_zeros_blank():
     assert one["layout"]["yaxis"]["tickvals"] == [3.0] and not one["layout"]["shapes"]
     empty = LiveChart().apply({"figure": pt.saliency_chart(None, None, 3, "S")}).figure["data"][0]
     assert empty["z"].size == 0
+    x = np.array([[0.1, 0.0], [0.7, 1.0], [0.3, 0.0]])  # (T, I): the adding problem's value and marker
+    strip = pt.saliency_chart(values, np.array([0, 1]), 3, "S", inputs=x)
+    go.Figure(strip)  # a valid figure (the builders skip plotly's validation for speed)
+    go.Figure(pt.saliency_chart(values, np.array([0, 1]), 3, "S", log=False))
+    assert [t["name"] for t in strip["data"][1:]] == ["x₁", "x₂"] and "yaxis2" in strip["layout"]
+    np.testing.assert_array_equal(decode(strip["data"][2]["y"]), [0.0, 1.0, 0.0])
+    assert len(pt.saliency_chart(values, np.array([0, 1]), 3, "S", inputs=np.ones((3, 5)))["data"]) == 1
 
 
 def test_saliency_payloads_of_a_bidirectional_classifier_match_autograd():
@@ -154,6 +167,12 @@ def test_the_default_models_train_page_draws_the_saliency_of_the_probe():
     _, z, values, _ = heatmap(at, "train_saliency_sample_chart")
     assert np.isnan(z[np.triu_indices(50, 1)]).all()  # a one-way model: no output reads a later input
     assert "train_heat_direction" not in at.session_state  # no direction selector for a one-way model
+    at.toggle(key="train_saliency_log").set_value(False).run()  # colour by the value itself
+    _, z_linear, linear_values, _ = heatmap(at, "train_saliency_sample_chart")
+    np.testing.assert_array_equal(linear_values, values)
+    np.testing.assert_array_equal(z_linear, values)
+    trace = payload(at, "train_saliency_sample_chart")["figure"]["data"][0]
+    assert trace["zmin"] == 0 and trace["zmax"] == pytest.approx(values.max())
     assert [t["name"] for t in shown(at, "train_curve_chart").figure["data"]] == ["layer 1"]
 
 

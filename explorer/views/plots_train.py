@@ -366,21 +366,39 @@ def log_colour(values: np.ndarray, decades: int = SALIENCY_DECADES) -> tuple[np.
     return np.where(ok, np.log10(np.where(ok, v, 1.0)), np.nan), top
 
 
+MAX_INPUT_LINES = 4  # a sample's inputs are drawn above its saliency when it has at most this many features
+SUBSCRIPTS = "₁₂₃₄"
+
+
 def saliency_chart(matrix: np.ndarray | None, out_steps: np.ndarray | None, seq_len: int, title: str,
-                   sizes: Sizes = NORMAL, lang: str = "en", decades: int = SALIENCY_DECADES) -> dict:
-    """The saliency ‖∂ỹₜ/∂xₛ‖ (explorer.trace.saliency) as a heatmap: output step t (rows, 1-based `out_steps`
-    + 1, top down) × input step s = 1..T (columns). Colour: log10 of the value over `decades` decades below the
-    largest, so that a dependence a thousand times weaker than the strongest still shows; 0 (an input after t,
-    which a one-way model cannot read) is blank; the hover reads the value itself (customdata). With more than one
-    row a dotted diagonal s = t: the distance to it is how far back an output reaches. `matrix` None: no probe yet."""
+                   sizes: Sizes = NORMAL, lang: str = "en", decades: int = SALIENCY_DECADES,
+                   inputs: np.ndarray | None = None, log: bool = True) -> dict:
+    """The saliency ‖∂ỹₜ/∂xₛ‖ (explorer.trace.saliency) as a heatmap (trace 0): output step t (rows, 1-based
+    `out_steps` + 1, top down) × input step s = 1..T (columns). Colour (`log`): log10 of the value over `decades`
+    decades below the largest, so that a dependence a thousand times weaker than the strongest still shows, and 0
+    (an input after t, which a one-way model cannot read) blank; else the value from 0 to the largest, where the
+    inputs an output uses most stand out. The hover reads the value itself (customdata). With more
+    than one row a dotted diagonal s = t: the distance to it is how far back an output reaches. `inputs` (T, I):
+    the sample's inputs, drawn as lines in a strip above (one per feature, if I ≤ MAX_INPUT_LINES), so that the
+    inputs that light up can be read off. `matrix` None: no probe yet."""
     rows = np.zeros(0) if out_steps is None else np.asarray(out_steps, np.float64) + 1
     values = np.zeros((0, seq_len)) if matrix is None else np.asarray(matrix, np.float64)
-    z, top = log_colour(values, decades)
-    ticks = np.arange(np.floor(top) - decades, np.floor(top) + 1)
+    strip = inputs is not None and np.ndim(inputs) == 2 and 0 < np.shape(inputs)[1] <= MAX_INPUT_LINES
+    heat_domain = [0, 0.72] if strip else [0, 1]
+    colorbar = dict(thickness=14, title=dict(text="‖∂ỹₜ/∂xₛ‖", side="right"), len=heat_domain[1], y=0,
+                    yanchor="bottom")
+    if log:
+        z, top = log_colour(values, decades)
+        ticks = np.arange(np.floor(top) - decades, np.floor(top) + 1)
+        scale = dict(zmin=top - decades, zmax=top)
+        colorbar |= dict(tickvals=ticks.tolist(), ticktext=[f"1e{int(k)}" for k in ticks])
+    else:
+        z = gaps(values)
+        finite = z[np.isfinite(z)]
+        scale = dict(zmin=0.0, zmax=float(finite.max()) if finite.size and finite.max() > 0 else 1.0)
+        colorbar |= dict(tickformat=".2g")
     data = [dict(type="heatmap", x=array(np.arange(1, seq_len + 1)), y=array(rows), z=array(z),
-                 customdata=array(values), colorscale=SEQUENTIAL, zmin=top - decades, zmax=top,
-                 colorbar=dict(thickness=14, tickvals=ticks.tolist(), ticktext=[f"1e{int(k)}" for k in ticks],
-                               title=dict(text="‖∂ỹₜ/∂xₛ‖", side="right")),
+                 customdata=array(values), colorscale=SEQUENTIAL, **scale, colorbar=colorbar,
                  hovertemplate=tr("output step t = %{y}, input step s = %{x}<br>‖∂ỹₜ/∂xₛ‖ = %{customdata:.3g}"
                                   "<extra></extra>", lang))]
     shapes = []
@@ -390,7 +408,18 @@ def saliency_chart(matrix: np.ndarray | None, out_steps: np.ndarray | None, seq_
                            line=dict(color=BASELINE_COLOR, width=sizes.line * 0.5, dash="dot")))
     lay = _base(sizes, title, tr("input step s", lang), tr("output step t", lang), False, shapes=shapes)
     lay["xaxis"] = {**lay["xaxis"], "range": [0.5, seq_len + 0.5]}
-    lay["yaxis"] = {**lay["yaxis"], "autorange": "reversed"}
+    lay["yaxis"] = {**lay["yaxis"], "autorange": "reversed", "domain": heat_domain}
     if len(rows) == 1:  # one output step (e.g. the adding problem's answer): one tick, at it
         lay["yaxis"]["tickvals"] = rows.tolist()
+    if strip:
+        x = np.asarray(inputs, np.float64)
+        for k in range(x.shape[1]):
+            name = f"x{SUBSCRIPTS[k]}" if x.shape[1] > 1 else "x"
+            data.append(dict(type="scatter", x=array(np.arange(1, seq_len + 1)), y=array(gaps(x[:, k]), "<f8"),
+                             xaxis="x", yaxis="y2", mode="lines+markers" if seq_len <= 60 else "lines", name=name,
+                             line=dict(color=SERIES[k % len(SERIES)], width=sizes.line * 0.6),
+                             marker=dict(size=sizes.marker * 0.4), showlegend=False,
+                             hovertemplate=f"s = %{{x}}<br>{name} = %{{y:.3g}}<extra></extra>"))
+        lay["yaxis2"] = dict(domain=[0.78, 1], anchor="x", title=dict(text=tr("input", lang)), nticks=3,
+                             zeroline=False)
     return {"data": data, "layout": lay}

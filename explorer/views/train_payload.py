@@ -239,9 +239,10 @@ def eigen_payload(feed: Feed, hist: History, sizes: Sizes, lang: str = "en") -> 
 
 
 def saliency_payload(feed: Feed, hist: History, mean: bool, seq_len: int, samples: int, sizes: Sizes,
-                     lang: str = "en") -> dict:
-    """The saliency ‖∂ỹ_t/∂x_s‖ of the latest saliency probe, of probe sample 1 (`mean` False) or averaged over
-    the `samples` of the probe batch; replaced in place when a new one arrives."""
+                     lang: str = "en", inputs: np.ndarray | None = None, log: bool = True) -> dict:
+    """The saliency ‖∂ỹ_t/∂x_s‖ of the latest saliency probe, of probe sample 1 (`mean` False; `inputs` (T, I):
+    its inputs, drawn above it) or averaged over the `samples` of the probe batch, coloured by log10 (`log`) or by
+    value; replaced in place when a new one arrives."""
     feed.bind(hist)
     probe = hist.latest_saliency
 
@@ -254,7 +255,7 @@ def saliency_payload(feed: Feed, hist: History, mean: bool, seq_len: int, sample
             title = (tr("Mean saliency of {n} probe samples at step {step}", lang, n=samples, step=probe.step) if mean
                      else tr("Saliency of probe sample 1 at step {step}", lang, step=probe.step))
         return {"kind": "chart", "png": "saliency-mean" if mean else "saliency-sample", "defer": True,
-                "figure": pt.saliency_chart(matrix, steps, seq_len, title, sizes, lang)}
+                "figure": pt.saliency_chart(matrix, steps, seq_len, title, sizes, lang, inputs=inputs, log=log)}
 
     return feed.cached("saliency-mean" if mean else "saliency-sample",
-                       (id(probe), probe.step if probe else None, samples, sizes, lang), build)
+                       (id(probe), probe.step if probe else None, samples, sizes, lang, log), build)

@@ -211,12 +211,19 @@ ZH: dict[str, str] = {
     "input step s": "输入步 s",
     "output step t": "输出步 t",
     "Which inputs the model uses, and how far back: each row is one output step t, each column an input step s, "
-    "the colour how strongly ỹₜ (the output, or the logit of the predicted class) changes with xₛ, on a log scale. "
-    "Here for one sequence of the probe batch: in the adding problem its two marked inputs light up. Blank: "
-    "inputs after t, which a one-way model cannot read.":
-        "模型用到了哪些输入、能往回看多远：每一行是一个输出步 t，每一列是一个输入步 s，颜色（对数刻度）表示 ỹₜ"
-        "（输出，或预测类别的 logit）随 xₛ 变化的强弱。这里是探测批次中的一条序列：在加法问题中，它的两个被标记"
-        "的输入会亮起来。空白：t 之后的输入，单向模型读不到它们。",
+    "the colour how strongly ỹₜ (the output, or the logit of the predicted class) changes with xₛ. Here for one "
+    "sequence of the probe batch, its inputs drawn above: in the adding problem the two marked inputs are the "
+    "brightest once the model has learnt the task (clearest with the log scale off). Blank: inputs after t, which "
+    "a one-way model cannot read.":
+        "模型用到了哪些输入、能往回看多远：每一行是一个输出步 t，每一列是一个输入步 s，颜色表示 ỹₜ"
+        "（输出，或预测类别的 logit）随 xₛ 变化的强弱。这里是探测批次中的一条序列，上方画出它的输入：在加法问题中，"
+        "模型学会任务后，两个被标记的输入最亮（关闭对数刻度时最明显）。空白：t 之后的输入，单向模型读不到它们。",
+    "Saliency: log colour scale": "显著性：对数颜色刻度",
+    "On: colour by log₁₀, over four decades below the largest value, so that faint dependences far back still "
+    "show. Off: colour by the value itself, so that the inputs an output uses most stand out.":
+        "开：按 log₁₀ 着色，覆盖最大值以下四个数量级，远处微弱的依赖也能看见。关：按数值本身着色，"
+        "输出最依赖的输入会更突出。",
+    "input": "输入",
     "The same averaged over the {n} sequences of the probe batch: how far back the model reaches in general. "
     "Along a row, the colour fades with the distance from the dotted diagonal s = t; for a vanilla RNN it "
     "typically fades within a few steps, gated cells (LSTM, GRU) can reach further. Measured every few probes "
