@@ -9,7 +9,6 @@ Constant lines (baseline, θ, 1/γ) are layout shapes with a legend entry. Non-f
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,12 +80,13 @@ def _line(name: str, color: str, width: float, dash: str | None = None, **kw) ->
                 line=dict(color=color, width=width) | (dict(dash=dash) if dash else {})) | kw
 
 
-def _hline(y: float, name: str, log_y: bool, sizes: Sizes, color: str = BASELINE_COLOR) -> dict:
-    """A dashed horizontal line across the plot at y, with a legend entry (on a log axis Plotly places shapes at
-    log10 y)."""
-    at = math.log10(y) if log_y and y > 0 else y
-    return dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=at, y1=at, name=name, showlegend=True,
-                line=dict(color=color, width=sizes.line * 0.6, dash="dash"), layer="below")
+def _hline(y: float, name: str, log_y: bool, sizes: Sizes, color: str = BASELINE_COLOR) -> list[dict]:
+    """[a dashed horizontal line across the plot at y, with a legend entry]. Shapes take data values on a log axis
+    too (unlike annotations: plotly/plotly.js#6194); a value ≤ 0, which a log axis cannot show: [] instead."""
+    if log_y and not y > 0:
+        return []
+    return [dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=y, y1=y, name=name, showlegend=True,
+                 line=dict(color=color, width=sizes.line * 0.6, dash="dash"), layer="below")]
 
 
 def _vline(x: float, name: str, color: str, dash: str, sizes: Sizes, legend: bool = True) -> dict:
@@ -134,7 +134,7 @@ def loss_chart(baseline: float, baseline_label: str, metric: str | None = None, 
         extra["xaxis"] = dict(anchor="y3")
     else:
         data[LR]["visible"] = False
-    shapes = [_hline(baseline, tr("baseline: {label}", lang, label=message(baseline_label, lang)), log_y, sizes)]
+    shapes = _hline(baseline, tr("baseline: {label}", lang, label=message(baseline_label, lang)), log_y, sizes)
     notes = []
     for k, stop in enumerate(stops):
         shapes.append(_vline(stop.step, tr("early stop", lang), STOP_COLOR, "solid", sizes, legend=k == 0))
@@ -283,7 +283,7 @@ def global_norm_chart(clip: str = "none", threshold: float | None = None, sizes:
         dict(type="scatter", x=[], y=[], name=tr("clipped", lang), mode="markers",
              marker=dict(color=CLIP_COLOR, size=sizes.marker * 0.7, symbol="x-thin-open", line=dict(width=1.5))),
     ]
-    shapes = [_hline(threshold, f"θ = {threshold:g}", True, sizes)] if clip == "norm" and threshold else []
+    shapes = _hline(threshold, f"θ = {threshold:g}", True, sizes) if clip == "norm" and threshold else []
     return {"data": data, "layout": _base(sizes, tr("Global gradient norm", lang), tr("training step", lang),
                                           "‖∂L/∂θ‖", True, shapes=shapes)}
 
@@ -323,7 +323,7 @@ def spectral_chart(blocks: list[str], inv_gamma: float = 1.0, sizes: Sizes = NOR
                           hovertemplate=f"ρ {label}: %{{y:.3f}}<extra></extra>"))
     return {"data": data, "layout": _base(sizes, tr("σ_max (solid) and spectral radius ρ (dotted) of W_hh", lang),
                                           tr("training step", lang), "σ_max, ρ", False,
-                                          shapes=[_hline(inv_gamma, f"1/γ = {inv_gamma:g}", False, sizes)])}
+                                          shapes=_hline(inv_gamma, f"1/γ = {inv_gamma:g}", False, sizes))}
 
 
 def eigen_chart(eigenvalues: dict[str, np.ndarray] | None, step: int | None, sizes: Sizes = NORMAL,

@@ -1,6 +1,7 @@
 """The Train page's live saliency in a real browser: after Step 10 on a shared link, both saliency heatmaps hold the
 numbers of the latest saliency probe, as autograd computes them on a headless replica of the same training (same
-configs, same seeds), the hover reads them, and the sample's inputs are drawn above it. Saves screenshots of the
+configs, same seeds), the hover reads them, and the sample's inputs are drawn above it; the gradient norm's θ line
+sits at θ on its log axis. Saves screenshots of the
 two heatmaps (English, and Chinese in presenter mode) to the `shots` folder."""
 from __future__ import annotations
 
@@ -98,6 +99,15 @@ def test_the_saliency_heatmaps_draw_the_probes_numbers(page, app_url, shots):
     assert int(re.search(r"input step s = (\d+)", text)[1]) == s + 1
     assert float(re.search(r"‖ = ([-\d.e+]+)\s*$", text)[1]) == pytest.approx(want[0, 0, s], rel=5e-3)
     page.mouse.move(0, 0)
+
+    # The clipping threshold θ = 1 (the default) is drawn at 1 on the log axis of the gradient norm, which then
+    # spans the norms, not 80 decades (a shape at log10 θ = 0 did: plotly takes shapes on log axes as data values).
+    norm = '[class*="st-key-train_norm_chart"] .js-plotly-plot'
+    page.locator(norm).scroll_into_view_if_needed()
+    page.wait_for_function("(sel) => document.querySelector(sel)?._fullLayout?.shapes?.length > 0", arg=norm)
+    lo, hi = page.evaluate("(sel) => document.querySelector(sel)._fullLayout.yaxis.range", norm)
+    y0 = page.evaluate("(sel) => document.querySelector(sel)._fullLayout.shapes[0].y0", norm)
+    assert y0 == 1 and -6 < lo < 0 < hi < 6, (y0, lo, hi)
     page.locator(SAMPLE).evaluate("e => e.closest('[data-testid=stHorizontalBlock]').scrollIntoView({block: 'center'})")
     wait_idle(page)
     page.screenshot(path=str(shots / "train-saliency.png"))
