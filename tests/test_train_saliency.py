@@ -11,7 +11,7 @@ import torch
 from live_chart import LiveChart, payload, shown
 from plotly_json import decode
 from reference import autograd_hidden_grads
-from streamlit.testing.v1 import AppTest
+from test_page_train import open_train
 from test_saliency import autograd_saliency
 
 from explorer import ModelConfig
@@ -21,16 +21,6 @@ from explorer.training.trainer import PROBE_BATCH
 from explorer.views import plots_train as pt
 from explorer.views import train_payload as tp
 from explorer.views.style import NORMAL
-
-
-def open_train(lab) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=90)
-    at.session_state["lab"] = lab
-    at.run()
-    at.switch_page("pages/train.py")
-    at.run()
-    assert not at.exception
-    return at
 
 
 def heatmap(at, key: str) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
