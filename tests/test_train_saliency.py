@@ -4,6 +4,8 @@ against an independent computation (autograd through torch's fused modules and i
 torch.linalg), the chart builders' conventions, and the page in AppTest for the default and a bidirectional model."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -17,6 +19,7 @@ from test_saliency import autograd_saliency
 from explorer import ModelConfig
 from explorer.config import TaskConfig, TrainConfig
 from explorer.lab import make_lab
+from explorer.training.live import train_chunk
 from explorer.training.trainer import PROBE_BATCH
 from explorer.views import plots_train as pt
 from explorer.views import train_payload as tp
@@ -202,3 +205,16 @@ def test_a_bidirectional_lstms_train_page_draws_each_direction():
     assert_saliency_drawn(at, lab, "regression")
     _, z, _, rows = heatmap(at, "train_saliency_sample_chart")
     assert np.isfinite(z[:, -1]).all()  # a two-way model's outputs read the last input too
+
+
+def test_on_the_adding_problem_a_trained_lstms_saliency_is_brightest_at_the_marked_inputs():
+    """What the saliency caption tells students to look for: once an LSTM has learnt the adding problem, the two
+    inputs probe sample 1 marks are where its answer depends most on the input."""
+    lab = make_lab(ModelConfig(cell="lstm", hidden_size=16), TaskConfig(name="adding", seq_len=20),
+                   TrainConfig(probe_every=25))
+    train_chunk(lab, 1200, math.inf)
+    s = lab.history.latest_saliency
+    assert s.step == 1200 and lab.history.latest.loss < 0.01  # learnt: the baseline's MSE is ~0.17
+    marked = np.flatnonzero(lab.trainer.probe_batch.x[0, :, 1].numpy())
+    assert len(marked) == 2
+    assert sorted(np.argsort(s.saliency_sample[0])[-2:]) == sorted(marked)
