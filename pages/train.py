@@ -190,6 +190,11 @@ def view_options(lab: Lab, c) -> None:
         layer_names = [t("layer {n}", n=k + 1) for k in range(lab.model_cfg.num_layers)]
         c[4].selectbox(t("Heatmap layer"), range(lab.model_cfg.num_layers), format_func=layer_names.__getitem__,
                        key="train_heat_layer")
+    if lab.model_cfg.bidirectional:
+        directions = [t("forward →"), t("backward ←")]
+        c[5].selectbox(t("Heatmap direction"), (0, 1), format_func=directions.__getitem__, key="train_heat_direction",
+                       help=t("Which chain's gradient the heatmap shows: the forward chain's flows from t = T back "
+                              "to 1, the backward chain's from t = 1 up to T."))
 
 
 def show_status(lab: Lab, run: Run | None, turn: Turn | None = None) -> None:
@@ -254,7 +259,7 @@ def live_body() -> None:
 
 def charts(lab: Lab) -> None:
     cfg, hist, sz, f, lg = lab.train_cfg, lab.history, sizes(), feed(), lang()
-    T = lab.task.seq_len
+    T, bidi = lab.task.seq_len, lab.model_cfg.bidirectional
     left, right = st.columns(2)
     with left:
         chart(tp.loss_payload(f, hist, lab.task.baseline, lab.task.baseline_label, ss.get("train_metric"),
@@ -270,7 +275,10 @@ def charts(lab: Lab) -> None:
                   "means it explodes (red: above 10³ times a later value).")
         cuts = t("Dashed: the cuts of truncated BPTT (every {k} steps); grey: steps no gradient reaches.",
                  k=cfg.tbptt) if cfg.tbptt else ""
-        st.caption(" ".join(p for p in (curve, cuts) if p))
+        both = t("Bidirectional: one curve per chain. The backward chain (dashed) read the sequence from x_T down "
+                 "to x_1, so its gradient flows the other way, from t = 1 up to T: it vanishes towards t = T, and "
+                 "its shading compares each step with the steps before it.") if bidi else ""
+        st.caption(" ".join(p for p in (curve, cuts, both) if p))
     left, right = st.columns(2)
     with left:
         chart(tp.global_norm_payload(f, hist, cfg.clip, cfg.clip_threshold, sz, lg), "train_norm_chart", "norm", 1)
@@ -283,29 +291,62 @@ def charts(lab: Lab) -> None:
                      "learning."))
     layers = lab.model_cfg.num_layers
     layer = ss.get("train_heat_layer", 0) if layers > 1 else 0
+    direction = ss.get("train_heat_direction", 0) if bidi else None
     left, right = st.columns(2)
     with left:
-        label = t("layer {n}", n=layer + 1) if layers > 1 else ""
-        chart(tp.heatmap_payload(f, hist, layer, T, cfg.tbptt, sz, label, lg),
+        if bidi:
+            label = tp.direction_label(layer, direction, layers, lg)
+        else:
+            label = t("layer {n}", n=layer + 1) if layers > 1 else ""
+        chart(tp.heatmap_payload(f, hist, layer, T, cfg.tbptt, sz, label, lg, direction),
               "train_heat_chart", "heat", 1)
         st.caption(t("Each row is one probe of ‖∂L/∂hₜ‖ (colour, log₁₀): dark cells are time steps that get almost "
                      "no gradient; read up the rows to see how training changed the flow."))
     with right:
-        blocks = [f"{l}/{g}" for l in range(layers) for g in lab.model_cfg.gate_names]
+        suffixes = ("", "_reverse") if bidi else ("",)
+        blocks = [f"{l}/{g}{x}" for l in range(layers) for x in suffixes for g in lab.model_cfg.gate_names]
         chart(tp.spectral_payload(f, hist, blocks, sz, lg), "train_sigma_chart", "sigma", 1)
         st.caption(t("If σ_max of W_hh stays below 1/γ = 1 (γ = 1 for tanh) the gradient of a vanilla RNN must "
                      "vanish over time; above it, it can explode. ρ (dotted) is the largest |eigenvalue|."))
+        if bidi:
+            st.caption(t("Each chain has its own W_hh: → the forward chain's, ← the backward chain's (dashed; its ρ "
+                         "dash-dotted)."))
     left, right = st.columns(2)
     with left:
         chart(tp.eigen_payload(f, hist, sz, lg), "train_eigen_chart")
         st.caption(t("Eigenvalues of each W_hh block: outside the dashed unit circle a direction grows at every "
                      "step, inside it shrinks."))
+        if bidi:
+            st.caption(t("Open diamonds: the backward chain's W_hh (←)."))
     with right:
         st.markdown(t(
             "**Why gradients vanish or explode.** Backpropagation through time multiplies one Jacobian per step, "
             "∂h_T/∂h_t = Π diag(φ′(a_k)) W_hh, so the gradient reaching step t shrinks or grows roughly like "
             "(γ·σ_max)^(T−t). Clipping the global norm (g ← g·θ/‖g‖ when ‖g‖ > θ) tames explosions; LSTM and "
             "GRU avoid vanishing through their additive cell/update path (f ≈ 1, z ≈ 1)."))
+    if lab.trainer.saliency_steps is None:  # a model without recurrence has no saliency probe
+        return
+    probe_x = lab.trainer.probe_batch.x  # (B, T, I) floats, or (B, T) token ids (not drawn)
+    samples, inputs = len(probe_x), probe_x[0].numpy() if probe_x.is_floating_point() else None
+    log = st.toggle(t("Saliency: log colour scale"), value=True, key="train_saliency_log",
+                    help=t("On: colour by log₁₀, over four decades below the largest value, so that faint "
+                           "dependences far back still show. Off: colour by the value itself, so that the inputs an "
+                           "output uses most stand out."))
+    left, right = st.columns(2)
+    with left:
+        chart(tp.saliency_payload(f, hist, False, T, samples, sz, lg, inputs, log), "train_saliency_sample_chart")
+        st.caption(t("Which inputs the model uses, and how far back: each row is one output step t, each column an "
+                     "input step s, the colour how strongly ỹₜ (the output, or the logit of the predicted class) "
+                     "changes with xₛ. Here for one sequence of the probe batch, its inputs drawn above: in the adding "
+                     "problem the two marked inputs are the brightest once the model has learnt the task (clearest "
+                     "with the log scale off). Blank: inputs after t, which a one-way model cannot read."))
+    with right:
+        chart(tp.saliency_payload(f, hist, True, T, samples, sz, lg, log=log), "train_saliency_mean_chart")
+        st.caption(t("The same averaged over the {n} sequences of the probe batch: how far back the model reaches "
+                     "in general. Along a row, the colour fades with the distance from the dotted diagonal s = t; for a "
+                     "vanilla RNN it typically fades within a few steps, gated cells (LSTM, GRU) can reach further. "
+                     "Measured every few probes (more rarely for long sequences), on the current weights.",
+                     n=samples))
 
 
 def show_test_result(lab: Lab) -> None:

@@ -111,10 +111,10 @@ class History:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0))
         return np.array([r[0] for r in rows]), np.stack([r[1][layer] for r in rows])
 
-    def probe_matrix_by_direction(self, layer: int, direction: int) -> tuple[np.ndarray, np.ndarray]:
-        """Kept probe steps (P,) and ‖∂L/∂h_t‖ of one direction of one layer at each (P, T); a unidirectional
-        model's only direction is 0 (the same as probe_matrix)."""
-        rows = list(self.probes.rows)  # a copy: the trainer may append while a view reads
+    def probe_matrix_by_direction(self, layer: int, direction: int, start: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """Kept probe steps (P,) and ‖∂L/∂h_t‖ of one direction of one layer at each (P, T), from the `start`-th
+        on; a unidirectional model's only direction is 0 (the same as probe_matrix)."""
+        rows = self.probes.rows[start:]  # a copy: the trainer may append while a view reads
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0))
         per = [r[1][layer] if r[2] is None else r[2][layer, direction] for r in rows]

@@ -9,7 +9,6 @@ Constant lines (baseline, θ, 1/γ) are layout shapes with a legend entry. Non-f
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,12 +80,13 @@ def _line(name: str, color: str, width: float, dash: str | None = None, **kw) ->
                 line=dict(color=color, width=width) | (dict(dash=dash) if dash else {})) | kw
 
 
-def _hline(y: float, name: str, log_y: bool, sizes: Sizes, color: str = BASELINE_COLOR) -> dict:
-    """A dashed horizontal line across the plot at y, with a legend entry (on a log axis Plotly places shapes at
-    log10 y)."""
-    at = math.log10(y) if log_y and y > 0 else y
-    return dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=at, y1=at, name=name, showlegend=True,
-                line=dict(color=color, width=sizes.line * 0.6, dash="dash"), layer="below")
+def _hline(y: float, name: str, log_y: bool, sizes: Sizes, color: str = BASELINE_COLOR) -> list[dict]:
+    """[a dashed horizontal line across the plot at y, with a legend entry]. Shapes take data values on a log axis
+    too (unlike annotations: plotly/plotly.js#6194); a value ≤ 0, which a log axis cannot show: [] instead."""
+    if log_y and not y > 0:
+        return []
+    return [dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=y, y1=y, name=name, showlegend=True,
+                 line=dict(color=color, width=sizes.line * 0.6, dash="dash"), layer="below")]
 
 
 def _vline(x: float, name: str, color: str, dash: str, sizes: Sizes, legend: bool = True) -> dict:
@@ -134,7 +134,7 @@ def loss_chart(baseline: float, baseline_label: str, metric: str | None = None, 
         extra["xaxis"] = dict(anchor="y3")
     else:
         data[LR]["visible"] = False
-    shapes = [_hline(baseline, tr("baseline: {label}", lang, label=message(baseline_label, lang)), log_y, sizes)]
+    shapes = _hline(baseline, tr("baseline: {label}", lang, label=message(baseline_label, lang)), log_y, sizes)
     notes = []
     for k, stop in enumerate(stops):
         shapes.append(_vline(stop.step, tr("early stop", lang), STOP_COLOR, "solid", sizes, legend=k == 0))
@@ -200,21 +200,29 @@ def cut_shapes(cuts: list[int], sizes: Sizes, lang: str = "en") -> list[dict]:
 
 
 def gradient_curve_chart(series: list[tuple[str, np.ndarray]], step: int | None, cuts: list[int] = (),
-                         sizes: Sizes = NORMAL, lang: str = "en") -> dict:
+                         sizes: Sizes = NORMAL, lang: str = "en", backward: tuple[bool, ...] = ()) -> dict:
     """‖∂L/∂h_t‖ against time step t = 1..T (log y), one line per series (label, (T,) norms): a layer, or a
     direction of a bidirectional layer; the vanished and exploded regions of each shaded; under truncated BPTT
-    (`cuts`) the cuts as lines and the steps no gradient reaches (exactly 0) shaded grey."""
+    (`cuts`) the cuts as lines and the steps no gradient reaches (exactly 0) shaded grey. `backward[k]`: series k
+    is a backward chain, whose gradient flows from t = 1 towards T (its regions compare each t with the steps
+    before it; its legend says which way it flows, as do the forward chains' when there are backward ones)."""
     data, shapes = [], []
     multi = len(series) > 1
+    flows = any(backward)
     for k, (label, norms) in enumerate(series):
         g = gaps(norms)
         t = np.arange(1, len(g) + 1)
-        data.append(dict(type="scatter", x=array(t), y=array(g, "<f8"), name=label,
+        up = k < len(backward) and backward[k]
+        name = label
+        if flows:
+            name = tr("{label} (flows 1 → T)", lang, label=label) if up else tr("{label} (flows T → 1)", lang,
+                                                                                 label=label)
+        data.append(dict(type="scatter", x=array(t), y=array(g, "<f8"), name=name,
                          mode="lines+markers" if len(g) < 60 else "lines",
-                         line=dict(color=SERIES[k % len(SERIES)], width=sizes.line),
+                         line=dict(color=SERIES[k % len(SERIES)], width=sizes.line, dash="dash" if up else "solid"),
                          marker=dict(size=sizes.marker * 0.6), showlegend=multi,
                          hovertemplate=f"{label}<br>t=%{{x}}<br>‖∂L/∂hₜ‖=%{{y:.3g}}<extra></extra>"))
-        vanished, exploded = gradient_regions(g)
+        vanished, exploded = (m[::-1] for m in gradient_regions(g[::-1])) if up else gradient_regions(g)
         names = ((tr("vanished ({label})", lang, label=label), tr("exploded ({label})", lang, label=label),
                   tr("no gradient: cut ({label})", lang, label=label)) if multi else
                  (tr("vanished", lang), tr("exploded", lang), tr("no gradient: cut", lang)))
@@ -275,53 +283,68 @@ def global_norm_chart(clip: str = "none", threshold: float | None = None, sizes:
         dict(type="scatter", x=[], y=[], name=tr("clipped", lang), mode="markers",
              marker=dict(color=CLIP_COLOR, size=sizes.marker * 0.7, symbol="x-thin-open", line=dict(width=1.5))),
     ]
-    shapes = [_hline(threshold, f"θ = {threshold:g}", True, sizes)] if clip == "norm" and threshold else []
+    shapes = _hline(threshold, f"θ = {threshold:g}", True, sizes) if clip == "norm" and threshold else []
     return {"data": data, "layout": _base(sizes, tr("Global gradient norm", lang), tr("training step", lang),
                                           "‖∂L/∂θ‖", True, shapes=shapes)}
 
 
-def block_label(key: str, multi_layer: bool, lang: str = "en") -> str:
-    """"0/f" -> "f" (one layer) or "f, layer 1"."""
+REVERSE = "_reverse"  # the backward direction's W_hh blocks: "0/f_reverse" (explorer.trace.gradients.Spectrum.key)
+
+
+def block_gate(key: str) -> str:
+    """"0/f_reverse" -> "f": the gate of a W_hh block, whichever direction."""
+    return key.split("/")[1].removesuffix(REVERSE)
+
+
+def block_label(key: str, multi_layer: bool, lang: str = "en", bidirectional: bool = False) -> str:
+    """"0/f" -> "f" (one layer) or "f, layer 1"; of a bidirectional model "f →" and "0/f_reverse" -> "f ←"."""
     layer, gate = key.split("/")
+    if bidirectional:
+        gate = f"{block_gate(key)} {'←' if gate.endswith(REVERSE) else '→'}"
     return tr("{gate}, layer {n}", lang, gate=gate, n=int(layer) + 1) if multi_layer else gate
 
 
 def spectral_chart(blocks: list[str], inv_gamma: float = 1.0, sizes: Sizes = NORMAL, lang: str = "en") -> dict:
     """σ_max (solid) and spectral radius ρ (dotted) of each W_hh block ("layer/gate") over training, and 1/γ.
-    Traces: σ of each block in order, then ρ of each block."""
+    Traces: σ of each block in order, then ρ of each block. A backward chain's blocks ("0/f_reverse") are dashed
+    (σ) and dash-dotted (ρ), labelled ←; the forward ones →."""
     multi = len({k.split("/")[0] for k in blocks}) > 1
+    bidi = any(k.endswith(REVERSE) for k in blocks)
     data = []
     for key in blocks:
-        label = block_label(key, multi, lang)
-        data.append(_line(label, GATE_COLORS.get(key.split("/")[1], SERIES[0]), sizes.line, legendgroup=key,
+        label = block_label(key, multi, lang, bidi)
+        data.append(_line(label, GATE_COLORS.get(block_gate(key), SERIES[0]), sizes.line,
+                          dash="dash" if key.endswith(REVERSE) else None, legendgroup=key,
                           hovertemplate=f"σ_max {label}: %{{y:.3f}}<extra></extra>"))
     for key in blocks:
-        label = block_label(key, multi, lang)
-        data.append(_line(f"ρ {label}", GATE_COLORS.get(key.split("/")[1], SERIES[0]), sizes.line * 0.7,
-                          dash="dot", legendgroup=key, showlegend=False,
+        label = block_label(key, multi, lang, bidi)
+        data.append(_line(f"ρ {label}", GATE_COLORS.get(block_gate(key), SERIES[0]), sizes.line * 0.7,
+                          dash="dashdot" if key.endswith(REVERSE) else "dot", legendgroup=key, showlegend=False,
                           hovertemplate=f"ρ {label}: %{{y:.3f}}<extra></extra>"))
     return {"data": data, "layout": _base(sizes, tr("σ_max (solid) and spectral radius ρ (dotted) of W_hh", lang),
                                           tr("training step", lang), "σ_max, ρ", False,
-                                          shapes=[_hline(inv_gamma, f"1/γ = {inv_gamma:g}", False, sizes)])}
+                                          shapes=_hline(inv_gamma, f"1/γ = {inv_gamma:g}", False, sizes))}
 
 
 def eigen_chart(eigenvalues: dict[str, np.ndarray] | None, step: int | None, sizes: Sizes = NORMAL,
                 lang: str = "en") -> dict:
-    """Eigenvalues of each W_hh block in the complex plane, with the unit circle."""
+    """Eigenvalues of each W_hh block in the complex plane, with the unit circle; a backward chain's as open
+    diamonds."""
     angle = np.linspace(0, 2 * np.pi, 121)
     data = [dict(type="scatter", x=array(np.cos(angle)), y=array(np.sin(angle)), name="|λ| = 1", mode="lines",
                  hoverinfo="skip", line=dict(color=BASELINE_COLOR, width=sizes.line * 0.6, dash="dash"))]
     reach = 1.0
     multi = len({k.split("/")[0] for k in eigenvalues or {}}) > 1
+    bidi = any(k.endswith(REVERSE) for k in eigenvalues or {})
     for key, ev in (eigenvalues or {}).items():
         ev = np.asarray(ev)
         ev = ev[np.isfinite(ev)]
         if len(ev):
             reach = max(reach, float(np.abs(ev).max()))
         data.append(dict(type="scatter", x=array(ev.real, "<f8"), y=array(ev.imag, "<f8"), mode="markers",
-                         name=block_label(key, multi, lang),
-                         marker=dict(color=GATE_COLORS.get(key.split("/")[1], SERIES[0]), size=sizes.marker * 0.8,
-                                     opacity=0.8)))
+                         name=block_label(key, multi, lang, bidi),
+                         marker=dict(color=GATE_COLORS.get(block_gate(key), SERIES[0]), size=sizes.marker * 0.8,
+                                     opacity=0.8, symbol="diamond-open" if key.endswith(REVERSE) else "circle")))
     r = 1.1 * reach
     title = (tr("Eigenvalues of W_hh at step {step}", lang, step=step) if step is not None
              else tr("Eigenvalues of W_hh", lang))
@@ -329,3 +352,74 @@ def eigen_chart(eigenvalues: dict[str, np.ndarray] | None, step: int | None, siz
         sizes, title, "Re λ", "Im λ", False,
         xaxis=dict(title=dict(text="Re λ"), range=[-r, r], zeroline=True),
         yaxis=dict(title=dict(text="Im λ"), range=[-r, r], zeroline=True, scaleanchor="x", scaleratio=1))}
+
+
+SALIENCY_DECADES = 4  # the saliency colour scale spans this many decades below the largest value
+
+
+def log_colour(values: np.ndarray, decades: int = SALIENCY_DECADES) -> tuple[np.ndarray, float]:
+    """(log10 of the values, NaN where a value is 0 or not finite (a blank cell); the top of the colour scale,
+    log10 of the largest finite value, 0 if there is none)."""
+    v = np.asarray(values, dtype=np.float64)
+    ok = np.isfinite(v) & (v > 0)
+    top = float(np.log10(v[ok].max())) if ok.any() else 0.0
+    return np.where(ok, np.log10(np.where(ok, v, 1.0)), np.nan), top
+
+
+MAX_INPUT_LINES = 4  # a sample's inputs are drawn above its saliency when it has at most this many features
+SUBSCRIPTS = "₁₂₃₄"
+
+
+def saliency_chart(matrix: np.ndarray | None, out_steps: np.ndarray | None, seq_len: int, title: str,
+                   sizes: Sizes = NORMAL, lang: str = "en", decades: int = SALIENCY_DECADES,
+                   inputs: np.ndarray | None = None, log: bool = True) -> dict:
+    """The saliency ‖∂ỹₜ/∂xₛ‖ (explorer.trace.saliency) as a heatmap (trace 0): output step t (rows, 1-based
+    `out_steps` + 1, top down) × input step s = 1..T (columns). Colour (`log`): log10 of the value over `decades`
+    decades below the largest, so that a dependence a thousand times weaker than the strongest still shows, and 0
+    (an input after t, which a one-way model cannot read) blank; else the value from 0 to the largest, where the
+    inputs an output uses most stand out. The hover reads the value itself (customdata). With more
+    than one row a dotted diagonal s = t: the distance to it is how far back an output reaches. `inputs` (T, I):
+    the sample's inputs, drawn as lines in a strip above (one per feature, if I ≤ MAX_INPUT_LINES), so that the
+    inputs that light up can be read off. `matrix` None: no probe yet."""
+    rows = np.zeros(0) if out_steps is None else np.asarray(out_steps, np.float64) + 1
+    values = np.zeros((0, seq_len)) if matrix is None else np.asarray(matrix, np.float64)
+    strip = inputs is not None and np.ndim(inputs) == 2 and 0 < np.shape(inputs)[1] <= MAX_INPUT_LINES
+    heat_domain = [0, 0.72] if strip else [0, 1]
+    colorbar = dict(thickness=14, title=dict(text="‖∂ỹₜ/∂xₛ‖", side="right"), len=heat_domain[1], y=0,
+                    yanchor="bottom")
+    if log:
+        z, top = log_colour(values, decades)
+        ticks = np.arange(np.floor(top) - decades, np.floor(top) + 1)
+        scale = dict(zmin=top - decades, zmax=top)
+        colorbar |= dict(tickvals=ticks.tolist(), ticktext=[f"1e{int(k)}" for k in ticks])
+    else:
+        z = gaps(values)
+        finite = z[np.isfinite(z)]
+        scale = dict(zmin=0.0, zmax=float(finite.max()) if finite.size and finite.max() > 0 else 1.0)
+        colorbar |= dict(tickformat=".2g")
+    data = [dict(type="heatmap", x=array(np.arange(1, seq_len + 1)), y=array(rows), z=array(z),
+                 customdata=array(values), colorscale=SEQUENTIAL, **scale, colorbar=colorbar,
+                 hovertemplate=tr("output step t = %{y}, input step s = %{x}<br>‖∂ỹₜ/∂xₛ‖ = %{customdata:.3g}"
+                                  "<extra></extra>", lang))]
+    shapes = []
+    if len(rows) > 1:
+        lo, hi = rows[0] - 0.5, rows[-1] + 0.5
+        shapes.append(dict(type="line", xref="x", yref="y", x0=lo, y0=lo, x1=hi, y1=hi, name="s = t",
+                           line=dict(color=BASELINE_COLOR, width=sizes.line * 0.5, dash="dot")))
+    lay = _base(sizes, title, tr("input step s", lang), tr("output step t", lang), False, shapes=shapes)
+    lay["xaxis"] = {**lay["xaxis"], "range": [0.5, seq_len + 0.5]}
+    lay["yaxis"] = {**lay["yaxis"], "autorange": "reversed", "domain": heat_domain}
+    if len(rows) == 1:  # one output step (e.g. the adding problem's answer): one tick, at it
+        lay["yaxis"]["tickvals"] = rows.tolist()
+    if strip:
+        x = np.asarray(inputs, np.float64)
+        for k in range(x.shape[1]):
+            name = f"x{SUBSCRIPTS[k]}" if x.shape[1] > 1 else "x"
+            data.append(dict(type="scatter", x=array(np.arange(1, seq_len + 1)), y=array(gaps(x[:, k]), "<f8"),
+                             xaxis="x", yaxis="y2", mode="lines+markers" if seq_len <= 60 else "lines", name=name,
+                             line=dict(color=SERIES[k % len(SERIES)], width=sizes.line * 0.6),
+                             marker=dict(size=sizes.marker * 0.4), showlegend=False,
+                             hovertemplate=f"s = %{{x}}<br>{name} = %{{y:.3g}}<extra></extra>"))
+        lay["yaxis2"] = dict(domain=[0.78, 1], anchor="x", title=dict(text=tr("input", lang)), nticks=3,
+                             zeroline=False)
+    return {"data": data, "layout": lay}

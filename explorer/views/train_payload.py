@@ -158,27 +158,51 @@ def probe_series(norms: np.ndarray, lang: str = "en") -> list[tuple[str, np.ndar
     return [(tr("layer {n}", lang, n=k + 1), row) for k, row in enumerate(norms)]
 
 
+def direction_label(layer: int, direction: int, layers: int, lang: str = "en") -> str:
+    """"forward →" / "backward ←", or "layer 2 forward →" in a model of several layers."""
+    if layers == 1:
+        return tr("forward →", lang) if direction == 0 else tr("backward ←", lang)
+    return (tr("layer {n} forward →", lang, n=layer + 1) if direction == 0
+            else tr("layer {n} backward ←", lang, n=layer + 1))
+
+
+def direction_series(by_direction: np.ndarray, lang: str = "en") -> list[tuple[str, np.ndarray]]:
+    """(label, (T,) norms) per layer and direction of a bidirectional model's ‖∂L/∂h_t‖ (L, 2, T): layer 1
+    forward, layer 1 backward, layer 2 forward, ..."""
+    layers = len(by_direction)
+    return [(direction_label(l, d, layers, lang), by_direction[l, d]) for l in range(layers) for d in range(2)]
+
+
 def curve_payload(feed: Feed, hist: History, seq_len: int, tbptt: int, sizes: Sizes, lang: str = "en") -> dict:
-    """‖∂L/∂h_t‖ through time at the latest probe, replaced in place when a new probe arrives."""
+    """‖∂L/∂h_t‖ through time at the latest probe, replaced in place when a new probe arrives; of a bidirectional
+    model one curve per layer and direction (the backward chain's gradient flows from t = 1 towards T)."""
     feed.bind(hist)
     probe = hist.latest_probe
     cuts = cut_positions(seq_len, tbptt)
 
     def build() -> dict:
-        series = probe_series(probe.hidden_grad_norms, lang) if probe else []
+        by_dir = probe.hidden_grad_norms_by_direction if probe else None
+        if by_dir is not None:
+            series = direction_series(by_dir, lang)
+            backward = tuple(d == 1 for _ in range(len(by_dir)) for d in range(2))
+        else:
+            series, backward = (probe_series(probe.hidden_grad_norms, lang) if probe else []), ()
         return {"kind": "chart", "png": "gradient-through-time", "defer": True,
-                "figure": pt.gradient_curve_chart(series, probe.step if probe else None, cuts, sizes, lang)}
+                "figure": pt.gradient_curve_chart(series, probe.step if probe else None, cuts, sizes, lang,
+                                                  backward)}
 
     return feed.cached("curve", (id(probe), probe.step if probe else None, tuple(cuts), sizes, lang), build)
 
 
 def heatmap_payload(feed: Feed, hist: History, layer: int, seq_len: int, tbptt: int, sizes: Sizes,
-                    label: str = "", lang: str = "en") -> dict:
-    """The gradient-flow heatmap of one layer: a row of log10 ‖∂L/∂h_t‖ per kept probe, streamed in."""
+                    label: str = "", lang: str = "en", direction: int | None = None) -> dict:
+    """The gradient-flow heatmap of one layer (of a bidirectional model: of one `direction`, 0 forward,
+    1 backward; None: both together): a row of log10 ‖∂L/∂h_t‖ per kept probe, streamed in."""
     gen = feed.bind(hist)
-    sid = f"{gen}.{hist.probes.stride}.{layer}"
+    sid = f"{gen}.{hist.probes.stride}.{layer}.{direction}"
     start = feed.start("heat/0", sid)
-    steps, norms = hist.probe_matrix(layer, start)
+    steps, norms = (hist.probe_matrix(layer, start) if direction is None
+                    else hist.probe_matrix_by_direction(layer, direction, start))
     z = pt.log10_norms(norms) if len(steps) else np.zeros((0, seq_len))
     feed.sent("heat/0", sid, start + len(steps))
     return {"kind": "chart", "png": "gradient-flow",
@@ -212,3 +236,26 @@ def eigen_payload(feed: Feed, hist: History, sizes: Sizes, lang: str = "en") -> 
                                          spectrum.step if spectrum else None, sizes, lang)}
 
     return feed.cached("eigen", (id(spectrum), spectrum.step if spectrum else None, sizes, lang), build)
+
+
+def saliency_payload(feed: Feed, hist: History, mean: bool, seq_len: int, samples: int, sizes: Sizes,
+                     lang: str = "en", inputs: np.ndarray | None = None, log: bool = True) -> dict:
+    """The saliency ‖∂ỹ_t/∂x_s‖ of the latest saliency probe, of probe sample 1 (`mean` False; `inputs` (T, I):
+    its inputs, drawn above it) or averaged over the `samples` of the probe batch, coloured by log10 (`log`) or by
+    value; replaced in place when a new one arrives."""
+    feed.bind(hist)
+    probe = hist.latest_saliency
+
+    def build() -> dict:
+        if probe is None:
+            matrix = steps = None
+            title = tr("Saliency ‖∂ỹₜ/∂xₛ‖ (no probe yet)", lang)
+        else:
+            matrix, steps = (probe.saliency if mean else probe.saliency_sample), probe.saliency_steps
+            title = (tr("Mean saliency of {n} probe samples at step {step}", lang, n=samples, step=probe.step) if mean
+                     else tr("Saliency of probe sample 1 at step {step}", lang, step=probe.step))
+        return {"kind": "chart", "png": "saliency-mean" if mean else "saliency-sample", "defer": True,
+                "figure": pt.saliency_chart(matrix, steps, seq_len, title, sizes, lang, inputs=inputs, log=log)}
+
+    return feed.cached("saliency-mean" if mean else "saliency-sample",
+                       (id(probe), probe.step if probe else None, samples, sizes, lang, log), build)

@@ -183,4 +183,52 @@ ZH: dict[str, str] = {
     "σ_max (solid) and spectral radius ρ (dotted) of W_hh": "W_hh 的 σ_max（实线）和谱半径 ρ（点线）",
     "Eigenvalues of W_hh": "W_hh 的特征值",
     "Eigenvalues of W_hh at step {step}": "第 {step} 步时 W_hh 的特征值",
+    # bidirectional models (pages/train.py, explorer/views/train_payload.py, plots_train.py)
+    "forward →": "正向 →",
+    "backward ←": "反向 ←",
+    "layer {n} forward →": "第 {n} 层 正向 →",
+    "layer {n} backward ←": "第 {n} 层 反向 ←",
+    "{label} (flows T → 1)": "{label}（梯度从 T 流向 1）",
+    "{label} (flows 1 → T)": "{label}（梯度从 1 流向 T）",
+    "Heatmap direction": "热力图的方向",
+    "Which chain's gradient the heatmap shows: the forward chain's flows from t = T back to 1, the backward "
+    "chain's from t = 1 up to T.":
+        "热力图显示哪条链的梯度：正向链的梯度从 t = T 往回流到 1，反向链的梯度从 t = 1 往后流到 T。",
+    "Bidirectional: one curve per chain. The backward chain (dashed) read the sequence from x_T down to x_1, so "
+    "its gradient flows the other way, from t = 1 up to T: it vanishes towards t = T, and its shading compares "
+    "each step with the steps before it.":
+        "双向网络：每条链一条曲线。反向链（虚线）从 x_T 倒着读到 x_1，所以它的梯度反方向流动，从 t = 1 流到 T："
+        "它朝 t = T 方向消失，它的阴影区域把每一步与它之前的各步比较。",
+    "Each chain has its own W_hh: → the forward chain's, ← the backward chain's (dashed; its ρ dash-dotted).":
+        "每条链都有自己的 W_hh：→ 为正向链的，← 为反向链的（虚线；其 ρ 为点划线）。",
+    "Open diamonds: the backward chain's W_hh (←).": "空心菱形：反向链的 W_hh（←）。",
+    # saliency (pages/train.py, explorer/views/train_payload.py, plots_train.py)
+    "Saliency ‖∂ỹₜ/∂xₛ‖ (no probe yet)": "显著性 ‖∂ỹₜ/∂xₛ‖（尚未探测）",
+    "Saliency of probe sample 1 at step {step}": "第 {step} 步时探测样本 1 的显著性",
+    "Mean saliency of {n} probe samples at step {step}": "第 {step} 步时 {n} 个探测样本的平均显著性",
+    "output step t = %{y}, input step s = %{x}<br>‖∂ỹₜ/∂xₛ‖ = %{customdata:.3g}<extra></extra>":
+        "输出步 t = %{y}，输入步 s = %{x}<br>‖∂ỹₜ/∂xₛ‖ = %{customdata:.3g}<extra></extra>",
+    "input step s": "输入步 s",
+    "output step t": "输出步 t",
+    "Which inputs the model uses, and how far back: each row is one output step t, each column an input step s, "
+    "the colour how strongly ỹₜ (the output, or the logit of the predicted class) changes with xₛ. Here for one "
+    "sequence of the probe batch, its inputs drawn above: in the adding problem the two marked inputs are the "
+    "brightest once the model has learnt the task (clearest with the log scale off). Blank: inputs after t, which "
+    "a one-way model cannot read.":
+        "模型用到了哪些输入、能往回看多远：每一行是一个输出步 t，每一列是一个输入步 s，颜色表示 ỹₜ"
+        "（输出，或预测类别的 logit）随 xₛ 变化的强弱。这里是探测批次中的一条序列，上方画出它的输入：在加法问题中，"
+        "模型学会任务后，两个被标记的输入最亮（关闭对数刻度时最明显）。空白：t 之后的输入，单向模型读不到它们。",
+    "Saliency: log colour scale": "显著性：对数颜色刻度",
+    "On: colour by log₁₀, over four decades below the largest value, so that faint dependences far back still "
+    "show. Off: colour by the value itself, so that the inputs an output uses most stand out.":
+        "开：按 log₁₀ 着色，覆盖最大值以下四个数量级，远处微弱的依赖也能看见。关：按数值本身着色，"
+        "输出最依赖的输入会更突出。",
+    "input": "输入",
+    "The same averaged over the {n} sequences of the probe batch: how far back the model reaches in general. "
+    "Along a row, the colour fades with the distance from the dotted diagonal s = t; for a vanilla RNN it "
+    "typically fades within a few steps, gated cells (LSTM, GRU) can reach further. Measured every few probes "
+    "(more rarely for long sequences), on the current weights.":
+        "同一量在探测批次 {n} 条序列上的平均：模型一般能往回看多远。沿着一行，颜色随着与点线对角线 s = t 的距离"
+        "而变淡；普通 RNN 通常几步之内就淡去，带门控的单元（LSTM、GRU）能看得更远。每隔几次探测测量一次"
+        "（序列较长时更少），使用当前的权重。",
 }
