@@ -58,7 +58,8 @@ st.multiselect(t("Architectures"), options, default=list(CELLS), key="compare_ar
                       "afresh."))
 refusal = bidirectional_refusal(lab.task_cfg)
 if refusal is not None:
-    st.caption(t("No bidirectional variants on this task: {why}", why=error_text(refusal)))
+    st.caption(t("No bidirectional variants on this task: their backward chain would read the very values it "
+                 "has to predict."), help=error_text(refusal))  # the model code's own reason, in full
 elif any(a in BIDIRECTIONAL for a in archs):
     st.caption(t("Bi-: a bidirectional cell (dotted line), a forward and a backward chain in every layer: its output "
                  "at step t has read the whole sequence, later steps included."))

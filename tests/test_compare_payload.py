@@ -1,5 +1,7 @@
 """The Compare page's live loss chart as the browser assembles it from its payloads (tests/live_chart.py applies them
 as bridge.js does) holds exactly each lab's training losses; the ‖∂L/∂h_t‖ overlay is the latest probe's."""
+import json
+
 import numpy as np
 import pytest
 from live_chart import Gap, LiveChart, assemble
@@ -28,13 +30,15 @@ def test_the_streams_add_up_to_each_labs_losses():
     for steps in (0, 3, 1, 7):  # a run that trained nothing sends nothing new
         train(labs, steps)
         payloads.append(cp.loss_payload(feed, labs, 1 / 6, "predict the mean", True, NORMAL))
+    json.dumps(payloads)  # plain JSON (the component's data), no numpy left in it
     chart = assemble(payloads)
     for arch, lab in labs.items():
         sc = lab.history.scalars()
         np.testing.assert_array_equal(chart.trace(NAMES[arch])["x"], sc["step"])
         np.testing.assert_array_equal(chart.trace(NAMES[arch])["y"], sc["loss"])
     assert len(wire.decode(payloads[-1]["streams"][0]["x"])) <= 7 + 1 + 3  # only what the last REPEAT payloads added
-    assert chart.figure["layout"]["shapes"][0]["name"] == "baseline: predict the mean"
+    base = chart.trace("baseline: predict the mean")
+    assert list(base["x"]) == [0, CFG[2].steps] and list(base["y"]) == [1 / 6, 1 / 6]
 
 
 def test_a_chart_mounted_afresh_gets_every_point_after_it_says_so():
@@ -68,6 +72,7 @@ def test_the_gradient_overlay_is_the_latest_probe_and_rebuilt_only_when_it_chang
     train(labs, 5)
     feed = Feed()
     p = cp.grad_payload(feed, labs, 10, 64, NORMAL)
+    json.dumps(p)
     lstm = next(t for t in p["figure"]["data"] if t["name"] == "LSTM")
     np.testing.assert_allclose(wire.decode(lstm["y"]), labs["lstm"].history.latest_probe.hidden_grad_norms[-1],
                                rtol=1e-6)

@@ -41,16 +41,16 @@ def test_horizon_figure_one_line_per_cell_in_order_of_length():
 
 @pytest.mark.parametrize("log_y", [False, True])
 def test_loss_chart_has_one_empty_line_per_architecture_and_the_baseline(log_y):
-    lay = pc.loss_chart(("rnn", "bilstm", "cnn"), 1 / 6, "predict 1", log_y, PRESENTER)
+    lay = pc.loss_chart(("rnn", "bilstm", "cnn"), 1 / 6, "predict 1", 300, log_y, PRESENTER)
     fig = valid(go.Figure(lay))
-    assert [t.name for t in fig.data] == ["vanilla RNN", "Bi-LSTM", "1D-CNN"]  # trace k is the k-th stream
-    assert all(len(t.x) == 0 and len(t.y) == 0 for t in fig.data)
+    assert [t.name for t in fig.data] == ["vanilla RNN", "Bi-LSTM", "1D-CNN", "baseline: predict 1"]  # trace k: stream k
+    assert all(len(t.x) == 0 and len(t.y) == 0 for t in fig.data[:3])
     assert fig.data[0].line.color == CELL_COLORS["rnn"] and fig.data[0].line.dash is None
     assert fig.data[1].line.color == CELL_COLORS["lstm"] and fig.data[1].line.dash == "dot"  # Bi: its cell, dotted
     assert fig.data[0].line.width == PRESENTER.line
-    (base,) = fig.layout.shapes
-    assert base.name == "baseline: predict 1" and base.line.dash == "dash" and base.line.color == BASELINE_COLOR
-    assert base.y0 == base.y1 == pytest.approx(np.log10(1 / 6) if log_y else 1 / 6)  # log axis: shapes at log10 y
+    base = fig.data[3]
+    assert list(base.x) == [0, 300] and list(base.y) == [1 / 6, 1 / 6]  # across the whole run
+    assert base.line.dash == "dash" and base.line.color == BASELINE_COLOR
     assert fig.layout.yaxis.type == ("log" if log_y else "linear") and fig.layout.uirevision == "live"
 
 

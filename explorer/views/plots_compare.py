@@ -92,20 +92,19 @@ def horizon_figure(points: list[SweepPoint], sizes: Sizes = NORMAL, lang: str = 
                                 tr("final loss / baseline", lang), log_x=True))
 
 
-def loss_chart(archs: tuple[str, ...], baseline: float, baseline_label: str, log_y: bool = False,
+def loss_chart(archs: tuple[str, ...], baseline: float, baseline_label: str, steps: int, log_y: bool = False,
                sizes: Sizes = NORMAL, lang: str = "en") -> dict:
     """The live loss chart: an empty line per architecture of `archs` (trace k is archs[k]; a stream fills it with
-    (step, loss)) and the memoryless baseline as a dashed line across the plot (a shape with a legend entry; on a
-    log axis Plotly places shapes at log10 y). Zoom survives updates (uirevision)."""
+    (step, loss)), then the memoryless baseline, dashed, across the run's `steps` (a trace, not a layout shape:
+    Plotly's autorange of a log axis with a shape on it was seen to reach 1e-17). Zoom survives updates (uirevision)."""
     data = [dict(type="scatter", x=[], y=[], name=tr(CELL_NAMES[a], lang), mode="lines",
                  line=dict(color=COLORS[a], width=sizes.line) | ({"dash": DASHES[a]} if a in DASHES else {}))
             for a in archs]
-    at = math.log10(baseline) if log_y and baseline > 0 else baseline
-    base = dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=at, y1=at, showlegend=True, layer="below",
-                name=tr("baseline: {label}", lang, label=message(baseline_label, lang)),
-                line=dict(color=BASELINE_COLOR, width=sizes.line * 0.6, dash="dash"))
+    data.append(_line([0, max(steps, 1)], [float(baseline)] * 2,  # plain lists: the payload is JSON
+                      tr("baseline: {label}", lang, label=message(baseline_label, lang)), BASELINE_COLOR, sizes,
+                      dash="dash", hoverinfo="skip"))
     lay = _layout(sizes, tr("Loss", lang), tr("training step", lang), tr("loss", lang), log_y=log_y)
-    return {"data": data, "layout": dict(lay, shapes=[base], uirevision=LIVE)}
+    return {"data": data, "layout": dict(lay, uirevision=LIVE)}
 
 
 def saliency_scale(panels: dict[str, np.ndarray], decades: int = SALIENCY_DECADES) -> tuple[float, float]:

@@ -93,7 +93,8 @@ ZH: dict[str, str] = {
     "Bi-RNN": "双向 RNN",
     "Bi-LSTM": "双向 LSTM",
     "Bi-GRU": "双向 GRU",
-    "No bidirectional variants on this task: {why}": "这个任务不提供双向变体：{why}",
+    "No bidirectional variants on this task: their backward chain would read the very values it has to predict.":
+        "这个任务不提供双向变体：它们的反向链会读到自己要预测的那些值。",
     "Bi-: a bidirectional cell (dotted line), a forward and a backward chain in every layer: its output at step t "
     "has read the whole sequence, later steps included.":
         "双向单元（点线）：每一层有一条正向链和一条反向链，它在第 t 步的输出已经读过整个序列，包括之后的各步。",
