@@ -41,7 +41,7 @@ def test_horizon_figure_one_line_per_cell_in_order_of_length():
 
 @pytest.mark.parametrize("log_y", [False, True])
 def test_loss_chart_has_one_empty_line_per_architecture_and_the_baseline(log_y):
-    lay = pc.loss_chart(("rnn", "bilstm", "cnn"), 1 / 6, "predict 1", 300, log_y, PRESENTER)
+    lay = pc.loss_chart(("rnn", "bilstm", "cnn"), 1 / 6, "predict 1", log_y, PRESENTER)
     fig = valid(go.Figure(lay))
     assert [t.name for t in fig.data] == ["vanilla RNN", "Bi-LSTM", "1D-CNN", "baseline: predict 1"]  # trace k: stream k
     assert all(len(t.x) == 0 and len(t.y) == 0 for t in fig.data[:3])
@@ -49,7 +49,9 @@ def test_loss_chart_has_one_empty_line_per_architecture_and_the_baseline(log_y):
     assert fig.data[1].line.color == CELL_COLORS["lstm"] and fig.data[1].line.dash == "dot"  # Bi: its cell, dotted
     assert fig.data[0].line.width == PRESENTER.line
     base = fig.data[3]
-    assert list(base.x) == [0, 300] and list(base.y) == [1 / 6, 1 / 6]  # across the whole run
+    assert list(base.x) == [0, 1] and list(base.y) == [1 / 6, 1 / 6] and base.xaxis == "x2"  # across the plot
+    assert fig.layout.xaxis2.overlaying == "x" and list(fig.layout.xaxis2.range) == [0, 1]
+    assert not fig.layout.xaxis2.visible
     assert base.line.dash == "dash" and base.line.color == BASELINE_COLOR
     assert fig.layout.yaxis.type == ("log" if log_y else "linear") and fig.layout.uirevision == "live"
 

@@ -21,9 +21,8 @@ LOSS = "compare_loss"  # the loss chart's streams: "compare_loss/k" for the k-th
 def loss_payload(feed: Feed, labs: dict[str, Lab], baseline: float, baseline_label: str, log_y: bool,
                  sizes: Sizes, lang: str = "en") -> dict:
     """The live loss chart of `labs` ({arch: lab}, in the chart's trace order): stream k is labs' k-th training
-    loss at every kept step; the baseline spans the steps the labs train for."""
+    loss at every kept step."""
     gen = feed.bind(labs)
-    steps = max(lab.train_cfg.steps for lab in labs.values())
     streams = []
     for k, lab in enumerate(labs.values()):
         name, sid = f"{LOSS}/{k}", f"{gen}.{lab.history.steps.stride}"
@@ -32,7 +31,7 @@ def loss_payload(feed: Feed, labs: dict[str, Lab], baseline: float, baseline_lab
         feed.sent(name, sid, start + len(sc["step"]))
         streams.append(wire.stream(sid, start, sc["step"], [gaps(sc["loss"])], [k]))
     return {"kind": "chart", "png": "compare-loss", "streams": streams,
-            "figure": pc.loss_chart(tuple(labs), baseline, baseline_label, steps, log_y, sizes, lang)}
+            "figure": pc.loss_chart(tuple(labs), baseline, baseline_label, log_y, sizes, lang)}
 
 
 def grad_payload(feed: Feed, labs: dict[str, Lab], seq_len: int, receptive_field: int | None, sizes: Sizes,

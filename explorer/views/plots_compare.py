@@ -92,19 +92,21 @@ def horizon_figure(points: list[SweepPoint], sizes: Sizes = NORMAL, lang: str = 
                                 tr("final loss / baseline", lang), log_x=True))
 
 
-def loss_chart(archs: tuple[str, ...], baseline: float, baseline_label: str, steps: int, log_y: bool = False,
+def loss_chart(archs: tuple[str, ...], baseline: float, baseline_label: str, log_y: bool = False,
                sizes: Sizes = NORMAL, lang: str = "en") -> dict:
     """The live loss chart: an empty line per architecture of `archs` (trace k is archs[k]; a stream fills it with
-    (step, loss)), then the memoryless baseline, dashed, across the run's `steps` (a trace, not a layout shape:
-    Plotly's autorange of a log axis with a shape on it was seen to reach 1e-17). Zoom survives updates (uirevision)."""
+    (step, loss)), then the memoryless baseline, dashed, across the whole plot: a trace on a hidden x axis of its
+    own (0 to 1), so that the steps' axis scales to the curves alone and the baseline's data never change (a layout
+    shape on a log axis was seen to break Plotly's autorange). Zoom survives updates (uirevision)."""
     data = [dict(type="scatter", x=[], y=[], name=tr(CELL_NAMES[a], lang), mode="lines",
                  line=dict(color=COLORS[a], width=sizes.line) | ({"dash": DASHES[a]} if a in DASHES else {}))
             for a in archs]
-    data.append(_line([0, max(steps, 1)], [float(baseline)] * 2,  # plain lists: the payload is JSON
+    data.append(_line([0, 1], [float(baseline)] * 2,  # plain lists: the payload is JSON
                       tr("baseline: {label}", lang, label=message(baseline_label, lang)), BASELINE_COLOR, sizes,
-                      dash="dash", hoverinfo="skip"))
+                      dash="dash", hoverinfo="skip", xaxis="x2"))
     lay = _layout(sizes, tr("Loss", lang), tr("training step", lang), tr("loss", lang), log_y=log_y)
-    return {"data": data, "layout": dict(lay, uirevision=LIVE)}
+    return {"data": data, "layout": dict(lay, uirevision=LIVE, xaxis2=dict(overlaying="x", range=[0, 1],
+                                                                           visible=False, fixedrange=True))}
 
 
 def saliency_scale(panels: dict[str, np.ndarray], decades: int = SALIENCY_DECADES) -> tuple[float, float]:

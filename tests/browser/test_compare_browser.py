@@ -29,8 +29,8 @@ def main(page):
 
 def points(page, n: int) -> str:
     """JS: every curve of the loss chart has at least n points."""
-    return f"() => {{ const c = ({LOSS_JS})(); return !!c && c.traces.length === 3 && " \
-           f"c.traces.every((t) => t.x.length >= {n}); }}"
+    return f"() => {{ const c = ({LOSS_JS})(); return !!c && c.traces.length === 4 && " \
+           f"c.traces.slice(0, 3).every((t) => t.x.length >= {n}); }}"
 
 
 def headless_losses(steps: dict[str, int]) -> dict[str, np.ndarray]:
@@ -61,11 +61,18 @@ def test_live_curves_show_the_trainings_numbers_and_keep_the_zoom(page, app_url,
     m = COUNTERS.search(main(page).inner_text())
     steps = dict(zip(("rnn", "lstm", "gru"), (int(k) for k in m.groups())))
     page.wait_for_function(f"() => {{ const c = ({LOSS_JS})(); return !!c && "
-                           f"c.traces.map((t) => t.x.length).join() === '{','.join(map(str, steps.values()))}'; }}",
+                           f"c.traces.slice(0, 3).map((t) => t.x.length).join() === "
+                           f"'{','.join(map(str, steps.values()))}'; }}",
                            timeout=30_000)
     shown = page.evaluate(LOSS_JS)
     assert shown["range"] == [2, 60], "an update reset the user's zoom"
     want = headless_losses(steps)
+    from explorer.config import TaskConfig
+    from explorer.data.tasks import make_task
+
+    baseline = make_task(TaskConfig()).baseline
+    assert shown["traces"][3]["name"].startswith("baseline")
+    np.testing.assert_allclose(shown["traces"][3]["y"], [baseline, baseline])
     for trace, arch in zip(shown["traces"], steps):
         assert trace["x"] == list(range(1, steps[arch] + 1))
         np.testing.assert_allclose(trace["y"], want[arch], rtol=1e-4)  # float32 on the wire
