@@ -157,15 +157,15 @@ side_by_side()
 def saliency_panels(labs: dict) -> tuple:
     """(out_steps, {arch: (R, T) mean saliency}) of the labs' current weights on the first SALIENCY_SAMPLES probe
     samples, kept until a lab trains on (recomputed on a full rerun, e.g. Pause, not during the live runs)."""
-    shows = (id(labs), tuple(l.steps_trained for l in labs.values()))
+    steps_trained = tuple(l.steps_trained for l in labs.values())
     held = ss.get("compare_saliency")
-    if held is None or held[0] != shows:
+    if held is None or held[0][0] is not labs or held[0][1] != steps_trained:
         panels, steps = {}, None
         for arch, arch_lab in labs.items():
             x = arch_lab.trainer.probe_batch.x[:SALIENCY_SAMPLES]
             sal = model_saliency(arch_lab.model, x, arch_lab.task.kind)  # every output step (≤ 50 rows)
             panels[arch], steps = sal.mean, sal.out_steps
-        held = ss.compare_saliency = (shows, steps, panels)
+        held = ss.compare_saliency = ((labs, steps_trained), steps, panels)
     return held[1], held[2]
 
 

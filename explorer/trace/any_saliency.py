@@ -64,7 +64,7 @@ def _by_autograd(model: nn.Module, x: torch.Tensor, kind: str, steps: np.ndarray
             seeds = seeds.flatten(0, 1)  # (R·O, B, T, O)
             k = n_out
         width = max(n_in, getattr(getattr(model, "cfg", None), "hidden_size", 1))
-        per_seed = b * t_len * width * 16  # activations' gradients of one seed, roughly
+        per_seed = b * t_len * (16 * width + t_len)  # activations' gradients of one seed (attention: T²), roughly
         chunk = max(k, CHUNK_FLOATS // per_seed // k * k)  # whole rows per chunk
         grads = []
         for lo in range(0, len(seeds), chunk):

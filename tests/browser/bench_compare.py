@@ -1,12 +1,13 @@
 """Benchmark: how often the Compare page's live loss chart redraws in a real browser while the cells train.
 
-    python tests/browser/bench_compare.py [--seconds 6]
+    python tests/browser/bench_compare.py [--seconds 6] [--repo PATH ...]
 
 Starts `streamlit run app.py` on a free port, opens the Compare page in Debian's Chromium, presses Start and samples
 every animation frame (requestAnimationFrame) the SVG path of each curve on the loss chart: a frame in which any path
 differs from the previous frame's is a browser-visible update. Nothing the page does for the test is counted. Prints
 updates/s (median gap and spread), each cell's steps/s as its counter shows them, and the machine's load average
-(this machine is shared: read the figures with it). Not a test: speed is never asserted.
+(this machine is shared: read the figures with it). Several --repo checkouts (e.g. an export of the commit before
+the page moved to the bridge) are measured in turn, A/B/A/B. Not a test: speed is never asserted.
 """
 from __future__ import annotations
 
@@ -46,13 +47,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve() -> tuple[subprocess.Popen, str]:
+def serve(repo: Path = REPO) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(REPO), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    env = dict(os.environ, PYTHONPATH=str(repo), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     logs = Path(tempfile.mkdtemp(prefix="bench-compare-"))
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                              "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--server.fileWatcherType", "none"], cwd=REPO, env=env,
+                             "--server.fileWatcherType", "none"], cwd=repo, env=env,
                             stdout=open(logs / "out.log", "wb"), stderr=open(logs / "err.log", "wb"))
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -109,13 +110,18 @@ def measure(base: str, seconds: float) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=6.0)
+    ap.add_argument("--repo", type=Path, action="append", help="a checkout to serve (default: this one)")
+    ap.add_argument("--rounds", type=int, default=1)
     args = ap.parse_args()
-    proc, base = serve()
-    try:
-        measure(base, args.seconds)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    for _ in range(args.rounds):
+        for repo in args.repo or [REPO]:
+            print(f"--- {repo}")
+            proc, base = serve(repo)
+            try:
+                measure(base, args.seconds)
+            finally:
+                proc.terminate()
+                proc.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -105,12 +105,14 @@ def test_saliency_of_every_architecture(page, app_url, shots, lang):
     expect(start).to_be_visible(timeout=180_000)  # the 60 steps are done: the page reran with the final weights
     wait_idle(page)
     heading = "每个模型能往回看多远" if lang == "zh" else "How far back each model looks"
+    expect(main(page).get_by_role("heading", name=heading)).to_be_visible()
     page.wait_for_function(f"() => ({SALIENCY_JS})()?.length === 6", timeout=60_000)
     heat = page.evaluate(SALIENCY_JS)
     assert heat == (["普通 RNN", "LSTM", "GRU", "双向 GRU", "1D-CNN", "Transformer"] if lang == "zh"
                     else ["vanilla RNN", "LSTM", "GRU", "Bi-GRU", "1D-CNN", "Transformer"])
     assert_no_exception(page)
-    main(page).get_by_role("heading", name=heading).scroll_into_view_if_needed()
+    main(page).get_by_test_id("stPlotlyChart").last.evaluate("e => e.scrollIntoView({block: 'end'})")  # the grid
+    page.mouse.move(900, 40)  # no hover label in the picture
     page.wait_for_timeout(500)
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / f"compare-saliency{'-zh' if lang == 'zh' else ''}.png"), full_page=False)
