@@ -10,19 +10,7 @@ from explorer import ModelConfig, build_model
 from explorer.models.baselines import build_baseline
 from explorer.trace import any_saliency
 from explorer.trace.any_saliency import model_saliency
-
-
-def jacobian_saliency(model, x, kind, steps):
-    """(B, R, T): the Frobenius norm of each (output step, input step) block of one sample's full Jacobian (for a
-    classification task the row of the class predicted at that step), sample by sample."""
-    out = []
-    for xb in x:
-        jac = torch.autograd.functional.jacobian(lambda v: model(v[None])[0], xb)[steps]  # (R, O, T, I)
-        if kind == "classification":
-            predicted = model(xb[None])[0, steps].argmax(-1)  # (R,)
-            jac = jac[torch.arange(len(steps)), predicted][:, None]
-        out.append(jac.double().pow(2).sum((1, 3)).sqrt())
-    return torch.stack(out).numpy()
+from tests.test_saliency import autograd_saliency as jacobian_saliency  # per sample, by the full Jacobian
 
 
 def make(arch, inputs, outputs, hidden=8):

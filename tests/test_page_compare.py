@@ -180,7 +180,7 @@ def test_bidirectional_variants_where_the_task_allows_them(at):
 
 
 def test_saliency_of_every_architecture_side_by_side(at):
-    from test_any_saliency import jacobian_saliency
+    from tests.test_saliency import autograd_saliency as jacobian_saliency
 
     at.multiselect(key="compare_archs").set_value(["rnn", "bigru", "cnn", "transformer"]).run()
     at.button(key="compare_start").click().run()
