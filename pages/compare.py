@@ -1,23 +1,46 @@
-"""Compare: RNN, LSTM, GRU and the 1D-CNN and Transformer baselines trained side by side on the same task, with a
-live table; and the memory-horizon sweep."""
+"""Compare: RNN, LSTM, GRU, their bidirectional variants (where the task allows) and the 1D-CNN and Transformer
+baselines trained side by side on the same task, with a live table; the saliency of each, side by side; and the
+memory-horizon sweep.
+
+While the cells train, the side-by-side fragment reruns back to back (its timer, RERUN_GAP, is shorter than a run):
+each run trains every cell for its share of CHUNK_SECONDS, then sends the live loss chart only the new points
+(explorer/views/compare_payload.py); the browser appends them in place (pages/bridge.py), keeping the chart's zoom.
+"""
 from __future__ import annotations
 
 import streamlit as st
 
 from explorer.models.baselines import BASELINES
 from explorer.scratch.walkthrough import task_title
-from explorer.training.compare import ARCHITECTURES, CELLS, Sweep, comparison_labs, comparison_rows
+from explorer.trace.any_saliency import model_saliency
+from explorer.training.compare import (
+    BIDIRECTIONAL,
+    CELLS,
+    Sweep,
+    bidirectional_refusal,
+    comparison_labs,
+    comparison_rows,
+    offered,
+)
 from explorer.training.live import train_chunk
+from explorer.views import compare_payload as cp
 from explorer.views import plots_compare as pc
+from explorer.views.train_payload import Feed, streams_of
+from pages import bridge
 from pages.common import TRAINING, get_lab, plotly_chart, presenter, sizes, training_token
 from pages.lang import error_text, lang, t
 
-CHUNK_SECONDS = 0.15   # training time per fragment rerun, shared by the three cells
+CHUNK_SECONDS = 0.06   # training time per fragment run, shared by the cells (then the charts are sent)
+RERUN_GAP = 0.02       # s: the fragment's timer while training runs (shorter than a run: runs follow back to back)
+SALIENCY_SAMPLES = 4   # probe samples whose saliency is averaged
 SWEEP_LENGTHS = (5, 10, 20, 50, 100, 200, 500)
 ss = st.session_state
 
 lab = get_lab()
-archs = tuple(a for a in ARCHITECTURES if a in ss.get("compare_archs", CELLS)) or CELLS  # in a fixed order
+options = offered(lab.task_cfg)  # no bidirectional variant where it would read the future
+if any(a not in options for a in ss.get("compare_archs", ())):  # a task that no longer allows a chosen variant:
+    ss.compare_archs = [a for a in ss.compare_archs if a in options]  # dropped before the widget sees it
+archs = tuple(a for a in options if a in ss.get("compare_archs", CELLS)) or CELLS  # in a fixed order
 key = (lab.model_cfg, lab.task_cfg, lab.train_cfg, lab.user_data, archs)
 if ss.get("compare_key") != key:  # the Build page changed the setup: start the comparison afresh
     ss.compare_key, ss.compare_labs, ss.compare_running = key, None, False
@@ -27,12 +50,19 @@ st.title(t("Compare the cells"))
 st.caption(t("Task: **{task}**, T = {T}, {layers} layer(s) of {units} units, the same data, seeds and training "
              "settings for every cell (change them on the Build and Train pages).", task=task_title(lab.task_cfg.name, lang()),
              T=lab.task.seq_len, layers=lab.model_cfg.num_layers, units=lab.model_cfg.hidden_size))
-st.multiselect(t("Architectures"), ARCHITECTURES, default=list(CELLS), key="compare_archs", format_func=cell_names.get,
+st.multiselect(t("Architectures"), options, default=list(CELLS), key="compare_archs", format_func=cell_names.get,
                help=t("The recurrent cells and two baselines without recurrence: a causal dilated 1D-CNN "
                       "(WaveNet-style; each output sees a fixed window of earlier steps, its receptive field) and a "
                       "small causal Transformer encoder (sinusoidal positions, a few heads; every step attends to all "
                       "earlier ones). The baselines use the hidden size as their width. Changing the choice starts "
                       "afresh."))
+refusal = bidirectional_refusal(lab.task_cfg)
+if refusal is not None:
+    st.caption(t("No bidirectional variants on this task: their backward chain would read the very values it "
+                 "has to predict."), help=error_text(refusal))  # the model code's own reason, in full
+elif any(a in BIDIRECTIONAL for a in archs):
+    st.caption(t("Bi-: a bidirectional cell (dotted line), a forward and a backward chain in every layer: its output "
+                 "at step t has read the whole sequence, later steps included."))
 
 
 def set_running(run: bool) -> None:
@@ -51,6 +81,19 @@ def reset() -> None:
     ss.compare_labs, ss.compare_running = None, False
 
 
+def feed() -> Feed:
+    return ss.setdefault("compare_feed", Feed())
+
+
+def live_chart(payload: dict, key: str, streams: int = 0) -> None:
+    """A bridge chart; one with streams tells the feed what it has after a remount (pages/train.py does the same)."""
+    if not streams:
+        bridge.view(payload, key)
+        return
+    names = streams_of(cp.LOSS, streams)
+    bridge.view(payload, key, on_have=lambda counts: feed().have(names, counts))
+
+
 st.header(t("Side by side"))
 c1, c2, c3 = st.columns(3)
 c1.button(t("⏸ Pause") if ss.compare_running else t("▶ Start"), key="compare_start", type="primary",
@@ -61,7 +104,7 @@ if "compare_error" in ss:
     st.error(ss.pop("compare_error"))
 
 
-@st.fragment(run_every=0.3 if ss.compare_running else None)
+@st.fragment(run_every=RERUN_GAP if ss.compare_running else None)
 def side_by_side() -> None:
     labs = ss.compare_labs
     if labs is None:
@@ -82,17 +125,14 @@ def side_by_side() -> None:
     st.caption(" · ".join(t("{cell}: step {n} (diverged)", cell=cell_names[c], n=l.steps_trained)
                           if l.history.diverged else t("{cell}: step {n}", cell=cell_names[c], n=l.steps_trained)
                           for c, l in labs.items()))
-    curves = {}
-    for cell, cell_lab in labs.items():
-        sc = cell_lab.history.scalars()
-        curves[cell] = (sc["step"], sc["loss"])
     left, right = st.columns(2)
-    plotly_chart(pc.loss_overlay(curves, lab.task.baseline, lab.task.baseline_label, log_y, sizes(), lang()),
-                 key="compare_loss", where=left)
-    left.caption(t("Below the dashed line a cell has learnt something a memoryless guess cannot."))
-    probes = {c: l.history.latest_probe.hidden_grad_norms[-1] for c, l in labs.items() if l.history.latest_probe}
     field = labs["cnn"].model.receptive_field if "cnn" in labs else None
-    plotly_chart(pc.grad_overlay(probes, sizes(), lab.task.seq_len, field, lang()), key="compare_grads", where=right)
+    with left:
+        live_chart(cp.loss_payload(feed(), labs, lab.task.baseline, lab.task.baseline_label, log_y, sizes(), lang()),
+                   "compare_loss", len(labs))
+    left.caption(t("Below the dashed line a cell has learnt something a memoryless guess cannot."))
+    with right:
+        live_chart(cp.grad_payload(feed(), labs, lab.task.seq_len, field, sizes(), lang()), "compare_grads")
     vanish = t("A curve that drops steeply towards t = 1 is a gradient that vanishes: that cell cannot learn from "
                "what happened early in the sequence.")
     shaded = t("Shaded: the 1D-CNN's receptive field, the last {n} steps its last output sees; it cannot use "
@@ -112,6 +152,38 @@ def side_by_side() -> None:
 
 
 side_by_side()
+
+
+def saliency_panels(labs: dict) -> tuple:
+    """(out_steps, {arch: (R, T) mean saliency}) of the labs' current weights on the first SALIENCY_SAMPLES probe
+    samples, kept until a lab trains on (recomputed on a full rerun, e.g. Pause, not during the live runs)."""
+    steps_trained = tuple(l.steps_trained for l in labs.values())
+    held = ss.get("compare_saliency")
+    if held is None or held[0][0] is not labs or held[0][1] != steps_trained:
+        panels, steps = {}, None
+        for arch, arch_lab in labs.items():
+            x = arch_lab.trainer.probe_batch.x[:SALIENCY_SAMPLES]
+            sal = model_saliency(arch_lab.model, x, arch_lab.task.kind)  # every output step (≤ 50 rows)
+            panels[arch], steps = sal.mean, sal.out_steps
+        held = ss.compare_saliency = ((labs, steps_trained), steps, panels)
+    return held[1], held[2]
+
+
+if ss.compare_labs is not None and not getattr(lab.task, "token_inputs", False):
+    st.header(t("How far back each model looks"))
+    out_steps, panels = saliency_panels(ss.compare_labs)
+    labs_now = ss.compare_labs
+    steps_now = t(", ").join(t("{cell}: step {n}", cell=cell_names[a], n=l.steps_trained) for a, l in labs_now.items())
+    cnn_field = labs_now["cnn"].model.receptive_field if "cnn" in labs_now else None
+    plotly_chart(pc.saliency_grid(panels, out_steps, lab.task.seq_len, cnn_field, sizes(), lang()),
+                 key="compare_saliency_chart")
+    st.caption(t("Saliency ‖∂ỹ_t/∂x_s‖: how strongly the output at step t (row) depends on the input at step s "
+                 "(column), by autograd through each model, averaged over {n} probe samples; one colour scale for "
+                 "all (log₁₀); blank: exactly zero, an input the output cannot see. A recurrent cell's dependence "
+                 "fades with distance; the 1D-CNN's stops at a hard edge, its receptive field (dashed); the "
+                 "Transformer may reach every earlier step; a bidirectional cell reads later steps too. Computed "
+                 "for the current weights ({steps}); refreshed when training pauses or ends.",
+                 n=SALIENCY_SAMPLES, steps=steps_now))
 
 st.header(t("Memory horizon"))
 st.write(t("Train every cell for the same budget at several sequence lengths: where does each stop learning?"))
@@ -156,3 +228,4 @@ def sweep_view() -> None:
 
 
 sweep_view()
+bridge.plotly_js()

@@ -50,7 +50,7 @@ def test_sweep_marks_divergence():
 
 def test_baselines_join_the_comparison_on_the_same_data():
     labs = comparison_labs(*CFG, cells=ARCHITECTURES)
-    assert list(labs) == ["rnn", "lstm", "gru", "cnn", "transformer"]
+    assert list(labs) == ["rnn", "lstm", "gru", "birnn", "bilstm", "bigru", "cnn", "transformer"]
     for lab in labs.values():
         assert lab.task_cfg == CFG[1] and lab.train_cfg == CFG[2]
         assert torch.equal(lab.task.batch(4, seed=3).x, labs["rnn"].task.batch(4, seed=3).x)
@@ -91,3 +91,44 @@ def test_the_sweep_includes_the_baselines():
     losses = [s.loss for s in cnn.trainer.run(50)]
     assert sweep.results[1].final_loss == pytest.approx(np.mean(losses[-5:]), rel=1e-6)
     assert sweep.results[1].val_loss == pytest.approx(cnn.trainer.evaluate("val").loss, rel=1e-6)
+
+
+@pytest.mark.parametrize("task", ["sine", "sunspots", "charlm", "adding", "copy", "neighbours"])
+def test_bidirectional_variants_are_offered_exactly_where_the_model_code_allows_them(task):
+    from explorer.i18n import UserError
+    from explorer.lab import check_combination
+    from explorer.training.compare import BIDIRECTIONAL, bidirectional_refusal, offered
+
+    task_cfg = TaskConfig(name=task)
+    try:  # the model code's own rule, asked independently
+        check_combination(ModelConfig(cell="gru", bidirectional=True), task_cfg)
+        allowed = True
+    except UserError:
+        allowed = False
+    assert (bidirectional_refusal(task_cfg) is None) == allowed
+    assert set(offered(task_cfg)) == set(ARCHITECTURES) - (set() if allowed else set(BIDIRECTIONAL))
+    if not allowed:
+        assert "next value" in str(bidirectional_refusal(task_cfg))
+        with pytest.raises(ValueError, match="bidirectional"):
+            architecture_lab("bilstm", CFG[0], task_cfg, CFG[2])
+
+
+def test_bidirectional_variants_train_on_the_same_data_and_seed():
+    bi_cfg = dataclasses.replace(CFG[0], bidirectional=True)  # a Bi-LSTM built on Build: "lstm" is the plain one
+    labs = comparison_labs(bi_cfg, CFG[1], CFG[2], cells=("lstm", "bilstm", "bigru"))
+    assert [(l.model.cfg.cell, l.model.cfg.bidirectional) for l in labs.values()] == [
+        ("lstm", False), ("lstm", True), ("gru", True)]
+    assert [r.name for r in comparison_rows(labs)] == ["LSTM", "Bi-LSTM", "Bi-GRU"]
+    # the same weights as a bidirectional LSTM built directly from that config
+    direct = make_lab(dataclasses.replace(CFG[0], cell="lstm", bidirectional=True), *CFG[1:])
+    for p, q in zip(labs["bilstm"].model.parameters(), direct.model.parameters()):
+        assert torch.equal(p, q)
+    assert torch.equal(labs["bilstm"].task.batch(4, seed=3).x, labs["lstm"].task.batch(4, seed=3).x)
+    sweep = Sweep(*CFG, seq_lens=(5,), cells=("gru", "bigru"), steps=10)
+    while not sweep.done:
+        sweep.advance(5.0)
+    lab = make_lab(dataclasses.replace(CFG[0], cell="gru", bidirectional=True), dataclasses.replace(CFG[1], seq_len=5),
+                   dataclasses.replace(CFG[2], probe_every=0))
+    losses = [s.loss for s in lab.trainer.run(10)]
+    assert [p.cell for p in sweep.results] == ["gru", "bigru"]
+    assert sweep.results[1].final_loss == pytest.approx(losses[-1], rel=1e-6)  # the last tenth of 10 steps

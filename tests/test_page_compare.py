@@ -3,6 +3,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
+from live_chart import payload, shown
 from streamlit.testing.v1 import AppTest
 
 from explorer import ModelConfig
@@ -31,12 +33,16 @@ def test_side_by_side_trains_three_cells_and_plots_their_losses(at):
     assert not at.exception
     labs = at.session_state["compare_labs"]
     assert list(labs) == ["rnn", "lstm", "gru"] and all(l.steps_trained > 0 for l in labs.values())
-    loss_fig, grad_fig = figures(at)[:2]
+    loss = shown(at, "compare_loss")  # what a browser that mounted the chart holds (tests/live_chart.py)
+    labs = at.session_state["compare_labs"]
     for cell, name in (("rnn", "vanilla RNN"), ("lstm", "LSTM"), ("gru", "GRU")):
         hist = labs[cell].history.scalars()
-        np.testing.assert_allclose(decode(trace_named(loss_fig, name)["y"]), hist["loss"])
-    baseline = next(t for t in loss_fig["data"] if t["name"].startswith("baseline"))
-    np.testing.assert_allclose(decode(baseline["y"]), 1 / 6)
+        np.testing.assert_array_equal(loss.trace(name)["x"], hist["step"])
+        np.testing.assert_allclose(loss.trace(name)["y"], hist["loss"])
+    baseline = next(t for t in loss.figure["data"] if t["name"].startswith("baseline"))
+    np.testing.assert_allclose(baseline["y"], 1 / 6)
+    assert list(baseline["x"]) == [0, 1] and baseline["xaxis"] == "x2"  # across the plot
+    grad_fig = payload(at, "compare_grads")["figure"]
     probe = labs["lstm"].history.latest_probe
     if probe is not None:
         np.testing.assert_allclose(decode(trace_named(grad_fig, "LSTM")["y"]), probe.hidden_grad_norms[-1], rtol=1e-6)
@@ -118,7 +124,7 @@ def test_baselines_train_beside_the_cells_with_a_live_table(at):
         assert row["validation loss"] == (f"{latest.val_loss:.4g}" if latest else "")
     notes = list(table["note"])
     assert "no hidden state" in notes[1] and "no hidden state" in notes[2]
-    grad_fig = figures(at)[1]
+    grad_fig = payload(at, "compare_grads")["figure"]
     assert {t["name"] for t in grad_fig["data"]} <= {"LSTM"}  # no ‖∂L/∂h_t‖ for the baselines
     band = grad_fig["layout"]["shapes"][0]
     assert (band["x0"], band["x1"]) == (80 - field + 0.5, 80.5) and str(field) in band["name"]
@@ -139,7 +145,7 @@ def test_the_page_in_chinese(at):
     for _ in range(3):
         at.run()
     assert not at.exception
-    loss_fig, grad_fig = figures(at)[:2]
+    loss_fig, grad_fig = payload(at, "compare_loss")["figure"], payload(at, "compare_grads")["figure"]
     assert loss_fig["layout"]["title"]["text"] == "损失" and trace_named(loss_fig, "普通 RNN")
     assert grad_fig["layout"]["title"]["text"] == "梯度能回传多远"
     table = at.dataframe[0].value
@@ -147,3 +153,70 @@ def test_the_page_in_chinese(at):
     assert list(table["感受野（步）"])[0] == "之前所有步"
     assert list(table["说明"])[1] == "1D-CNN 没有随时间传递的隐状态：没有可探测的 ∂L/∂h_t，没有 W_hh，也没有截断 BPTT。" \
         "它只看过去输入的一个固定窗口，即它的感受野。" and CausalCNN.recurrence_note.startswith("The 1D-CNN has")
+
+
+def test_bidirectional_variants_where_the_task_allows_them(at):
+    options = at.multiselect(key="compare_archs").options
+    assert {"Bi-RNN", "Bi-LSTM", "Bi-GRU"} <= set(options)  # adding: the whole sequence may be read first
+    at.multiselect(key="compare_archs").set_value(["lstm", "bilstm"]).run()
+    assert any("dotted line" in c.value for c in at.caption)
+    at.button(key="compare_start").click().run()
+    at.run()
+    assert not at.exception
+    labs = at.session_state["compare_labs"]
+    assert labs["bilstm"].model.cfg.bidirectional and not labs["lstm"].model.cfg.bidirectional
+    assert list(at.dataframe[0].value["architecture"]) == ["LSTM", "Bi-LSTM"]
+    loss = shown(at, "compare_loss")
+    np.testing.assert_allclose(loss.trace("Bi-LSTM")["y"], labs["bilstm"].history.scalars()["loss"])
+    # a task that forecasts the next value: not offered, the caption says why, a chosen one is dropped
+    at.session_state["lab"] = make_lab(ModelConfig(hidden_size=8), TaskConfig(name="sine", seq_len=10),
+                                       TrainConfig(batch_size=8, steps=40))
+    at.run()
+    assert not at.exception
+    assert not {"Bi-RNN", "Bi-LSTM", "Bi-GRU"} & set(at.multiselect(key="compare_archs").options)
+    assert at.multiselect(key="compare_archs").value == ["lstm"]
+    caption = next(c for c in at.caption if c.value.startswith("No bidirectional variants on this task"))
+    assert caption.help.startswith("A bidirectional network cannot learn a task that predicts the next value")
+
+
+def test_saliency_of_every_architecture_side_by_side(at):
+    from tests.test_saliency import autograd_saliency as jacobian_saliency
+
+    at.multiselect(key="compare_archs").set_value(["rnn", "bigru", "cnn", "transformer"]).run()
+    at.button(key="compare_start").click().run()
+    at.run()
+    at.button(key="compare_start").click().run()  # Pause: the page computes the saliency of the current weights
+    assert not at.exception
+    labs = at.session_state["compare_labs"]
+    fig = next(f for f in figures(at) if f["layout"].get("title", {}).get("text", "").startswith("Which inputs"))
+    heat = {t["name"]: t for t in fig["data"] if t["type"] == "heatmap"}
+    assert list(heat) == ["vanilla RNN", "Bi-GRU", "1D-CNN", "Transformer"]
+    assert {t["coloraxis"] for t in heat.values()} == {"coloraxis"}
+    for arch, name in (("rnn", "vanilla RNN"), ("bigru", "Bi-GRU"), ("cnn", "1D-CNN"), ("transformer", "Transformer")):
+        model, x = labs[arch].model, labs[arch].trainer.probe_batch.x[:4]
+        was = model.training
+        want = jacobian_saliency(model.eval(), x, "regression", np.arange(10)).mean(axis=0)  # (T, T)
+        model.train(was)
+        np.testing.assert_allclose(decode(heat[name]["customdata"]), want, rtol=1e-3, atol=1e-7 * want.max())
+    assert torch.is_grad_enabled()
+    assert any("Saliency ‖∂ỹ_t/∂x_s‖" in c.value for c in at.caption)
+
+
+def test_new_words_in_chinese(at):
+    at.query_params["lang"] = "zh"
+    at.session_state["lang_chosen"] = "zh"
+    at.run()
+    assert "双向 LSTM" in at.multiselect(key="compare_archs").options
+    at.multiselect(key="compare_archs").set_value(["gru", "bigru", "cnn"]).run()
+    at.button(key="compare_start").click().run()
+    at.run()
+    at.button(key="compare_start").click().run()
+    assert not at.exception
+    assert at.header[1].value == "每个模型能往回看多远"
+    fig = next(f for f in figures(at) if f["layout"].get("title", {}).get("text", "").startswith("每个输出"))
+    assert [t["name"] for t in fig["data"] if t["type"] == "heatmap"] == ["GRU", "双向 GRU", "1D-CNN"]
+    assert list(at.dataframe[0].value["架构"]) == ["GRU", "双向 GRU", "1D-CNN"]
+    assert trace_named(payload(at, "compare_loss")["figure"], "双向 GRU")
+    at.session_state["lab"] = make_lab(ModelConfig(hidden_size=8), TaskConfig(name="sine", seq_len=10), TrainConfig())
+    at.run()
+    assert any(c.value.startswith("这个任务不提供双向变体：") for c in at.caption)

@@ -11,23 +11,44 @@ import numpy as np
 
 from ..config import ModelConfig, TaskConfig, TrainConfig
 from ..data.tasks import make_task
-from ..i18n import UserText
-from ..lab import Lab, check_cost, make_lab
+from ..i18n import N_, UserError, UserText
+from ..lab import Lab, check_combination, check_cost, make_lab
 from ..models.baselines import BASELINE_NAMES, BASELINES, baseline_step_cost, build_baseline
 from .trainer import Trainer
 
 CELLS = ("rnn", "lstm", "gru")
-ARCHITECTURES = CELLS + BASELINES  # what Compare can train side by side
-NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU", **BASELINE_NAMES}
+BIDIRECTIONAL = {"birnn": "rnn", "bilstm": "lstm", "bigru": "gru"}  # each bidirectional variant and its cell
+ARCHITECTURES = CELLS + tuple(BIDIRECTIONAL) + BASELINES  # what Compare can train side by side, in this order
+NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU", "birnn": N_("Bi-RNN"), "bilstm": N_("Bi-LSTM"),
+         "bigru": N_("Bi-GRU"), **BASELINE_NAMES}  # the table's names (translated where shown)
+
+
+def bidirectional_refusal(task_cfg: TaskConfig) -> UserError | None:
+    """Why the bidirectional variants cannot learn this task (the model code's own rule,
+    explorer.lab.check_combination: e.g. a task that predicts the next value), or None if they can."""
+    try:
+        check_combination(ModelConfig(bidirectional=True), task_cfg)
+    except UserError as e:
+        return e
+    return None
+
+
+def offered(task_cfg: TaskConfig) -> tuple[str, ...]:
+    """The architectures Compare offers for this task: all but the bidirectional variants where they would cheat."""
+    return ARCHITECTURES if bidirectional_refusal(task_cfg) is None else tuple(
+        a for a in ARCHITECTURES if a not in BIDIRECTIONAL)
 
 
 def architecture_lab(arch: str, model_cfg: ModelConfig, task_cfg: TaskConfig, train_cfg: TrainConfig,
                      user_data: bytes | None = None) -> Lab:
-    """An untrained lab of `arch`: a recurrent cell ("rnn", "lstm", "gru", …) with model_cfg's other settings, or
-    a baseline ("cnn", "transformer") with its hidden size (channels / model width), dropout and seed.
-    ValueError (nothing else) on a bad config, bad data or a step too large for a shared server."""
+    """An untrained lab of `arch`: a recurrent cell ("rnn", "lstm", "gru": unidirectional; "birnn", "bilstm",
+    "bigru": bidirectional) with model_cfg's other settings, or a baseline ("cnn", "transformer") with its hidden
+    size (channels / model width), dropout and seed. ValueError (nothing else) on a bad config, bad data, a model
+    that does not fit the task (a bidirectional one on a task that forecasts) or a step too large for a shared
+    server."""
     if arch not in BASELINES:
-        return make_lab(dataclasses.replace(model_cfg, cell=arch), task_cfg, train_cfg, user_data)
+        cfg = dataclasses.replace(model_cfg, cell=BIDIRECTIONAL.get(arch, arch), bidirectional=arch in BIDIRECTIONAL)
+        return make_lab(cfg, task_cfg, train_cfg, user_data)
     task = make_task(task_cfg, user_data)
     if getattr(task, "token_inputs", False):
         raise ValueError(f"The {NAMES[arch]} baseline reads numbers or one-hot vectors of one length; this task feeds "
@@ -49,7 +70,7 @@ def comparison_labs(model_cfg: ModelConfig, task_cfg: TaskConfig, train_cfg: Tra
 class ComparisonRow:
     """One row of the live comparison table."""
 
-    arch: str                  # "rnn" | "lstm" | "gru" | "cnn" | "transformer"
+    arch: str                  # one of ARCHITECTURES, e.g. "bilstm" or "cnn"
     name: str                  # its display name, e.g. "1D-CNN"
     parameters: int            # learnable numbers
     steps: int                 # optimiser steps taken

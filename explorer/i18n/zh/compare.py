@@ -89,4 +89,29 @@ ZH: dict[str, str] = {
     "validation metric": "验证集指标",
     "receptive field (steps)": "感受野（步）",
     "all earlier": "之前所有步",
+    # bidirectional variants (issues 11, 13)
+    "Bi-RNN": "双向 RNN",
+    "Bi-LSTM": "双向 LSTM",
+    "Bi-GRU": "双向 GRU",
+    "No bidirectional variants on this task: their backward chain would read the very values it has to predict.":
+        "这个任务不提供双向变体：它们的反向链会读到自己要预测的那些值。",
+    "Bi-: a bidirectional cell (dotted line), a forward and a backward chain in every layer: its output at step t "
+    "has read the whole sequence, later steps included.":
+        "双向单元（点线）：每一层有一条正向链和一条反向链，它在第 t 步的输出已经读过整个序列，包括之后的各步。",
+    # saliency of every architecture
+    "How far back each model looks": "每个模型能往回看多远",
+    "Which inputs each output uses: ‖∂ỹ_t/∂x_s‖": "每个输出用到了哪些输入：‖∂ỹ_t/∂x_s‖",
+    "output step t = %{y}, input step s = %{x}<br>‖∂ỹ_t/∂x_s‖ = %{customdata:.3g}<extra></extra>":
+        "输出步 t = %{y}，输入步 s = %{x}<br>‖∂ỹ_t/∂x_s‖ = %{customdata:.3g}<extra></extra>",
+    "input step s": "输入步 s",
+    "output step t": "输出步 t",
+    "Saliency ‖∂ỹ_t/∂x_s‖: how strongly the output at step t (row) depends on the input at step s (column), by "
+    "autograd through each model, averaged over {n} probe samples; one colour scale for all (log₁₀); blank: exactly "
+    "zero, an input the output cannot see. A recurrent cell's dependence fades with distance; the 1D-CNN's stops at "
+    "a hard edge, its receptive field (dashed); the Transformer may reach every earlier step; a bidirectional cell "
+    "reads later steps too. Computed for the current weights ({steps}); refreshed when training pauses or ends.":
+        "显著性 ‖∂ỹ_t/∂x_s‖：第 t 步的输出（行）在多大程度上依赖第 s 步的输入（列），由自动求导穿过每个模型算出，"
+        "对 {n} 个探测样本取平均；所有模型共用一个颜色刻度（log₁₀）；空白表示恰好为零，即该输出看不到的输入。"
+        "循环单元的依赖随距离逐渐减弱；1D-CNN 的依赖在一条硬边界处截止，即它的感受野（虚线）；Transformer 可以"
+        "触及之前的每一步；双向单元还会读之后的步。按当前权重计算（{steps}）；训练暂停或结束时刷新。",
 }
