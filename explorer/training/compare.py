@@ -51,8 +51,8 @@ def architecture_lab(arch: str, model_cfg: ModelConfig, task_cfg: TaskConfig, tr
         return make_lab(cfg, task_cfg, train_cfg, user_data)
     task = make_task(task_cfg, user_data)
     if getattr(task, "token_inputs", False):
-        raise ValueError(f"The {NAMES[arch]} baseline reads numbers or one-hot vectors of one length; this task feeds "
-                         "word ids of texts of different lengths. Compare the recurrent cells on it.")
+        raise UserError("The {name} baseline reads numbers or one-hot vectors of one length; this task feeds word "
+                        "ids of texts of different lengths. Compare the recurrent cells on it.", name=NAMES[arch])
     cfg = dataclasses.replace(model_cfg, input_size=task.input_size, output_size=task.output_size)
     check_cost(*baseline_step_cost(arch, cfg, task.seq_len, train_cfg.batch_size))
     model = build_baseline(arch, cfg)

@@ -19,7 +19,7 @@ from torch import nn
 
 from ..config import MAX_SEED, ModelConfig, TrainConfig
 from ..data.tasks import Batch, Task
-from ..i18n import N_, UserText
+from ..i18n import N_, UserError, UserText
 from ..models.recurrent import RecurrentModel
 from ..trace.gradients import clip_gradients, grad_norms, hidden_grads, whh_spectra
 from ..trace.saliency import output_rows, saliency, saliency_stride
@@ -138,14 +138,14 @@ def _check_tbptt(model: nn.Module, task: Task, cfg: TrainConfig) -> None:
     if not cfg.tbptt:
         return
     if getattr(model.cfg, "bidirectional", False):
-        raise ValueError("Truncated BPTT needs a unidirectional model: a bidirectional layer reads the whole "
-                         "sequence backwards. Set tbptt to 0 or make the model unidirectional.")
+        raise UserError("Truncated BPTT needs a unidirectional model: a bidirectional layer reads the whole "
+                        "sequence backwards. Set tbptt to 0 or make the model unidirectional.")
     if getattr(task, "token_inputs", False):
-        raise ValueError("Truncated BPTT needs sequences of one length: this task pads its texts to the longest "
-                         "in each batch and reads them packed. Set tbptt to 0.")
+        raise UserError("Truncated BPTT needs sequences of one length: this task pads its texts to the longest "
+                        "in each batch and reads them packed. Set tbptt to 0.")
     if getattr(model.cfg, "pool", "last") != "last":
-        raise ValueError("Truncated BPTT needs the head to read h_t (pool \"last\"): the mean over the sequence "
-                         "would start again in every window. Set tbptt to 0 or pool to last.")
+        raise UserError("Truncated BPTT needs the head to read h_t (pool \"last\"): the mean over the sequence "
+                        "would start again in every window. Set tbptt to 0 or pool to last.")
 
 
 class Trainer:

@@ -114,4 +114,7 @@ ZH: dict[str, str] = {
         "对 {n} 个探测样本取平均；所有模型共用一个颜色刻度（log₁₀）；空白表示恰好为零，即该输出看不到的输入。"
         "循环单元的依赖随距离逐渐减弱；1D-CNN 的依赖在一条硬边界处截止，即它的感受野（虚线）；Transformer 可以"
         "触及之前的每一步；双向单元还会读之后的步。按当前权重计算（{steps}）；训练暂停或结束时刷新。",
+    "The {name} baseline reads numbers or one-hot vectors of one length; this task feeds word ids of texts of "
+    "different lengths. Compare the recurrent cells on it.":
+        "{name} 基线读取的是等长的数值或 one-hot 向量；这个任务输入的是长短不一的文本的词 id。请在它上面比较各种循环单元。",
 }

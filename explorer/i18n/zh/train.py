@@ -231,4 +231,15 @@ ZH: dict[str, str] = {
         "同一量在探测批次 {n} 条序列上的平均：模型一般能往回看多远。沿着一行，颜色随着与点线对角线 s = t 的距离"
         "而变淡；普通 RNN 通常几步之内就淡去，带门控的单元（LSTM、GRU）能看得更远。每隔几次探测测量一次"
         "（序列较长时更少），使用当前的权重。",
+    # the trainer's refusals of truncated BPTT
+    "Truncated BPTT needs a unidirectional model: a bidirectional layer reads the whole sequence backwards. Set "
+    "tbptt to 0 or make the model unidirectional.":
+        "截断 BPTT 需要单向模型：双向层会把整个序列倒着读一遍。请把 tbptt 设为 0，或把模型改为单向。",
+    "Truncated BPTT needs sequences of one length: this task pads its texts to the longest in each batch and reads "
+    "them packed. Set tbptt to 0.":
+        "截断 BPTT 需要等长的序列：这个任务把每个批次的文本填充到最长的那条，并以打包的形式读取。请把 tbptt 设为 0。",
+    "Truncated BPTT needs the head to read h_t (pool \"last\"): the mean over the sequence would start again in "
+    "every window. Set tbptt to 0 or pool to last.":
+        "截断 BPTT 需要输出层读取 h_t（池化方式 \"last\"）：对序列取平均会在每个窗口里重新开始。"
+        "请把 tbptt 设为 0，或把池化方式改为 last。",
 }
