@@ -10,6 +10,8 @@ const views = new WeakMap(); // component element -> view
 // A live chart's key -> the points it showed when Streamlit unmounted it (an interrupted run can remount an
 // element): the chart mounted next under that key starts from them instead of asking the server for them again.
 const kept = new Map();
+// Every mounted view by its key (payload "key"): what a feed element (pages/bridge.py, feed()) updates in place.
+const mounted = new Map();
 
 class Clock {
   constructor() {
@@ -848,7 +850,23 @@ class Alignment extends SvgView {
   }
 }
 
-const KINDS = { player: Player, chart: Chart, bars: Bars, topk: TopK, text: Text, alignment: Alignment };
+// --- feed: new payloads for views mounted elsewhere in the page -----------------------------------------
+// An invisible element that a long server run sends many times (each replaces the previous one): each payload goes
+// to the view mounted under its key, as if that view had been sent it. A payload for a view not mounted (yet), or
+// of another kind, is dropped: a live chart then finds a gap in the next one and asks for what it lacks.
+
+class Feed {
+  update(p) {
+    for (const [key, payload] of Object.entries(p.views)) {
+      const view = mounted.get(key);
+      if (view && view.kind === payload.kind) view.update({ ...payload, ui: p.ui, key }, view.args);
+    }
+  }
+
+  destroy() {}
+}
+
+const KINDS = { player: Player, chart: Chart, bars: Bars, topk: TopK, text: Text, alignment: Alignment, feed: Feed };
 
 export default function render(args) {
   const { data, parentElement } = args;
@@ -859,10 +877,17 @@ export default function render(args) {
     view.kind = data.kind;
     views.set(parentElement, view);
   }
-  view.update(data, args);
+  if (data.key) mounted.set(data.key, view);
+  view.args = args;
+  if (data !== view.received) { // the same payload again (a re-render, not a new one): the view may be further on
+    view.received = data;
+    view.update(data, args);
+  }
   return () => {
-    views.get(parentElement)?.destroy();
+    const gone = views.get(parentElement);
+    gone?.destroy();
     views.delete(parentElement);
+    if (data.key && mounted.get(data.key) === gone) mounted.delete(data.key);
   };
 }
 
