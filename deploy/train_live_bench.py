@@ -10,7 +10,7 @@ line, the step counter. Also: in-app training steps/s (from the counter), the he
 process, the same lab, measured while the app is idle right before Start and right after Pause: their mean is
 the yardstick), the server
 process's CPU seconds over the window (per loss-chart update, in all and without the training's own share:
-steps × the headless seconds per step), and after Pause: when the server's last step finished (the history CSV's
+steps × the headless trainer's CPU seconds per step), and after Pause: when the server's last step finished (the history CSV's
 finished_at) and when the loss chart and the counter last changed, in seconds after the click. Prints one line per
 round and the medians. Nothing here is asserted: the machine is shared; read the ratios.
 """
@@ -83,8 +83,8 @@ def start_server(app: Path) -> tuple[subprocess.Popen, str]:
         time.sleep(0.3)
 
 
-def headless_rate(seconds: float) -> float:
-    """The default lab's training steps/s in this process, without the app."""
+def headless_rate(seconds: float) -> tuple[float, float]:
+    """The default lab's training steps/s in this process, without the app, and its CPU seconds per step."""
     import torch
 
     from explorer.lab import default_lab
@@ -93,9 +93,9 @@ def headless_rate(seconds: float) -> float:
     torch.set_num_threads(1)
     lab = default_lab()
     train_chunk(lab, 20, math.inf)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     n = len(train_chunk(lab, 10**6, seconds))
-    return n / (time.perf_counter() - t)
+    return n / (time.perf_counter() - t), (time.process_time() - cpu) / n
 
 
 def finished_at(page) -> list[float]:
@@ -145,9 +145,9 @@ def measure(browser, app: Path, seconds: float, probe_every: int) -> dict:
     loss = sum(f[1] == "loss" for f in window)
     curve = sum(f[1] == "curve" for f in window)
     app_rate = (steps[-1] - steps[0]) / span if len(steps) > 1 else 0.0
-    headless = (before + after) / 2
+    headless = (before[0] + after[0]) / 2
     cpu = c1 - c0
-    trained = app_rate * span / headless  # CPU seconds the steps themselves cost (headless pace)
+    trained = app_rate * span * (before[1] + after[1]) / 2  # CPU seconds the steps themselves cost (headless)
 
     def last_after(what: str) -> float:
         ts = [t for t, w, *_ in frames if w == what and t >= paused]

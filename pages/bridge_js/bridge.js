@@ -3,7 +3,8 @@
 //
 // Every view of the page runs in this one module (Streamlit loads identical component code once), so the
 // clocks below are shared: a player moves its group's clock, and every subscribed view redraws in the next
-// animation frame. Each view keeps its DOM across reruns; a new payload redraws it in place.
+// animation frame. Each view keeps its DOM across reruns; a new payload redraws it in place, whether it comes with
+// the view's own element or in a "feed" element (a long server run updating views it mounted earlier: see Feed).
 
 const clocks = new Map(); // group -> Clock
 const views = new WeakMap(); // component element -> view
@@ -878,10 +879,13 @@ export default function render(args) {
     views.set(parentElement, view);
   }
   if (data.key) mounted.set(data.key, view);
-  view.args = args;
-  if (data !== view.received) { // the same payload again (a re-render, not a new one): the view may be further on
+  view.args = args; // the newest callbacks, for fed payloads too
+  if (data !== view.received) {
     view.received = data;
     view.update(data, args);
+  } else { // the same payload again (a re-render, not a new one): a fed view may be further on, keep it there
+    if (view.setTriggerValue) view.setTriggerValue = args.setTriggerValue;
+    if (view.setStateValue) view.setStateValue = args.setStateValue;
   }
   return () => {
     const gone = views.get(parentElement);
