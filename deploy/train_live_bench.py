@@ -6,13 +6,13 @@
 Per round and app: start `streamlit run app.py` in the app's folder, open Train in headless Chromium, press Start
 (steps per run 20000), and over a window of --seconds count, by sampling every animation frame
 (requestAnimationFrame), how often what the browser shows changed: the loss chart's line, the ‖∂L/∂h_t‖ curve's
-line, the step counter. Also: in-app training steps/s (from the counter), the headless trainer's steps/s (this
-process, the same lab, measured while the app is idle right before Start and right after Pause: their mean is
-the yardstick), the server
-process's CPU seconds over the window (per loss-chart update, in all and without the training's own share:
-steps × the headless trainer's CPU seconds per step), and after Pause: when the server's last step finished (the history CSV's
-finished_at) and when the loss chart and the counter last changed, in seconds after the click. Prints one line per
-round and the medians. Nothing here is asserted: the machine is shared; read the ratios.
+line, the step counter; and how many frames the browser drew at all. Also: the in-app training steps/s (from the
+counter); the headless trainer's steps/s (this process, the same lab, measured while the app is idle right before
+Start and right after Pause: their mean is the yardstick); the server process's CPU seconds over the window, per
+loss-chart update, in all and beyond the training's own share (steps × the headless trainer's CPU seconds per
+step); after Pause, when the server's last step finished (the history CSV's finished_at) and when the loss chart
+and the counter last changed, in seconds after the click. Prints one line per round and the medians. Nothing here
+is asserted: the machine is shared; read the ratios.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 
 SAMPLER_JS = """() => {  // every animation frame: did the loss line, the curve line or the counter change?
-  const log = window.__frames = [];  // [ms, what, value?]
+  const log = window.__frames = [];  // [ms, what, value?]; "frame": every animation frame the browser drew
   const last = {};
   const seen = (what, v, extra) => { if (v != null && v !== last[what]) { last[what] = v; log.push([performance.now(), what, extra]); } };
   document.addEventListener("click", (e) => {
@@ -42,6 +42,7 @@ SAMPLER_JS = """() => {  // every animation frame: did the loss line, the curve 
   const tick = () => {
     const main = document.querySelector('[data-testid="stMain"]');
     const counter = main?.querySelector('[data-testid="stProgress"]')?.innerText;
+    log.push([performance.now(), "frame"]);
     const n = counter && Number(/Step ([\\d,]+)/.exec(counter)?.[1].replace(/,/g, ""));
     if (Number.isInteger(n)) seen("step", n, n);
     seen("loss", main?.querySelector('[class*="st-key-train_loss_chart"] .scatterlayer .js-line')?.getAttribute("d"));
@@ -144,6 +145,7 @@ def measure(browser, app: Path, seconds: float, probe_every: int) -> dict:
     steps = [f[2] for f in window if f[1] == "step"]
     loss = sum(f[1] == "loss" for f in window)
     curve = sum(f[1] == "curve" for f in window)
+    drawn = sum(f[1] == "frame" for f in window)
     app_rate = (steps[-1] - steps[0]) / span if len(steps) > 1 else 0.0
     headless = (before[0] + after[0]) / 2
     cpu = c1 - c0
@@ -154,7 +156,7 @@ def measure(browser, app: Path, seconds: float, probe_every: int) -> dict:
         return (ts[-1] - paused) / 1000 if ts else 0.0
 
     return {"headless": headless, "app": app_rate, "share": app_rate / headless, "loss_fps": loss / span,
-            "curve_fps": curve / span, "counter_fps": len(steps) / span, "cpu_per_update": cpu / max(loss, 1),
+            "curve_fps": curve / span, "counter_fps": len(steps) / span, "browser_fps": drawn / span, "cpu_per_update": cpu / max(loss, 1),
             "other_cpu_per_update": (cpu - trained) / max(loss, 1), "cpu_share": cpu / span,
             "pause_server": max(ends) - clicked, "pause_loss": last_after("loss"),
             "pause_counter": last_after("step")}
@@ -162,6 +164,7 @@ def measure(browser, app: Path, seconds: float, probe_every: int) -> dict:
 
 FIELDS = (("headless", "headless {:.0f} steps/s"), ("app", "app {:.0f}"), ("share", "({:.0%})"),
           ("loss_fps", "loss chart {:.1f}/s"), ("curve_fps", "curve {:.1f}/s"), ("counter_fps", "counter {:.1f}/s"),
+          ("browser_fps", "of {:.0f} frames/s"),
           ("cpu_share", "server CPU {:.2f} cores"), ("cpu_per_update", "{:.3f} s/loss update"),
           ("other_cpu_per_update", "(beyond training {:.3f})"), ("pause_server", "Pause: last step +{:.2f} s"),
           ("pause_loss", "loss chart +{:.2f} s"), ("pause_counter", "counter +{:.2f} s"))

@@ -225,7 +225,7 @@ def chart(payload: dict | Callable[[], dict], key: str, feed_name: str = "", str
     `payload` may be the function that builds it: while training runs, the chart is then fed anew in place (FAST
     charts every FEED_GAP, the others every REFRESH_GAP)."""
     if callable(payload):
-        ss.train_feeds[key] = payload
+        ss.setdefault("train_feeds", {})[key] = payload
         payload = payload()
     if not streams:
         bridge.view(payload, key)
