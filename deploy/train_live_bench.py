@@ -42,7 +42,7 @@ SAMPLER_JS = """() => {  // every animation frame: did the loss line, the curve 
   const tick = () => {
     const main = document.querySelector('[data-testid="stMain"]');
     const counter = main?.querySelector('[data-testid="stProgress"]')?.innerText;
-    log.push([performance.now(), "frame"]);
+    log.push([performance.now(), "frame", null]);
     const n = counter && Number(/Step ([\\d,]+)/.exec(counter)?.[1].replace(/,/g, ""));
     if (Number.isInteger(n)) seen("step", n, n);
     seen("loss", main?.querySelector('[class*="st-key-train_loss_chart"] .scatterlayer .js-line')?.getAttribute("d"));
