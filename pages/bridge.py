@@ -20,11 +20,15 @@ API (keys must be unique on the page; a view keeps its zoom and its DOM across r
   `on_have(n)` when it lacks points before the ones it was sent: send from n on (a chart with "streams": a list,
   one n per stream).
 - `player(group, n, start, key, labels, at, on_change, play, speed, fields)`: the clock of `group`.
+- `feed(payloads)`: new payloads for views already mounted in the page, {key: payload}, applied in place, in the
+  same run that mounted them (a view's key may be drawn once per run; this is how a long run updates its charts
+  many times without a rerun). An invisible element, placed in an `st.empty()` slot that each call replaces.
 """
 from __future__ import annotations
 
 import functools
 import gzip
+import itertools
 from pathlib import Path
 from typing import Callable
 
@@ -44,6 +48,7 @@ def _ui() -> dict[str, str]:
     """UI in the session's language."""
     return {k: t(v) for k, v in UI.items()}
 
+_FED = itertools.count()  # numbers the `feed` elements
 _view = st.components.v2.component(
     "rnn_explorer_view", js=(ASSETS / "bridge.js").read_text(), css=(ASSETS / "bridge.css").read_text(),
     isolate_styles=False,  # plotly.js styles its hover labels and mode bar with page-level CSS
@@ -76,7 +81,7 @@ def view(payload: dict, key: str, on_have: Callable[[int], None] | None = None) 
     lacks earlier ones it reports how many it has, and `on_have(n)` is called: the next payload should start
     at point n. With "streams" (several), `on_have` gets one n per stream, in their order."""
     if on_have is None:
-        _view(key=key, data={**payload, "ui": _ui()})
+        _view(key=key, data={**payload, "ui": _ui(), "key": key})
         return
 
     def reported() -> None:
@@ -87,6 +92,13 @@ def view(payload: dict, key: str, on_have: Callable[[int], None] | None = None) 
             on_have(n)
 
     _view(key=key, data={**payload, "ui": _ui(), "key": key}, on_have_change=reported)
+
+
+def feed(payloads: dict[str, dict]) -> None:
+    """Apply these payloads ({key: payload}) to the views mounted under those keys, in place (a view of another
+    kind, or none, ignores its payload). Call it inside an `st.empty()` slot: each call replaces the previous one."""
+    # "n": a new element each call (its id follows the data), never a duplicate of the previous one
+    _view(data={"kind": "feed", "views": payloads, "ui": _ui(), "n": next(_FED)}, height=0)
 
 
 def _count(n) -> bool:

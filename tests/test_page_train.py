@@ -3,12 +3,14 @@ exploding-gradient path, and the numbers shown against the lab. (run_every never
 each at.run() runs the training fragment once.)"""
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
 import pytest
 import torch
 from live_chart import payload, shown
+from plotly_json import decode
 from streamlit.testing.v1 import AppTest
 
 from explorer import ModelConfig
@@ -48,6 +50,12 @@ def counter(at) -> tuple[int, int, int]:
     return int(m[1]), int(m[2]), int(m[3])
 
 
+def fed_payloads(at) -> dict[str, dict]:
+    """The payloads of the last feed element (pages/bridge.py `feed`) of the last run, by chart key."""
+    feeds = [json.loads(c.proto.json) for c in at.get("bidi_component") if not c.key]
+    return next(f["views"] for f in reversed(feeds) if f.get("kind") == "feed")
+
+
 def weights(lab) -> list[torch.Tensor]:
     return [p.detach().clone() for p in lab.model.parameters()]
 
@@ -62,16 +70,23 @@ def test_start_trains_each_run_and_pause_stops():
     for _ in range(2):
         at.run()
         seen.append(lab.steps_trained)
-    assert seen[0] >= 1 and seen[1] > seen[0] and seen[2] > seen[1]  # every fragment run trains a chunk
+    assert seen[0] >= 1 and seen[1] > seen[0] and seen[2] > seen[1]  # every fragment run trains
     assert counter(at) == (lab.steps_trained, lab.steps_trained, 10_000)
-    drawn = chart(at, "train_loss_chart").trace("training loss (each batch)")["x"]
-    np.testing.assert_array_equal(drawn, lab.history.scalars()["step"])  # every kept step, as the history has it
     assert at.get("progress")[0].proto.value == int(100 * lab.steps_trained / 10_000)
+    # the run fed the mounted loss chart as it trained: the last feed ends with the last step trained
+    fed = fed_payloads(at)["train_loss_chart"]["streams"][0]
+    steps, losses = lab.history.scalars()["step"], lab.history.scalars()["loss"]
+    x = decode(fed["x"])
+    assert x[-1] == lab.steps_trained and len(x) > 1
+    np.testing.assert_array_equal(x, steps[fed["start"]:])
+    np.testing.assert_allclose(decode(fed["y"][0]), losses[fed["start"]:], rtol=1e-6)  # float32 on the wire
     at.button(key="train_pause").click().run()
     stopped = lab.steps_trained
     at.run()
     at.run()
     assert not at.session_state["train_running"] and lab.steps_trained == stopped and not at.exception
+    drawn = chart(at, "train_loss_chart").trace("training loss (each batch)")["x"]
+    np.testing.assert_array_equal(drawn, lab.history.scalars()["step"])  # every kept step, as the history has it
     at.button(key="train_start").click().run()  # resumes the same run
     assert counter(at)[1] == lab.steps_trained > stopped
 

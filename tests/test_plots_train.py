@@ -96,17 +96,22 @@ def test_feed_sends_only_new_points_repeats_a_few_and_restarts_after_a_remount()
     def send():
         return tp.global_norm_payload(feed, lab.history, "none", 1.0, NORMAL)["streams"][0]
 
-    starts = []
-    for _ in range(6):
+    starts, n = [], tp.REPEAT + 3
+    for _ in range(n):
         train_chunk(lab, 2, math.inf)
+        version = feed.version
         s = send()
+        assert feed.version > version  # the payload carries new points
         starts.append((s["start"], len(decode(s["x"]))))
     # each payload repeats the points of the previous REPEAT payloads, no more
-    assert starts == [(0, 2), (0, 4), (0, 6), (0, 8), (2, 8), (4, 8)]
+    assert starts == [(2 * max(k - tp.REPEAT, 0), 2 * (k + 1 - max(k - tp.REPEAT, 0))) for k in range(n)]
+    version = feed.version
+    s = send()  # nothing trained since: nothing new, and the cursor stays where it was
+    assert feed.version == version and s["start"] == 2 * (n - tp.REPEAT)
     feed.have(tp.streams_of("norm", 1), [0])  # a chart mounted afresh
     train_chunk(lab, 1, math.inf)
     s = send()
-    assert s["start"] == 0 and len(decode(s["x"])) == 13
+    assert s["start"] == 0 and len(decode(s["x"])) == 2 * n + 1
 
 
 def test_thinning_gives_a_new_stream_id_and_the_chart_is_drawn_afresh(monkeypatch):

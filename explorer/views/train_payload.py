@@ -22,7 +22,7 @@ from . import payload as wire
 from . import plots_train as pt
 from .style import Sizes
 
-REPEAT = 3  # payloads whose points each payload repeats
+REPEAT = 8  # payloads whose points each payload repeats (the Train page feeds the loss chart ~20 times a second)
 
 
 @dataclass
@@ -41,11 +41,12 @@ class Feed:
     owner: object = None          # the history the cursors refer to
     generation: int = 0           # bumped for every new history: part of every stream id
     cache: dict[str, tuple[object, dict]] = field(default_factory=dict)  # chart -> (what it shows, payload)
+    version: int = 0              # bumped whenever a payload carries something new (new points, a rebuilt chart)
 
     def bind(self, owner: object) -> int:
         """The generation of `owner`'s streams (a new owner, e.g. a new lab's history, starts every chart afresh)."""
         if owner is not self.owner:
-            self.owner, self.generation = owner, self.generation + 1
+            self.owner, self.generation, self.version = owner, self.generation + 1, self.version + 1
             self.cursors.clear()
             self.cache.clear()
         return self.generation
@@ -58,11 +59,15 @@ class Feed:
         return c.marks[0] if c.marks else c.total
 
     def sent(self, stream: str, stream_id: str, n: int) -> None:
-        """`stream` has been sent its points up to n (the browser has them if it draws the payload just built)."""
+        """`stream` has been sent its points up to n (the browser has them if it draws the payload just built). A
+        payload with nothing new leaves the cursor as it was (and `version` too: such a payload need not be sent)."""
         c = self.cursors.get(stream)
         if c is None or c.id != stream_id:
             c = self.cursors[stream] = Cursor(stream_id)
+        elif n == c.total:
+            return
         c.marks, c.total = (*c.marks, c.total)[-REPEAT:], n
+        self.version += 1
 
     def have(self, streams: list[str], counts: list[int] | int) -> None:
         """The browser's report: stream k has counts[k] points (a chart mounted afresh has none)."""
@@ -75,6 +80,7 @@ class Feed:
         held = self.cache.get(chart)
         if held is None or held[0] != shows:
             held = self.cache[chart] = (shows, build())
+            self.version += 1
         return held[1]
 
 

@@ -3,13 +3,16 @@
 //
 // Every view of the page runs in this one module (Streamlit loads identical component code once), so the
 // clocks below are shared: a player moves its group's clock, and every subscribed view redraws in the next
-// animation frame. Each view keeps its DOM across reruns; a new payload redraws it in place.
+// animation frame. Each view keeps its DOM across reruns; a new payload redraws it in place, whether it comes with
+// the view's own element or in a "feed" element (a long server run updating views it mounted earlier: see Feed).
 
 const clocks = new Map(); // group -> Clock
 const views = new WeakMap(); // component element -> view
 // A live chart's key -> the points it showed when Streamlit unmounted it (an interrupted run can remount an
 // element): the chart mounted next under that key starts from them instead of asking the server for them again.
 const kept = new Map();
+// Every mounted view by its key (payload "key"): what a feed element (pages/bridge.py, feed()) updates in place.
+const mounted = new Map();
 
 class Clock {
   constructor() {
@@ -848,7 +851,23 @@ class Alignment extends SvgView {
   }
 }
 
-const KINDS = { player: Player, chart: Chart, bars: Bars, topk: TopK, text: Text, alignment: Alignment };
+// --- feed: new payloads for views mounted elsewhere in the page -----------------------------------------
+// An invisible element that a long server run sends many times (each replaces the previous one): each payload goes
+// to the view mounted under its key, as if that view had been sent it. A payload for a view not mounted (yet), or
+// of another kind, is dropped: a live chart then finds a gap in the next one and asks for what it lacks.
+
+class Feed {
+  update(p) {
+    for (const [key, payload] of Object.entries(p.views)) {
+      const view = mounted.get(key);
+      if (view && view.kind === payload.kind) view.update({ ...payload, ui: p.ui, key }, view.args);
+    }
+  }
+
+  destroy() {}
+}
+
+const KINDS = { player: Player, chart: Chart, bars: Bars, topk: TopK, text: Text, alignment: Alignment, feed: Feed };
 
 export default function render(args) {
   const { data, parentElement } = args;
@@ -859,10 +878,20 @@ export default function render(args) {
     view.kind = data.kind;
     views.set(parentElement, view);
   }
-  view.update(data, args);
+  if (data.key) mounted.set(data.key, view);
+  view.args = args; // the newest callbacks, for fed payloads too
+  if (data !== view.received) {
+    view.received = data;
+    view.update(data, args);
+  } else { // the same payload again (a re-render, not a new one): a fed view may be further on, keep it there
+    if (view.setTriggerValue) view.setTriggerValue = args.setTriggerValue;
+    if (view.setStateValue) view.setStateValue = args.setStateValue;
+  }
   return () => {
-    views.get(parentElement)?.destroy();
+    const gone = views.get(parentElement);
+    gone?.destroy();
     views.delete(parentElement);
+    if (data.key && mounted.get(data.key) === gone) mounted.delete(data.key);
   };
 }
 

@@ -244,3 +244,63 @@ def test_live_charts_grow_in_place_and_show_the_historys_numbers(page, app_url):
     assert val["x"] == [int(r["step"]) for r in evals] and len(evals) >= 1
     np.testing.assert_allclose(val["y"], [float(r["val_loss"]) for r in evals], rtol=1e-6)
     assert_no_exception(page)
+
+
+CHARTS_JS = """() => {  // the loss line's points, the curve's title and points, the heatmap's rows, as plotted now
+  const gd = (key) => document.querySelector(`[class*="st-key-${key}"] .js-plotly-plot`);
+  const loss = gd("train_loss_chart"), curve = gd("train_curve_chart"), heat = gd("train_heat_chart");
+  if (!loss?.data || !curve?.data || !heat?.data) return null;
+  return {loss: loss.data[0].x.length, lossLast: Array.from(loss.data[0].x).at(-1) ?? 0,
+          curveTitle: curve.layout.title.text, curve: curve._fullData.map((t) => Array.from(t.y)),
+          heatSteps: Array.from(heat.data[0].y || []), heatRows: Array.from(heat.data[0].z || [], (r) => Array.from(r))};
+}"""
+
+FEED_SAMPLER_JS = """() => {  // every animation frame: the curve's title (its probe step) and the loss line's last step
+  const seen = window.__fed = {titles: [], lossSteps: []};
+  const tick = () => {
+    const q = (key, sel) => document.querySelector(`[class*="st-key-${key}"] ${sel}`);
+    const title = q("train_curve_chart", ".gtitle")?.textContent;
+    if (title && title !== seen.titles.at(-1)) seen.titles.push(title);
+    const x = q("train_loss_chart", ".js-plotly-plot")?.data?.[0]?.x;
+    const last = x && x.length ? x[x.length - 1] : null;
+    if (last !== null && last !== seen.lossSteps.at(-1)) seen.lossSteps.push(last);
+    requestAnimationFrame(tick);
+  };
+  tick();
+}"""
+
+
+def test_fed_charts_show_the_trainers_numbers_and_stop_with_pause(page, app_url):
+    """While training runs, the loss chart and the ‖∂L/∂h_t‖ curve are fed in place (pages/train.py): the curve's
+    probe step and the loss line's last step move forward many times; after Pause both stop, the loss line holds
+    exactly the history's steps, the curve shows the latest probe (every `Probe every` steps), and its numbers are
+    the ones the heatmap's newest row shows on its own path (log₁₀, float32 on the wire)."""
+    open_train(page, app_url)
+    main = page.get_by_test_id("stMain")
+    steps = main.get_by_role("spinbutton", name="Steps per run", exact=True)
+    steps.fill("20000")
+    steps.press("Enter")
+    wait_idle(page)
+    page.evaluate(FEED_SAMPLER_JS)
+    click(page, "Start")
+    page.wait_for_function("() => window.__fed.titles.length >= 5 && window.__fed.lossSteps.length >= 10",
+                           timeout=120_000)
+    click(page, "Pause")
+    expect(main.get_by_role("button", name="Start")).to_be_enabled()
+    settled = steady_step(page)
+    page.wait_for_function(f"() => ({CHARTS_JS})()?.lossLast === {settled}", timeout=30_000)
+    fed = page.evaluate("window.__fed")
+    assert fed["lossSteps"] == sorted(fed["lossSteps"]) and fed["lossSteps"][-1] == settled  # never backwards
+    probe = settled - settled % 25  # the default TrainConfig.probe_every
+    page.locator('[class*="st-key-train_heat_chart"]').scroll_into_view_if_needed()  # drawn once in view
+    page.wait_for_function(f"() => ({CHARTS_JS})()?.heatSteps.at(-1) === {probe}", timeout=30_000)
+    shown = page.evaluate(CHARTS_JS)
+    assert f"at step {probe}" in shown["curveTitle"] and f"at step {probe}" in fed["titles"][-1]
+    assert shown["heatSteps"][-1] == probe and shown["loss"] == settled
+    (curve,) = shown["curve"]  # one layer
+    np.testing.assert_allclose(np.log10(curve), shown["heatRows"][-1], atol=1e-5)
+    rows = [r for r in history_rows(page) if r["loss"]]
+    assert [int(r["step"]) for r in rows] == list(range(1, settled + 1))
+    page.wait_for_timeout(1500)
+    assert page.evaluate(CHARTS_JS)["lossLast"] == step(page) == settled  # nothing moves after Pause
+    assert_no_exception(page)

@@ -1,0 +1,203 @@
+"""Measure the Train page's live loop in a real browser, beside the headless trainer in the same run.
+
+    .venv/bin/python deploy/train_live_bench.py                      # this checkout, 3 rounds
+    .venv/bin/python deploy/train_live_bench.py --app /tmp/old --app .   # A/B: rounds alternate between the two
+
+Per round and app: start `streamlit run app.py` in the app's folder, open Train in headless Chromium, press Start
+(steps per run 20000), and over a window of --seconds count, by sampling every animation frame
+(requestAnimationFrame), how often what the browser shows changed: the loss chart's line, the ‖∂L/∂h_t‖ curve's
+line, the step counter; and how many frames the browser drew at all. Also: the in-app training steps/s (from the
+counter); the headless trainer's steps/s (this process, the same lab, measured while the app is idle right before
+Start and right after Pause: their mean is the yardstick); the server process's CPU seconds over the window, per
+loss-chart update, in all and beyond the training's own share (steps × the headless trainer's CPU seconds per
+step); after Pause, when the server's last step finished (the history CSV's finished_at) and when the loss chart
+and the counter last changed, in seconds after the click. Prints one line per round and the medians. Nothing here
+is asserted: the machine is shared; read the ratios.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+
+SAMPLER_JS = """() => {  // every animation frame: did the loss line, the curve line or the counter change?
+  const log = window.__frames = [];  // [ms, what, value?]; "frame": every animation frame the browser drew
+  const last = {};
+  const seen = (what, v, extra) => { if (v != null && v !== last[what]) { last[what] = v; log.push([performance.now(), what, extra]); } };
+  document.addEventListener("click", (e) => {
+    if (e.target.closest("button")?.innerText.includes("Pause")) log.push([performance.now(), "pause", Date.now()]);
+  }, true);
+  const tick = () => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const counter = main?.querySelector('[data-testid="stProgress"]')?.innerText;
+    log.push([performance.now(), "frame", null]);
+    const n = counter && Number(/Step ([\\d,]+)/.exec(counter)?.[1].replace(/,/g, ""));
+    if (Number.isInteger(n)) seen("step", n, n);
+    seen("loss", main?.querySelector('[class*="st-key-train_loss_chart"] .scatterlayer .js-line')?.getAttribute("d"));
+    seen("curve", main?.querySelector('[class*="st-key-train_curve_chart"] .scatterlayer .js-line')?.getAttribute("d"));
+    requestAnimationFrame(tick);
+  };
+  tick();
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def start_server(app: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(app), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    log = open(Path(tempfile.mkdtemp(prefix="rnnx-bench-")) / "server.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                             "--server.port", str(port), "--server.address", "127.0.0.1"],
+                            cwd=app, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).status == 200:
+                return proc, url
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the server in {app} did not start")
+        time.sleep(0.3)
+
+
+def headless_rate(seconds: float) -> tuple[float, float]:
+    """The default lab's training steps/s in this process, without the app, and its CPU seconds per step."""
+    import torch
+
+    from explorer.lab import default_lab
+    from explorer.training.live import train_chunk
+
+    torch.set_num_threads(1)
+    lab = default_lab()
+    train_chunk(lab, 20, math.inf)
+    t, cpu = time.perf_counter(), time.process_time()
+    n = len(train_chunk(lab, 10**6, seconds))
+    return n / (time.perf_counter() - t), (time.process_time() - cpu) / n
+
+
+def finished_at(page) -> list[float]:
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Export / import").click()
+    with page.expect_download() as download:
+        sidebar.get_by_role("button", name="Training history (CSV)").click()
+    sidebar.get_by_text("Export / import").click()
+    with open(download.value.path(), newline="") as f:
+        return [float(r["finished_at"]) for r in csv.DictReader(f) if r["finished_at"]]
+
+
+def measure(browser, app: Path, seconds: float, probe_every: int) -> dict:
+    proc, url = start_server(app)
+    try:
+        page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        page.goto(url)
+        page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Train").first.click()
+        main = page.get_by_test_id("stMain")
+        main.get_by_role("button", name="Start").wait_for(timeout=60_000)
+        page.wait_for_selector('[class*="st-key-train_loss_chart"] .main-svg', timeout=60_000)
+        for name, value in (("Steps per run", 20000), ("Probe every (steps)", probe_every)):
+            box = main.get_by_role("spinbutton", name=name, exact=True)
+            box.fill(str(value))
+            box.press("Enter")
+            page.wait_for_timeout(1500)
+        page.evaluate(SAMPLER_JS)
+        before = headless_rate(2.0)  # the app idle: the yardstick just before and just after
+        main.get_by_role("button", name="Start").click()
+        page.wait_for_timeout(2500)  # get going
+        t0, c0 = page.evaluate("performance.now()"), cpu_seconds(proc.pid)
+        page.wait_for_timeout(seconds * 1000)
+        t1, c1 = page.evaluate("performance.now()"), cpu_seconds(proc.pid)
+        main.get_by_role("button", name="Pause").click()
+        main.get_by_role("button", name="Start").wait_for(timeout=30_000)
+        page.wait_for_timeout(3000)
+        after = headless_rate(2.0)
+        frames = page.evaluate("window.__frames")
+        ends = finished_at(page)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    paused, clicked = next((t, v / 1000) for t, what, v in frames if what == "pause")
+    window = [f for f in frames if t0 <= f[0] < t1]
+    span = (t1 - t0) / 1000
+    steps = [f[2] for f in window if f[1] == "step"]
+    loss = sum(f[1] == "loss" for f in window)
+    curve = sum(f[1] == "curve" for f in window)
+    drawn = sum(f[1] == "frame" for f in window)
+    app_rate = (steps[-1] - steps[0]) / span if len(steps) > 1 else 0.0
+    headless = (before[0] + after[0]) / 2
+    cpu = c1 - c0
+    trained = app_rate * span * (before[1] + after[1]) / 2  # CPU seconds the steps themselves cost (headless)
+
+    def last_after(what: str) -> float:
+        ts = [t for t, w, *_ in frames if w == what and t >= paused]
+        return (ts[-1] - paused) / 1000 if ts else 0.0
+
+    return {"headless": headless, "app": app_rate, "share": app_rate / headless, "loss_fps": loss / span,
+            "curve_fps": curve / span, "counter_fps": len(steps) / span, "browser_fps": drawn / span, "cpu_per_update": cpu / max(loss, 1),
+            "other_cpu_per_update": (cpu - trained) / max(loss, 1), "cpu_share": cpu / span,
+            "pause_server": max(ends) - clicked, "pause_loss": last_after("loss"),
+            "pause_counter": last_after("step")}
+
+
+FIELDS = (("headless", "headless {:.0f} steps/s"), ("app", "app {:.0f}"), ("share", "({:.0%})"),
+          ("loss_fps", "loss chart {:.1f}/s"), ("curve_fps", "curve {:.1f}/s"), ("counter_fps", "counter {:.1f}/s"),
+          ("browser_fps", "of {:.0f} frames/s"),
+          ("cpu_share", "server CPU {:.2f} cores"), ("cpu_per_update", "{:.3f} s/loss update"),
+          ("other_cpu_per_update", "(beyond training {:.3f})"), ("pause_server", "Pause: last step +{:.2f} s"),
+          ("pause_loss", "loss chart +{:.2f} s"), ("pause_counter", "counter +{:.2f} s"))
+
+
+def line(r: dict) -> str:
+    return ", ".join(fmt.format(r[k]) for k, fmt in FIELDS)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--app", action="append", type=Path, help="an app checkout (repeat for A/B; default: this)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of the measured window")
+    parser.add_argument("--probe-every", type=int, default=25, help="the Train page's 'Probe every (steps)'")
+    args = parser.parse_args()
+    apps = [a.resolve() for a in args.app or [REPO]]
+    sys.path.insert(0, str(REPO))
+    from playwright.sync_api import sync_playwright
+
+    results: dict[Path, list[dict]] = {a: [] for a in apps}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for k in range(args.rounds):
+            for app in apps:
+                r = measure(browser, app, args.seconds, args.probe_every)
+                results[app].append(r)
+                print(f"round {k + 1} {app}: {line(r)}; load {os.getloadavg()[0]:.1f}", flush=True)
+        browser.close()
+    for app, rs in results.items():
+        med = {key: statistics.median(r[key] for r in rs) for key in rs[0]}
+        print(f"median of {len(rs)} {app}: {line(med)}")
+
+
+if __name__ == "__main__":
+    main()
