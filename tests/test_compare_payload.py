@@ -12,7 +12,7 @@ from explorer.training.compare import comparison_labs
 from explorer.views import compare_payload as cp
 from explorer.views import payload as wire
 from explorer.views.style import NORMAL
-from explorer.views.train_payload import Feed, streams_of
+from explorer.views.train_payload import REPEAT, Feed, streams_of
 
 CFG = (ModelConfig(hidden_size=8), TaskConfig(name="adding", seq_len=10), TrainConfig(batch_size=8, probe_every=5))
 NAMES = {"rnn": "vanilla RNN", "bilstm": "Bi-LSTM", "cnn": "1D-CNN"}
@@ -44,7 +44,7 @@ def test_the_streams_add_up_to_each_labs_losses():
 def test_a_chart_mounted_afresh_gets_every_point_after_it_says_so():
     labs = comparison_labs(*CFG, cells=("rnn", "cnn"))
     feed = Feed()
-    for _ in range(6):
+    for _ in range(REPEAT + 1):  # more payloads than each repeats: the next starts after the first points
         train(labs, 2)
         cp.loss_payload(feed, labs, 1 / 6, "x", False, NORMAL)
     with pytest.raises(Gap):  # a new browser chart cannot use a payload that starts late
