@@ -397,8 +397,10 @@ lab = get_lab()
 running = bool(ss.get("train_running")) and current_run(lab) is not None
 st.title(t("Train"))
 m = lab.model_cfg
-net = (t("{cell}, 1 layer × {units} units", cell=m.cell.upper(), units=m.hidden_size) if m.num_layers == 1 else
-       t("{cell}, {layers} layers × {units} units", cell=m.cell.upper(), layers=m.num_layers, units=m.hidden_size))
+cell = t("peephole LSTM") if m.cell == "peephole" else m.cell.upper()
+cell = t("bidirectional {cell}", cell=cell) if m.bidirectional else cell
+net = (t("{cell}, 1 layer × {units} units", cell=cell, units=m.hidden_size) if m.num_layers == 1 else
+       t("{cell}, {layers} layers × {units} units", cell=cell, layers=m.num_layers, units=m.hidden_size))
 st.markdown(t("{net}. Task: **{task}** (T = {T}). Press **Start** and watch the gradients.", net=net,
               task=task_title(lab.task.name, lang()), T=lab.task.seq_len))
 

@@ -440,3 +440,21 @@ def test_exploding_gradients_are_said_in_chinese():
     assert lab.history.diverged.startswith(f"step {k}: the loss is nan")  # str(): English, as logs read it
     assert at.error[0].value.startswith(f"训练已暂停：梯度爆炸，发生在第 {k} 步：损失为 nan，本次更新未应用。图表显示")
     assert at.button(key="train_restore").label == "恢复最后一组正常的权重"
+
+
+@pytest.mark.parametrize("lang,want", [
+    ("en", "bidirectional peephole LSTM, 2 layers × 4 units. Task: Adding problem (T = 12)."),
+    ("zh", "双向 窥视孔 LSTM，2 层 × 4 个单元。任务：加法问题（T = 12）。"),
+])
+def test_the_caption_names_the_model_as_built(lang, want):
+    lab = make_lab(ModelConfig(cell="peephole", bidirectional=True, num_layers=2, hidden_size=4),
+                   TaskConfig(name="adding", seq_len=12), TrainConfig())
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params["lang"] = lang
+    at.session_state["lab"] = lab
+    at.run()
+    at.switch_page("pages/train.py")
+    at.run()
+    assert not at.exception
+    caption = next(m.value for m in at.markdown if "Task" in m.value or "任务" in m.value)
+    assert caption.replace("**", "").startswith(want), caption
