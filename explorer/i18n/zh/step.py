@@ -1,6 +1,6 @@
 """简体中文: the Step-through page (pages/step_through.py, pages/step_text.py) and the views it builds
 (explorer/views/step_payload.py, step_twoway.py, sentiment_payload.py, plots_step.py, stepview.py, equations.py's
-words), and the browser views' own words (pages/bridge.py)."""
+words)."""
 ZH = {
     # pages/step_through.py: which sample
     "Run one sample through the network and look at every number it computes, one time step at a time.":
@@ -262,6 +262,4 @@ ZH = {
     "The text has {n} characters; the limit is {limit}.": "文本有 {n} 个字符；上限是 {limit}。",
     "Type a prompt of at least one character.": "请输入至少一个字符的提示文本。",
     "characters not in the alphabet: {chars}": "字母表中没有这些字符：{chars}",
-    # pages/bridge.py: the browser views' own words
-    "Download plot as a PNG": "下载图表为 PNG",
 }
