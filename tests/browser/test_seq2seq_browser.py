@@ -218,21 +218,23 @@ def test_training_streams_the_trainers_loss_and_the_views_follow_the_weights(pag
     # Start, watch the charts grow in place (counted per animation frame), Pause.
     main(page).get_by_role("button", name="Start").click()
     page.wait_for_function(f"() => ({LOSS_LENGTH_JS})() >= 14", timeout=60_000)
-    page.evaluate("document.querySelector('.st-key-s2s_loss_chart .js-plotly-plot').dataset.tag = 'first'")
     sampled = page.evaluate("""(ms) => new Promise((done) => {
-        const length = () => { const g = document.querySelector('.st-key-s2s_loss_chart .js-plotly-plot');
-                               return g && g.data ? g.data[0].x.length : 0; };
-        let last = length(), changes = 0, first = last;
+        const plot = () => document.querySelector('.st-key-s2s_loss_chart .js-plotly-plot');
+        const length = () => { const g = plot(); return g && g.data ? g.data[0].x.length : 0; };
+        let last = length(), changes = 0, first = last, gd = plot(), recreated = 0;
         const t0 = performance.now();
         const tick = (now) => {
           const n = length();
           if (n !== last) { changes += 1; last = n; }
-          if (now - t0 < ms) requestAnimationFrame(tick); else done({changes, first, last, seconds: (now - t0) / 1000});
+          if (plot() !== gd) { recreated += 1; gd = plot(); }
+          if (now - t0 < ms) requestAnimationFrame(tick);
+          else done({changes, first, last, recreated, seconds: (now - t0) / 1000});
         };
         requestAnimationFrame(tick);
     })""", 8000)
-    # While training ran, new points went into the same plot (Plotly.extendTraces), never a new one.
-    assert page.evaluate("document.querySelector('.st-key-s2s_loss_chart .js-plotly-plot').dataset.tag") == "first"
+    # While training ran, new points went into the same plot (Plotly.extendTraces), not a new one per update.
+    # Once at most: a heavily loaded server can make Streamlit remount the element (its points are kept).
+    assert sampled["changes"] >= 1 and sampled["recreated"] <= 1, sampled
     main(page).get_by_role("button", name="Pause").click()
     expect(main(page).get_by_role("button", name="Start")).to_be_enabled(timeout=60_000)
     wait_idle(page)
@@ -243,7 +245,7 @@ def test_training_streams_the_trainers_loss_and_the_views_follow_the_weights(pag
     per_s = sampled["changes"] / sampled["seconds"]
     print(f"\nseq2seq live loss chart: {per_s:.1f} browser-visible updates/s, "
           f"{(sampled['last'] - sampled['first']) / sampled['seconds']:.1f} steps/s while sampled "
-          f"(default dates GRU, H = 64; shared machine)")
+          f"(default dates GRU, H = 64; shared machine; chart re-created {sampled['recreated']}×)")
     page.screenshot(path=str(shots / "seq2seq-train-1280x800.png"))
 
     # The decoding now shows the trained weights.
