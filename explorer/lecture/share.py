@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..config import MAX_SEQ_LEN, ModelConfig, TaskConfig, TrainConfig
 from ..i18n import UserError, UserText
@@ -17,6 +17,7 @@ from ..views.stepview import SAMPLE_BATCH
 
 SECTIONS = {"m": ModelConfig, "t": TaskConfig, "r": TrainConfig}  # query prefix -> config class
 VIEW = {"sample": (0, SAMPLE_BATCH - 1), "step": (1, MAX_SEQ_LEN)}  # v.<name>: what Step through shows, its range
+VIEW_KEYS = {f"v.{name}" for name in VIEW}
 SET_BY_TASK = {"input_size", "output_size", "vocab_size"}  # model fields that follow from the task
 LANG_KEY = "lang"  # the interface language ("en" | "zh"): the page reads it (pages/lang.py), the configs do not
 NEEDS_UPLOAD = {"csv", "text"}  # tasks a link cannot carry (their data is a file)
@@ -63,19 +64,35 @@ def _parse(kind: str, text: str) -> Any:
 def from_query(params: Mapping[str, Any]) -> tuple[ModelConfig, TaskConfig, TrainConfig, list[str]]:
     """Configs from query parameters, plus notices about everything that was ignored."""
     notices: list[str] = []
-    values: dict[str, dict[str, Any]] = {p: {} for p in SECTIONS}
+    values = read_sections(params, SECTIONS, notices, hidden={"m": SET_BY_TASK},
+                           skip=lambda key: key == LANG_KEY or key in VIEW_KEYS)  # the page's, view_from_query's
+    if values["t"].get("name") in NEEDS_UPLOAD:
+        notices.append(UserText("The {task} task needs an uploaded file, which a link cannot carry: showing the "
+                                "default task instead.", task=values["t"]["name"]))
+        del values["t"]["name"]
+    model, task, train = build_sections(SECTIONS, values, notices)
+    return model, task, train, [_safe(n) for n in notices]
+
+
+def read_sections(params: Mapping[str, Any], sections: Mapping[str, type], notices: list,
+                  skip: Callable[[str], bool] = lambda key: False,
+                  hidden: Mapping[str, set[str]] | None = None) -> dict[str, dict[str, Any]]:
+    """The fields of each config class in `sections` (query prefix -> class) from keys "<prefix>.<field>", each
+    value checked alone. Keys `skip` accepts are another reader's and passed over; any other key that is too long,
+    unknown (or `hidden`: prefix -> fields a link may not set) or invalid is left out with a notice."""
+    values: dict[str, dict[str, Any]] = {p: {} for p in sections}
     for key, raw in params.items():
+        if skip(key):
+            continue
         text = str(raw[-1] if isinstance(raw, (list, tuple)) and raw else raw)
         shown = f"{key[:40]}={text[:40]}"
         if len(text) > MAX_VALUE_LEN:
             notices.append(UserText("Ignored {setting}…: the value is too long.", setting=shown))
             continue
         prefix, _, name = key.partition(".")
-        if (prefix == "v" and name in VIEW) or key == LANG_KEY:
-            continue  # view_from_query's; the page's
-        cls = SECTIONS.get(prefix)
+        cls = sections.get(prefix)
         field = next((f for f in dataclasses.fields(cls) if f.name == name), None) if cls else None
-        if field is None or (prefix == "m" and name in SET_BY_TASK):
+        if field is None or name in (hidden or {}).get(prefix, ()):
             notices.append(UserText("Ignored {setting}: unknown setting.", setting=shown))
             continue
         try:
@@ -85,19 +102,21 @@ def from_query(params: Mapping[str, Any]) -> tuple[ModelConfig, TaskConfig, Trai
             notices.append(UserText("Ignored {setting}: {error}.", setting=shown, error=e))
             continue
         values[prefix][name] = value
-    if values["t"].get("name") in NEEDS_UPLOAD:
-        notices.append(UserText("The {task} task needs an uploaded file, which a link cannot carry: showing the "
-                                "default task instead.", task=values["t"]["name"]))
-        del values["t"]["name"]
+    return values
+
+
+def build_sections(sections: Mapping[str, type], values: Mapping[str, dict[str, Any]], notices: list) -> list:
+    """One config per section from its fields; a section whose fields are valid alone but not together falls
+    back to its defaults, with a notice."""
     configs = []
-    for prefix, cls in SECTIONS.items():
+    for prefix, cls in sections.items():
         try:
             configs.append(cls(**values[prefix]))
-        except ValueError as e:  # fields valid alone but not together
+        except ValueError as e:
             notices.append(UserText("Ignored the {section} settings of the link: {error}.", section=cls.__name__,
                                     error=e))
             configs.append(cls())
-    return configs[0], configs[1], configs[2], [_safe(n) for n in notices]
+    return configs
 
 
 def _safe(value: Any) -> Any:
