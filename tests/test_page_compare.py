@@ -53,18 +53,20 @@ def test_a_run_feeds_the_loss_chart_as_it_trains_and_pause_stops_it(at):
                                        TrainConfig(batch_size=8, steps=10_000, probe_every=5))
     at.run()
     at.button(key="compare_start").click().run()
-    at.run()
     labs = at.session_state["compare_labs"]
+    before = [l.steps_trained for l in labs.values()]
+    at.run()
     assert at.session_state["compare_running"] and all(0 < l.steps_trained < 10_000 for l in labs.values())
-    # the run fed the mounted loss chart as it trained: the last feed ends with each cell's last step trained
+    # the run fed the mounted loss chart as it trained: the last feed holds each cell's steps trained after the mount
+    # (AppTest may return before the run's very last feed: its last piece's steps may be missing)
     fed = fed_payloads(at)["compare_loss"]["streams"]
     assert len(fed) == 3
-    for stream, lab in zip(fed, labs.values()):
-        hist = lab.history.scalars()
+    for stream, lab, mounted in zip(fed, labs.values(), before):
+        hist, start = lab.history.scalars(), stream["start"]
         x = decode(stream["x"])
-        assert x[-1] == lab.steps_trained and len(x) > 1
-        np.testing.assert_array_equal(x, hist["step"][stream["start"]:])
-        np.testing.assert_allclose(decode(stream["y"][0]), hist["loss"][stream["start"]:], rtol=1e-6)  # float32
+        assert mounted < x[-1] <= lab.steps_trained
+        np.testing.assert_array_equal(x, hist["step"][start:start + len(x)])
+        np.testing.assert_allclose(decode(stream["y"][0]), hist["loss"][start:start + len(x)], rtol=1e-6)  # float32
     assert at.button(key="compare_start").label == "⏸ Pause"
     at.button(key="compare_start").click().run()
     steps = {c: l.steps_trained for c, l in labs.items()}
