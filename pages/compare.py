@@ -136,7 +136,8 @@ def side_by_side() -> None:
         show_steps(labs)
     left, right = st.columns(2)
     field = labs["cnn"].model.receptive_field if "cnn" in labs else None
-    shown, f, sz, lg = live.Charts(feed(), FAST), feed(), sizes(), lang()
+    f, sz, lg = feed(), sizes(), lang()
+    shown = live.Charts(f, FAST)
     with left:
         shown.chart(lambda: cp.loss_payload(f, labs, lab.task.baseline, lab.task.baseline_label, log_y, sz, lg),
                     "compare_loss", cp.LOSS, len(labs))
