@@ -2,9 +2,11 @@
 baselines trained side by side on the same task, with a live table; the saliency of each, side by side; and the
 memory-horizon sweep.
 
-While the cells train, the side-by-side fragment reruns back to back (its timer, RERUN_GAP, is shorter than a run):
-each run trains every cell for its share of CHUNK_SECONDS, then sends the live loss chart only the new points
-(explorer/views/compare_payload.py); the browser appends them in place (pages/bridge.py), keeping the chart's zoom.
+While the cells train, the side-by-side fragment runs as the Train page's does (pages/live.py): each run mounts the
+charts with what is new, then trains for RUN_SECONDS in pieces of FEED_GAP, every cell its share of each piece, and
+after each piece feeds the loss chart its new points in place (explorer/views/compare_payload.py; the browser
+appends them, keeping the chart's zoom) and redraws the step counter (where a click's rerun stops the run, so Pause
+lands within one piece); the ‖∂L/∂h_t‖ chart and the table follow every REFRESH_GAP.
 """
 from __future__ import annotations
 
@@ -22,16 +24,16 @@ from explorer.training.compare import (
     comparison_rows,
     offered,
 )
+from explorer.training.fairshare import Turn
 from explorer.training.live import train_chunk
 from explorer.views import compare_payload as cp
 from explorer.views import plots_compare as pc
-from explorer.views.train_payload import Feed, streams_of
-from pages import bridge
+from explorer.views.train_payload import Feed
+from pages import bridge, live
 from pages.common import TRAINING, get_lab, plotly_chart, presenter, sizes, training_token
 from pages.lang import error_text, lang, t
 
-CHUNK_SECONDS = 0.06   # training time per fragment run, shared by the cells (then the charts are sent)
-RERUN_GAP = 0.02       # s: the fragment's timer while training runs (shorter than a run: runs follow back to back)
+FAST = ("compare_loss",)  # the charts fed after every piece of training (pages/live.py)
 SALIENCY_SAMPLES = 4   # probe samples whose saliency is averaged
 SWEEP_LENGTHS = (5, 10, 20, 50, 100, 200, 500)
 ss = st.session_state
@@ -85,15 +87,6 @@ def feed() -> Feed:
     return ss.setdefault("compare_feed", Feed())
 
 
-def live_chart(payload: dict, key: str, streams: int = 0) -> None:
-    """A bridge chart; one with streams tells the feed what it has after a remount (pages/train.py does the same)."""
-    if not streams:
-        bridge.view(payload, key)
-        return
-    names = streams_of(cp.LOSS, streams)
-    bridge.view(payload, key, on_have=lambda counts: feed().have(names, counts))
-
-
 st.header(t("Side by side"))
 c1, c2, c3 = st.columns(3)
 c1.button(t("⏸ Pause") if ss.compare_running else t("▶ Start"), key="compare_start", type="primary",
@@ -104,35 +97,53 @@ if "compare_error" in ss:
     st.error(ss.pop("compare_error"))
 
 
-@st.fragment(run_every=RERUN_GAP if ss.compare_running else None)
+def done(labs: dict) -> bool:
+    """Every cell has trained its steps or diverged."""
+    return all(l.steps_trained >= l.train_cfg.steps or l.history.diverged for l in labs.values())
+
+
+def train_piece(labs: dict) -> None:
+    """FEED_GAP of training, each cell that has steps left its share."""
+    for cell_lab in labs.values():
+        if not cell_lab.history.diverged:
+            train_chunk(cell_lab, cell_lab.train_cfg.steps - cell_lab.steps_trained, live.FEED_GAP / len(labs))
+
+
+def show_steps(labs: dict, turn: Turn | None = None) -> None:
+    """Each cell's step counter, and the place in the server's line while it waits."""
+    if turn is not None and turn.place:
+        st.caption(t("The server is busy: you are number {place} in line; training starts by itself.",
+                     place=turn.place))
+    st.caption(" · ".join(t("{cell}: step {n} (diverged)", cell=cell_names[c], n=l.steps_trained)
+                          if l.history.diverged else t("{cell}: step {n}", cell=cell_names[c], n=l.steps_trained)
+                          for c, l in labs.items()))
+
+
+def show_table(labs: dict) -> None:
+    metric = ss.get("train_metric") if ss.get("train_metric") in lab.task.metric_names else None  # Train's choice
+    st.dataframe(pc.comparison_table(comparison_rows(labs, metric), lang()), key="compare_table",
+                 hide_index=True, width="stretch")
+
+
+@st.fragment(run_every=live.RERUN_GAP if ss.compare_running else None)
 def side_by_side() -> None:
     labs = ss.compare_labs
     if labs is None:
         st.info(t("Press Start to train {cells} at once.", cells=t(", ").join(cell_names[a] for a in archs)))
         return
-    if ss.compare_running:
-        with TRAINING.turn(training_token(), CHUNK_SECONDS) as turn:  # the server's fair share (pages.common)
-            for cell_lab in labs.values() if turn.granted else ():
-                if not cell_lab.history.diverged:
-                    train_chunk(cell_lab, cell_lab.train_cfg.steps - cell_lab.steps_trained, CHUNK_SECONDS / len(labs))
-        if turn.place:
-            st.caption(t("The server is busy: you are number {place} in line; training starts by itself.",
-                         place=turn.place))
-        if all(cell_lab.steps_trained >= cell_lab.train_cfg.steps or cell_lab.history.diverged
-               for cell_lab in labs.values()):
-            ss.compare_running = False
-            st.rerun(scope="app")  # stop the timer
-    st.caption(" · ".join(t("{cell}: step {n} (diverged)", cell=cell_names[c], n=l.steps_trained)
-                          if l.history.diverged else t("{cell}: step {n}", cell=cell_names[c], n=l.steps_trained)
-                          for c, l in labs.items()))
+    status = st.empty()
+    with status.container():
+        show_steps(labs)
     left, right = st.columns(2)
     field = labs["cnn"].model.receptive_field if "cnn" in labs else None
+    f, sz, lg = feed(), sizes(), lang()
+    shown = live.Charts(f, FAST)
     with left:
-        live_chart(cp.loss_payload(feed(), labs, lab.task.baseline, lab.task.baseline_label, log_y, sizes(), lang()),
-                   "compare_loss", len(labs))
+        shown.chart(lambda: cp.loss_payload(f, labs, lab.task.baseline, lab.task.baseline_label, log_y, sz, lg),
+                    "compare_loss", cp.LOSS, len(labs))
     left.caption(t("Below the dashed line a cell has learnt something a memoryless guess cannot."))
     with right:
-        live_chart(cp.grad_payload(feed(), labs, lab.task.seq_len, field, sizes(), lang()), "compare_grads")
+        shown.chart(lambda: cp.grad_payload(f, labs, lab.task.seq_len, field, sz, lg), "compare_grads")
     vanish = t("A curve that drops steeply towards t = 1 is a gradient that vanishes: that cell cannot learn from "
                "what happened early in the sequence.")
     shaded = t("Shaded: the 1D-CNN's receptive field, the last {n} steps its last output sees; it cannot use "
@@ -142,13 +153,29 @@ def side_by_side() -> None:
         right.caption(t("The 1D-CNN and the Transformer carry no hidden state through time, so they have no "
                         "‖∂L/∂hₜ‖ to draw here (nor a Step-through view, a W_hh spectrum or truncated BPTT): the "
                         "table's note says so for each."))
-    metric = ss.get("train_metric") if ss.get("train_metric") in lab.task.metric_names else None  # Train's choice
-    st.dataframe(pc.comparison_table(comparison_rows(labs, metric), lang()), key="compare_table",
-                 hide_index=True, width="stretch")
+    table = st.empty()
+    with table.container():
+        show_table(labs)
     st.caption(t("Steps/s: optimiser steps per second of training time (forward, backward, update). Final loss: the "
                  "mean training loss over the last tenth of the steps; divided by the memoryless baseline, about 1 "
                  "means nothing learnt. Validation: at the latest evaluation (every 'Evaluate every' steps, set on "
                  "the Train page)."))
+
+    def training() -> bool:
+        return bool(ss.compare_running) and ss.compare_labs is labs and not done(labs)
+
+    def status_again(turn: Turn, every: bool) -> None:
+        with status.container():
+            show_steps(labs, turn)
+        if every:
+            with table.container():
+                show_table(labs)
+
+    if training():
+        live.train(shown, training, lambda: train_piece(labs), status_again)
+    if ss.compare_running and done(labs):
+        set_running(False)
+        st.rerun(scope="app")  # stop the timer
 
 
 side_by_side()

@@ -1,17 +1,12 @@
 """Train page: train the lab's model live and watch its gradients vanish or explode.
 
-While `train_running` is set, the live fragment runs for RUN_SECONDS at a time, back to back (its timer, RERUN_GAP,
-is shorter than a run, and Streamlit queues a fragment's timer while the fragment runs, so the next run starts at
-once). A run first mounts every chart with what is new since the previous run, then trains in pieces of
-FEED_GAP, and after each piece feeds the charts what is new in place, without a rerun (pages/bridge.py `feed`: one
-invisible element in an `st.empty()` slot, replaced each time; the browser appends the points to the mounted
-charts, keeping each chart's zoom): the loss chart and the ‖∂L/∂h_t‖ curve after every piece, the other charts
-every REFRESH_GAP, each only when it has something new (explorer/views/train_payload.py, Feed.version). The step
-counter is redrawn after every piece too. Each of these is a Streamlit call, where Streamlit stops the run when
-Pause (or any widget outside the fragment) is clicked, so training stops within one piece. The buttons only flip
-session state.
+While `train_running` is set, the live fragment runs for RUN_SECONDS at a time, back to back, training in pieces of
+FEED_GAP and feeding its charts what is new in place after each piece (pages/live.py): the loss chart and the
+‖∂L/∂h_t‖ curve (FAST) after every piece, the other charts every REFRESH_GAP. The step counter is redrawn after every
+piece too; Pause (or any widget outside the fragment) stops the run there, so training stops within one piece. The
+buttons only flip session state.
 
-A chart drawn with `chart(lambda: payload, key, ...)` is fed this way; one drawn with a payload (a dict) is
+A chart drawn with `Charts.chart(lambda: payload, key, ...)` is fed this way; one drawn with a payload (a dict) is
 updated once per run, when the run mounts it.
 
 Each piece is a turn of the server's fair share (pages.common.TRAINING, explorer/training/fairshare.py): the
@@ -21,8 +16,6 @@ wait in line, told their place, and start by themselves.
 from __future__ import annotations
 
 import math
-import time
-from typing import Callable
 
 import streamlit as st
 
@@ -34,17 +27,11 @@ from explorer.training.fairshare import Turn
 from explorer.training.live import Run, restore_last_good, train_chunk
 from explorer.views import train_payload as tp
 from explorer.views.plots_train import metric_label
-from pages import bridge
-from pages.common import TRAINING, get_lab, presenter, set_lab, sizes, stop_training, training_token
+from pages import bridge, live
+from pages.common import get_lab, presenter, set_lab, sizes, stop_training
 from pages.lang import error_text, lang, t
 
-RERUN_GAP = 0.02      # s: the live fragment's timer while training runs (shorter than a run: runs follow back to back)
-RUN_SECONDS = 1.5     # s: one fragment run trains and feeds the charts this long; then the next run mounts them afresh
-FEED_GAP = 0.045      # s: training between two feeds of the fast charts and redraws of the counter (Pause lands
-                      # within it; with the feed's own time, ≥ 20 updates a second)
-REFRESH_GAP = 0.5     # s: between two feeds of the other live charts
-FAST = ("train_loss_chart", "train_curve_chart")  # the charts fed after every piece
-TURN_WAIT = 1.0       # s to wait for a turn of the shared server before the counter says who else trains
+FAST = ("train_loss_chart", "train_curve_chart")  # the charts fed after every piece (pages/live.py)
 LOSS_NAMES = ("MSE", "CE")  # metrics that repeat the loss: not the default second line
 SETTINGS = ("optimizer", "lr", "clip", "clip_threshold", "steps", "probe_every", "lr_schedule", "lr_step_size",
             "lr_gamma", "lr_k", "lr_min", "weight_decay", "patience", "min_delta", "tbptt",
@@ -225,35 +212,6 @@ def feed() -> tp.Feed:
     return ss.setdefault("train_feed", tp.Feed())
 
 
-def chart(payload: dict | Callable[[], dict], key: str, feed_name: str = "", streams: int = 0) -> None:
-    """A live chart; one with streams (named `feed_name`/k in the feed) tells the feed what it has after a remount.
-    `payload` may be the function that builds it: while training runs, the chart is then fed anew in place (FAST
-    charts every FEED_GAP, the others every REFRESH_GAP)."""
-    if callable(payload):
-        ss.setdefault("train_feeds", {})[key] = payload
-        payload = payload()
-    if not streams:
-        bridge.view(payload, key)
-        return
-    names = tp.streams_of(feed_name, streams)
-    bridge.view(payload, key, on_have=lambda counts: feed().have(names, counts))
-
-
-def feed_charts(slot, every: bool) -> None:
-    """Send the charts drawn from a function what is new since their last payload, in place: the FAST ones, or
-    `every` one of them."""
-    f, fresh = feed(), {}
-    for key, build in ss.train_feeds.items():
-        if every or key in FAST:
-            version = f.version
-            payload = build()
-            if f.version != version:  # something new in it
-                fresh[key] = payload
-    if fresh:
-        with slot:
-            bridge.feed(fresh)
-
-
 def live_body() -> None:
     """Every chart with what is new, then (when running) RUN_SECONDS of training with the charts fed as it goes."""
     lab = get_lab()
@@ -266,40 +224,33 @@ def live_body() -> None:
     status = st.empty()
     with status.container():
         show_status(lab, run)
-    ss.train_feeds = {}
-    charts(lab)
+
+    def status_again(turn: Turn, every: bool) -> None:
+        with status.container():
+            show_status(lab, run, turn)
+
+    shown = live.Charts(feed(), FAST)
+    charts(lab, shown)
     if training():
-        slot = st.empty()  # the feed: invisible
-        end = time.perf_counter() + RUN_SECONDS
-        refresh = time.perf_counter() + REFRESH_GAP
-        while training() and time.perf_counter() < end:
-            with TRAINING.turn(training_token(), TURN_WAIT) as turn:
-                if turn.granted:
-                    train_chunk(lab, run.remaining(lab), FEED_GAP)
-            every = time.perf_counter() >= refresh or not training()
-            if every:
-                refresh = time.perf_counter() + REFRESH_GAP
-            feed_charts(slot, every)  # Streamlit calls: a click's rerun stops the run here
-            with status.container():
-                show_status(lab, run, turn)
+        live.train(shown, training, lambda: train_chunk(lab, run.remaining(lab), live.FEED_GAP), status_again)
     if ss.get("train_running") and not training():
         stop_training()
         st.rerun()  # the whole page: buttons and messages change
 
 
-def charts(lab: Lab) -> None:
+def charts(lab: Lab, shown: live.Charts) -> None:
     cfg, hist, sz, f, lg = lab.train_cfg, lab.history, sizes(), feed(), lang()
     T, bidi = lab.task.seq_len, lab.model_cfg.bidirectional
     left, right = st.columns(2)
     with left:
-        chart(lambda: tp.loss_payload(f, hist, lab.task.baseline, lab.task.baseline_label, ss.get("train_metric"),
+        shown.chart(lambda: tp.loss_payload(f, hist, lab.task.baseline, lab.task.baseline_label, ss.get("train_metric"),
                               ss.get("train_log_loss", False), sz, lg), "train_loss_chart", "loss", 2)
         st.caption(t("The loss falls as the model learns; below the dashed baseline it does better than the best "
                      "guess that ignores the sequence. The dots are evaluations without dropout: the validation loss "
                      "(held-out data) and the loss on a fixed training subset; when they part, the model overfits. "
                      "The strip below: the learning rate of each step."))
     with right:
-        chart(lambda: tp.curve_payload(f, hist, T, cfg.tbptt, sz, lg), "train_curve_chart")
+        shown.chart(lambda: tp.curve_payload(f, hist, T, cfg.tbptt, sz, lg), "train_curve_chart")
         curve = t("How much the loss depends on the hidden state at each time step: a curve that drops steeply "
                   "towards t = 1 means the gradient vanishes (blue: below 10⁻⁶ of a later value); one that rises "
                   "means it explodes (red: above 10³ times a later value).")
@@ -311,12 +262,12 @@ def charts(lab: Lab) -> None:
         st.caption(" ".join(p for p in (curve, cuts, both) if p))
     left, right = st.columns(2)
     with left:
-        chart(lambda: tp.global_norm_payload(f, hist, cfg.clip, cfg.clip_threshold, sz, lg), "train_norm_chart", "norm", 1)
+        shown.chart(lambda: tp.global_norm_payload(f, hist, cfg.clip, cfg.clip_threshold, sz, lg), "train_norm_chart", "norm", 1)
         st.caption(t("The size of the whole gradient at each step; × marks a step where clipping shrank it "
                      "({n} so far).", n=hist.clip_events))
     with right:
         names = [n for n, _ in lab.model.named_parameters()]
-        chart(lambda: tp.param_norms_payload(f, hist, names, sz, lg), "train_param_chart", "param", 1)
+        shown.chart(lambda: tp.param_norms_payload(f, hist, names, sz, lg), "train_param_chart", "param", 1)
         st.caption(t("The gradient of each weight matrix and bias before clipping: which part of the network is "
                      "learning."))
     layers = lab.model_cfg.num_layers
@@ -328,14 +279,14 @@ def charts(lab: Lab) -> None:
             label = tp.direction_label(layer, direction, layers, lg)
         else:
             label = t("layer {n}", n=layer + 1) if layers > 1 else ""
-        chart(lambda: tp.heatmap_payload(f, hist, layer, T, cfg.tbptt, sz, label, lg, direction),
+        shown.chart(lambda: tp.heatmap_payload(f, hist, layer, T, cfg.tbptt, sz, label, lg, direction),
               "train_heat_chart", "heat", 1)
         st.caption(t("Each row is one probe of ‖∂L/∂hₜ‖ (colour, log₁₀): dark cells are time steps that get almost "
                      "no gradient; read up the rows to see how training changed the flow."))
     with right:
         suffixes = ("", "_reverse") if bidi else ("",)
         blocks = [f"{l}/{g}{x}" for l in range(layers) for x in suffixes for g in lab.model_cfg.gate_names]
-        chart(lambda: tp.spectral_payload(f, hist, blocks, sz, lg), "train_sigma_chart", "sigma", 1)
+        shown.chart(lambda: tp.spectral_payload(f, hist, blocks, sz, lg), "train_sigma_chart", "sigma", 1)
         st.caption(t("If σ_max of W_hh stays below 1/γ = 1 (γ = 1 for tanh) the gradient of a vanilla RNN must "
                      "vanish over time; above it, it can explode. ρ (dotted) is the largest |eigenvalue|."))
         if bidi:
@@ -343,7 +294,7 @@ def charts(lab: Lab) -> None:
                          "dash-dotted)."))
     left, right = st.columns(2)
     with left:
-        chart(lambda: tp.eigen_payload(f, hist, sz, lg), "train_eigen_chart")
+        shown.chart(lambda: tp.eigen_payload(f, hist, sz, lg), "train_eigen_chart")
         st.caption(t("Eigenvalues of each W_hh block: outside the dashed unit circle a direction grows at every "
                      "step, inside it shrinks."))
         if bidi:
@@ -364,14 +315,14 @@ def charts(lab: Lab) -> None:
                            "output uses most stand out."))
     left, right = st.columns(2)
     with left:
-        chart(lambda: tp.saliency_payload(f, hist, False, T, samples, sz, lg, inputs, log), "train_saliency_sample_chart")
+        shown.chart(lambda: tp.saliency_payload(f, hist, False, T, samples, sz, lg, inputs, log), "train_saliency_sample_chart")
         st.caption(t("Which inputs the model uses, and how far back: each row is one output step t, each column an "
                      "input step s, the colour how strongly ỹₜ (the output, or the logit of the predicted class) "
                      "changes with xₛ. Here for one sequence of the probe batch, its inputs drawn above: in the adding "
                      "problem the two marked inputs are the brightest once the model has learnt the task (clearest "
                      "with the log scale off). Blank: inputs after t, which a one-way model cannot read."))
     with right:
-        chart(lambda: tp.saliency_payload(f, hist, True, T, samples, sz, lg, log=log), "train_saliency_mean_chart")
+        shown.chart(lambda: tp.saliency_payload(f, hist, True, T, samples, sz, lg, log=log), "train_saliency_mean_chart")
         st.caption(t("The same averaged over the {n} sequences of the probe batch: how far back the model reaches "
                      "in general. Along a row, the colour fades with the distance from the dotted diagonal s = t; for a "
                      "vanilla RNN it typically fades within a few steps, gated cells (LSTM, GRU) can reach further. "
@@ -436,4 +387,4 @@ if lab.trainer.early_stop is not None and not running:
 show_test_result(lab)
 
 bridge.plotly_js()
-st.fragment(live_body, run_every=RERUN_GAP if running else None)()
+st.fragment(live_body, run_every=live.RERUN_GAP if running else None)()

@@ -70,6 +70,12 @@ def payload(at, key: str) -> dict:
     return next(json.loads(c.proto.json) for c in at.get("bidi_component") if c.key == key)
 
 
+def fed_payloads(at) -> dict[str, dict]:
+    """The payloads of the last feed element (pages/bridge.py `feed`) of the last run, by view key."""
+    feeds = [json.loads(c.proto.json) for c in at.get("bidi_component") if not c.key]
+    return next(f["views"] for f in reversed(feeds) if f.get("kind") == "feed")
+
+
 def report_have(at, key: str, counts: list[int]):
     """What a chart mounted afresh does: the event "have" with the points it has per stream (this reruns)."""
     comp = next(c for c in at.get("bidi_component") if c.key == key)

@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from live_chart import payload, shown
+from live_chart import fed_payloads, payload, shown
 from streamlit.testing.v1 import AppTest
 
 from explorer import ModelConfig
@@ -48,13 +48,31 @@ def test_side_by_side_trains_three_cells_and_plots_their_losses(at):
         np.testing.assert_allclose(decode(trace_named(grad_fig, "LSTM")["y"]), probe.hidden_grad_norms[-1], rtol=1e-6)
 
 
-def test_pause_stops_training(at):
+def test_a_run_feeds_the_loss_chart_as_it_trains_and_pause_stops_it(at):
+    at.session_state["lab"] = make_lab(ModelConfig(hidden_size=8), TaskConfig(name="adding", seq_len=10),
+                                       TrainConfig(batch_size=8, steps=10_000, probe_every=5))
+    at.run()
     at.button(key="compare_start").click().run()
+    labs = at.session_state["compare_labs"]
+    before = [l.steps_trained for l in labs.values()]
     at.run()
-    at.button(key="compare_start").click().run()  # now "Pause"
-    steps = {c: l.steps_trained for c, l in at.session_state["compare_labs"].items()}
+    assert at.session_state["compare_running"] and all(0 < l.steps_trained < 10_000 for l in labs.values())
+    # the run fed the mounted loss chart as it trained: the last feed holds each cell's steps trained after the mount
+    # (AppTest may return before the run's very last feed: its last piece's steps may be missing)
+    fed = fed_payloads(at)["compare_loss"]["streams"]
+    assert len(fed) == 3
+    for stream, lab, mounted in zip(fed, labs.values(), before):
+        hist, start = lab.history.scalars(), stream["start"]
+        x = decode(stream["x"])
+        assert mounted < x[-1] <= lab.steps_trained
+        np.testing.assert_array_equal(x, hist["step"][start:start + len(x)])
+        np.testing.assert_allclose(decode(stream["y"][0]), hist["loss"][start:start + len(x)], rtol=1e-6)  # float32
+    assert at.button(key="compare_start").label == "⏸ Pause"
+    at.button(key="compare_start").click().run()
+    steps = {c: l.steps_trained for c, l in labs.items()}
     at.run()
-    assert steps == {c: l.steps_trained for c, l in at.session_state["compare_labs"].items()}
+    assert not at.session_state["compare_running"] and not at.exception
+    assert steps == {c: l.steps_trained for c, l in labs.items()}
 
 
 def test_a_setup_that_cannot_be_compared_gives_a_message(at, monkeypatch):
