@@ -183,10 +183,12 @@ side_by_side()
 
 def saliency_panels(labs: dict) -> tuple:
     """(out_steps, {arch: (R, T) mean saliency}) of the labs' current weights on the first SALIENCY_SAMPLES probe
-    samples, kept until a lab trains on (recomputed on a full rerun, e.g. Pause, not during the live runs)."""
+    samples, kept until a lab trains on and training pauses or ends (a full rerun while the cells train, e.g. a
+    toggle, keeps the panels it has: the caption promises them refreshed on Pause)."""
     steps_trained = tuple(l.steps_trained for l in labs.values())
     held = ss.get("compare_saliency")
-    if held is None or held[0][0] is not labs or held[0][1] != steps_trained:
+    current = held is not None and held[0][0] is labs and (held[0][1] == steps_trained or ss.compare_running)
+    if not current:
         panels, steps = {}, None
         for arch, arch_lab in labs.items():
             x = arch_lab.trainer.probe_batch.x[:SALIENCY_SAMPLES]

@@ -180,6 +180,11 @@ def view_options(lab: Lab, c) -> None:
                    format_func=lambda v, none=t("none"), lg=lang(): none if v is None else metric_label(v, lg),
                    help=t("Drawn on the right axis, on each training batch (dotted) and on the validation set."))
     c[3].checkbox(t("Log-scale loss"), key="train_log_loss")
+    if lab.trainer.saliency_steps is not None:  # outside the live fragment: a click interrupts a training run
+        c[3].toggle(t("Saliency: log colour scale"), value=True, key="train_saliency_log",
+                    help=t("On: colour by log₁₀, over four decades below the largest value, so that faint "
+                           "dependences far back still show. Off: colour by the value itself, so that the inputs an "
+                           "output uses most stand out."))
     if lab.model_cfg.num_layers > 1:
         layer_names = [t("layer {n}", n=k + 1) for k in range(lab.model_cfg.num_layers)]
         c[4].selectbox(t("Heatmap layer"), range(lab.model_cfg.num_layers), format_func=layer_names.__getitem__,
@@ -309,10 +314,7 @@ def charts(lab: Lab, shown: live.Charts) -> None:
         return
     probe_x = lab.trainer.probe_batch.x  # (B, T, I) floats, or (B, T) token ids (not drawn)
     samples, inputs = len(probe_x), probe_x[0].numpy() if probe_x.is_floating_point() else None
-    log = st.toggle(t("Saliency: log colour scale"), value=True, key="train_saliency_log",
-                    help=t("On: colour by log₁₀, over four decades below the largest value, so that faint "
-                           "dependences far back still show. Off: colour by the value itself, so that the inputs an "
-                           "output uses most stand out."))
+    log = ss.get("train_saliency_log", True)
     left, right = st.columns(2)
     with left:
         shown.chart(lambda: tp.saliency_payload(f, hist, False, T, samples, sz, lg, inputs, log), "train_saliency_sample_chart")

@@ -81,8 +81,9 @@ def test_start_trains_each_run_and_pause_stops():
     steps, losses = lab.history.scalars()["step"], lab.history.scalars()["loss"]
     x = decode(fed["x"])
     assert seen[1] < x[-1] <= lab.steps_trained and len(x) > 1
-    np.testing.assert_array_equal(x, steps[fed["start"]:])
-    np.testing.assert_allclose(decode(fed["y"][0]), losses[fed["start"]:], rtol=1e-6)  # float32 on the wire
+    np.testing.assert_array_equal(x, steps[fed["start"]:fed["start"] + len(x)])
+    np.testing.assert_allclose(decode(fed["y"][0]), losses[fed["start"]:fed["start"] + len(x)],
+                               rtol=1e-6)  # float32 on the wire
     at.button(key="train_pause").click().run()
     stopped = lab.steps_trained
     at.run()

@@ -23,9 +23,10 @@ def loss_payload(feed: Feed, labs: dict[str, Lab], baseline: float, baseline_lab
     """The live loss chart of `labs` ({arch: lab}, in the chart's trace order): stream k is labs' k-th training
     loss at every kept step."""
     gen = feed.bind(labs)
+    strides = ".".join(str(lab.history.steps.stride) for lab in labs.values())  # one thinned: all start afresh
     streams = []
     for k, lab in enumerate(labs.values()):
-        name, sid = f"{LOSS}/{k}", f"{gen}.{lab.history.steps.stride}"
+        name, sid = f"{LOSS}/{k}", f"{gen}.{strides}"
         start = feed.start(name, sid)
         sc = lab.history.scalars(start)
         feed.sent(name, sid, start + len(sc["step"]))
