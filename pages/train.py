@@ -181,10 +181,10 @@ def view_options(lab: Lab, c) -> None:
                    help=t("Drawn on the right axis, on each training batch (dotted) and on the validation set."))
     c[3].checkbox(t("Log-scale loss"), key="train_log_loss")
     if lab.trainer.saliency_steps is not None:  # outside the live fragment: a click interrupts a training run
-        c[3].toggle(t("Saliency: log colour scale"), value=True, key="train_saliency_log",
-                    help=t("On: colour by log₁₀, over four decades below the largest value, so that faint "
-                           "dependences far back still show. Off: colour by the value itself, so that the inputs an "
-                           "output uses most stand out."))
+        c[3].checkbox(t("Log saliency"), value=True, key="train_saliency_log",
+                      help=t("On: colour by log₁₀, over four decades below the largest value, so that faint "
+                             "dependences far back still show. Off: colour by the value itself, so that the inputs an "
+                             "output uses most stand out."))
     if lab.model_cfg.num_layers > 1:
         layer_names = [t("layer {n}", n=k + 1) for k in range(lab.model_cfg.num_layers)]
         c[4].selectbox(t("Heatmap layer"), range(lab.model_cfg.num_layers), format_func=layer_names.__getitem__,

@@ -160,7 +160,7 @@ def test_the_default_models_train_page_draws_the_saliency_of_the_probe():
     _, z, values, _ = heatmap(at, "train_saliency_sample_chart")
     assert np.isnan(z[np.triu_indices(50, 1)]).all()  # a one-way model: no output reads a later input
     assert "train_heat_direction" not in at.session_state  # no direction selector for a one-way model
-    at.toggle(key="train_saliency_log").set_value(False).run()  # colour by the value itself
+    at.checkbox(key="train_saliency_log").set_value(False).run()  # colour by the value itself
     _, z_linear, linear_values, _ = heatmap(at, "train_saliency_sample_chart")
     np.testing.assert_array_equal(linear_values, values)
     np.testing.assert_array_equal(z_linear, values)

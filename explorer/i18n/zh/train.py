@@ -218,7 +218,7 @@ ZH: dict[str, str] = {
         "模型用到了哪些输入、能往回看多远：每一行是一个输出步 t，每一列是一个输入步 s，颜色表示 ỹₜ"
         "（输出，或预测类别的 logit）随 xₛ 变化的强弱。这里是探测批次中的一条序列，上方画出它的输入：在加法问题中，"
         "模型学会任务后，两个被标记的输入最亮（关闭对数刻度时最明显）。空白：t 之后的输入，单向模型读不到它们。",
-    "Saliency: log colour scale": "显著性：对数颜色刻度",
+    "Log saliency": "对数显著性",
     "On: colour by log₁₀, over four decades below the largest value, so that faint dependences far back still "
     "show. Off: colour by the value itself, so that the inputs an output uses most stand out.":
         "开：按 log₁₀ 着色，覆盖最大值以下四个数量级，远处微弱的依赖也能看见。关：按数值本身着色，"
