@@ -18,10 +18,12 @@ from explorer.config import TaskConfig, TrainConfig
 from explorer.lab import make_lab
 
 
-def open_train(lab=None) -> AppTest:
+def open_train(lab=None, lang: str | None = None) -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=60)
     if lab is not None:
         at.session_state["lab"] = lab
+    if lang is not None:
+        at.query_params["lang"] = lang
     at.run()
     at.switch_page("pages/train.py")
     at.run()
@@ -386,17 +388,6 @@ def test_presenter_mode_enlarges_every_live_chart():
         assert lay["height"] == PRESENTER.chart_height and lay["font"]["size"] == PRESENTER.font, k
 
 
-def open_train_zh(lab) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.session_state["lab"] = lab
-    at.query_params["lang"] = "zh"
-    at.run()
-    at.switch_page("pages/train.py")
-    at.run()
-    assert not at.exception
-    return at
-
-
 def run_until_paused(at) -> None:
     at.button(key="train_start").click().run()
     for _ in range(10):
@@ -411,7 +402,7 @@ def test_the_page_in_chinese_says_its_messages_in_chinese():
     the same as in English."""
     from explorer.i18n import message
 
-    at = open_train_zh(small_lab(eval_every=1, patience=1, min_delta=10.0, steps=50))
+    at = open_train(small_lab(eval_every=1, patience=1, min_delta=10.0, steps=50), "zh")
     lab = at.session_state["lab"]
     assert at.title[0].value == "训练"
     assert at.button(key="train_start").label == "开始" and at.button(key="train_step10").label == "走 10 步"
@@ -438,7 +429,7 @@ def test_the_page_in_chinese_says_its_messages_in_chinese():
 def test_exploding_gradients_are_said_in_chinese():
     lab = make_lab(ModelConfig(cell="rnn", nonlinearity="relu", init="spectral", spectral_radius=1.0),
                    TaskConfig(name="adding", seq_len=100), TrainConfig(optimizer="sgd", lr=1.0, clip="none"))
-    at = open_train_zh(lab)
+    at = open_train(lab, "zh")
     run_until_paused(at)
     k = lab.steps_trained
     assert lab.history.diverged.startswith(f"step {k}: the loss is nan")  # str(): English, as logs read it
@@ -453,12 +444,6 @@ def test_exploding_gradients_are_said_in_chinese():
 def test_the_caption_names_the_model_as_built(lang, want):
     lab = make_lab(ModelConfig(cell="peephole", bidirectional=True, num_layers=2, hidden_size=4),
                    TaskConfig(name="adding", seq_len=12), TrainConfig())
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.query_params["lang"] = lang
-    at.session_state["lab"] = lab
-    at.run()
-    at.switch_page("pages/train.py")
-    at.run()
-    assert not at.exception
+    at = open_train(lab, lang)
     caption = next(m.value for m in at.markdown if "Task" in m.value or "任务" in m.value)
     assert caption.replace("**", "").startswith(want), caption

@@ -12,15 +12,7 @@ ZH = {
     "h_t, the last state": "h_t，最后的状态",
     "mean of h_1 … h_t": "h_1 … h_t 的平均",
     "{e} (one-hot)": "{e}（独热）",
-    # the tasks (the names of the first eight as zh/by_hand.py translates them)
-    "Sine forecasting": "正弦预测",
-    "Adding problem": "加法问题",
-    "Copy memory": "复制记忆",
-    "Character language model (Macbeth)": "字符级语言模型（《麦克白》）",
-    "Temporal order (classification)": "时间顺序（分类）",
-    "Sunspots (real data)": "太阳黑子（真实数据）",
-    "Your CSV": "你的 CSV",
-    "Your text": "你的文本",
+    # the tasks (the first eight are translated in zh/by_hand.py)
     "Sum of neighbours (needs both sides)": "邻居之和（需要两侧信息）",
     "Timed spikes (precise timing)": "定时脉冲（精确计时）",
     "Sentiment of movie reviews (English)": "影评情感（英文）",
