@@ -6,6 +6,7 @@ stException, stPlotlyChart.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 IDLE_TIMEOUT_MS = 60_000
 IDLE_SELECTOR = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -42,6 +43,26 @@ def assert_no_exception(page) -> None:
 def nav_links(page):
     """The sidebar navigation links (locator)."""
     return page.locator('[data-testid="stSidebarNav"] a')
+
+
+def pick(page, box, option: str) -> None:
+    """Choose `option` in the select or multiselect `box` (a locator): open it, type to filter (the list is
+    virtual), click the option.
+
+    Under load the list can close or move while Playwright clicks it (the input then intercepts the click and
+    the option is detached): close it and try again, up to four times.
+    """
+    for attempt in range(4):
+        box.get_by_role("combobox").click()
+        page.keyboard.type(option)
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=15_000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == 3:
+                raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
 
 
 def goto_page(page, base: str, title: str) -> None:

@@ -1,7 +1,7 @@
 """The Build page in a real browser: change the cell, upload a good and a bad CSV, take screenshots."""
 from __future__ import annotations
 
-from browser_helpers import assert_no_exception, goto_page, wait_idle
+from browser_helpers import assert_no_exception, goto_page, pick, wait_idle
 
 # 200 rows: the default T = 50 needs 3·T + 4 = 154 values (training, validation and test parts)
 ROWS = [f"{2020 + d // 336}-{1 + d // 28 % 12:02d}-{1 + d % 28:02d},{(d * 7) % 23}" for d in range(200)]
@@ -20,9 +20,7 @@ def summary(page) -> str:
 
 
 def choose(page, label: str, option: str) -> None:
-    page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has_text=label).first.click()
-    page.keyboard.type(option)  # the option list is virtual: filter it so the option is drawn
-    page.get_by_role("option", name=option, exact=True).click()
+    pick(page, page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has_text=label).first, option)
     wait_idle(page)
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 import pytest
-from browser_helpers import assert_no_exception, goto_page, wait_idle
+from browser_helpers import assert_no_exception, goto_page, pick, wait_idle
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -95,8 +95,7 @@ def test_saliency_of_every_architecture(page, app_url, shots, lang):
     archs = main(page).get_by_test_id("stMultiSelect").first
     names = ("双向 GRU", "1D-CNN", "Transformer") if lang == "zh" else ("Bi-GRU", "1D-CNN", "Transformer")
     for name in names:
-        archs.get_by_role("combobox").click()
-        page.get_by_role("option", name=name, exact=True).click()
+        pick(page, archs, name)
         page.keyboard.press("Escape")
         wait_idle(page)
     start = main(page).get_by_role("button", name="开始" if lang == "zh" else "Start")

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, quote, urlparse
 
 import numpy as np
 import pytest
-from browser_helpers import assert_no_exception, goto_page, wait_idle
+from browser_helpers import assert_no_exception, goto_page, pick, wait_idle
 from playwright.sync_api import expect
 
 from explorer.data.tasks import make_task
@@ -115,8 +115,7 @@ def test_presets_load_from_home_and_sidebar(page, app_url):
     assert train_caption(page) == expected_caption("vanishing") == ("RNN", 1, 32, "Adding problem", 100)
 
     side = sidebar(page)
-    side.get_by_test_id("stSelectbox").filter(has_text="Lecture preset").click()
-    page.get_by_role("option", name="The LSTM remembers").click()
+    pick(page, side.get_by_test_id("stSelectbox").filter(has_text="Lecture preset"), "The LSTM remembers")
     wait_idle(page)
     expect(side).to_contain_text(presets.PRESETS["lstm"].look_at[:60])
     visible(side.get_by_role("button", name="Load this preset")).click()
@@ -265,8 +264,7 @@ def test_compare_trains_three_cells_and_sweeps(page, app_url, shots):
     for t in (20, 50, 100):
         visible(lengths.get_by_role("button", name=f"Remove {t}")).click()
         wait_idle(page)
-    lengths.get_by_role("combobox").click()
-    page.get_by_role("option", name="5", exact=True).click()
+    pick(page, lengths, "5")
     page.keyboard.press("Escape")
     wait_idle(page)
     chosen = sorted(int(t) for t in lengths.locator("[data-tag] [title]").all_inner_texts())

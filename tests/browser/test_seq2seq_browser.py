@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import numpy as np
 import pytest
 import torch
-from browser_helpers import assert_no_exception, goto_page, wait_idle
+from browser_helpers import assert_no_exception, goto_page, pick, wait_idle
 from playwright.sync_api import expect
 
 from explorer.config import Seq2SeqConfig
@@ -338,8 +338,8 @@ def test_a_seq2seq_preset_opens_the_page(page, app_url):
     page.goto(app_url)
     wait_idle(page)
     side = page.get_by_test_id("stSidebar")
-    side.get_by_test_id("stSelectbox").filter(has_text="Lecture preset").click()
-    page.get_by_role("option", name=presets.PRESETS["reverse-attention"].title).click()
+    pick(page, side.get_by_test_id("stSelectbox").filter(has_text="Lecture preset"),
+         presets.PRESETS["reverse-attention"].title)
     wait_idle(page)
     side.get_by_role("button", name="Load this preset").click()
     page.wait_for_url(lambda url: urlparse(url).path.rstrip("/") == "/seq2seq", timeout=60_000)

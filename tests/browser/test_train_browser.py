@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from browser_helpers import assert_no_exception, goto_page, wait_idle
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -48,7 +49,12 @@ def open_train(page, app_url) -> None:
 
 def step(page) -> int:
     """The step the counter shows."""
-    text = page.get_by_test_id("stMain").get_by_test_id("stProgress").inner_text()
+    try:
+        text = page.get_by_test_id("stMain").get_by_test_id("stProgress").inner_text(timeout=30_000)
+    except PlaywrightTimeoutError:
+        state = page.get_by_test_id("stApp").get_attribute("data-test-script-state")
+        pytest.fail(f"no step counter for 30 s (script {state}); the page shows:\n"
+                    + page.get_by_test_id("stMain").inner_text()[:3000], pytrace=False)
     return int(COUNTER.search(text)[1])
 
 
