@@ -16,7 +16,7 @@ from explorer.lab import Lab, default_lab, import_file, make_lab
 from explorer.lecture import presets
 from explorer.lecture.export import config_json, history_csv, weights_safetensors
 from explorer.lecture.share import from_query, to_query, view_from_query, view_to_query
-from explorer.training.fairshare import FairShare
+from explorer.training.fairshare import FairShare, Turn
 from explorer.training.live import release_gradients
 from explorer.views.style import NORMAL, PRESENTER, Sizes
 from pages import export_panel as files
@@ -163,6 +163,15 @@ def follow_preset(nav) -> None:
 
 
 LIVE_FLAGS = ("train_running", "compare_running", "s2s_running")  # what a page keeps running while shown
+
+
+def sharing(turn: Turn) -> str:
+    """What a page's training status says of the server's line at `turn`: the place while it waits, else how many
+    others train too ("" when this run trains alone)."""
+    if turn.place:
+        return t("**The server is busy: you are number {place} in line.** Training starts by itself when a place is "
+                 "free.", place=turn.place)
+    return t("sharing the server with {n} other training run(s)", n=turn.running - 1) if turn.running > 1 else ""
 
 
 def training_token() -> str:

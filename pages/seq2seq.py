@@ -39,7 +39,7 @@ from explorer.training.seq2seq import Seq2SeqLab, make_seq2seq_lab
 from explorer.views import seq2seq_live as live
 from explorer.views import seq2seq_payload as sp
 from pages import bridge
-from pages.common import TRAINING, presenter, sizes, training_token
+from pages.common import TRAINING, presenter, sharing, sizes, training_token
 from pages.lang import error_text, lang, t
 from pages.seq2seq_state import get_s2s_lab, has_loaded_weights, set_s2s_lab
 
@@ -450,11 +450,8 @@ def show_status(lab: Seq2SeqLab, run: Run | None, turn: Turn | None) -> None:
     if latest is not None:
         parts.append(t("validation BLEU {bleu:.1f}, exact match {exact:.2f}", bleu=latest.val_metrics["BLEU"],
                        exact=latest.val_metrics["exact match"]))
-    if turn and turn.place:
-        parts.append(t("**The server is busy: you are number {place} in line.** Training starts by itself when a "
-                       "place is free.", place=turn.place))
-    elif turn and turn.running > 1:
-        parts.append(t("sharing the server with {n} other training run(s)", n=turn.running - 1))
+    if turn and (shared := sharing(turn)):
+        parts.append(shared)
     text = " · ".join(parts)
     st.progress(run.progress(lab) if run else 0.0, text=text)
 

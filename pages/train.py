@@ -28,7 +28,7 @@ from explorer.training.live import Run, restore_last_good, train_chunk
 from explorer.views import train_payload as tp
 from explorer.views.plots_train import metric_label
 from pages import bridge, live
-from pages.common import get_lab, presenter, set_lab, sizes, stop_training
+from pages.common import get_lab, presenter, set_lab, sharing, sizes, stop_training
 from pages.lang import error_text, lang, t
 
 FAST = ("train_loss_chart", "train_curve_chart")  # the charts fed after every piece (pages/live.py)
@@ -205,11 +205,8 @@ def show_status(lab: Lab, run: Run | None, turn: Turn | None = None) -> None:
         parts.append(t("loss {loss:.4g}", loss=hist.latest.loss))
     if hist.latest and lab.train_cfg.lr_schedule != "constant":
         parts.append(f"lr {hist.latest.lr:.3g}")
-    if turn and turn.place:
-        parts.append(t("**The server is busy: you are number {place} in line.** Training starts by itself when a "
-                       "place is free.", place=turn.place))
-    elif turn and turn.running > 1:
-        parts.append(t("sharing the server with {n} other training run(s)", n=turn.running - 1))
+    if turn and (shared := sharing(turn)):
+        parts.append(shared)
     st.progress(run.progress(lab) if run else 0.0, text=" · ".join(parts))
 
 

@@ -14,7 +14,19 @@ import plotly.graph_objects as go
 from ..i18n import N_, UserText, message, tr
 from ..training.compare import BIDIRECTIONAL, ComparisonRow, SweepPoint
 from .plots_train import LIVE, finite_xy, metric_label
-from .style import BASELINE_COLOR, CELL_COLORS, NORMAL, OKABE_ITO, SEQUENTIAL, Sizes, figure, layout, legend_below
+from .style import (
+    BASELINE_COLOR,
+    CELL_COLORS,
+    NORMAL,
+    OKABE_ITO,
+    SALIENCY_DECADES,
+    SEQUENTIAL,
+    Sizes,
+    figure,
+    layout,
+    legend_below,
+    log_colour,
+)
 
 CELL_NAMES = {"rnn": N_("vanilla RNN"), "lstm": "LSTM", "gru": "GRU", "birnn": N_("Bi-RNN"), "bilstm": N_("Bi-LSTM"),
               "bigru": N_("Bi-GRU"), "cnn": "1D-CNN",
@@ -23,7 +35,6 @@ COLORS = CELL_COLORS | {"cnn": OKABE_ITO["orange"], "transformer": OKABE_ITO["pu
     bi: CELL_COLORS[cell] for bi, cell in BIDIRECTIONAL.items()}
 DASHES = {bi: "dot" for bi in BIDIRECTIONAL}  # a bidirectional variant: its cell's colour, dotted
 FIELD_COLOR = OKABE_ITO["orange"]  # the 1D-CNN's receptive field, as its curve
-SALIENCY_DECADES = 4  # the saliency colour scale: log10 over this many decades below the largest value
 
 
 def _layout(sizes: Sizes, title: str, xtitle: str, ytitle: str, log_x: bool = False, log_y: bool = False) -> dict:
@@ -112,9 +123,7 @@ def loss_chart(archs: tuple[str, ...], baseline: float, baseline_label: str, log
 def saliency_scale(panels: dict[str, np.ndarray], decades: int = SALIENCY_DECADES) -> tuple[float, float]:
     """(lo, hi) of the shared log10 colour scale: the largest finite positive value over all panels, and
     `decades` below it."""
-    values = np.concatenate([np.ravel(m) for m in panels.values()]) if panels else np.zeros(0)
-    good = values[np.isfinite(values) & (values > 0)]
-    top = float(np.log10(good.max())) if good.size else 0.0
+    _, top = log_colour(np.concatenate([np.ravel(m) for m in panels.values()]) if panels else np.zeros(0))
     return top - decades, top
 
 
@@ -137,8 +146,7 @@ def saliency_grid(panels: dict[str, np.ndarray], out_steps: np.ndarray, t_len: i
     hover = tr("output step t = %{y}, input step s = %{x}<br>‖∂ỹ_t/∂x_s‖ = %{customdata:.3g}<extra></extra>", lang)
     for k, arch in enumerate(archs):
         values = np.asarray(panels[arch], np.float64)  # (R, T)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.where(values > 0, np.log10(np.where(values > 0, values, 1.0)), np.nan)  # 0 and NaN: blank
+        z, _ = log_colour(values)  # 0 and NaN: blank
         r, c = k // cols + 1, k % cols + 1
         fig.add_trace(go.Heatmap(z=z.astype(np.float32), x=np.arange(1, t_len + 1), y=steps, coloraxis="coloraxis",
                                  customdata=values.astype(np.float32), hovertemplate=hover, name=tr(CELL_NAMES[arch], lang)),

@@ -20,11 +20,14 @@ from .style import (
     GATE_COLORS,
     NORMAL,
     OKABE_ITO,
+    SALIENCY_DECADES,
     SEQUENTIAL,
     SERIES,
     Sizes,
     layout,
     legend_below,
+    log_colour,
+    log_scale,
 )
 
 VANISHED = 1e-6   # ‖∂L/∂h_t‖ below this fraction of the largest later value: vanished
@@ -354,18 +357,6 @@ def eigen_chart(eigenvalues: dict[str, np.ndarray] | None, step: int | None, siz
         yaxis=dict(title=dict(text="Im λ"), range=[-r, r], zeroline=True, scaleanchor="x", scaleratio=1))}
 
 
-SALIENCY_DECADES = 4  # the saliency colour scale spans this many decades below the largest value
-
-
-def log_colour(values: np.ndarray, decades: int = SALIENCY_DECADES) -> tuple[np.ndarray, float]:
-    """(log10 of the values, NaN where a value is 0 or not finite (a blank cell); the top of the colour scale,
-    log10 of the largest finite value, 0 if there is none)."""
-    v = np.asarray(values, dtype=np.float64)
-    ok = np.isfinite(v) & (v > 0)
-    top = float(np.log10(v[ok].max())) if ok.any() else 0.0
-    return np.where(ok, np.log10(np.where(ok, v, 1.0)), np.nan), top
-
-
 MAX_INPUT_LINES = 4  # a sample's inputs are drawn above its saliency when it has at most this many features
 SUBSCRIPTS = "₁₂₃₄"
 
@@ -388,10 +379,9 @@ def saliency_chart(matrix: np.ndarray | None, out_steps: np.ndarray | None, seq_
     colorbar = dict(thickness=14, title=dict(text="‖∂ỹₜ/∂xₛ‖", side="right"), len=heat_domain[1], y=0,
                     yanchor="bottom")
     if log:
-        z, top = log_colour(values, decades)
-        ticks = np.arange(np.floor(top) - decades, np.floor(top) + 1)
-        scale = dict(zmin=top - decades, zmax=top)
-        colorbar |= dict(tickvals=ticks.tolist(), ticktext=[f"1e{int(k)}" for k in ticks])
+        z, top = log_colour(values)
+        scale, ticks = log_scale(top, decades)
+        colorbar |= ticks
     else:
         z = gaps(values)
         finite = z[np.isfinite(z)]

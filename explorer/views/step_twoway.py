@@ -20,12 +20,11 @@ from . import payload as wire
 from . import plots_step as ps
 from . import stepview as sv
 from .step_payload import BACK, GROUP, STEP, kind_of
-from .style import BASELINE_COLOR, SEQUENTIAL, SERIES, Sizes, layout
+from .style import BASELINE_COLOR, SALIENCY_DECADES, SEQUENTIAL, SERIES, Sizes, layout, log_colour, log_scale
 
 ARROWS = ("→", "←")
 CHAIN_COLORS = (SERIES[0], SERIES[1])  # forward, backward: the same in every two-chain view
 ROW_COLOR = ps.HIGHLIGHT               # the outline of the saliency row of step t
-SALIENCY_DECADES = 4                   # decades of the log colour scale below the largest value
 
 
 def chain_rows(data: sv.StepData, layer: int, direction: int, nonlinearity: str) -> list[tuple[str, str, np.ndarray]]:
@@ -121,13 +120,9 @@ def saliency_rows(sal: Saliency, matrix: np.ndarray, t_len: int, sizes: Sizes, t
     colour = dict(zmin=0)
     z = values
     if log:
-        finite = values[np.isfinite(values)]  # a diverged model's NaN stays blank and sets no scale
-        top = float(np.log10(finite.max())) if finite.size and finite.max() > 0 else 0.0
-        with np.errstate(divide="ignore"):
-            z = np.where(values > 0, np.log10(np.where(values > 0, values, 1)), np.nan)  # 0 and NaN: blank
-        ticks = np.arange(np.floor(top) - decades, np.floor(top) + 1)
-        colour = dict(zmin=top - decades, zmax=top, colorbar=dict(thickness=12, len=0.9, tickvals=ticks,
-                                                                   ticktext=[f"1e{int(k)}" for k in ticks]))
+        z, top = log_colour(values)  # a diverged model's NaN stays blank and sets no scale
+        scale, ticks = log_scale(top, decades)
+        colour = scale | dict(colorbar=dict(thickness=12, len=0.9) | ticks)
     fig = go.Figure(go.Heatmap(
         z=z.astype(np.float32), x=np.arange(1, t_len + 1), y=rows, colorscale=SEQUENTIAL,
         customdata=values.astype(np.float32), **{"colorbar": dict(thickness=12, len=0.9), **colour},

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -32,6 +33,22 @@ DIVERGING = "RdBu_r"    # activations in [-1, 1]: blue negative, red positive, w
 SEQUENTIAL = "Viridis"  # magnitudes, e.g. log10 ‖∂L/∂h_t‖; perceptually uniform, colour-blind safe
 GATE_SCALE = "Cividis"  # gates in [0, 1]
 ATTENTION_SCALE = "Blues"  # attention weights in [0, 1]: white 0 (as an empty cell), dark blue 1
+SALIENCY_DECADES = 4    # a log colour scale (saliency) spans this many decades below the largest value
+
+
+def log_colour(values: np.ndarray) -> tuple[np.ndarray, float]:
+    """(log10 of the values, NaN where a value is 0 or not finite: a blank cell; the top of the colour scale,
+    log10 of the largest finite positive value, 0 if there is none)."""
+    v = np.asarray(values, dtype=np.float64)
+    ok = np.isfinite(v) & (v > 0)
+    top = float(np.log10(v[ok].max())) if ok.any() else 0.0
+    return np.where(ok, np.log10(np.where(ok, v, 1.0)), np.nan), top
+
+
+def log_scale(top: float, decades: int = SALIENCY_DECADES) -> tuple[dict, dict]:
+    """A log10 colour scale from `decades` below `top` up to `top`: (zmin/zmax, the colour bar's ticks 1e-k)."""
+    ticks = np.arange(np.floor(top) - decades, np.floor(top) + 1)
+    return dict(zmin=top - decades, zmax=top), dict(tickvals=ticks.tolist(), ticktext=[f"1e{int(k)}" for k in ticks])
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,10 @@ ZH = {
         "权重与此模型不匹配：多出 {extra}。请先构建保存这些权重时的模型（加载它的配置）。",
     "{name} has shape {shape}, this model needs {needed}.": "{name} 的形状为 {shape}，此模型需要 {needed}。",
     "{name} holds non-finite or non-float values.": "{name} 含有非有限值或非浮点数值。",
+    # the training status of Train and Seq2seq (pages/common.py: sharing)
+    "**The server is busy: you are number {place} in line.** Training starts by itself when a place is free.":
+        "**服务器繁忙：你排在第 {place} 位。** 有空位时训练会自动开始。",
+    "sharing the server with {n} other training run(s)": "与另外 {n} 个训练任务共享服务器",
     # Streamlit's own words (pages/lang.py: streamlit_words_css)
     "{mb}MB per file": "每个文件最大 {mb}MB",
     "Upload": "上传",

@@ -128,9 +128,6 @@ ZH = {
     "Step **{step}** · this run {done} / {steps}": "第 **{step}** 步 · 本次运行 {done} / {steps}",
     "loss {loss:.4g}": "损失 {loss:.4g}",
     "validation BLEU {bleu:.1f}, exact match {exact:.2f}": "验证集 BLEU {bleu:.1f}，完全匹配 {exact:.2f}",
-    "**The server is busy: you are number {place} in line.** Training starts by itself when a place is free.":
-        "**服务器繁忙：你排在第 {place} 位。** 有空位时训练会自动开始。",
-    "sharing the server with {n} other training run(s)": "与另外 {n} 个训练任务共享服务器",
     "Cross-entropy per target token on each training batch; below the dashed baseline the model does better than "
     "the best guess from the output position alone.":
         "每个训练批次上每个目标词元的交叉熵；低于虚线基线时，模型好于仅凭输出位置所能做出的最佳猜测。",

@@ -101,8 +101,6 @@ ZH: dict[str, str] = {
     "Step **{step}**": "第 **{step}** 步",
     "this run {done} / {steps}": "本次运行 {done} / {steps}",
     "loss {loss:.4g}": "损失 {loss:.4g}",
-    "**The server is busy: you are number {place} in line.** Training starts by itself when a place is free.":
-        "**服务器繁忙：你排在第 {place} 位。** 有空位时训练会自动开始。",
     "Training paused: the gradients exploded at {why} The charts show the last finite values. Restore the last "
     "good weights, then lower the learning rate or turn on clipping.":
         "训练已暂停：梯度爆炸，发生在{why}图表显示的是最后的有限值。请先恢复最后一组正常的权重，"
