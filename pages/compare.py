@@ -18,6 +18,7 @@ from explorer.trace.any_saliency import model_saliency
 from explorer.training.compare import (
     BIDIRECTIONAL,
     CELLS,
+    NAMES,
     Sweep,
     bidirectional_refusal,
     comparison_labs,
@@ -47,7 +48,7 @@ key = (lab.model_cfg, lab.task_cfg, lab.train_cfg, lab.user_data, archs)
 if ss.get("compare_key") != key:  # the Build page changed the setup: start the comparison afresh
     ss.compare_key, ss.compare_labs, ss.compare_running = key, None, False
 
-cell_names = {a: t(name) for a, name in pc.CELL_NAMES.items()}  # not t in format_func: AppTest calls it outside a run
+cell_names = {a: t(name) for a, name in NAMES.items()}  # not t in format_func: AppTest calls it outside a run
 st.title(t("Compare the cells"))
 st.caption(t("Task: **{task}**, T = {T}, {layers} layer(s) of {units} units, the same data, seeds and training "
              "settings for every cell (change them on the Build and Train pages).", task=task_title(lab.task_cfg.name, lang()),

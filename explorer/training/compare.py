@@ -19,8 +19,8 @@ from .trainer import Trainer
 CELLS = ("rnn", "lstm", "gru")
 BIDIRECTIONAL = {"birnn": "rnn", "bilstm": "lstm", "bigru": "gru"}  # each bidirectional variant and its cell
 ARCHITECTURES = CELLS + tuple(BIDIRECTIONAL) + BASELINES  # what Compare can train side by side, in this order
-NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU", "birnn": N_("Bi-RNN"), "bilstm": N_("Bi-LSTM"),
-         "bigru": N_("Bi-GRU"), **BASELINE_NAMES}  # the table's names (translated where shown)
+NAMES = {"rnn": N_("vanilla RNN"), "lstm": "LSTM", "gru": "GRU", "birnn": N_("Bi-RNN"), "bilstm": N_("Bi-LSTM"),
+         "bigru": N_("Bi-GRU"), **BASELINE_NAMES}  # what Compare's table, charts and choices call each (translated)
 
 
 def bidirectional_refusal(task_cfg: TaskConfig) -> UserError | None:

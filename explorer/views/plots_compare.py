@@ -11,8 +11,8 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from ..i18n import N_, UserText, message, tr
-from ..training.compare import BIDIRECTIONAL, ComparisonRow, SweepPoint
+from ..i18n import UserText, message, tr
+from ..training.compare import BIDIRECTIONAL, NAMES, ComparisonRow, SweepPoint
 from .plots_train import LIVE, finite_xy, metric_label
 from .style import (
     BASELINE_COLOR,
@@ -28,9 +28,6 @@ from .style import (
     log_colour,
 )
 
-CELL_NAMES = {"rnn": N_("vanilla RNN"), "lstm": "LSTM", "gru": "GRU", "birnn": N_("Bi-RNN"), "bilstm": N_("Bi-LSTM"),
-              "bigru": N_("Bi-GRU"), "cnn": "1D-CNN",
-              "transformer": "Transformer"}
 COLORS = CELL_COLORS | {"cnn": OKABE_ITO["orange"], "transformer": OKABE_ITO["purple"]} | {
     bi: CELL_COLORS[cell] for bi, cell in BIDIRECTIONAL.items()}
 DASHES = {bi: "dot" for bi in BIDIRECTIONAL}  # a bidirectional variant: its cell's colour, dotted
@@ -57,7 +54,7 @@ def grad_overlay(norms: dict[str, np.ndarray], sizes: Sizes = NORMAL, seq_len: i
     data = []
     for cell, g in norms.items():
         t, y = finite_xy(np.arange(1, len(g) + 1), g, log=True)
-        data.append(_line(t, y, tr(CELL_NAMES[cell], lang), COLORS[cell], sizes, DASHES.get(cell)))
+        data.append(_line(t, y, tr(NAMES[cell], lang), COLORS[cell], sizes, DASHES.get(cell)))
     lay = _layout(sizes, tr("How far back the gradient reaches", lang), tr("time step t", lang),
                   tr("‖∂L/∂h_t‖ (top layer)", lang), log_y=True)
     if receptive_field and seq_len:
@@ -94,7 +91,7 @@ def horizon_figure(points: list[SweepPoint], sizes: Sizes = NORMAL, lang: str = 
     for cell in dict.fromkeys(p.cell for p in points):
         mine = [p for p in points if p.cell == cell]
         data.append(_line(np.array([p.seq_len for p in mine]), np.array([p.ratio for p in mine]),
-                          tr(CELL_NAMES[cell], lang),
+                          tr(NAMES[cell], lang),
                           COLORS[cell], sizes, DASHES.get(cell), mode="lines+markers", marker=dict(size=sizes.marker)))
     lengths = [p.seq_len for p in points] or [1, 10]
     data.append(_line(np.array([min(lengths), max(lengths)]), np.ones(2), tr("baseline: learnt nothing", lang),
@@ -109,7 +106,7 @@ def loss_chart(archs: tuple[str, ...], baseline: float, baseline_label: str, log
     (step, loss)), then the memoryless baseline, dashed, across the whole plot: a trace on a hidden x axis of its
     own (0 to 1), so that the steps' axis scales to the curves alone and the baseline's data never change (a layout
     shape on a log axis was seen to break Plotly's autorange). Zoom survives updates (uirevision)."""
-    data = [dict(type="scatter", x=[], y=[], name=tr(CELL_NAMES[a], lang), mode="lines",
+    data = [dict(type="scatter", x=[], y=[], name=tr(NAMES[a], lang), mode="lines",
                  line=dict(color=COLORS[a], width=sizes.line) | ({"dash": DASHES[a]} if a in DASHES else {}))
             for a in archs]
     data.append(_line([0, 1], [float(baseline)] * 2,  # plain lists: the payload is JSON
@@ -141,7 +138,7 @@ def saliency_grid(panels: dict[str, np.ndarray], out_steps: np.ndarray, t_len: i
     lo, hi = saliency_scale(panels)
     fig = make_subplots(rows=rows, cols=cols, shared_yaxes=True, horizontal_spacing=0.03,
                         vertical_spacing=0.12 if rows > 1 else 0.0,
-                        subplot_titles=[tr(CELL_NAMES[a], lang) for a in archs])
+                        subplot_titles=[tr(NAMES[a], lang) for a in archs])
     steps = np.asarray(out_steps) + 1  # 1-based, as the axes
     hover = tr("output step t = %{y}, input step s = %{x}<br>‖∂ỹ_t/∂x_s‖ = %{customdata:.3g}<extra></extra>", lang)
     for k, arch in enumerate(archs):
@@ -149,7 +146,7 @@ def saliency_grid(panels: dict[str, np.ndarray], out_steps: np.ndarray, t_len: i
         z, _ = log_colour(values)  # 0 and NaN: blank
         r, c = k // cols + 1, k % cols + 1
         fig.add_trace(go.Heatmap(z=z.astype(np.float32), x=np.arange(1, t_len + 1), y=steps, coloraxis="coloraxis",
-                                 customdata=values.astype(np.float32), hovertemplate=hover, name=tr(CELL_NAMES[arch], lang)),
+                                 customdata=values.astype(np.float32), hovertemplate=hover, name=tr(NAMES[arch], lang)),
                       row=r, col=c)
         if arch == "cnn" and receptive_field:
             fig.add_trace(go.Scatter(x=steps - receptive_field + 0.5, y=steps, mode="lines", showlegend=False,
