@@ -11,8 +11,10 @@ counter); the headless trainer's steps/s (this process, the same lab, measured w
 Start and right after Pause: their mean is the yardstick); the server process's CPU seconds over the window, per
 loss-chart update, in all and beyond the training's own share (steps × the headless trainer's CPU seconds per
 step); after Pause, when the server's last step finished (the history CSV's finished_at) and when the loss chart
-and the counter last changed, in seconds after the click. Prints one line per round and the medians. Nothing here
-is asserted: the machine is shared; read the ratios.
+and the counter last changed, in seconds after the click. Where the browser's time goes over the window: the
+share of its main thread that was busy (a DevTools CPU profile: all but its idle samples), and for each live chart
+the plotly.js calls that redrew it (how many a second, ms each). Prints one line per round and the medians.
+Nothing here is asserted: the machine is shared; read the ratios.
 """
 from __future__ import annotations
 
@@ -51,6 +53,30 @@ SAMPLER_JS = """() => {  // every animation frame: did the loss line, the curve 
   };
   tick();
 }"""
+
+
+PLOTLY_TIMER_JS = """() => {  // time every plotly.js redraw by chart: window.__plotly["train_loss_chart"] = [calls, ms]
+  const P = window.Plotly, log = window.__plotly = {};
+  for (const name of ["extendTraces", "react", "restyle", "relayout"]) {
+    const call = P[name];
+    P[name] = function (gd, ...args) {
+      const t0 = performance.now(), key = [...gd.closest('[class*="st-key-"]')?.classList || []]
+        .find((c) => c.startsWith("st-key-"))?.slice(7) || "?";
+      const done = () => { const e = log[key] ||= [0, 0]; e[0]++; e[1] += performance.now() - t0; };
+      const out = call.call(this, gd, ...args);
+      Promise.resolve(out).then(done, done);
+      return out;
+    };
+  }
+}"""
+LIVE_CHARTS = {"train_loss_chart": "loss", "train_curve_chart": "curve"}  # reported by name; the rest as "other"
+
+
+def busy_share(profile: dict) -> float:
+    """The share of a DevTools CPU profile's time its thread was not idle."""
+    idle = {n["id"] for n in profile["nodes"] if n["callFrame"]["functionName"] == "(idle)"}
+    total = sum(profile["timeDeltas"])
+    return 1 - sum(d for n, d in zip(profile["samples"], profile["timeDeltas"]) if n in idle) / max(total, 1)
 
 
 def free_port() -> int:
@@ -124,12 +150,19 @@ def measure(browser, app: Path, seconds: float, probe_every: int) -> dict:
             box.press("Enter")
             page.wait_for_timeout(1500)
         page.evaluate(SAMPLER_JS)
+        page.evaluate(PLOTLY_TIMER_JS)
+        devtools = page.context.new_cdp_session(page)
+        devtools.send("Profiler.enable")
         before = headless_rate(2.0)  # the app idle: the yardstick just before and just after
         main.get_by_role("button", name="Start").click()
         page.wait_for_timeout(2500)  # get going
+        page.evaluate("() => { for (const k in window.__plotly) delete window.__plotly[k]; }")
+        devtools.send("Profiler.start")
         t0, c0 = page.evaluate("performance.now()"), cpu_seconds(proc.pid)
         page.wait_for_timeout(seconds * 1000)
         t1, c1 = page.evaluate("performance.now()"), cpu_seconds(proc.pid)
+        busy = busy_share(devtools.send("Profiler.stop")["profile"])
+        plotly = page.evaluate("window.__plotly")
         main.get_by_role("button", name="Pause").click()
         main.get_by_role("button", name="Start").wait_for(timeout=30_000)
         page.wait_for_timeout(3000)
@@ -155,7 +188,13 @@ def measure(browser, app: Path, seconds: float, probe_every: int) -> dict:
         ts = [t for t, w, *_ in frames if w == what and t >= paused]
         return (ts[-1] - paused) / 1000 if ts else 0.0
 
-    return {"headless": headless, "app": app_rate, "share": app_rate / headless, "loss_fps": loss / span,
+    redraws = {name: [0, 0.0] for name in (*LIVE_CHARTS.values(), "other")}
+    for key, (calls, ms) in plotly.items():
+        r = redraws[LIVE_CHARTS.get(key, "other")]
+        r[0], r[1] = r[0] + calls, r[1] + ms
+    per_chart = {f"{name}_{what}": value for name, (calls, ms) in redraws.items()
+                 for what, value in (("redraws", calls / span), ("ms", ms / max(calls, 1)))}
+    return per_chart | {"busy": busy, "headless": headless, "app": app_rate, "share": app_rate / headless, "loss_fps": loss / span,
             "curve_fps": curve / span, "counter_fps": len(steps) / span, "browser_fps": drawn / span, "cpu_per_update": cpu / max(loss, 1),
             "other_cpu_per_update": (cpu - trained) / max(loss, 1), "cpu_share": cpu / span,
             "pause_server": max(ends) - clicked, "pause_loss": last_after("loss"),
@@ -167,7 +206,10 @@ FIELDS = (("headless", "headless {:.0f} steps/s"), ("app", "app {:.0f}"), ("shar
           ("browser_fps", "of {:.0f} frames/s"),
           ("cpu_share", "server CPU {:.2f} cores"), ("cpu_per_update", "{:.3f} s/loss update"),
           ("other_cpu_per_update", "(beyond training {:.3f})"), ("pause_server", "Pause: last step +{:.2f} s"),
-          ("pause_loss", "loss chart +{:.2f} s"), ("pause_counter", "counter +{:.2f} s"))
+          ("pause_loss", "loss chart +{:.2f} s"), ("pause_counter", "counter +{:.2f} s"),
+          ("busy", "browser main thread busy {:.0%}"), ("loss_redraws", "plotly.js: loss {:.1f}/s"),
+          ("loss_ms", "× {:.0f} ms"), ("curve_redraws", "curve {:.1f}/s"), ("curve_ms", "× {:.0f} ms"),
+          ("other_redraws", "other charts {:.1f}/s"), ("other_ms", "× {:.0f} ms"))
 
 
 def line(r: dict) -> str:
