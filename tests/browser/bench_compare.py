@@ -84,6 +84,8 @@ def measure(base: str, seconds: float) -> None:
         page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Compare").first.click()
         main = page.get_by_test_id("stMain")
         main.get_by_role("button", name="Start").wait_for()
+        page.wait_for_timeout(300)  # the page may still be running after the switch: a click then can be lost
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
         main.get_by_role("button", name="Start").click()
         page.wait_for_selector('[class*="st-key-compare_loss"] .scatterlayer .js-line')
         page.wait_for_timeout(2000)  # getting going
