@@ -77,7 +77,9 @@ def test_comparison_rows_are_computed_from_each_lab():
     gru, cnn = rows
     assert gru.receptive_field is None and gru.note == ""
     assert cnn.receptive_field == 64 and "no hidden state" in cnn.note
-    assert np.isnan(comparison_rows(comparison_labs(*CFG, cells=("rnn",)))[0].val_loss)  # before any evaluation
+    rnn = comparison_rows(comparison_labs(*CFG, cells=("rnn",)))[0]
+    assert np.isnan(rnn.val_loss)  # before any evaluation
+    assert rnn.name == "vanilla RNN"  # as the charts and the choice of architectures call it
 
 
 def test_the_sweep_includes_the_baselines():
