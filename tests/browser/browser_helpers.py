@@ -5,6 +5,8 @@ stException, stPlotlyChart.
 """
 from __future__ import annotations
 
+import csv
+
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -63,6 +65,36 @@ def pick(page, box, option: str) -> None:
                 raise
             page.keyboard.press("Escape")
             wait_idle(page)
+
+
+def open_expander(where, label: str):
+    """The expander `label` inside the locator `where`, opened if it was closed (a click on an open one closes it)."""
+    box = where.get_by_test_id("stExpander").filter(has_text=label).first
+    if box.locator("details").get_attribute("open") is None:
+        box.locator("summary").click()
+    return box
+
+
+def history_rows(page) -> list[dict]:
+    """The kept training history as the sidebar's CSV exports it (the server's own numbers); the Export / import
+    panel is closed again afterwards, as the screenshots expect. A click on the panel while the page runs can be
+    lost under load: it is opened until the button shows (four tries)."""
+    sidebar = page.get_by_test_id("stSidebar")
+    button = sidebar.get_by_role("button", name="Training history (CSV)")
+    for attempt in range(4):
+        panel = open_expander(sidebar, "Export / import")
+        try:
+            button.wait_for(state="visible", timeout=15_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 3:
+                raise
+    with page.expect_download() as download:
+        button.click()
+    panel.locator("summary").click()
+    button.wait_for(state="hidden")  # closed, not closing: a panel that is closing still counts as open
+    with open(download.value.path(), newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def goto_page(page, base: str, title: str) -> None:

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, quote, urlparse
 
 import numpy as np
 import pytest
-from browser_helpers import assert_no_exception, goto_page, pick, wait_idle
+from browser_helpers import assert_no_exception, goto_page, open_expander, pick, wait_idle
 from playwright.sync_api import expect
 
 from explorer.data.tasks import make_task
@@ -88,13 +88,6 @@ def build_summary(page, app_url) -> str:
     return text
 
 
-def expander(page, where, label: str):
-    exp = where.get_by_test_id("stExpander").filter(has_text=label).first
-    if exp.locator("details").get_attribute("open") is None:
-        exp.locator("summary").click()
-    return exp
-
-
 def download(page, button) -> bytes:
     with page.expect_download() as d:
         button.click()
@@ -132,7 +125,7 @@ def test_presets_load_from_home_and_sidebar(page, app_url):
 def test_shared_link_rebuilds_the_lab_in_a_new_session(page, app_url):
     open_app(page, app_url)
     load_preset_from_home(page, app_url, "gru-copy")
-    share = expander(page, sidebar(page), "Share this setup")
+    share = open_expander(sidebar(page), "Share this setup")
     link = share.get_by_test_id("stCode").inner_text().strip()
     p = presets.PRESETS["gru-copy"]
     # The link carries the configs and the language it was made in (pages/lang.py).
@@ -289,7 +282,7 @@ def test_compare_trains_three_cells_and_sweeps(page, app_url, shots):
 
 def import_file(page, name: str, data: bytes):
     """Upload a file in the sidebar's Export / import panel and press "Load it"; returns the panel."""
-    panel = expander(page, sidebar(page), "Export / import")
+    panel = open_expander(sidebar(page), "Export / import")
     panel.locator('input[type="file"]').set_input_files(
         files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}])
     load = panel.get_by_role("button", name="Load it")
@@ -313,7 +306,7 @@ def test_export_import_round_trip(page, app_url):
     main(page).get_by_role("button", name="Step 10").click()  # trained weights differ from a fresh model's
     wait_idle(page)
     expect(main(page).get_by_test_id("stProgress")).to_contain_text("Step 10")
-    panel = expander(page, sidebar(page), "Export / import")
+    panel = open_expander(sidebar(page), "Export / import")
     config = download(page, panel.get_by_role("button", name="Config (JSON)"))
     weights = download(page, panel.get_by_role("button", name="Weights (safetensors)"))
 
@@ -350,7 +343,7 @@ def test_export_import_round_trip(page, app_url):
     assert_no_exception(page)
     summary = build_summary(page, app_url)
     assert summary.startswith("GRU, 1 layer of 32 units") and "Copy memory" in summary, summary
-    panel = expander(page, sidebar(page), "Export / import")
+    panel = open_expander(sidebar(page), "Export / import")
     after = weights_of(download(page, panel.get_by_role("button", name="Weights (safetensors)")))
     assert all(np.array_equal(after[k], trained[k]) for k in trained), "a bad file changed the weights"
 

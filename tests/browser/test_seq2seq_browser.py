@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import numpy as np
 import pytest
 import torch
-from browser_helpers import assert_no_exception, goto_page, pick, wait_idle
+from browser_helpers import assert_no_exception, goto_page, open_expander, pick, wait_idle
 from playwright.sync_api import expect
 
 from explorer.config import Seq2SeqConfig
@@ -264,9 +264,7 @@ def test_imported_weights_decode_as_here_and_the_screenshot(page, app_url, shots
     lab = fresh_lab()
     list(lab.trainer.run(250))  # the dates preset's recipe: exact match passes 0.9 around step 200
     open_seq2seq(page, app_url)
-    panel = page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(has_text="Export / import").first
-    if panel.locator("details").get_attribute("open") is None:
-        panel.locator("summary").click()
+    panel = open_expander(page.get_by_test_id("stSidebar"), "Export / import")
     upload(panel, "dates.safetensors", weights_safetensors(lab.model))
     expect(panel.get_by_text("Weights loaded")).to_be_visible(timeout=60_000)
     source = "Saturday, the 28th of November 2026"
@@ -301,9 +299,7 @@ def test_imported_weights_decode_as_here_and_the_screenshot(page, app_url, shots
 
 def test_the_config_exports_and_imports_and_a_bad_file_changes_nothing(page, app_url):
     open_seq2seq(page, app_url)
-    panel = page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(has_text="Export / import").first
-    if panel.locator("details").get_attribute("open") is None:
-        panel.locator("summary").click()
+    panel = open_expander(page.get_by_test_id("stSidebar"), "Export / import")
     with page.expect_download() as dl:
         panel.get_by_role("button", name="Config (JSON)").click()
     assert parse_config_json(dl.value.path().read_bytes()) == (Seq2SeqConfig(), DEFAULT_TRAIN)

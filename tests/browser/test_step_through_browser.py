@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pytest
-from browser_helpers import BARS_JS, assert_no_exception, goto_page, wait_idle
+from browser_helpers import BARS_JS, assert_no_exception, goto_page, open_expander, wait_idle
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -99,9 +99,7 @@ def trace_npz(page) -> dict[str, np.ndarray]:
 
 
 def share_link(page) -> str:
-    box = page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(has_text="Share this setup").first
-    if box.locator("details").get_attribute("open") is None:
-        box.locator("summary").click()
+    box = open_expander(page.get_by_test_id("stSidebar"), "Share this setup")
     return box.get_by_test_id("stCode").inner_text().strip()
 
 

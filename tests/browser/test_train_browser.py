@@ -5,7 +5,6 @@ nothing about speed. It saves screenshots to the `shots` folder (RNN_EXPLORER_SH
 """
 from __future__ import annotations
 
-import csv
 import math
 import re
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_helpers import assert_no_exception, goto_page, wait_idle
+from browser_helpers import assert_no_exception, goto_page, history_rows, wait_idle
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
@@ -178,14 +177,8 @@ def test_measure_live_training(page, app_url, shots):
 def steps_finished_at(page) -> np.ndarray:
     """When the server finished each kept training step (Unix s), from the history CSV the sidebar exports.
     The server and the browser share this machine's clock."""
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Export / import").click()
-    with page.expect_download() as download:
-        sidebar.get_by_role("button", name="Training history (CSV)").click()
-    sidebar.get_by_text("Export / import").click()  # closed again, as the screenshots expect
-    with open(download.value.path(), newline="") as f:
-        # rows of evaluations whose step the thinning dropped carry no finished_at
-        return np.array([float(row["finished_at"]) for row in csv.DictReader(f) if row["finished_at"]])
+    # rows of evaluations whose step the thinning dropped carry no finished_at
+    return np.array([float(row["finished_at"]) for row in history_rows(page) if row["finished_at"]])
 
 
 def save_screenshots(page, app_url, out: Path) -> None:
@@ -208,17 +201,6 @@ def save_screenshots(page, app_url, out: Path) -> None:
 LOSS_CHART_JS = """() => { const gd = document.querySelector('[class*="st-key-train_loss_chart"] .js-plotly-plot');
   return gd && gd.data ? {traces: gd.data.map((t) => ({name: t.name, x: Array.from(t.x || []), y: Array.from(t.y || [])})),
     tag: gd.dataset.tag || null, range: gd.layout.xaxis.range} : null; }"""
-
-
-def history_rows(page) -> list[dict]:
-    """The kept training history as the sidebar's CSV exports it (the server's own numbers)."""
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Export / import").click()
-    with page.expect_download() as download:
-        sidebar.get_by_role("button", name="Training history (CSV)").click()
-    sidebar.get_by_text("Export / import").click()
-    with open(download.value.path(), newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def test_live_charts_grow_in_place_and_show_the_historys_numbers(page, app_url):

@@ -1,7 +1,8 @@
 """Measure the Train page's live loop in a real browser, beside the headless trainer in the same run.
 
-    .venv/bin/python deploy/train_live_bench.py                      # this checkout, 3 rounds
-    .venv/bin/python deploy/train_live_bench.py --app /tmp/old --app .   # A/B: rounds alternate between the two
+    .venv/bin/python tests/browser/bench_train.py                      # this checkout, 3 rounds
+    .venv/bin/python tests/browser/bench_train.py --app /tmp/old --app .   # A/B: rounds alternate between the two
+    .venv/bin/python tests/browser/bench_train.py --pin                    # the server on CPU 0, the browser on CPU 1
 
 Per round and app: start `streamlit run app.py` in the app's folder, open Train in headless Chromium, press Start
 (steps per run 20000), and over a window of --seconds count, by sampling every animation frame
@@ -19,7 +20,6 @@ Nothing here is asserted: the machine is shared; read the ratios.
 from __future__ import annotations
 
 import argparse
-import csv
 import math
 import os
 import socket
@@ -31,7 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 
 SAMPLER_JS = """() => {  // every animation frame: did the loss line, the curve line or the counter change?
@@ -90,13 +90,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start_server(app: Path) -> tuple[subprocess.Popen, str]:
+def start_server(app: Path, cpus: set[int] | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(app), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     log = open(Path(tempfile.mkdtemp(prefix="rnnx-bench-")) / "server.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                              "--server.port", str(port), "--server.address", "127.0.0.1"],
-                            cwd=app, env=env, stdout=log, stderr=subprocess.STDOUT)
+                            cwd=app, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while True:
@@ -126,17 +127,13 @@ def headless_rate(seconds: float) -> tuple[float, float]:
 
 
 def finished_at(page) -> list[float]:
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Export / import").click()
-    with page.expect_download() as download:
-        sidebar.get_by_role("button", name="Training history (CSV)").click()
-    sidebar.get_by_text("Export / import").click()
-    with open(download.value.path(), newline="") as f:
-        return [float(r["finished_at"]) for r in csv.DictReader(f) if r["finished_at"]]
+    from browser_helpers import history_rows  # beside this script
+
+    return [float(r["finished_at"]) for r in history_rows(page) if r["finished_at"]]
 
 
-def measure(browser, app: Path, seconds: float, probe_every: int) -> dict:
-    proc, url = start_server(app)
+def measure(browser, app: Path, seconds: float, probe_every: int, server_cpus: set[int] | None = None) -> dict:
+    proc, url = start_server(app, server_cpus)
     try:
         page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
         page.goto(url)
@@ -222,7 +219,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0, help="length of the measured window")
     parser.add_argument("--probe-every", type=int, default=25, help="the Train page's 'Probe every (steps)'")
+    parser.add_argument("--pin", action="store_true",
+                        help="the server on CPU 0, this process and its browser on the others (on a lecture's "
+                             "network every browser has a machine of its own)")
     args = parser.parse_args()
+    server_cpus = None
+    if args.pin:
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) < 2:
+            parser.error("--pin needs two CPUs")
+        server_cpus = {cpus[0]}
+        os.sched_setaffinity(0, set(cpus[1:]))  # the browser, launched next, inherits it
     apps = [a.resolve() for a in args.app or [REPO]]
     sys.path.insert(0, str(REPO))
     from playwright.sync_api import sync_playwright
@@ -232,7 +239,7 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         for k in range(args.rounds):
             for app in apps:
-                r = measure(browser, app, args.seconds, args.probe_every)
+                r = measure(browser, app, args.seconds, args.probe_every, server_cpus)
                 results[app].append(r)
                 print(f"round {k + 1} {app}: {line(r)}; load {os.getloadavg()[0]:.1f}", flush=True)
         browser.close()
