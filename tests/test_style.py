@@ -27,4 +27,9 @@ def test_log_scale_spans_the_decades_below_the_top_with_a_tick_per_power_of_ten(
     top = math.log10(250.0)
     scale, ticks = log_scale(top, decades=4)
     assert scale == {"zmin": pytest.approx(top - 4), "zmax": pytest.approx(top)}
-    assert ticks == {"tickvals": [-2.0, -1.0, 0.0, 1.0, 2.0], "ticktext": ["1e-2", "1e-1", "1e0", "1e1", "1e2"]}
+    assert ticks == {"tickvals": [-1.0, 0.0, 1.0, 2.0], "ticktext": ["1e-1", "1e0", "1e1", "1e2"]}  # 1e-2 is below
+
+
+def test_log_scale_of_a_whole_power_of_ten_ticks_both_ends():
+    scale, ticks = log_scale(2.0, decades=3)
+    assert scale == {"zmin": -1.0, "zmax": 2.0} and ticks["tickvals"] == [-1.0, 0.0, 1.0, 2.0]

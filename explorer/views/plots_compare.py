@@ -26,6 +26,7 @@ from .style import (
     layout,
     legend_below,
     log_colour,
+    log_scale,
 )
 
 COLORS = CELL_COLORS | {"cnn": OKABE_ITO["orange"], "transformer": OKABE_ITO["purple"]} | {
@@ -154,12 +155,12 @@ def saliency_grid(panels: dict[str, np.ndarray], out_steps: np.ndarray, t_len: i
                                      name=tr("1D-CNN receptive field: {n} steps", lang, n=receptive_field)),
                           row=r, col=c)
             fig.update_xaxes(range=[0.5, t_len + 0.5], row=r, col=c)
-    ticks = np.arange(math.ceil(lo), math.floor(hi) + 1)
+    scale, ticks = log_scale(hi, hi - lo)
     lay = layout(sizes, height=int(sizes.chart_height * (0.85 * rows + 0.15)), margin=dict(l=60, r=20, t=60, b=50),
                  title=dict(text=tr("Which inputs each output uses: ‖∂ỹ_t/∂x_s‖", lang)))
     fig.update_layout(**{k: v for k, v in lay.items() if k not in ("xaxis", "yaxis")})
-    fig.update_layout(coloraxis=dict(colorscale=SEQUENTIAL, cmin=lo, cmax=hi, colorbar=dict(
-        thickness=12, len=0.9, tickvals=ticks, ticktext=[f"1e{int(v)}" for v in ticks])))
+    fig.update_layout(coloraxis=dict(colorscale=SEQUENTIAL, cmin=scale["zmin"], cmax=scale["zmax"],
+                                     colorbar=dict(thickness=12, len=0.9) | ticks))
     fig.update_annotations(font=dict(size=sizes.font))
     fig.update_xaxes(title_text=tr("input step s", lang), row=rows)
     fig.update_yaxes(autorange="reversed")

@@ -46,8 +46,9 @@ def log_colour(values: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def log_scale(top: float, decades: int = SALIENCY_DECADES) -> tuple[dict, dict]:
-    """A log10 colour scale from `decades` below `top` up to `top`: (zmin/zmax, the colour bar's ticks 1e-k)."""
-    ticks = np.arange(np.floor(top) - decades, np.floor(top) + 1)
+    """A log10 colour scale from `decades` below `top` up to `top`: (zmin/zmax, the colour bar's ticks 1e-k, each
+    power of ten within the scale)."""
+    ticks = np.arange(np.ceil(top - decades), np.floor(top) + 1)
     return dict(zmin=top - decades, zmax=top), dict(tickvals=ticks.tolist(), ticktext=[f"1e{int(k)}" for k in ticks])
 
 

@@ -387,16 +387,17 @@ class Chart {
   flush() {
     // Draw the points kept since the last frame with one Plotly.extendTraces for all the chart's streams (each call
     // redraws the whole chart: tens of ms), or one per kind of update if the chart mixes them (lines: x and y;
-    // heatmap rows: y and z). A stream's `max` keeps its traces to their last max points (null: all of them).
+    // heatmap rows: y and z; plotly.js refuses a trace twice in one call, so a stream on a trace already in the
+    // call gets its own). A stream's `max` keeps its traces to their last max points (null: all of them).
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
     const pending = this.pending;
     this.pending = null;
-    const calls = new Map(); // kind -> {update, indices, max}
+    const calls = []; // {keys, update, indices, max}
     for (const { s, x, ys } of pending ? pending.values() : []) {
       const keys = s.z ? ["y", "z"] : ["x", "y"];
-      if (!calls.has(keys[1])) calls.set(keys[1], { update: { [keys[0]]: [], [keys[1]]: [] }, indices: [], max: [] });
-      const c = calls.get(keys[1]);
+      let c = calls.find((g) => g.keys === keys.join() && !s.traces.some((t) => g.indices.includes(t)));
+      if (!c) calls.push(c = { keys: keys.join(), update: { [keys[0]]: [], [keys[1]]: [] }, indices: [], max: [] });
       s.traces.forEach((trace, j) => {
         c.update[keys[0]].push(x);
         c.update[keys[1]].push(ys[j]);
@@ -404,7 +405,7 @@ class Chart {
         c.max.push(s.max || null);
       });
     }
-    for (const { update, indices, max } of calls.values()) {
+    for (const { update, indices, max } of calls) {
       const limit = max.some((m) => m !== null) ? Object.fromEntries(Object.keys(update).map((k) => [k, max])) : undefined;
       window.Plotly.extendTraces(this.gd, update, indices, limit);
     }

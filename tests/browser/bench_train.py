@@ -96,8 +96,9 @@ def start_server(app: Path, cpus: set[int] | None = None) -> tuple[subprocess.Po
     log = open(Path(tempfile.mkdtemp(prefix="rnnx-bench-")) / "server.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                              "--server.port", str(port), "--server.address", "127.0.0.1"],
-                            cwd=app, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
+                            cwd=app, env=env, stdout=log, stderr=subprocess.STDOUT)
+    if cpus:
+        os.sched_setaffinity(proc.pid, cpus)  # before it imports torch: its threads inherit it
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while True:

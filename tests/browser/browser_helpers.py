@@ -91,8 +91,15 @@ def history_rows(page) -> list[dict]:
                 raise
     with page.expect_download() as download:
         button.click()
-    panel.locator("summary").click()
-    button.wait_for(state="hidden")  # closed, not closing: a panel that is closing still counts as open
+    for attempt in range(4):  # closed, not closing: a panel that is closing still counts as open
+        if panel.locator("details").get_attribute("open") is not None:
+            panel.locator("summary").click()
+        try:
+            button.wait_for(state="hidden", timeout=15_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 3:
+                raise
     with open(download.value.path(), newline="") as f:
         return list(csv.DictReader(f))
 
