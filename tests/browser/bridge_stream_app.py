@@ -35,6 +35,16 @@ if shown:
     bridge.view({"kind": "chart", "figure": wire.figure(figure), "png": "series",
                  "stream": wire.stream("run-1", start, x, [series(n)[start:]], [0])},
                 key=f"live-{st.session_state.mount}", on_have=resend_from)
+    # Three streams in one chart, drawn in one frame: two line streams (the second keeps its last 8 points) share
+    # one Plotly.extendTraces; heatmap rows (a different kind of update) get their own.
+    three = {"data": [dict(type="scatter", x=[], y=[], name="cos"), dict(type="scatter", x=[], y=[], name="last 8"),
+                      dict(type="heatmap", x=[0, 1, 2], y=[], z=[], showscale=False)],
+             "layout": layout(NORMAL, title=dict(text="Three streams"))}
+    bridge.view({"kind": "chart", "figure": three, "png": "three", "streams": [
+        wire.stream("cos", start, x, [np.cos(x / 3.0)], [0]),
+        wire.stream("last", start, x, [2.0 * x], [1], max_points=8),
+        wire.rows("rows", start, x, x[:, None] + np.array([0.0, 0.5, 1.0]), 2)]},
+        key=f"three-{st.session_state.mount}", on_have=lambda counts: resend_from(min(counts)))
     st.session_state.sent = n
 else:
     st.session_state.sent = 0  # the browser will draw a new chart

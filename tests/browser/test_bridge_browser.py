@@ -37,7 +37,7 @@ def stream_url(tmp_path_factory):
         proc.wait(timeout=10)
 
 
-POINTS_JS = """() => { const gd = document.querySelector('[class*=\"st-key-live\"] .js-plotly-plot');
+POINTS_JS = """() => { const gd = document.querySelector('[class*=\"st-key-live-\"] .js-plotly-plot');
   return gd && gd.data ? {x: Array.from(gd.data[0].x), y: Array.from(gd.data[0].y), tag: gd.dataset.tag || null} : null; }"""
 
 
@@ -77,4 +77,29 @@ def test_a_live_chart_grows_in_place_and_recovers_after_a_remount(page, stream_u
     asked = points(page, 25)
     assert asked["x"] == list(range(25))
     np.testing.assert_allclose(asked["y"], np.sin(np.arange(25) / 3.0), atol=1e-6)
+    assert_no_exception(page)
+
+
+THREE_JS = """() => { const gd = document.querySelector('[class*=\"st-key-three-\"] .js-plotly-plot');
+  return gd && gd.data ? gd.data.map((t) => ({x: t.x && Array.from(t.x), y: Array.from(t.y),
+                                              z: t.z && Array.from(t.z, (row) => Array.from(row))})) : null; }"""
+
+
+def test_a_chart_with_several_streams_appends_each(page, stream_url):
+    """Line streams, one keeping its last 8 points, and heatmap rows, all in one chart: each trace holds exactly what
+    its stream sent (bridge.js draws the line streams with one Plotly.extendTraces, the rows with another)."""
+    page.goto(stream_url)
+    wait_idle(page)
+    add = page.get_by_role("button", name="Add 5")
+    for n in (5, 10, 15, 20):
+        add.click()
+        page.wait_for_function(f"() => ({THREE_JS})()?.[0].x.length === {n}", timeout=30_000)
+    cos, last, rows = page.evaluate(THREE_JS)
+    steps = np.arange(20)
+    assert cos["x"] == steps.tolist()
+    np.testing.assert_allclose(cos["y"], np.cos(steps / 3.0), atol=1e-6)
+    assert last["x"] == steps[-8:].tolist()  # max_points 8: the newest 8
+    np.testing.assert_allclose(last["y"], 2.0 * steps[-8:], atol=1e-6)
+    assert rows["y"] == steps.tolist()
+    np.testing.assert_allclose(rows["z"], steps[:, None] + [0.0, 0.5, 1.0], atol=1e-6)
     assert_no_exception(page)
