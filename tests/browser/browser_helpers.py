@@ -67,39 +67,38 @@ def pick(page, box, option: str) -> None:
             wait_idle(page)
 
 
-def open_expander(where, label: str):
-    """The expander `label` inside the locator `where`, opened if it was closed (a click on an open one closes it)."""
+def open_expander(where, label: str, open_: bool = True):
+    """The expander `label` inside the locator `where`, opened (or closed) if it is not yet (a click toggles it; one
+    that is still closing counts as open)."""
     box = where.get_by_test_id("stExpander").filter(has_text=label).first
-    if box.locator("details").get_attribute("open") is None:
+    if (box.locator("details").get_attribute("open") is None) == open_:
         box.locator("summary").click()
     return box
 
 
+def until(act, settled, tries: int = 4) -> None:
+    """act(), then settled() (a Playwright wait); again while it times out, up to `tries` times: a click while the
+    page runs can be lost under load."""
+    for attempt in range(tries):
+        act()
+        try:
+            settled()
+            return
+        except PlaywrightTimeoutError:
+            if attempt == tries - 1:
+                raise
+
+
 def history_rows(page) -> list[dict]:
     """The kept training history as the sidebar's CSV exports it (the server's own numbers); the Export / import
-    panel is closed again afterwards, as the screenshots expect. A click on the panel while the page runs can be
-    lost under load: it is opened until the button shows (four tries)."""
+    panel is closed again afterwards (closed, not closing), as the screenshots expect."""
     sidebar = page.get_by_test_id("stSidebar")
     button = sidebar.get_by_role("button", name="Training history (CSV)")
-    for attempt in range(4):
-        panel = open_expander(sidebar, "Export / import")
-        try:
-            button.wait_for(state="visible", timeout=15_000)
-            break
-        except PlaywrightTimeoutError:
-            if attempt == 3:
-                raise
+    until(lambda: open_expander(sidebar, "Export / import"), lambda: button.wait_for(state="visible", timeout=15_000))
     with page.expect_download() as download:
         button.click()
-    for attempt in range(4):  # closed, not closing: a panel that is closing still counts as open
-        if panel.locator("details").get_attribute("open") is not None:
-            panel.locator("summary").click()
-        try:
-            button.wait_for(state="hidden", timeout=15_000)
-            break
-        except PlaywrightTimeoutError:
-            if attempt == 3:
-                raise
+    until(lambda: open_expander(sidebar, "Export / import", open_=False),
+          lambda: button.wait_for(state="hidden", timeout=15_000))
     with open(download.value.path(), newline="") as f:
         return list(csv.DictReader(f))
 
