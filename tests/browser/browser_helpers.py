@@ -77,14 +77,14 @@ def open_expander(where, label: str, open_: bool = True):
 
 
 def until(act, settled, tries: int = 4) -> None:
-    """act(), then settled() (a Playwright wait); again while it times out, up to `tries` times: a click while the
-    page runs can be lost under load."""
+    """act(), then settled() (a Playwright wait or `expect`); again while it times out, up to `tries` times: a click
+    while the page runs can be lost under load."""
     for attempt in range(tries):
         act()
         try:
             settled()
             return
-        except PlaywrightTimeoutError:
+        except (PlaywrightTimeoutError, AssertionError):
             if attempt == tries - 1:
                 raise
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_helpers import assert_no_exception, goto_page, history_rows, wait_idle
+from browser_helpers import assert_no_exception, goto_page, history_rows, until, wait_idle
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
@@ -66,15 +66,8 @@ def pause(page) -> None:
     left the page as it was for a minute (its rerun never arrived): press it again then, as a user would."""
     main = page.get_by_test_id("stMain")
     start, pause_button = main.get_by_role("button", name="Start"), main.get_by_role("button", name="Pause")
-    for attempt in range(3):
-        if pause_button.is_enabled():
-            pause_button.click()
-        try:
-            expect(start).to_be_enabled(timeout=15_000)
-            return
-        except AssertionError:
-            if attempt == 2:
-                raise
+    until(lambda: pause_button.is_enabled() and pause_button.click(), lambda: expect(start).to_be_enabled(timeout=15_000),
+          tries=3)
 
 
 def test_start_moves_the_counter_and_pause_stops_it(page, app_url):
