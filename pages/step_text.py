@@ -18,6 +18,7 @@ from pages import bridge
 from pages.lang import lang, t
 
 MAX_SENTENCE_CHARS = 500  # cap on a typed sentence (the view unrolls it step by step)
+FIRST_SENTENCE = "this movie is not good"  # in the box when it opens: a negation the model may or may not get
 
 
 def own_sentence(task, batch: Batch, sample_key: tuple) -> tuple[Batch, tuple]:
@@ -27,8 +28,8 @@ def own_sentence(task, batch: Batch, sample_key: tuple) -> tuple[Batch, tuple]:
                      help=t("Words the training texts did not contain (or contained only once) are read as <unk>.")):
         return batch, sample_key
     c_text, c_label = st.columns([4, 1])
-    typed = c_text.text_input(t("Your sentence"), value="this movie is not good", key="step_sentence",
-                              max_chars=MAX_SENTENCE_CHARS)
+    st.session_state.setdefault("step_sentence", FIRST_SENTENCE)  # not value=: a preset may have set it already
+    typed = c_text.text_input(t("Your sentence"), key="step_sentence", max_chars=MAX_SENTENCE_CHARS)
     classes = [t(c) for c in SENTIMENT_CLASSES]  # not t in format_func: AppTest calls it outside a run
     label = c_label.selectbox(t("Its label"), (1, 0), format_func=classes.__getitem__,
                               key="step_sentence_label",

@@ -17,6 +17,7 @@ from explorer.lab import make_lab
 from explorer.views import sentiment_payload as sp
 from explorer.views import stepview as sv
 from explorer.views.style import NORMAL
+from pages import step_text
 from tests.test_page_step_through import arr, open_page, report, views
 
 
@@ -135,3 +136,15 @@ def test_without_an_embedding_a_small_vocabulary_shows_one_hot_rows():
     assert sp.vector_view(text, 0, NORMAL)["title"].endswith("the one-hot vector")
     wide = sp.read_text(["a"], [3], [False], 0, np.array([0.5]), np.eye(100)[[3]])
     assert sp.vector_view(wide, 0, NORMAL) is None
+
+
+def test_the_sentence_box_opens_on_a_first_sentence_and_keeps_one_a_preset_set_before_it(lab):
+    at = open_page(lab)
+    at.toggle(key="step_own_sentence").set_value(True).run()
+    assert at.text_input(key="step_sentence").value == step_text.FIRST_SENTENCE
+    at = open_page(lab)
+    at.session_state["step_own_sentence"] = True
+    at.session_state["step_sentence"] = "a fine film"
+    at.run()
+    assert not at.exception and at.text_input(key="step_sentence").value == "a fine film"
+    assert views(at)["step_player"]["n"] == 3
