@@ -23,6 +23,8 @@ API (keys must be unique on the page; a view keeps its zoom and its DOM across r
 - `feed(payloads)`: new payloads for views already mounted in the page, {key: payload}, applied in place, in the
   same run that mounted them (a view's key may be drawn once per run; this is how a long run updates its charts
   many times without a rerun). An invisible element, placed in an `st.empty()` slot that each call replaces.
+- `behind()`: whether the browser is behind with what this session sent it; a long run then sends nothing more
+  until it has caught up.
 """
 from __future__ import annotations
 
@@ -34,6 +36,8 @@ from typing import Callable
 
 import plotly
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from explorer.i18n import N_
 from pages.lang import t
@@ -54,6 +58,8 @@ _view = st.components.v2.component(
     isolate_styles=False,  # plotly.js styles its hover labels and mode bar with page-level CSS
 )
 _loader = st.components.v2.component("rnn_explorer_plotly", js=(ASSETS / "plotly_loader.js").read_text())
+# Streamlit sends a component's code and style with each of its elements: feeds, many a second, get their own.
+_feeder = st.components.v2.component("rnn_explorer_feed", js=(ASSETS / "feed.js").read_text())
 
 
 @functools.cache
@@ -98,7 +104,30 @@ def feed(payloads: dict[str, dict]) -> None:
     """Apply these payloads ({key: payload}) to the views mounted under those keys, in place (a view of another
     kind, or none, ignores its payload). Call it inside an `st.empty()` slot: each call replaces the previous one."""
     # "n": a new element each call (its id follows the data), never a duplicate of the previous one
-    _view(data={"kind": "feed", "views": payloads, "ui": _ui(), "n": next(_FED)}, height=0)
+    _feeder(data={"kind": "feed", "views": payloads, "ui": _ui(), "n": next(_FED)}, height=0)
+
+
+MAX_BACKLOG = 20  # messages queued for the browser beyond which it is behind (a training run sends ~3 per feed)
+
+
+def backlog() -> int | None:
+    """How many of this session's messages wait on the server for the browser to read them (None if unknown).
+
+    A browser that draws slower than a training run feeds it (a slow laptop, a busy projector machine) reads its
+    websocket late; the messages then queue up on the server, and when a session's queue reaches 500, Streamlit
+    drops the session (Streamlit 1.67, StarletteSessionClient) while the page stays open and its clicks are ignored.
+    Streamlit offers no public measure of this queue: this reads it through its internals, and says None where they
+    differ (or outside a server, as in AppTest); tests/browser/test_bridge_browser.py fails then."""
+    try:
+        info = runtime.get_instance()._session_mgr.get_active_session_info(get_script_run_ctx().session_id)
+        return info.client._send_queue.qsize()
+    except (RuntimeError, AttributeError):  # no runtime, no such session (any more), other internals
+        return None
+
+
+def behind() -> bool:
+    """Whether the browser is behind with what this session sent it (its queue holds more than MAX_BACKLOG)."""
+    return (backlog() or 0) > MAX_BACKLOG
 
 
 def _count(n) -> bool:

@@ -9,7 +9,9 @@ replaced each time; the browser appends the points to the mounted charts, keepin
 fast charts after every piece, the others every REFRESH_GAP, each only when it has something new
 (explorer/views/train_payload.py, Feed.version). The page's status (step counter) is redrawn after every piece too.
 Each of these is a Streamlit call, where Streamlit stops the run when Pause (or any widget outside the fragment) is
-clicked, so training stops within one piece.
+clicked, so training stops within one piece; so is each read of the session state (`training()`).
+While the browser is behind with what it was sent (pages/bridge.py `behind`), the run trains on and sends nothing,
+and does not end (a new run would mount every chart again) until it has caught up: the next feed brings everything.
 
 This module lives beside the pages, not in explorer/, because it imports streamlit (as pages/common.py does).
 """
@@ -76,10 +78,14 @@ def train(charts: Charts, training: Callable[[], bool], piece: Callable[[], None
     slot = st.empty()  # the feed: invisible
     end = time.perf_counter() + RUN_SECONDS
     refresh = time.perf_counter() + REFRESH_GAP
-    while training() and time.perf_counter() < end:
+    behind = False
+    while training() and (time.perf_counter() < end or behind):
         with common.TRAINING.turn(common.training_token(), TURN_WAIT) as turn:  # looked up now: tests replace it
             if turn.granted:
                 piece()
+        behind = bridge.behind()
+        if behind:
+            continue
         every = time.perf_counter() >= refresh or not training()
         if every:
             refresh = time.perf_counter() + REFRESH_GAP

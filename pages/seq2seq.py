@@ -462,10 +462,13 @@ def live_body() -> None:
     run = current_run(lab)
     running = bool(ss.get("s2s_running")) and run is not None
     turn = None
-    if running and run.remaining(lab) and not lab.history.diverged:
-        with TRAINING.turn(training_token(), TURN_WAIT) as turn:
-            if turn.granted:
+    while running and run.remaining(lab) and not lab.history.diverged:
+        with TRAINING.turn(training_token(), TURN_WAIT) as held:
+            if held.granted:
                 train_chunk(lab, run.remaining(lab), SLICE_SECONDS)
+        turn = held
+        if not (bridge.behind() and ss.get("s2s_running")):  # behind: train on, draw once the browser has caught up
+            break  # (reading the session state is where a click stops this run)
     hist, sz = lab.history, sizes()
     show_status(lab, run, turn)
     rec = sent_record(lab)

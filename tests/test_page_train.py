@@ -3,19 +3,21 @@ exploding-gradient path, and the numbers shown against the lab. (run_every never
 each at.run() runs the training fragment once.)"""
 from __future__ import annotations
 
-import json
 import re
+import threading
+import time
 
 import numpy as np
 import pytest
 import torch
-from live_chart import payload, shown
+from live_chart import fed_payloads, payload, shown
 from plotly_json import decode
 from streamlit.testing.v1 import AppTest
 
 from explorer import ModelConfig
 from explorer.config import TaskConfig, TrainConfig
 from explorer.lab import make_lab
+from pages import bridge, live
 
 
 def open_train(lab=None, lang: str | None = None) -> AppTest:
@@ -50,12 +52,6 @@ def counter(at) -> tuple[int, int, int]:
     text = at.get("progress")[0].proto.text
     m = re.match(r"Step \*\*(\d+)\*\* · this run (\d+) / (\d+)", text)
     return int(m[1]), int(m[2]), int(m[3])
-
-
-def fed_payloads(at) -> dict[str, dict]:
-    """The payloads of the last feed element (pages/bridge.py `feed`) of the last run, by chart key."""
-    feeds = [json.loads(c.proto.json) for c in at.get("bidi_component") if not c.key]
-    return next(f["views"] for f in reversed(feeds) if f.get("kind") == "feed")
 
 
 def weights(lab) -> list[torch.Tensor]:
@@ -447,3 +443,31 @@ def test_the_caption_names_the_model_as_built(lang, want):
     at = open_train(lab, lang)
     caption = next(m.value for m in at.markdown if "Task" in m.value or "任务" in m.value)
     assert caption.replace("**", "").startswith(want), caption
+
+
+def test_while_the_browser_is_behind_the_run_trains_on_and_sends_it_nothing(monkeypatch):
+    """pages/live.py: while bridge.behind() (the browser has not read what it was sent), no feed goes out and the
+    run goes on past RUN_SECONDS; once the browser has caught up, the next feed carries every step since."""
+    at = open_train(small_lab(steps=20_000))  # the run does not end first
+    lab = at.session_state["lab"]
+    behind, fed = threading.Event(), []  # fed: (behind then?, when, steps trained then, payloads) per feed
+    behind.set()
+    real_feed = bridge.feed
+    monkeypatch.setattr(bridge, "behind", behind.is_set)
+    monkeypatch.setattr(bridge, "feed", lambda payloads: (
+        fed.append((behind.is_set(), time.perf_counter(), lab.steps_trained, payloads)), real_feed(payloads)))
+    caught_up = threading.Timer(2 * live.RUN_SECONDS, behind.clear)  # the browser catches up after two runs' time
+    start = time.perf_counter()
+    caught_up.start()
+    at.button(key="train_start").click().run()  # AppTest may hand the page back while the run goes on
+    deadline = start + 2 * live.RUN_SECONDS + 30
+    while not fed and time.perf_counter() < deadline:
+        time.sleep(0.05)
+    assert fed and not any(was_behind for was_behind, *_ in fed)
+    _, when, trained, payloads = fed[0]
+    assert when - start >= 2 * live.RUN_SECONDS  # the run went on past RUN_SECONDS, sending nothing
+    first = payloads["train_loss_chart"]["streams"][0]
+    x = decode(first["x"])  # the steps since the mount (step 0), thinned as the loss chart thins a long history
+    assert first["start"] == 0 and x[0] == 1 and x[-1] == trained > 20 and np.all(np.diff(x) > 0)
+    at.button(key="train_pause").click().run()
+    assert not at.exception

@@ -4,7 +4,7 @@
 // Every view of the page runs in this one module (Streamlit loads identical component code once), so the
 // clocks below are shared: a player moves its group's clock, and every subscribed view redraws in the next
 // animation frame. Each view keeps its DOM across reruns; a new payload redraws it in place, whether it comes with
-// the view's own element or in a "feed" element (a long server run updating views it mounted earlier: see Feed).
+// the view's own element or in a feed element (a long server run updating views it mounted earlier: see "feed").
 
 const clocks = new Map(); // group -> Clock
 const views = new WeakMap(); // component element -> view
@@ -867,22 +867,20 @@ class Alignment extends SvgView {
 }
 
 // --- feed: new payloads for views mounted elsewhere in the page -----------------------------------------
-// An invisible element that a long server run sends many times (each replaces the previous one): each payload goes
-// to the view mounted under its key, as if that view had been sent it. A payload for a view not mounted (yet), or
-// of another kind, is dropped: a live chart then finds a gap in the next one and asks for what it lacks.
+// A long server run sends many small feed elements (pages/bridge.py feed(), pages/bridge_js/feed.js: a component of
+// their own, so that each carries a few bytes of code instead of this module and its style sheet). Each hands its
+// payloads here: each goes to the view mounted under its key, as if that view had been sent it. A payload for a view
+// not mounted (yet), or of another kind, is dropped: a live chart then finds a gap in the next one and asks for
+// what it lacks.
 
-class Feed {
-  update(p) {
-    for (const [key, payload] of Object.entries(p.views)) {
-      const view = mounted.get(key);
-      if (view && view.kind === payload.kind) view.update({ ...payload, ui: p.ui, key }, view.args);
-    }
+window.rnnxFeed = (p) => {
+  for (const [key, payload] of Object.entries(p.views)) {
+    const view = mounted.get(key);
+    if (view && view.kind === payload.kind) view.update({ ...payload, ui: p.ui, key }, view.args);
   }
+};
 
-  destroy() {}
-}
-
-const KINDS = { player: Player, chart: Chart, bars: Bars, topk: TopK, text: Text, alignment: Alignment, feed: Feed };
+const KINDS = { player: Player, chart: Chart, bars: Bars, topk: TopK, text: Text, alignment: Alignment };
 
 export default function render(args) {
   const { data, parentElement } = args;

@@ -16,6 +16,7 @@ st.session_state.setdefault("mount", 0)  # a new key: a new chart element that h
 if st.button("Remount (the server does not know)", key="remount"):
     st.session_state.mount += 1
 shown = st.toggle("Show the chart", value=True, key="shown")
+st.caption(f"Messages waiting for the browser: {bridge.backlog()}")  # None: bridge.backlog lost Streamlit's queue
 
 
 def resend_from(n: int) -> None:

@@ -3,6 +3,7 @@ new points and the chart grows in place (same plot, same zoom); a chart that mis
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 from browser_helpers import assert_no_exception, wait_idle
 from conftest import REPO_ROOT, SERVER_START_TIMEOUT_S, _free_port, _health_ok
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 APP = Path(__file__).with_name("bridge_stream_app.py")
@@ -44,6 +46,14 @@ POINTS_JS = """() => { const gd = document.querySelector('[class*=\"st-key-live-
 def points(page, n: int) -> dict:
     page.wait_for_function(f"() => ({POINTS_JS})()?.x.length === {n}", timeout=30_000)
     return page.evaluate(POINTS_JS)
+
+
+def test_the_server_sees_how_many_messages_wait_for_the_browser(page, stream_url):
+    """pages/bridge.py backlog() reads Streamlit's send queue through its internals (the live loops stop sending while
+    the browser is behind): it must find it on a real server, or the loops would drown a slow browser again."""
+    page.goto(stream_url)
+    wait_idle(page)
+    expect(page.get_by_text(re.compile(r"^Messages waiting for the browser: \d+$"))).to_be_visible()
 
 
 def test_a_live_chart_grows_in_place_and_recovers_after_a_remount(page, stream_url):
