@@ -134,14 +134,50 @@ def browser():
 
 @pytest.fixture
 def page(browser, app_url):
-    """A fresh browser context (= a fresh Streamlit session) per test, 1280x800."""
+    """A fresh browser context (= a fresh Streamlit session) per test, 1280x800. What happened to the page (its
+    websocket, JavaScript errors, a crash) is kept for the failure report (pytest_runtest_makereport)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     pg = context.new_page()
     pg.set_default_timeout(IDLE_TIMEOUT_MS)
+    start = time.monotonic()
+    events = PAGE_EVENTS[pg] = []
+
+    def note(what: str) -> None:
+        events.append(f"{time.monotonic() - start:7.1f} s  {what}")
+
+    def websocket(ws) -> None:
+        note(f"websocket opened: {ws.url}")
+        ws.on("close", lambda _: note(f"websocket closed: {ws.url}"))
+
+    pg.on("websocket", websocket)
+    pg.on("crash", lambda _: note("the page crashed"))
+    pg.on("pageerror", lambda error: note(f"JavaScript error: {error}"))
+    pg.on("console", lambda msg: msg.type == "error" and note(f"console error: {msg.text[:300]}"))
     try:
         yield pg
     finally:
+        PAGE_EVENTS.pop(pg, None)
         context.close()
+
+
+PAGE_EVENTS: dict = {}  # page -> what happened to it (the page fixture)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test's report says what its page went through and what it showed at the end: the
+    websocket's life, JavaScript errors, Streamlit's connection status and the start of the main area's text."""
+    report = yield
+    pg = getattr(item, "funcargs", {}).get("page")
+    if report.when == "call" and report.failed and pg in PAGE_EVENTS:
+        lines = list(PAGE_EVENTS[pg])
+        try:
+            lines.append(f"connection status: {pg.get_by_test_id('stConnectionStatus').all_inner_texts()}")
+            lines.append("main area: " + pg.get_by_test_id("stMain").inner_text(timeout=5_000)[:1500])
+        except Exception as e:  # noqa: BLE001 - a report, whatever the page's state
+            lines.append(f"could not read the page: {e}")
+        report.sections.append(("the browser's page", "\n".join(lines)))
+    return report
 
 
 def pytest_collection_modifyitems(config, items):
