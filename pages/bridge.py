@@ -103,11 +103,13 @@ def view(payload: dict, key: str, on_have: Callable[[int], None] | None = None) 
 def feed(payloads: dict[str, dict]) -> None:
     """Apply these payloads ({key: payload}) to the views mounted under those keys, in place (a view of another
     kind, or none, ignores its payload). Call it inside an `st.empty()` slot: each call replaces the previous one."""
-    # "n": a new element each call (its id follows the data), never a duplicate of the previous one
+    # "n": a new element each call (its id follows the data), never a duplicate of the previous one; "kind": how tests
+    # tell a feed from the other elements without a key (tests/live_chart.py)
     _feeder(data={"kind": "feed", "views": payloads, "ui": _ui(), "n": next(_FED)}, height=0)
 
 
 MAX_BACKLOG = 20  # messages queued for the browser beyond which it is behind (a training run sends ~3 per feed)
+BEHIND_MAX = 10.0  # s a live run trains on past its usual end while the browser is behind (then a frozen tab stops it)
 
 
 def backlog() -> int | None:
@@ -120,7 +122,7 @@ def backlog() -> int | None:
     differ (or outside a server, as in AppTest); tests/browser/test_bridge_browser.py fails then."""
     try:
         info = runtime.get_instance()._session_mgr.get_active_session_info(get_script_run_ctx().session_id)
-        return info.client._send_queue.qsize()
+        return None if info.client._closed.is_set() else info.client._send_queue.qsize()
     except (RuntimeError, AttributeError):  # no runtime, no such session (any more), other internals
         return None
 

@@ -11,7 +11,8 @@ fast charts after every piece, the others every REFRESH_GAP, each only when it h
 Each of these is a Streamlit call, where Streamlit stops the run when Pause (or any widget outside the fragment) is
 clicked, so training stops within one piece; so is each read of the session state (`training()`).
 While the browser is behind with what it was sent (pages/bridge.py `behind`), the run trains on and sends nothing,
-and does not end (a new run would mount every chart again) until it has caught up: the next feed brings everything.
+and does not end (a new run would mount every chart again) until it has caught up, for at most bridge.BEHIND_MAX:
+the next feed brings everything (a run whose steps end meanwhile reruns the page, which mounts every chart with all).
 
 This module lives beside the pages, not in explorer/, because it imports streamlit (as pages/common.py does).
 """
@@ -79,7 +80,7 @@ def train(charts: Charts, training: Callable[[], bool], piece: Callable[[], None
     end = time.perf_counter() + RUN_SECONDS
     refresh = time.perf_counter() + REFRESH_GAP
     behind = False
-    while training() and (time.perf_counter() < end or behind):
+    while training() and (time.perf_counter() < end or behind and time.perf_counter() < end + bridge.BEHIND_MAX):
         with common.TRAINING.turn(common.training_token(), TURN_WAIT) as turn:  # looked up now: tests replace it
             if turn.granted:
                 piece()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import time
 import weakref
 
 import streamlit as st
@@ -461,14 +462,14 @@ def live_body() -> None:
     lab = get_s2s_lab()
     run = current_run(lab)
     running = bool(ss.get("s2s_running")) and run is not None
-    turn = None
+    turn, end = None, time.perf_counter() + bridge.BEHIND_MAX
     while running and run.remaining(lab) and not lab.history.diverged:
         with TRAINING.turn(training_token(), TURN_WAIT) as held:
             if held.granted:
                 train_chunk(lab, run.remaining(lab), SLICE_SECONDS)
         turn = held
-        if not (bridge.behind() and ss.get("s2s_running")):  # behind: train on, draw once the browser has caught up
-            break  # (reading the session state is where a click stops this run)
+        if not (bridge.behind() and ss.get("s2s_running") and time.perf_counter() < end):
+            break  # behind: train on, draw once the browser caught up (reading the session state lets a click stop it)
     hist, sz = lab.history, sizes()
     show_status(lab, run, turn)
     rec = sent_record(lab)

@@ -119,7 +119,8 @@ def test_a_slow_browser_keeps_up_and_its_clicks_are_heard(page, app_url):
                            f"'[data-testid=stMain] [data-testid=stProgress]').innerText)[1]) > {first + 50}",
                            timeout=30_000)  # the page hears the server again, and training went on
     page.get_by_test_id("stMain").get_by_role("button", name="Pause").click()  # once: no retry
-    expect(page.get_by_test_id("stMain").get_by_role("button", name="Start")).to_be_enabled(timeout=60_000)  # heard at all: the old loop lost it for good
+    # heard at all (the old loop lost it for good), after the browser has read what it was sent meanwhile
+    expect(page.get_by_test_id("stMain").get_by_role("button", name="Start")).to_be_enabled(timeout=60_000)
     settled = steady_step(page)
     page.wait_for_timeout(1500)
     assert step(page) == settled
