@@ -6,6 +6,7 @@ stException, stPlotlyChart.
 from __future__ import annotations
 
 import csv
+import warnings
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -78,7 +79,7 @@ def open_expander(where, label: str, open_: bool = True):
 
 def until(act, settled, tries: int = 4) -> None:
     """act(), then settled() (a Playwright wait or `expect`); again while it times out, up to `tries` times: a click
-    while the page runs can be lost under load."""
+    while the page runs can be lost under load. Each retry is reported as a warning, so that lost clicks show."""
     for attempt in range(tries):
         act()
         try:
@@ -87,6 +88,7 @@ def until(act, settled, tries: int = 4) -> None:
         except (PlaywrightTimeoutError, AssertionError):
             if attempt == tries - 1:
                 raise
+            warnings.warn(f"no effect after try {attempt + 1} of {tries}; acting again", stacklevel=2)
 
 
 def history_rows(page) -> list[dict]:
