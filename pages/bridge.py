@@ -16,9 +16,10 @@ This module lives beside the pages, not in explorer/, because it imports streaml
 
 API (keys must be unique on the page; a view keeps its zoom and its DOM across reruns under the same key):
 - `plotly_js()`: once per run of a page that shows `chart` views.
-- `view(payload, key, on_have)`: a chart, bars, top-k or text view; a live chart (payload "stream") calls
+- `view(payload, key, on_have, streaming)`: a chart, bars, top-k or text view; a live chart (payload "stream") calls
   `on_have(n)` when it lacks points before the ones it was sent: send from n on (a chart with "streams": a list,
-  one n per stream).
+  one n per stream). While its points stream in, a live chart sketches those that arrive between two plotly.js
+  redraws and gives its axes headroom for them; `streaming=False` (the run stopped) fits them to the data at once.
 - `player(group, n, start, key, labels, at, on_change, play, speed, fields)`: the clock of `group`.
 - `feed(payloads)`: new payloads for views already mounted in the page, {key: payload}, applied in place, in the
   same run that mounted them (a view's key may be drawn once per run; this is how a long run updates its charts
@@ -80,12 +81,15 @@ def plotly_js() -> None:
                 on_version_change=_plotly_loaded)
 
 
-def view(payload: dict, key: str, on_have: Callable[[int], None] | None = None) -> None:
+def view(payload: dict, key: str, on_have: Callable[[int], None] | None = None, streaming: bool | None = None) -> None:
     """Mount one view (explorer/views/payload.py's schema); it redraws in place when its payload changes.
 
     A live chart (payload "stream", explorer.views.payload.stream) appends the new points it is sent; when it
     lacks earlier ones it reports how many it has, and `on_have(n)` is called: the next payload should start
-    at point n. With "streams" (several), `on_have` gets one n per stream, in their order."""
+    at point n. With "streams" (several), `on_have` gets one n per stream, in their order. `streaming`: whether
+    more points are on their way (a run trains; None: unknown): False fits the axes to the data at once."""
+    if streaming is not None:
+        payload = {**payload, "streaming": streaming}
     if on_have is None:
         _view(key=key, data={**payload, "ui": _ui(), "key": key})
         return

@@ -138,7 +138,11 @@ def side_by_side() -> None:
     left, right = st.columns(2)
     field = labs["cnn"].model.receptive_field if "cnn" in labs else None
     f, sz, lg = feed(), sizes(), lang()
-    shown = live.Charts(f, FAST)
+
+    def training() -> bool:
+        return bool(ss.compare_running) and ss.compare_labs is labs and not done(labs)
+
+    shown = live.Charts(f, FAST, training())
     with left:
         shown.chart(lambda: cp.loss_payload(f, labs, lab.task.baseline, lab.task.baseline_label, log_y, sz, lg),
                     "compare_loss", cp.LOSS, len(labs))
@@ -161,9 +165,6 @@ def side_by_side() -> None:
                  "mean training loss over the last tenth of the steps; divided by the memoryless baseline, about 1 "
                  "means nothing learnt. Validation: at the latest evaluation (every 'Evaluate every' steps, set on "
                  "the Train page)."))
-
-    def training() -> bool:
-        return bool(ss.compare_running) and ss.compare_labs is labs and not done(labs)
 
     def status_again(turn: Turn, every: bool) -> None:
         with status.container():

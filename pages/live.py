@@ -38,9 +38,10 @@ TURN_WAIT = 1.0       # s to wait for a turn of the shared server before the sta
 class Charts:
     """The live charts one fragment run mounts; those drawn from a function are fed anew in place while it trains."""
 
-    def __init__(self, feed: Feed, fast: tuple[str, ...]) -> None:
+    def __init__(self, feed: Feed, fast: tuple[str, ...], streaming: bool) -> None:
         self.feed = feed                  # the page's Feed (its session state): what each chart has been sent
         self.fast = fast                  # keys of the charts fed after every piece (the others every REFRESH_GAP)
+        self.streaming = streaming        # whether this run trains (the charts keep headroom for new points)
         self.builders: dict[str, Callable[[], dict]] = {}  # key -> the function that builds its payload
 
     def chart(self, payload: dict | Callable[[], dict], key: str, feed_name: str = "", streams: int = 0) -> None:
@@ -54,7 +55,7 @@ class Charts:
             bridge.view(payload, key)
             return
         names = streams_of(feed_name, streams)
-        bridge.view(payload, key, on_have=lambda counts: self.feed.have(names, counts))
+        bridge.view(payload, key, on_have=lambda counts: self.feed.have(names, counts), streaming=self.streaming)
 
     def send(self, slot, every: bool) -> None:
         """Send the charts drawn from a function what is new since their last payload, in place: the fast ones, or

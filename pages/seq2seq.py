@@ -428,16 +428,16 @@ def sent_record(lab: Seq2SeqLab) -> dict:
     return rec
 
 
-def live_chart(rec: dict, key: str, update: tuple[dict, live.Sent]) -> None:
+def live_chart(rec: dict, key: str, update: tuple[dict, live.Sent], streaming: bool) -> None:
     """Send a live chart its update (payload, record after it); a chart that lacks earlier points asks for them, and
-    the next update starts there."""
+    the next update starts there. `streaming`: a run trains (more points are on their way)."""
     view, sent = update
 
     def resend_from(n: int) -> None:
         if rec.get(key) is not None:
             rec[key] = rec[key].have(n)
 
-    bridge.view(view, key=key, on_have=resend_from)
+    bridge.view(view, key=key, on_have=resend_from, streaming=streaming)
     rec[key] = sent  # only once it went out (a rerun can stop this run at any element)
 
 
@@ -477,11 +477,12 @@ def live_body() -> None:
     left, right = st.columns(2)
     with left:
         live_chart(rec, "s2s_loss_chart", live.loss_view(hist, lab.task.baseline, error_text(lab.task.baseline_label),
-                                                         sz, tag, rec.get("s2s_loss_chart"), lang()))
+                                                         sz, tag, rec.get("s2s_loss_chart"), lang()), running)
         st.caption(t("Cross-entropy per target token on each training batch; below the dashed baseline the model "
                      "does better than the best guess from the output position alone."))
     with right:
-        live_chart(rec, "s2s_scores_chart", live.scores_view(hist, sz, tag, rec.get("s2s_scores_chart"), lang()))
+        live_chart(rec, "s2s_scores_chart", live.scores_view(hist, sz, tag, rec.get("s2s_scores_chart"), lang()),
+                   running)
         st.caption(t("Greedy decoding of the held-out validation set every few steps: corpus BLEU-4 (0–100) and "
                      "the share of outputs exactly right; the dotted line is BLEU on a fixed subset of the training "
                      "data."))
@@ -502,7 +503,7 @@ def live_body() -> None:
     left, right = st.columns(2)
     with left:
         live_chart(rec, "s2s_norm_chart", live.norm_view(hist, lab.train_cfg.clip, lab.train_cfg.clip_threshold, sz,
-                                                         tag, rec.get("s2s_norm_chart"), lang()))
+                                                         tag, rec.get("s2s_norm_chart"), lang()), running)
         st.caption(t("The size of the whole gradient at each step; × marks a step where clipping shrank it "
                      "({n} so far).", n=hist.clip_events))
     if running and (run.remaining(lab) == 0 or hist.diverged):

@@ -231,7 +231,7 @@ def live_body() -> None:
         with status.container():
             show_status(lab, run, turn)
 
-    shown = live.Charts(feed(), FAST)
+    shown = live.Charts(feed(), FAST, training())
     charts(lab, shown)
     if training():
         live.train(shown, training, lambda: train_chunk(lab, run.remaining(lab), live.FEED_GAP), status_again)

@@ -68,11 +68,13 @@ def test_a_run_feeds_the_loss_chart_as_it_trains_and_pause_stops_it(at):
         np.testing.assert_array_equal(x, hist["step"][start:start + len(x)])
         np.testing.assert_allclose(decode(stream["y"][0]), hist["loss"][start:start + len(x)], rtol=1e-6)  # float32
     assert at.button(key="compare_start").label == "⏸ Pause"
+    assert payload(at, "compare_loss")["streaming"] is True  # bridge.js keeps headroom on its axes
     at.button(key="compare_start").click().run()
     steps = {c: l.steps_trained for c, l in labs.items()}
     at.run()
     assert not at.session_state["compare_running"] and not at.exception
     assert steps == {c: l.steps_trained for c, l in labs.items()}
+    assert payload(at, "compare_loss")["streaming"] is False  # its axes fit the data at once
 
 
 def test_a_setup_that_cannot_be_compared_gives_a_message(at, monkeypatch):

@@ -199,10 +199,13 @@ def test_train_steps_start_pause_and_the_live_charts_get_new_points_only():
     assert seen[0] > 10 and seen[1] > seen[0]  # each fragment run trains a slice
     s = views(at)["s2s_loss_chart"]["stream"]
     np.testing.assert_array_equal(arr(s["x"]), lab.history.scalars()["step"][s["start"]:])
+    streamed = ("s2s_loss_chart", "s2s_scores_chart", "s2s_norm_chart")  # their axes keep headroom while running
+    assert [views(at)[k]["streaming"] for k in streamed] == [True] * 3
     at.button(key="s2s_pause").click().run()
     stopped = lab.steps_trained
     at.run()
     assert not at.session_state["s2s_running"] and lab.steps_trained == stopped
+    assert [views(at)[k]["streaming"] for k in streamed] == [False] * 3  # fitted to the data at once
 
 
 def test_a_run_ends_after_its_steps_and_the_browser_can_ask_for_lost_points():

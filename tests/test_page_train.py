@@ -470,3 +470,18 @@ def test_while_the_browser_is_behind_the_run_trains_on_and_sends_it_nothing(monk
     assert first["start"] == 0 and x[0] == 1 and np.all(np.diff(x) == stride) and trained - stride < x[-1] <= trained
     at.button(key="train_pause").click().run()
     assert not at.exception
+
+
+def test_live_charts_are_told_whether_points_are_still_on_their_way():
+    """While a run trains, the live charts are mounted with streaming=True (bridge.js keeps headroom on their axes for
+    the points to come and sketches them between redraws); once Pause stops it, with streaming=False (their axes fit
+    the data at once)."""
+    at = open_train(small_lab(steps=20_000))
+    live_keys = ("train_loss_chart", "train_norm_chart", "train_param_chart", "train_heat_chart", "train_sigma_chart")
+    assert all("streaming" not in payload(at, k) or payload(at, k)["streaming"] is False for k in live_keys)
+    at.button(key="train_start").click().run()
+    assert [payload(at, k)["streaming"] for k in live_keys] == [True] * len(live_keys)
+    at.button(key="train_pause").click().run()
+    assert [payload(at, k)["streaming"] for k in live_keys] == [False] * len(live_keys)
+    assert "streaming" not in payload(at, "train_curve_chart")  # a figure replaced per probe: nothing streams in
+    assert not at.exception

@@ -273,6 +273,47 @@ class Player {
 
 // --- chart: a Plotly figure drawn once, overlays moved per position -------------------------------------
 
+// A live chart draws the points that arrive between two plotly.js redraws as a sketch over itself (Chart.sketch).
+const SKETCH_GAP = 400; // ms: plotly.js redraws a live chart at most this often while points stream in
+const FIT_AFTER = 1500; // ms without new points, after which the axes fit the data again (no headroom)
+const HEADROOM = { x: [0, 0.25], y: [0.1, 0.1] }; // share of the data's span added below and above, while streaming
+
+function inside(ax, v) {
+  const l = ax.c2l(v);
+  return l >= Math.min(...ax.range) && l <= Math.max(...ax.range);
+}
+
+function sameRange(a, b) {
+  return Array.isArray(a) && Array.isArray(b) && a.length === 2 && a[0] === b[0] && a[1] === b[1];
+}
+
+const TYPED = { f8: Float64Array, f4: Float32Array, i4: Int32Array, u4: Uint32Array, i2: Int16Array, u2: Uint16Array,
+  i1: Int8Array, u1: Uint8Array };
+
+function numbers(a) {
+  // A figure's array as plotly.js reads it: a list, or a typed array ({dtype, bdata}).
+  if (!a || Array.isArray(a)) return a || [];
+  const bin = atob(a.bdata), bytes = new Uint8Array(bin.length);
+  for (let k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
+  return new TYPED[a.dtype](bytes.buffer);
+}
+
+function outline(figure) {
+  // What a chart replaced at each measurement keeps from one figure to the next for `Chart.replace` to draw the next
+  // one itself: all but the traces' y, the title's words and the shaded regions (rectangles, same legend entries).
+  const { data, layout } = figure, shapes = layout.shapes || [];
+  return JSON.stringify([data.map((t) => ({ ...t, y: undefined })),
+    { ...layout, title: { ...layout.title, text: undefined }, shapes: undefined },
+    shapes.filter((s) => s.type !== "rect"), shapes.filter((s) => s.type === "rect" && s.showlegend).map((s) => s.name)]);
+}
+
+function dashArray(dash, width) {
+  // plotly.js's dash names as SVG dash arrays (its own lengths: multiples of the line width)
+  const w = Math.max(width, 1);
+  const named = { dot: [1, 2], dash: [3, 3], longdash: [5, 3], dashdot: [3, 2, 1, 2], longdashdot: [5, 2, 1, 2] }[dash];
+  return named ? named.map((k) => k * w).join(",") : dash && dash !== "solid" ? dash : "";
+}
+
 class Chart {
   constructor(root) {
     this.root = el("div", { class: "rnnx rnnx-chart" }, root);
@@ -329,22 +370,37 @@ class Chart {
     };
     const held = this.data === undefined && p.key ? kept.get(p.key) : undefined;
     if (held) kept.delete(p.key);
+    const replaced = p.defer && !streams.length; // a chart replaced at each measurement
+    const outlined = replaced ? outline(p.figure) : null; // before plotly.js adds its own keys to the figure
+    if (replaced && this.plotted && performance.now() - this.drawnAt < SKETCH_GAP && this.outlined === outlined
+      && this.replace(p)) {
+      this.later ||= setTimeout(() => { this.later = 0; this.enqueue(this.p); }, this.drawnAt + SKETCH_GAP - performance.now());
+      return;
+    }
     if (held && held.data === data && held.ids === ids) {
       await Plotly.react(this.gd, held.traces, { ...p.figure.layout, ...held.zoom }, config);
       Object.assign(this, { data, layout, ids, have: held.have });
+      this.unsketch();
     } else if (data !== this.data || ids !== this.ids) {
       this.pending = null;
-      await Plotly.react(this.gd, p.figure.data, p.figure.layout, config);
+      const room = this.room;
+      this.room = {}; // a new layout: no headroom given yet
+      await Plotly.react(this.gd, p.figure.data, replaced ? this.padded(p.figure, room) : p.figure.layout, config);
+      this.unsketch();
       this.data = data;
       this.layout = layout;
       this.ids = ids;
       this.have = streams.map(() => 0);
       for (const r of this.reveal) r.shown = undefined;
     } else if (layout !== this.layout) {
-      this.flush();
-      await Plotly.react(this.gd, this.gd.data, p.figure.layout, config);
+      this.flush(true);
+      const room = this.room;
+      this.room = {};
+      await Plotly.react(this.gd, this.gd.data, replaced ? this.padded(p.figure, room) : p.figure.layout, config);
       this.layout = layout;
+      this.unsketch();
     }
+    this.outlined = outlined;
     this.append(streams, Array.isArray(p.streams));
     this.plotted = true;
     if (!this.layer) {
@@ -356,6 +412,10 @@ class Chart {
     this.unsubscribe?.();
     this.unsubscribe = p.group ? clock(p.group).subscribe((i) => this.draw(i)) : null;
     if (!p.group) this.draw(0);
+    if (p.streaming === false) { // the run stopped: draw every point now, the axes fitted to them
+      if (this.pending) this.flush(true, true);
+      else this.fitAxes();
+    }
   }
 
   append(streams, many) {
@@ -384,17 +444,30 @@ class Chart {
     this.schedule();
   }
 
-  flush() {
-    // Draw the points kept since the last frame with one Plotly.extendTraces for all the chart's streams (each call
-    // redraws the whole chart: tens of ms), or one per kind of update if the chart mixes them (lines: x and y;
-    // heatmap rows: y and z; plotly.js refuses a trace twice in one call, so a stream on a trace already in the
-    // call gets its own). A stream's `max` keeps its traces to their last max points (null: all of them).
+  flush(now = false, fit = false) {
+    // Draw the points kept since plotly.js last drew: sketched over the chart (`sketch`), or, at most every
+    // SKETCH_GAP ms (or `now`), with one Plotly.extendTraces for all the chart's streams (each call redraws the
+    // whole chart: tens of ms), or one per kind of update if the chart mixes them (lines: x and y; heatmap rows: y
+    // and z; plotly.js refuses a trace twice in one call, so a stream on a trace already in the call gets its own).
+    // A stream's `max` keeps its traces to their last max points (null: all of them). With `fit`, the axes fit
+    // the data in the same redraw (the points stopped), else they get headroom for more (`roomFor`).
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
     const pending = this.pending;
+    if (!pending) return;
+    clearTimeout(this.fit);
+    if (!fit) this.fit = setTimeout(() => this.fitAxes(), FIT_AFTER);
+    if (!now && performance.now() - this.drawnAt < SKETCH_GAP && this.sketch(pending)) {
+      this.later ||= setTimeout(() => { this.later = 0; this.flush(true); }, this.drawnAt + SKETCH_GAP - performance.now());
+      return;
+    }
+    clearTimeout(this.later);
+    this.later = 0;
     this.pending = null;
+    if (fit) this.fitAxes(false);
+    else this.roomFor(pending);
     const calls = []; // {keys, update, indices, max}
-    for (const { s, x, ys } of pending ? pending.values() : []) {
+    for (const { s, x, ys } of pending.values()) {
       const keys = s.z ? ["y", "z"] : ["x", "y"];
       let c = calls.find((g) => g.keys === keys.join() && !s.traces.some((t) => g.indices.includes(t)));
       if (!c) calls.push(c = { keys: keys.join(), update: { [keys[0]]: [], [keys[1]]: [] }, indices: [], max: [] });
@@ -409,6 +482,222 @@ class Chart {
       const limit = max.some((m) => m !== null) ? Object.fromEntries(Object.keys(update).map((k) => [k, max])) : undefined;
       window.Plotly.extendTraces(this.gd, update, indices, limit);
     }
+    this.unsketch();
+  }
+
+  padded(figure, room) {
+    // The layout of a chart replaced at each measurement, with headroom on its y axis (HEADROOM) around this
+    // figure's points, so that the next figure's mostly fall inside and `replace` can draw it; as sent if the user
+    // zoomed the axis (`room`: the headroom given last) or it has no room to give (a fixed range, another type).
+    const { data, layout } = figure, axis = layout.yaxis || {}, now = this.gd.layout?.yaxis;
+    if (now && now.autorange === false && !sameRange(now.range, room?.yaxis?.range)) return layout;
+    if (axis.autorange === false || axis.range || !["linear", "log", undefined].includes(axis.type)) return layout;
+    const log = axis.type === "log";
+    let lo = Infinity, hi = -Infinity;
+    const add = (v) => {
+      const l = v == null ? NaN : log ? Math.log10(v) : Number(v);
+      if (Number.isFinite(l)) [lo, hi] = [Math.min(lo, l), Math.max(hi, l)];
+    };
+    for (const t of data) if (!t.yaxis || t.yaxis === "y") numbers(t.y).forEach(add);
+    for (const s of layout.shapes || []) if (s.yref === "y") [s.y0, s.y1].forEach(add);
+    if (!(hi > lo)) return layout;
+    const [below, above] = HEADROOM.y, span = hi - lo, range = [lo - below * span, hi + above * span];
+    if (!log && lo >= 0) range[0] = Math.max(range[0], 0); // values all ≥ 0: no room below 0
+    this.room = { yaxis: { fit: [lo, hi], range } };
+    return { ...layout, yaxis: { ...axis, range: range.slice(), autorange: false } };
+  }
+
+  unsketch() {
+    // plotly.js has just drawn every point: no sketch over it, nothing of its own hidden (`replace`)
+    this.drawnAt = performance.now();
+    this.sketches?.replaceChildren();
+    this.root.classList.remove("rnnx-replaced");
+  }
+
+  layerFor() {
+    this.sketches ??= el("g", { class: "rnnx-sketches" }, null, SVG);
+    if (this.sketches.parentNode !== this.layer) this.layer.appendChild(this.sketches);
+    this.sketches.replaceChildren();
+    return this.sketches;
+  }
+
+  replace(p) {
+    // A chart replaced at each new measurement (the ‖∂L/∂h_t‖ curve, once per probe) gets a figure that differs
+    // from the one on screen only in the traces' y, the title and the shaded regions (`outline`): between two
+    // plotly.js redraws (at most every SKETCH_GAP ms) draw those here, over plotly.js's hidden traces and shapes,
+    // in their style and on its axes, if every point falls inside them; plotly.js then redraws the newest figure.
+    const full = this.gd._fullLayout, { data, layout } = p.figure, title = layout.title?.text ?? "";
+    if (!this.layer || !full?._plots || /[<&]/.test(title)) return false;
+    const { xaxis: xa0, yaxis: ya0, _size: size } = full; // shapes: on the main axes, or the plot area (paper)
+    const px = (ref, v) => (ref === "paper" ? size.l + v * size.w : xa0._offset + xa0.c2p(v));
+    const py = (ref, v) => (ref === "paper" ? size.t + (1 - v) * size.h : ya0._offset + ya0.c2p(v));
+    const shapes = [];
+    for (const s of layout.shapes || []) {
+      if (!["rect", "line"].includes(s.type) || ![s.xref, s.yref].every((r) => [undefined, "x", "y", "paper"].includes(r))) {
+        return false;
+      }
+      shapes.push({ s, x0: px(s.xref, s.x0), x1: px(s.xref, s.x1), y0: py(s.yref, s.y0), y1: py(s.yref, s.y1) });
+    }
+    const traces = [];
+    for (const [k, t] of data.entries()) {
+      const fd = this.gd._fullData[k];
+      if (!fd || fd.visible !== true) continue;
+      const lines = /lines/.test(fd.mode), dots = /markers/.test(fd.mode);
+      const plot = full._plots[fd.xaxis + fd.yaxis];
+      if (fd.type !== "scatter" || !plot || (lines && fd.line.shape !== "linear") || fd.fill !== "none"
+        || (dots && !(fd.marker.symbol === "circle" && typeof fd.marker.color === "string"))) return false;
+      const { xaxis: xa, yaxis: ya } = plot, x = numbers(t.x), y = numbers(t.y);
+      let d = "";
+      const points = [];
+      for (let i = 0; i < x.length; i++) {
+        const xi = Number(x[i]), yi = y[i] == null ? NaN : Number(y[i]);
+        if (!Number.isFinite(xi) || !Number.isFinite(yi) || (ya.type === "log" && yi <= 0)) { d += " "; continue; }
+        if (!inside(xa, xi) || !inside(ya, yi)) return false;
+        const at = [xa._offset + xa.c2p(xi), ya._offset + ya.c2p(yi)];
+        d += `${d && !d.endsWith(" ") ? "L" : "M"}${at}`;
+        points.push(at);
+      }
+      traces.push({ trace: k, fd, d: lines ? d : "", points: dots ? points : [] });
+    }
+    const layer = this.layerFor();
+    for (const { s, x0, x1, y0, y1 } of shapes) {
+      const line = s.line || {}, g = el("g", { opacity: s.opacity ?? 1 }, layer, SVG);
+      if (s.type === "rect") {
+        el("rect", { x: Math.min(x0, x1), y: Math.min(y0, y1), width: Math.abs(x1 - x0), height: Math.abs(y1 - y0),
+          fill: s.fillcolor || "none", stroke: line.width ? line.color : "none", "stroke-width": line.width || 0 }, g, SVG);
+      } else {
+        el("line", { x1: x0, x2: x1, y1: y0, y2: y1, stroke: line.color || "#444", "stroke-width": line.width ?? 2,
+          "stroke-dasharray": dashArray(line.dash, line.width ?? 2) }, g, SVG);
+      }
+    }
+    this.drawTraces(layer, traces);
+    const shown = this.gd.querySelector(".gtitle");
+    if (shown) shown.textContent = title;
+    this.root.classList.add("rnnx-replaced");
+    return true;
+  }
+
+  drawTraces(layer, traces) {
+    // Lines (an SVG path) and round markers in each trace's style, in page pixels of the chart's SVG.
+    for (const { trace, fd, d, points } of traces) {
+      const g = el("g", { opacity: fd.opacity, "data-trace": trace }, layer, SVG);
+      if (d.includes("L")) {
+        el("path", { class: "rnnx-sketch", d, fill: "none", stroke: fd.line.color, "stroke-width": fd.line.width,
+          "stroke-dasharray": dashArray(fd.line.dash, fd.line.width), "stroke-linejoin": "round" }, g, SVG);
+      }
+      for (const [cx, cy] of points) {
+        el("circle", { class: "rnnx-sketch", cx, cy, r: fd.marker.size / 2, fill: fd.marker.color,
+          stroke: fd.marker.line?.color || "none", "stroke-width": fd.marker.line?.width || 0 }, g, SVG);
+      }
+    }
+  }
+
+  sketch(pending) {
+    // Draw the points plotly.js has not drawn yet as SVG paths and dots in the overlay, each trace in its own line,
+    // dash and marker, mapped through the axes plotly.js resolved and joined to the trace's last drawn point: a few
+    // hundred points cost well under a millisecond, a plotly.js redraw tens. Only where that looks the same:
+    // line streams of linear scatter traces (round markers or none) whose points all fall inside the axes' ranges.
+    // Otherwise (say, a point outside) return false: plotly.js draws them now.
+    const full = this.gd._fullLayout;
+    if (!this.layer || !full?._plots) return false;
+    const drawn = [];
+    for (const { s, x, ys } of pending.values()) {
+      if (s.z || s.max) return false;
+      for (const [j, trace] of s.traces.entries()) {
+        const fd = this.gd._fullData[trace];
+        if (!fd || fd.visible !== true) continue;
+        const lines = /lines/.test(fd.mode), dots = /markers/.test(fd.mode);
+        if (fd.type !== "scatter" || !(lines || dots) || fd.fill !== "none" || (lines && fd.line.shape !== "linear")
+          || (dots && !(fd.marker.symbol === "circle" && typeof fd.marker.color === "string"))) return false;
+        const plot = full._plots[fd.xaxis + fd.yaxis];
+        if (!plot || ![plot.xaxis, plot.yaxis].every((ax) => ax.type === "linear" || ax.type === "log")) return false;
+        const { xaxis: xa, yaxis: ya } = plot;
+        const px = (v) => xa._offset + xa.c2p(v), py = (v) => ya._offset + ya.c2p(v);
+        const last = this.gd.data[trace], x0 = last.x?.at(-1), y0 = last.y?.at(-1);
+        let d = Number.isFinite(x0) && Number.isFinite(y0) ? `M${px(x0)},${py(y0)}` : "";
+        const points = [];
+        for (let k = 0; k < x.length; k++) {
+          const y = ys[j][k];
+          if (!Number.isFinite(y) || !Number.isFinite(x[k])) { d += " "; continue; } // a gap: the line breaks
+          if (!inside(xa, x[k]) || !inside(ya, y)) return false;
+          d += `${d && !d.endsWith(" ") ? "L" : "M"}${px(x[k])},${py(y)}`;
+          points.push([px(x[k]), py(y)]);
+        }
+        drawn.push({ trace, fd, d: lines ? d : "", points: dots ? points : [] });
+      }
+    }
+    this.drawTraces(this.layerFor(), drawn);
+    return true;
+  }
+
+  roomFor(pending) {
+    // While points stream in, each axis that fits its data (autorange, not zoomed by the user) gets headroom
+    // (HEADROOM): later points then fall inside and can be sketched, until one falls outside; this call's points
+    // set the range afresh then, in the same redraw (plotly.js reads the layout as it draws them). `fitAxes` fits
+    // the data again once the points stop.
+    const full = this.gd._fullLayout;
+    if (!full?._plots) return;
+    const extent = {}; // axis name -> [lo, hi] of this call's points, in plotly.js's linear units (log10 on log axes)
+    for (const { s, x, ys } of pending.values()) {
+      if (s.z) continue;
+      for (const [j, trace] of s.traces.entries()) {
+        const fd = this.gd._fullData[trace], plot = fd && full._plots[fd.xaxis + fd.yaxis];
+        if (!plot || fd.visible !== true) continue;
+        x.forEach((xk, k) => {
+          if (!Number.isFinite(xk) || !Number.isFinite(ys[j][k])) return;
+          for (const [ax, v] of [[plot.xaxis, xk], [plot.yaxis, ys[j][k]]]) {
+            const l = ax.c2l(v), e = extent[ax._name] ||= [Infinity, -Infinity];
+            if (Number.isFinite(l)) extent[ax._name] = [Math.min(e[0], l), Math.max(e[1], l)];
+          }
+        });
+      }
+    }
+    this.room ||= {};
+    for (const [name, [lo, hi]] of Object.entries(extent)) {
+      const mine = this.room[name], axis = this.gd.layout[name], ax = full[name];
+      if (!ax || !(ax.type === "linear" || ax.type === "log") || !axis) continue;
+      if (mine ? !(axis.autorange === false && sameRange(axis.range, mine.range))
+        : !(ax.autorange === true && axis.autorange !== false)) { // the user's zoom, or not fitted to the data
+        delete this.room[name];
+        continue;
+      }
+      if (mine && lo >= Math.min(...mine.range) && hi <= Math.max(...mine.range)) continue;
+      const fit = mine ? mine.fit : ax.range.slice(); // the data's range as plotly.js last fitted it, grown since
+      fit[0] = Math.min(fit[0], lo);
+      fit[1] = Math.max(fit[1], hi);
+      const least = Math.min(mine ? mine.least : this.least(name), lo); // the smallest value drawn on the axis
+      const [below, above] = HEADROOM[name[0]], span = fit[1] - fit[0];
+      if (!(span > 0)) continue;
+      const range = [fit[0] - below * span, fit[1] + above * span];
+      if (ax.type === "linear" && least >= 0) range[0] = Math.max(range[0], Math.min(fit[0], 0)); // no room below 0
+      this.room[name] = { fit, range, least };
+      Object.assign(axis, { range: range.slice(), autorange: false });
+    }
+  }
+
+  least(name) {
+    // The smallest value plotly.js draws on axis `name` ("yaxis2"), in its linear units.
+    let least = Infinity;
+    const id = name.replace("axis", "");
+    for (const fd of this.gd._fullData) {
+      if (fd.visible !== true || (fd.xaxis !== id && fd.yaxis !== id)) continue;
+      const ax = this.gd._fullLayout[name];
+      for (const v of fd.xaxis === id ? fd.x : fd.y) {
+        const l = v == null ? NaN : ax.c2l(v);
+        if (l < least) least = l;
+      }
+    }
+    return least;
+  }
+
+  fitAxes(draw = true) {
+    // The points stopped: the axes given headroom fit the data again (now, or with the next redraw).
+    clearTimeout(this.fit);
+    const names = Object.keys(this.room || {}).filter((name) => sameRange(this.gd.layout[name]?.range, this.room[name].range));
+    this.room = {};
+    if (!names.length || !this.plotted) return;
+    if (draw) window.Plotly.relayout(this.gd, Object.fromEntries(names.map((n) => [`${n}.autorange`, true])));
+    else for (const n of names) this.gd.layout[n].autorange = true;
   }
 
   xAt(o, i) {
@@ -469,9 +758,15 @@ class Chart {
     });
   }
 
-  png() {
-    // The figure as shown, with the cursor and marker of the current position drawn by plotly.js itself.
-    this.flush();
+  async png() {
+    // The figure as shown, with the cursor and marker of the current position drawn by plotly.js itself (and the
+    // newest figure, if bridge.js drew it over plotly.js's: `replace`).
+    if (this.root.classList.contains("rnnx-replaced")) {
+      this.drawnAt = -Infinity;
+      this.enqueue(this.p);
+      await this.queue;
+    }
+    this.flush(true);
     const i = this.i || 0;
     const shapes = [...(this.gd.layout.shapes || [])];
     const traces = [];
@@ -493,11 +788,13 @@ class Chart {
     this.unsubscribe?.();
     this.resize.disconnect();
     this.seen.disconnect();
+    clearTimeout(this.later);
+    clearTimeout(this.fit);
     if (this.plotted && this.ids && this.p?.key) {
-      this.flush();
-      const zoom = {}; // the axes the user zoomed or panned
+      this.flush(true);
+      const zoom = {}; // the axes the user zoomed or panned (not those given headroom while points streamed in)
       for (const [name, axis] of Object.entries(this.gd.layout)) {
-        if (/^[xy]axis\d*$/.test(name) && axis.autorange === false) {
+        if (/^[xy]axis\d*$/.test(name) && axis.autorange === false && !sameRange(axis.range, this.room?.[name]?.range)) {
           zoom[name] = { ...this.p.figure.layout[name], range: axis.range.slice(), autorange: false };
         }
       }

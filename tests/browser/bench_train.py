@@ -11,10 +11,12 @@ line, the step counter; and how many frames the browser drew at all. Also: the i
 counter); the headless trainer's steps/s (this process, the same lab, measured while the app is idle right before
 Start and right after Pause: their mean is the yardstick); the server process's CPU seconds over the window, per
 loss-chart update, in all and beyond the training's own share (steps × the headless trainer's CPU seconds per
-step); after Pause, when the server's last step finished (the history CSV's finished_at) and when the loss chart
-and the counter last changed, in seconds after the click. Where the browser's time goes over the window: the
-share of its main thread that was busy (a DevTools CPU profile: all but its idle samples), and for each live chart
-the plotly.js calls that redrew it (how many a second, ms each). Prints one line per round and the medians.
+step); after Pause, when the server's last step finished (the history CSV's finished_at), when the loss chart
+last showed a new point and last changed at all (its axes fit the data once the run stops), and when the counter
+last changed, in seconds after the click. Where the browser's time goes over the window: the
+share of its main thread that was busy (with --profile: a DevTools CPU profile, all but its idle samples; the
+profiler slows the page it measures, so it is off by default), and for each live chart the plotly.js calls that
+redrew it (how many a second, ms each). Prints one line per round and the medians.
 Nothing here is asserted: the machine is shared; read the ratios.
 """
 from __future__ import annotations
@@ -41,14 +43,26 @@ SAMPLER_JS = """() => {  // every animation frame: did the loss line, the curve 
   document.addEventListener("click", (e) => {
     if (e.target.closest("button")?.innerText.includes("Pause")) log.push([performance.now(), "pause", Date.now()]);
   }, true);
+  const main = () => document.querySelector('[data-testid="stMain"]');
+  const line = (key) => {  // the chart's first trace as drawn: plotly.js's line and the points sketched beyond it
+    const chart = main()?.querySelector(`[class*="st-key-${key}"]`);
+    const drawn = chart?.querySelector(".scatterlayer .js-line")?.getAttribute("d");
+    const sketched = [...chart?.querySelectorAll('.rnnx-sketches [data-trace="0"] .rnnx-sketch') || []];
+    return drawn == null ? null : drawn + sketched.map((e) => e.getAttribute("d")).join();
+  };
+  const points = () => {  // how many points of the loss line the browser shows: plotly.js's and those sketched
+    const chart = main()?.querySelector('[class*="st-key-train_loss_chart"]');
+    const gd = chart?.querySelector(".js-plotly-plot"), sketch = chart?.querySelector('.rnnx-sketches [data-trace="0"] path');
+    return gd?.data ? gd.data[0].x.length + (sketch?.getAttribute("d").match(/L/g) || []).length : null;
+  };
   const tick = () => {
-    const main = document.querySelector('[data-testid="stMain"]');
-    const counter = main?.querySelector('[data-testid="stProgress"]')?.innerText;
+    const counter = main()?.querySelector('[data-testid="stProgress"]')?.innerText;
     log.push([performance.now(), "frame", null]);
     const n = counter && Number(/Step ([\\d,]+)/.exec(counter)?.[1].replace(/,/g, ""));
     if (Number.isInteger(n)) seen("step", n, n);
-    seen("loss", main?.querySelector('[class*="st-key-train_loss_chart"] .scatterlayer .js-line')?.getAttribute("d"));
-    seen("curve", main?.querySelector('[class*="st-key-train_curve_chart"] .scatterlayer .js-line')?.getAttribute("d"));
+    seen("loss", line("train_loss_chart"));
+    seen("points", points());
+    seen("curve", line("train_curve_chart"));
     requestAnimationFrame(tick);
   };
   tick();
@@ -133,7 +147,8 @@ def finished_at(page) -> list[float]:
     return [float(r["finished_at"]) for r in history_rows(page) if r["finished_at"]]
 
 
-def measure(browser, app: Path, seconds: float, probe_every: int, server_cpus: set[int] | None = None) -> dict:
+def measure(browser, app: Path, seconds: float, probe_every: int, server_cpus: set[int] | None = None,
+            profile: bool = False) -> dict:
     proc, url = start_server(app, server_cpus)
     try:
         page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
@@ -149,17 +164,19 @@ def measure(browser, app: Path, seconds: float, probe_every: int, server_cpus: s
             page.wait_for_timeout(1500)
         page.evaluate(SAMPLER_JS)
         page.evaluate(PLOTLY_TIMER_JS)
-        devtools = page.context.new_cdp_session(page)
-        devtools.send("Profiler.enable")
+        devtools = page.context.new_cdp_session(page) if profile else None
+        if devtools:
+            devtools.send("Profiler.enable")
         before = headless_rate(2.0)  # the app idle: the yardstick just before and just after
         main.get_by_role("button", name="Start").click()
         page.wait_for_timeout(2500)  # get going
         page.evaluate("() => { for (const k in window.__plotly) delete window.__plotly[k]; }")
-        devtools.send("Profiler.start")
+        if devtools:
+            devtools.send("Profiler.start")
         t0, c0 = page.evaluate("performance.now()"), cpu_seconds(proc.pid)
         page.wait_for_timeout(seconds * 1000)
         t1, c1 = page.evaluate("performance.now()"), cpu_seconds(proc.pid)
-        busy = busy_share(devtools.send("Profiler.stop")["profile"])
+        busy = busy_share(devtools.send("Profiler.stop")["profile"]) if devtools else math.nan
         plotly = page.evaluate("window.__plotly")
         main.get_by_role("button", name="Pause").click()
         main.get_by_role("button", name="Start").wait_for(timeout=30_000)
@@ -196,7 +213,7 @@ def measure(browser, app: Path, seconds: float, probe_every: int, server_cpus: s
             "curve_fps": curve / span, "counter_fps": len(steps) / span, "browser_fps": drawn / span, "cpu_per_update": cpu / max(loss, 1),
             "other_cpu_per_update": (cpu - trained) / max(loss, 1), "cpu_share": cpu / span,
             "pause_server": max(ends) - clicked, "pause_loss": last_after("loss"),
-            "pause_counter": last_after("step")}
+            "pause_counter": last_after("step"), "pause_points": last_after("points")}
 
 
 FIELDS = (("headless", "headless {:.0f} steps/s"), ("app", "app {:.0f}"), ("share", "({:.0%})"),
@@ -204,7 +221,8 @@ FIELDS = (("headless", "headless {:.0f} steps/s"), ("app", "app {:.0f}"), ("shar
           ("browser_fps", "of {:.0f} frames/s"),
           ("cpu_share", "server CPU {:.2f} cores"), ("cpu_per_update", "{:.3f} s/loss update"),
           ("other_cpu_per_update", "(beyond training {:.3f})"), ("pause_server", "Pause: last step +{:.2f} s"),
-          ("pause_loss", "loss chart +{:.2f} s"), ("pause_counter", "counter +{:.2f} s"),
+          ("pause_points", "last point on the loss chart +{:.2f} s"), ("pause_loss", "its last redraw +{:.2f} s"),
+          ("pause_counter", "counter +{:.2f} s"),
           ("busy", "browser main thread busy {:.0%}"), ("loss_redraws", "plotly.js: loss {:.1f}/s"),
           ("loss_ms", "× {:.0f} ms"), ("curve_redraws", "curve {:.1f}/s"), ("curve_ms", "× {:.0f} ms"),
           ("other_redraws", "other charts {:.1f}/s"), ("other_ms", "× {:.0f} ms"))
@@ -220,6 +238,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0, help="length of the measured window")
     parser.add_argument("--probe-every", type=int, default=25, help="the Train page's 'Probe every (steps)'")
+    parser.add_argument("--profile", action="store_true", help="profile the browser's main thread (slows it)")
     parser.add_argument("--pin", action="store_true",
                         help="the server on CPU 0, this process and its browser on the others (on a lecture's "
                              "network every browser has a machine of its own)")
@@ -240,7 +259,7 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         for k in range(args.rounds):
             for app in apps:
-                r = measure(browser, app, args.seconds, args.probe_every, server_cpus)
+                r = measure(browser, app, args.seconds, args.probe_every, server_cpus, args.profile)
                 results[app].append(r)
                 print(f"round {k + 1} {app}: {line(r)}; load {os.getloadavg()[0]:.1f}", flush=True)
         browser.close()

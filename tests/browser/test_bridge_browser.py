@@ -113,3 +113,119 @@ def test_a_chart_with_several_streams_appends_each(page, stream_url):
     assert rows["y"] == steps.tolist()
     np.testing.assert_allclose(rows["z"], steps[:, None] + [0.0, 0.5, 1.0], atol=1e-6)
     assert_no_exception(page)
+
+
+def burst(page, stream_url: str, sampler: str, found: str, log_y: bool = False) -> dict:
+    """Five points, then `sampler` watching every frame and twenty feeds in one run: what it found (window[found])."""
+    page.goto(stream_url)
+    wait_idle(page)
+    if log_y:
+        page.get_by_text("Log y").click()
+        wait_idle(page)
+    page.get_by_role("button", name="Add 5").click()
+    points(page, 5)
+    page.evaluate(sampler)
+    page.get_by_role("button", name="Twenty feeds in one run").click()
+    page.wait_for_function(f"() => window.{found}", timeout=30_000)
+    return page.evaluate(f"window.{found}")
+
+
+SKETCH_SAMPLER_JS = """() => {  // the first animation frame that shows sketched points: where they and plotly.js's are
+  const centre = (e) => { const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; };
+  window.__sketch = null;
+  const tick = () => {
+    const chart = document.querySelector('[class*="st-key-live-"]');
+    const dots = [...chart?.querySelectorAll('.rnnx-sketches [data-trace="0"] circle') || []];
+    if (dots.length) {
+      const gd = chart.querySelector(".js-plotly-plot"), layer = chart.querySelector(".rnnx-overlay").getBoundingClientRect();
+      const path = chart.querySelector('.rnnx-sketches [data-trace="0"] path')?.getAttribute("d") || "";
+      window.__sketch = {
+        x: Array.from(gd.data[0].x), y: Array.from(gd.data[0].y),  // the points plotly.js has drawn
+        plotted: [...gd.querySelectorAll(".scatterlayer .trace .points path")].map(centre),  // its markers
+        dots: dots.map(centre),
+        path: [...path.matchAll(/[ML]([-\\d.e]+),([-\\d.e]+)/g)].map((m) => [layer.x + +m[1], layer.y + +m[2]]),
+      };
+      return;
+    }
+    requestAnimationFrame(tick);
+  };
+  tick();
+}"""
+
+
+@pytest.mark.parametrize("log_y", [False, True], ids=["linear", "log"])
+def test_points_between_two_redraws_are_sketched_where_plotly_then_draws_them(page, stream_url, log_y):
+    """Feeds 60 ms apart (a training run's pace): plotly.js redraws the live chart at most every 400 ms and the points
+    between are sketched over it (bridge.js Chart.sketch). Each sketched dot and vertex sits where the mapping that
+    plotly.js used for the points it drew puts it (fitted from its own markers, in page pixels; on a log axis, of
+    log10 y); afterwards plotly.js holds every point, the sketch is gone, and once the points stop the x axis fits
+    the data again."""
+    seen = burst(page, stream_url, SKETCH_SAMPLER_JS, "__sketch", log_y)
+    x, y, plotted = np.array(seen["x"]), np.array(seen["y"]), np.array(seen["plotted"])
+    y = np.log10(y) if log_y else y  # what the y axis is linear in: the series
+    assert len(plotted) == len(x) >= 5 and len(seen["dots"]) >= 1
+    (ax, bx), (ay, by) = np.polyfit(x, plotted[:, 0], 1), np.polyfit(y, plotted[:, 1], 1)  # plotly.js's own mapping
+    np.testing.assert_allclose(plotted, np.c_[ax * x + bx, ay * y + by], atol=0.5)  # linear axes: it is affine
+    new = np.arange(len(x), len(x) + len(seen["dots"]))  # the points sketched: the next ones of the series
+    np.testing.assert_allclose(seen["dots"], np.c_[ax * new + bx, ay * np.sin(new / 3.0) + by], atol=0.5)
+    joined = np.r_[x[-1:], new]  # the sketched line starts at the last point plotly.js drew
+    np.testing.assert_allclose(seen["path"], np.c_[ax * joined + bx, ay * np.sin(joined / 3.0) + by], atol=0.5)
+
+    shown = points(page, 105)
+    assert shown["x"] == list(range(105))
+    np.testing.assert_allclose(shown["y"], 10.0 ** np.sin(np.arange(105) / 3.0) if log_y else np.sin(np.arange(105) / 3.0),
+                               rtol=1e-6, atol=1e-6)
+    gd = '[class*="st-key-live-"] .js-plotly-plot'
+    page.wait_for_function(f"() => document.querySelector('{gd}').layout.xaxis.autorange === true", timeout=30_000)
+    assert page.locator('[class*="st-key-live-"] .rnnx-sketch').count() == 0
+    lo, hi = page.evaluate(f"document.querySelector('{gd}')._fullLayout.xaxis.range")
+    assert lo <= 0 and 104 <= hi < 104 * 1.1  # no headroom left
+    assert_no_exception(page)
+
+
+REPLACED_SAMPLER_JS = """() => {  // the first animation frame that shows a figure bridge.js drew itself over plotly.js's hidden one
+  const centre = (e) => { const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; };
+  window.__replaced = null;
+  const tick = () => {
+    const chart = document.querySelector(".st-key-curve");
+    if (chart?.querySelector(".rnnx-replaced")) {
+      const gd = chart.querySelector(".js-plotly-plot"), rect = chart.querySelector(".rnnx-sketches rect").getBoundingClientRect();
+      window.__replaced = {
+        title: chart.querySelector(".gtitle").textContent,
+        x: Array.from(gd._fullData[0].x), y: Array.from(gd._fullData[0].y),  // the figure plotly.js drew, now hidden
+        plotted: [...gd.querySelectorAll(".scatterlayer .trace .points path")].map(centre),
+        hidden: getComputedStyle(gd.querySelector(".scatterlayer")).visibility,
+        dots: [...chart.querySelectorAll('.rnnx-sketches [data-trace="0"] circle')].map(centre),
+        region: [rect.left, rect.right],
+      };
+      return;
+    }
+    requestAnimationFrame(tick);
+  };
+  tick();
+}"""
+
+
+def test_a_figure_replaced_between_two_redraws_is_drawn_where_plotly_draws_it(page, stream_url):
+    """A chart replaced at each measurement (payload "defer", like the ‖∂L/∂h_t‖ curve) that gets new figures 60 ms
+    apart: between two plotly.js redraws bridge.js draws the new curve, region and title itself, over plotly.js's
+    hidden traces (Chart.replace). Its dots and the region's edges sit where plotly.js's own mapping (fitted from
+    the markers it drew, log10 y) puts them; at the end plotly.js shows the last figure and nothing is hidden."""
+    seen = burst(page, stream_url, REPLACED_SAMPLER_JS, "__replaced")
+    n = int(re.fullmatch(r"Curve at n = (\d+)", seen["title"])[1])  # the figure drawn: its title says which
+    t, shown_y, plotted = np.array(seen["x"]), np.log10(seen["y"]), np.array(seen["plotted"])
+    assert seen["hidden"] == "hidden" and len(plotted) == len(t) == 12
+    assert not np.allclose(shown_y, np.sin(t / 2 + n / 5) - 2)  # plotly.js still holds an earlier figure
+    (ax, bx), (ay, by) = np.polyfit(t, plotted[:, 0], 1), np.polyfit(shown_y, plotted[:, 1], 1)
+    np.testing.assert_allclose(plotted, np.c_[ax * t + bx, ay * shown_y + by], atol=0.5)
+    np.testing.assert_allclose(seen["dots"], np.c_[ax * t + bx, ay * (np.sin(t / 2 + n / 5) - 2) + by], atol=0.5)
+    np.testing.assert_allclose(seen["region"], [ax * (n % 7 + 0.5) + bx, ax * (n % 7 + 3.5) + bx], atol=0.5)
+
+    points(page, 105)
+    gd = ".st-key-curve .js-plotly-plot"
+    page.wait_for_function(f"() => document.querySelector('{gd}').layout.title.text === 'Curve at n = 105'"
+                           " && !document.querySelector('.st-key-curve .rnnx-replaced')", timeout=30_000)
+    y = page.evaluate(f"Array.from(document.querySelector('{gd}')._fullData[0].y)")
+    np.testing.assert_allclose(np.log10(y), np.sin(t / 2 + 105 / 5) - 2, atol=1e-9)
+    assert page.locator(".st-key-curve .rnnx-sketch").count() == 0
+    assert_no_exception(page)
