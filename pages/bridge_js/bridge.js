@@ -283,6 +283,16 @@ function inside(ax, v) {
   return l >= Math.min(...ax.range) && l <= Math.max(...ax.range);
 }
 
+function sketchable(fd, plot) {
+  // A trace bridge.js can draw as plotly.js does: scatter lines (straight segments) and markers of one colour and
+  // size, unfilled, on linear or log axes (`plot`: its subplot, plotly.js's resolved axes).
+  const { mode, line, marker, fill, type } = fd;
+  return type === "scatter" && /lines|markers/.test(mode) && fill === "none"
+    && [plot.xaxis.type, plot.yaxis.type].every((t) => t === "linear" || t === "log")
+    && (!/lines/.test(mode) || line.shape === "linear")
+    && (!/markers/.test(mode) || (typeof marker.color === "string" && !Array.isArray(marker.size)));
+}
+
 function sameRange(a, b) {
   return Array.isArray(a) && Array.isArray(b) && a.length === 2 && a[0] === b[0] && a[1] === b[1];
 }
@@ -308,17 +318,19 @@ function outline(figure) {
 }
 
 function dashArray(dash, width) {
-  // plotly.js's dash names as SVG dash arrays (its own lengths: multiples of the line width)
-  const w = Math.max(width, 1);
-  const named = { dot: [1, 2], dash: [3, 3], longdash: [5, 3], dashdot: [3, 2, 1, 2], longdashdot: [5, 2, 1, 2] }[dash];
-  return named ? named.map((k) => k * w).join(",") : dash && dash !== "solid" ? dash : "";
+  // A line's dash as plotly.js draws it (Drawing.dashStyle: multiples of the width, at least 3 px)
+  const w = Math.max(+width || 1, 3);
+  const named = { dot: [1, 1], dash: [3, 3], longdash: [5, 5], dashdot: [3, 1, 1, 1], longdashdot: [5, 2, 1, 2] }[dash];
+  return named ? named.map((k) => `${k * w}px`).join(",") : dash && dash !== "solid" ? dash : "";
 }
 
 class Chart {
   constructor(root) {
     this.root = el("div", { class: "rnnx rnnx-chart" }, root);
     this.gd = el("div", {}, this.root);
-    this.resize = new ResizeObserver(() => this.plotted && window.Plotly.Plots.resize(this.gd));
+    // (plotly.js refuses to resize a chart that is not displayed, e.g. one Streamlit is about to remove)
+    this.resize = new ResizeObserver(() => this.plotted && this.gd.offsetParent !== null
+      && window.Plotly.Plots.resize(this.gd).catch(() => {}));
     this.resize.observe(this.root);
     // A live chart off screen keeps the points it is sent and draws them when it scrolls into view: each redraw
     // costs the browser tens of ms, which the charts in view (and the page's clicks) need more.
@@ -364,17 +376,24 @@ class Chart {
     const streams = p.streams || (p.stream ? [p.stream] : []);
     const data = JSON.stringify(p.figure.data), layout = JSON.stringify(p.figure.layout);
     const ids = streams.map((s) => s.id).join("\u0000");
-    const config = {
-      displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage"],
-      modeBarButtonsToAdd: [{ name: "rnnx-png", title: p.ui.png, icon: Plotly.Icons.camera, click: () => this.png() }],
-    };
+    if (this.config?.modeBarButtonsToAdd[0].title !== p.ui.png) { // one config per chart: plotly.js compares it
+      this.config = { // with the last one's by identity, and a new function in it means a whole new plot
+        displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage"],
+        modeBarButtonsToAdd: [{ name: "rnnx-png", title: p.ui.png, icon: Plotly.Icons.camera, click: () => this.png() }],
+      };
+    }
+    const config = this.config;
+    if (p.streaming !== undefined) this.streaming = p.streaming;
     const held = this.data === undefined && p.key ? kept.get(p.key) : undefined;
     if (held) kept.delete(p.key);
     const replaced = p.defer && !streams.length; // a chart replaced at each measurement
     const outlined = replaced ? outline(p.figure) : null; // before plotly.js adds its own keys to the figure
     if (replaced && this.plotted && performance.now() - this.drawnAt < SKETCH_GAP && this.outlined === outlined
       && this.replace(p)) {
-      this.later ||= setTimeout(() => { this.later = 0; this.enqueue(this.p); }, this.drawnAt + SKETCH_GAP - performance.now());
+      this.later ||= setTimeout(() => {
+        this.later = 0;
+        if (!this.destroyed && this.root.classList.contains("rnnx-replaced")) this.enqueue(this.p);
+      }, this.drawnAt + SKETCH_GAP - performance.now());
       return;
     }
     if (held && held.data === data && held.ids === ids) {
@@ -406,6 +425,8 @@ class Chart {
     if (!this.layer) {
       this.layer = el("svg", { class: "rnnx-overlay" }, null, SVG);
       this.gd.on("plotly_afterplot", () => this.draw(this.i));
+      // a trace shown or hidden from the legend: the axes fit what is shown (headroom comes back with new points)
+      this.gd.on("plotly_restyle", (e) => e?.[0] && "visible" in e[0] && this.fitAxes());
     }
     const holder = this.gd.querySelector(".svg-container");
     if (this.layer.parentNode !== holder) holder.insertBefore(this.layer, holder.querySelectorAll(".main-svg")[1] || null);
@@ -456,9 +477,10 @@ class Chart {
     const pending = this.pending;
     if (!pending) return;
     clearTimeout(this.fit);
-    if (!fit) this.fit = setTimeout(() => this.fitAxes(), FIT_AFTER);
+    if (!fit && this.streaming === undefined) this.fit = setTimeout(() => this.fitAxes(), FIT_AFTER); // else it says
     if (!now && performance.now() - this.drawnAt < SKETCH_GAP && this.sketch(pending)) {
-      this.later ||= setTimeout(() => { this.later = 0; this.flush(true); }, this.drawnAt + SKETCH_GAP - performance.now());
+      this.later ||= setTimeout(() => { this.later = 0; if (!this.destroyed) this.flush(true); },
+        this.drawnAt + SKETCH_GAP - performance.now());
       return;
     }
     clearTimeout(this.later);
@@ -491,7 +513,8 @@ class Chart {
     // zoomed the axis (`room`: the headroom given last) or it has no room to give (a fixed range, another type).
     const { data, layout } = figure, axis = layout.yaxis || {}, now = this.gd.layout?.yaxis;
     if (now && now.autorange === false && !sameRange(now.range, room?.yaxis?.range)) return layout;
-    if (axis.autorange === false || axis.range || !["linear", "log", undefined].includes(axis.type)) return layout;
+    if (![undefined, true].includes(axis.autorange) || axis.range || !["linear", "log", undefined].includes(axis.type)
+      || !data.every((t) => (t.type ?? "scatter") === "scatter")) return layout; // e.g. a heatmap's reversed rows
     const log = axis.type === "log";
     let lo = Infinity, hi = -Infinity;
     const add = (v) => {
@@ -509,6 +532,8 @@ class Chart {
 
   unsketch() {
     // plotly.js has just drawn every point: no sketch over it, nothing of its own hidden (`replace`)
+    clearTimeout(this.later);
+    this.later = 0;
     this.drawnAt = performance.now();
     this.sketches?.replaceChildren();
     this.root.classList.remove("rnnx-replaced");
@@ -540,12 +565,9 @@ class Chart {
     }
     const traces = [];
     for (const [k, t] of data.entries()) {
-      const fd = this.gd._fullData[k];
+      const fd = this.gd._fullData[k], plot = fd && full._plots[fd.xaxis + fd.yaxis];
       if (!fd || fd.visible !== true) continue;
-      const lines = /lines/.test(fd.mode), dots = /markers/.test(fd.mode);
-      const plot = full._plots[fd.xaxis + fd.yaxis];
-      if (fd.type !== "scatter" || !plot || (lines && fd.line.shape !== "linear") || fd.fill !== "none"
-        || (dots && !(fd.marker.symbol === "circle" && typeof fd.marker.color === "string"))) return false;
+      if (!plot || !sketchable(fd, plot)) return false;
       const { xaxis: xa, yaxis: ya } = plot, x = numbers(t.x), y = numbers(t.y);
       let d = "";
       const points = [];
@@ -557,7 +579,9 @@ class Chart {
         d += `${d && !d.endsWith(" ") ? "L" : "M"}${at}`;
         points.push(at);
       }
-      traces.push({ trace: k, fd, d: lines ? d : "", points: dots ? points : [] });
+      const drawn = this.drawnLook(k, /lines/.test(fd.mode), /markers/.test(fd.mode) && points.length > 0);
+      if (!drawn) return false;
+      traces.push({ ...drawn, d: drawn.line ? d : "", points: drawn.dot ? points : [] });
     }
     const layer = this.layerFor();
     for (const { s, x0, x1, y0, y1 } of shapes) {
@@ -577,17 +601,33 @@ class Chart {
     return true;
   }
 
+  drawnLook(trace, lines, dots) {
+    // What to draw trace `trace`'s line and markers with: copies of the ones plotly.js drew for it (its colour, width,
+    // dash, symbol and size exactly), or a line styled from the trace if plotly.js drew none yet (too few points);
+    // null if markers are needed and plotly.js drew none yet.
+    const fd = this.gd._fullData[trace];
+    const group = [...this.gd.querySelectorAll(".scatterlayer .trace")].find((g) => g.__data__?.[0]?.trace?.index === trace);
+    const dot = dots ? group?.querySelector(".points path") : null;
+    if (dots && !dot) return null;
+    const line = !lines ? null : group?.querySelector(".js-line") || el("path", { fill: "none",
+      style: `stroke: ${fd.line.color}; stroke-width: ${fd.line.width}px; stroke-dasharray: ${dashArray(fd.line.dash, fd.line.width)}` },
+      null, SVG);
+    return { trace, fd, line, dot };
+  }
+
   drawTraces(layer, traces) {
-    // Lines (an SVG path) and round markers in each trace's style, in page pixels of the chart's SVG.
-    for (const { trace, fd, d, points } of traces) {
+    // Each trace's line (a path through `d`) and markers (at `points`), in page pixels of the chart's SVG.
+    for (const { trace, fd, d, points, line, dot } of traces) {
       const g = el("g", { opacity: fd.opacity, "data-trace": trace }, layer, SVG);
       if (d.includes("L")) {
-        el("path", { class: "rnnx-sketch", d, fill: "none", stroke: fd.line.color, "stroke-width": fd.line.width,
-          "stroke-dasharray": dashArray(fd.line.dash, fd.line.width), "stroke-linejoin": "round" }, g, SVG);
+        const path = g.appendChild(line.cloneNode(false));
+        path.setAttribute("d", d);
+        path.setAttribute("class", "rnnx-sketch rnnx-line");
       }
       for (const [cx, cy] of points) {
-        el("circle", { class: "rnnx-sketch", cx, cy, r: fd.marker.size / 2, fill: fd.marker.color,
-          stroke: fd.marker.line?.color || "none", "stroke-width": fd.marker.line?.width || 0 }, g, SVG);
+        const mark = g.appendChild(dot.cloneNode(false));
+        mark.setAttribute("transform", `translate(${cx},${cy})`);
+        mark.setAttribute("class", "rnnx-sketch rnnx-dot");
       }
     }
   }
@@ -605,12 +645,9 @@ class Chart {
       if (s.z || s.max) return false;
       for (const [j, trace] of s.traces.entries()) {
         const fd = this.gd._fullData[trace];
-        if (!fd || fd.visible !== true) continue;
-        const lines = /lines/.test(fd.mode), dots = /markers/.test(fd.mode);
-        if (fd.type !== "scatter" || !(lines || dots) || fd.fill !== "none" || (lines && fd.line.shape !== "linear")
-          || (dots && !(fd.marker.symbol === "circle" && typeof fd.marker.color === "string"))) return false;
+        if (!fd || fd.visible !== true || !ys[j].some(Number.isFinite)) continue; // nothing of it to draw
         const plot = full._plots[fd.xaxis + fd.yaxis];
-        if (!plot || ![plot.xaxis, plot.yaxis].every((ax) => ax.type === "linear" || ax.type === "log")) return false;
+        if (!plot || !sketchable(fd, plot)) return false;
         const { xaxis: xa, yaxis: ya } = plot;
         const px = (v) => xa._offset + xa.c2p(v), py = (v) => ya._offset + ya.c2p(v);
         const last = this.gd.data[trace], x0 = last.x?.at(-1), y0 = last.y?.at(-1);
@@ -623,7 +660,9 @@ class Chart {
           d += `${d && !d.endsWith(" ") ? "L" : "M"}${px(x[k])},${py(y)}`;
           points.push([px(x[k]), py(y)]);
         }
-        drawn.push({ trace, fd, d: lines ? d : "", points: dots ? points : [] });
+        const look = this.drawnLook(trace, /lines/.test(fd.mode), /markers/.test(fd.mode) && points.length > 0);
+        if (!look) return false;
+        drawn.push({ ...look, d: look.line ? d : "", points: look.dot ? points : [] });
       }
     }
     this.drawTraces(this.layerFor(), drawn);
@@ -662,10 +701,12 @@ class Chart {
         continue;
       }
       if (mine && lo >= Math.min(...mine.range) && hi <= Math.max(...mine.range)) continue;
+      const drawn = mine ? mine.least : this.least(name); // the smallest value drawn on the axis so far
+      if (!Number.isFinite(drawn)) continue; // none yet: plotly.js's range is its default, fit the first points
       const fit = mine ? mine.fit : ax.range.slice(); // the data's range as plotly.js last fitted it, grown since
       fit[0] = Math.min(fit[0], lo);
       fit[1] = Math.max(fit[1], hi);
-      const least = Math.min(mine ? mine.least : this.least(name), lo); // the smallest value drawn on the axis
+      const least = Math.min(drawn, lo);
       const [below, above] = HEADROOM[name[0]], span = fit[1] - fit[0];
       if (!(span > 0)) continue;
       const range = [fit[0] - below * span, fit[1] + above * span];
@@ -693,6 +734,7 @@ class Chart {
   fitAxes(draw = true) {
     // The points stopped: the axes given headroom fit the data again (now, or with the next redraw).
     clearTimeout(this.fit);
+    if (this.destroyed) return;
     const names = Object.keys(this.room || {}).filter((name) => sameRange(this.gd.layout[name]?.range, this.room[name].range));
     this.room = {};
     if (!names.length || !this.plotted) return;
@@ -788,8 +830,6 @@ class Chart {
     this.unsubscribe?.();
     this.resize.disconnect();
     this.seen.disconnect();
-    clearTimeout(this.later);
-    clearTimeout(this.fit);
     if (this.plotted && this.ids && this.p?.key) {
       this.flush(true);
       const zoom = {}; // the axes the user zoomed or panned (not those given headroom while points streamed in)
@@ -801,6 +841,9 @@ class Chart {
       const traces = this.gd.data.map((t) => ({ ...t }));
       kept.set(this.p.key, { data: this.data, ids: this.ids, have: this.have, traces, zoom });
     }
+    this.destroyed = true;
+    clearTimeout(this.later);
+    clearTimeout(this.fit);
     if (this.frame) cancelAnimationFrame(this.frame);
     if (this.plotted) window.Plotly.purge(this.gd);
     this.root.remove();

@@ -3,8 +3,9 @@
     python tests/browser/bench_compare.py [--seconds 6] [--repo PATH ...]
 
 Starts `streamlit run app.py` on a free port, opens the Compare page in Debian's Chromium, presses Start and samples
-every animation frame (requestAnimationFrame) the SVG path of each curve on the loss chart: a frame in which any path
-differs from the previous frame's is a browser-visible update. Nothing the page does for the test is counted. Prints
+every animation frame (requestAnimationFrame) the SVG path of each curve on the loss chart (drawn by plotly.js or
+sketched over it by bridge.js): a frame in which any path differs from the previous frame's is a browser-visible
+update. Nothing the page does for the test is counted. Prints
 updates/s (median gap and spread), each cell's steps/s as its counter shows them, and the machine's load average
 (this machine is shared: read the figures with it). Several --repo checkouts (e.g. an export of the commit before
 the page moved to the bridge) are measured in turn, A/B/A/B. Not a test: speed is never asserted.
@@ -31,7 +32,8 @@ SAMPLER_JS = """() => {  // every animation frame: did any curve of the loss cha
   const log = window.__frames = [];  // [ms, changed]
   let last = null;
   const tick = () => {
-    const paths = [...document.querySelectorAll('[class*="st-key-compare_loss"] .scatterlayer .js-line')];
+    const chart = '[class*="st-key-compare_loss"]';  // the lines plotly.js drew and those sketched over them
+    const paths = [...document.querySelectorAll(`${chart} .scatterlayer .js-line, ${chart} .rnnx-sketches .rnnx-line`)];
     const now = paths.map((p) => p.getAttribute("d")).join("|");
     log.push([performance.now(), last !== null && now !== last && now !== ""]);
     last = now;

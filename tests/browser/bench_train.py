@@ -47,12 +47,12 @@ SAMPLER_JS = """() => {  // every animation frame: did the loss line, the curve 
   const line = (key) => {  // the chart's first trace as drawn: plotly.js's line and the points sketched beyond it
     const chart = main()?.querySelector(`[class*="st-key-${key}"]`);
     const drawn = chart?.querySelector(".scatterlayer .js-line")?.getAttribute("d");
-    const sketched = [...chart?.querySelectorAll('.rnnx-sketches [data-trace="0"] .rnnx-sketch') || []];
+    const sketched = [...chart?.querySelectorAll('.rnnx-sketches [data-trace="0"] .rnnx-line') || []];
     return drawn == null ? null : drawn + sketched.map((e) => e.getAttribute("d")).join();
   };
   const points = () => {  // how many points of the loss line the browser shows: plotly.js's and those sketched
     const chart = main()?.querySelector('[class*="st-key-train_loss_chart"]');
-    const gd = chart?.querySelector(".js-plotly-plot"), sketch = chart?.querySelector('.rnnx-sketches [data-trace="0"] path');
+    const gd = chart?.querySelector(".js-plotly-plot"), sketch = chart?.querySelector('.rnnx-sketches [data-trace="0"] .rnnx-line');
     return gd?.data ? gd.data[0].x.length + (sketch?.getAttribute("d").match(/L/g) || []).length : null;
   };
   const tick = () => {

@@ -18,6 +18,7 @@ if st.button("Add 5", key="add"):
     st.session_state.n += 5
 burst = st.button("Twenty feeds in one run", key="burst")
 log_y = st.toggle("Log y (the series as 10^y)", key="log_y")
+tell = st.toggle("Tell the chart whether points stream in", key="tell")  # as the training pages do
 BURST, FEED_GAP = 20, 0.06
 st.session_state.setdefault("mount", 0)  # a new key: a new chart element that has no points yet
 if st.button("Remount (the server does not know)", key="remount"):
@@ -60,7 +61,7 @@ if shown:
     key = f"live-{st.session_state.mount}"
     left, right = st.columns(2)  # side by side: a chart out of view draws nothing until it scrolls into view
     with left:
-        bridge.view(live(start, n), key=key, on_have=resend_from)
+        bridge.view(live(start, n), key=key, on_have=resend_from, streaming=burst if tell else None)
     with right:
         bridge.view(curve(n), key="curve")
     # Three streams in one chart, drawn in one frame: two line streams (the second keeps its last 8 points) share
@@ -81,6 +82,8 @@ if shown:
         with slot:
             bridge.feed({key: live(n, st.session_state.n), "curve": curve(st.session_state.n)})
         n = st.session_state.sent = st.session_state.n
+    if burst and tell:
+        st.rerun()  # the points stopped: the chart is told so (streaming=False)
 else:
     st.session_state.sent = 0  # the browser will draw a new chart
 st.write(f"series: {st.session_state.n} points")

@@ -115,12 +115,13 @@ def test_a_chart_with_several_streams_appends_each(page, stream_url):
     assert_no_exception(page)
 
 
-def burst(page, stream_url: str, sampler: str, found: str, log_y: bool = False) -> dict:
-    """Five points, then `sampler` watching every frame and twenty feeds in one run: what it found (window[found])."""
+def burst(page, stream_url: str, sampler: str, found: str, *toggles: str) -> dict:
+    """Five points, then `sampler` watching every frame and twenty feeds in one run: what it found (window[found]).
+    `toggles`: the app's toggles to switch on first."""
     page.goto(stream_url)
     wait_idle(page)
-    if log_y:
-        page.get_by_text("Log y").click()
+    for toggle in toggles:
+        page.get_by_text(toggle).click()
         wait_idle(page)
     page.get_by_role("button", name="Add 5").click()
     points(page, 5)
@@ -135,12 +136,13 @@ SKETCH_SAMPLER_JS = """() => {  // the first animation frame that shows sketched
   window.__sketch = null;
   const tick = () => {
     const chart = document.querySelector('[class*="st-key-live-"]');
-    const dots = [...chart?.querySelectorAll('.rnnx-sketches [data-trace="0"] circle') || []];
+    const dots = [...chart?.querySelectorAll('.rnnx-sketches [data-trace="0"] .rnnx-dot') || []];
     if (dots.length) {
       const gd = chart.querySelector(".js-plotly-plot"), layer = chart.querySelector(".rnnx-overlay").getBoundingClientRect();
-      const path = chart.querySelector('.rnnx-sketches [data-trace="0"] path')?.getAttribute("d") || "";
+      const path = chart.querySelector('.rnnx-sketches [data-trace="0"] .rnnx-line')?.getAttribute("d") || "";
       window.__sketch = {
         x: Array.from(gd.data[0].x), y: Array.from(gd.data[0].y),  // the points plotly.js has drawn
+        yrange: gd._fullLayout.yaxis.range,
         plotted: [...gd.querySelectorAll(".scatterlayer .trace .points path")].map(centre),  // its markers
         dots: dots.map(centre),
         path: [...path.matchAll(/[ML]([-\\d.e]+),([-\\d.e]+)/g)].map((m) => [layer.x + +m[1], layer.y + +m[2]]),
@@ -153,14 +155,16 @@ SKETCH_SAMPLER_JS = """() => {  // the first animation frame that shows sketched
 }"""
 
 
-@pytest.mark.parametrize("log_y", [False, True], ids=["linear", "log"])
-def test_points_between_two_redraws_are_sketched_where_plotly_then_draws_them(page, stream_url, log_y):
+@pytest.mark.parametrize("log_y, told", [(False, True), (True, False)], ids=["linear-told", "log-untold"])
+def test_points_between_two_redraws_are_sketched_where_plotly_then_draws_them(page, stream_url, log_y, told):
     """Feeds 60 ms apart (a training run's pace): plotly.js redraws the live chart at most every 400 ms and the points
-    between are sketched over it (bridge.js Chart.sketch). Each sketched dot and vertex sits where the mapping that
-    plotly.js used for the points it drew puts it (fitted from its own markers, in page pixels; on a log axis, of
-    log10 y); afterwards plotly.js holds every point, the sketch is gone, and once the points stop the x axis fits
-    the data again."""
-    seen = burst(page, stream_url, SKETCH_SAMPLER_JS, "__sketch", log_y)
+    between are sketched over it (bridge.js Chart.sketch), in plotly.js's own marker. Each sketched dot and vertex
+    sits where the mapping that plotly.js used for the points it drew puts it (fitted from its own markers, in page
+    pixels; on a log axis, of log10 y), and the y axis keeps only a little headroom; afterwards plotly.js holds every
+    point, the sketch is gone, and the x axis fits the data again: at once when the page says the points stopped
+    (`told`: streaming=False, and no fitting on a timer), else 1.5 s after the last."""
+    seen = burst(page, stream_url, SKETCH_SAMPLER_JS, "__sketch", *(["Log y"] if log_y else []),
+                 *(["Tell the chart"] if told else []))
     x, y, plotted = np.array(seen["x"]), np.array(seen["y"]), np.array(seen["plotted"])
     y = np.log10(y) if log_y else y  # what the y axis is linear in: the series
     assert len(plotted) == len(x) >= 5 and len(seen["dots"]) >= 1
@@ -170,6 +174,8 @@ def test_points_between_two_redraws_are_sketched_where_plotly_then_draws_them(pa
     np.testing.assert_allclose(seen["dots"], np.c_[ax * new + bx, ay * np.sin(new / 3.0) + by], atol=0.5)
     joined = np.r_[x[-1:], new]  # the sketched line starts at the last point plotly.js drew
     np.testing.assert_allclose(seen["path"], np.c_[ax * joined + bx, ay * np.sin(joined / 3.0) + by], atol=0.5)
+    lo, hi = min(y.min(), np.sin(new / 3.0).min()), max(y.max(), np.sin(new / 3.0).max())
+    assert np.ptp(seen["yrange"]) <= 1.4 * (hi - lo), (seen["yrange"], lo, hi)  # headroom, not plotly.js's default
 
     shown = points(page, 105)
     assert shown["x"] == list(range(105))
@@ -195,7 +201,7 @@ REPLACED_SAMPLER_JS = """() => {  // the first animation frame that shows a figu
         x: Array.from(gd._fullData[0].x), y: Array.from(gd._fullData[0].y),  // the figure plotly.js drew, now hidden
         plotted: [...gd.querySelectorAll(".scatterlayer .trace .points path")].map(centre),
         hidden: getComputedStyle(gd.querySelector(".scatterlayer")).visibility,
-        dots: [...chart.querySelectorAll('.rnnx-sketches [data-trace="0"] circle')].map(centre),
+        dots: [...chart.querySelectorAll('.rnnx-sketches [data-trace="0"] .rnnx-dot')].map(centre),
         region: [rect.left, rect.right],
       };
       return;
