@@ -99,8 +99,10 @@ def layout(sizes: Sizes = NORMAL, **overrides) -> dict:
 
 def legend_below(lay: dict) -> dict:
     """`lay` with its legend under the x axis, clear of the title (a narrow chart wraps a legend on top into
-    rows that squeeze the plot)."""
-    return dict(lay, legend=dict(lay["legend"], y=-0.22, yanchor="top"), margin=dict(lay["margin"], t=40, b=40))
+    rows that squeeze the plot). At the bottom of the whole figure (yref "container"): placed at a share of the plot's
+    height instead, a legend of several rows shrank the plot and rose into the x axis's title."""
+    return dict(lay, legend=dict(lay["legend"], yref="container", y=0, yanchor="bottom"),
+                margin=dict(lay["margin"], t=40, b=40))
 
 
 def _merge(base: dict, overrides: dict) -> dict:

@@ -43,6 +43,16 @@ def assert_no_exception(page) -> None:
         )
 
 
+def assert_legend_clear(page, key: str) -> None:
+    """The chart `key`'s legend (below the plot) overlaps neither its x axis's title nor its tick labels."""
+    boxes = page.evaluate("""(key) => { const gd = document.querySelector(`[class*="st-key-${key}"] .js-plotly-plot`);
+      const box = (s) => [...gd.querySelectorAll(s)].map((e) => e.getBoundingClientRect()).filter((r) => r.height);
+      return {legend: box(".legend"), above: [...box(".g-xtitle"), ...box(".xaxislayer-above text")]}; }""", key)
+    (legend,) = boxes["legend"]
+    lowest = max(r["bottom"] for r in boxes["above"])
+    assert legend["top"] >= lowest, f"{key}: the legend (top {legend['top']:.0f} px) overlaps the x axis (to {lowest:.0f} px)"
+
+
 def nav_links(page):
     """The sidebar navigation links (locator)."""
     return page.locator('[data-testid="stSidebarNav"] a')

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, quote, urlparse
 
 import numpy as np
 import pytest
-from browser_helpers import assert_no_exception, goto_page, open_expander, pick, until, wait_idle
+from browser_helpers import assert_legend_clear, assert_no_exception, goto_page, open_expander, pick, until, wait_idle
 from playwright.sync_api import expect
 
 from explorer.data.tasks import make_task
@@ -219,6 +219,7 @@ def test_presenter_mode_enlarges_and_tucks_settings_away(page, app_url, shots):
     wait_idle(page)
     assert_no_exception(page)
     page.wait_for_timeout(2500)  # let the charts settle
+    assert_legend_clear(page, "train_loss_chart")  # presenter sizes: a legend of six rows
     page.screenshot(path=str(shots / "presenter-train.png"))
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_helpers import assert_no_exception, goto_page, history_rows, until, wait_idle
+from browser_helpers import assert_legend_clear, assert_no_exception, goto_page, history_rows, until, wait_idle
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
@@ -178,6 +178,8 @@ def test_measure_live_training(page, app_url, shots):
           f"({moved} steps after it)")
     assert app_rate > 0 and charts > 0
     assert_no_exception(page)
+    for key in ("train_loss_chart", "train_norm_chart", "train_param_chart"):
+        assert_legend_clear(page, key)
     save_screenshots(page, app_url, shots)
 
 
