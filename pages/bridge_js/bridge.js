@@ -301,8 +301,9 @@ const TYPED = { f8: Float64Array, f4: Float32Array, i4: Int32Array, u4: Uint32Ar
   i1: Int8Array, u1: Uint8Array };
 
 function numbers(a) {
-  // A figure's array as plotly.js reads it: a list, or a typed array ({dtype, bdata}).
+  // A figure's array as plotly.js reads it: a list, or a typed array ({dtype, bdata}); null for a dtype not known here.
   if (!a || Array.isArray(a)) return a || [];
+  if (!TYPED[a.dtype]) return null;
   const bin = atob(a.bdata), bytes = new Uint8Array(bin.length);
   for (let k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
   return new TYPED[a.dtype](bytes.buffer);
@@ -521,7 +522,7 @@ class Chart {
       const l = v == null ? NaN : log ? Math.log10(v) : Number(v);
       if (Number.isFinite(l)) [lo, hi] = [Math.min(lo, l), Math.max(hi, l)];
     };
-    for (const t of data) if (!t.yaxis || t.yaxis === "y") numbers(t.y).forEach(add);
+    for (const t of data) if (!t.yaxis || t.yaxis === "y") (numbers(t.y) || []).forEach(add);
     for (const s of layout.shapes || []) if (s.yref === "y") [s.y0, s.y1].forEach(add);
     if (!(hi > lo)) return layout;
     const [below, above] = HEADROOM.y, span = hi - lo, range = [lo - below * span, hi + above * span];
@@ -569,6 +570,7 @@ class Chart {
       if (!fd || fd.visible !== true) continue;
       if (!plot || !sketchable(fd, plot)) return false;
       const { xaxis: xa, yaxis: ya } = plot, x = numbers(t.x), y = numbers(t.y);
+      if (!x || !y) return false;
       let d = "";
       const points = [];
       for (let i = 0; i < x.length; i++) {
