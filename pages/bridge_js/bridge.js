@@ -45,12 +45,15 @@ function clock(group) {
 
 // --- helpers -------------------------------------------------------------------------------------------
 
+const TYPED = { f8: Float64Array, f4: Float32Array, i4: Int32Array, u4: Uint32Array, i2: Int16Array, u2: Uint16Array,
+  i1: Int8Array, u1: Uint8Array };
+
 function decode(spec) {
-  // A float32 typed array in plotly.js's spec ({dtype: "f4", bdata, shape: "rows, cols"}).
+  // A typed array in plotly.js's spec ({dtype: "f4", bdata, shape: "rows, cols"}; the payloads' arrays are float32).
   const bin = atob(spec.bdata);
   const bytes = new Uint8Array(bin.length);
   for (let k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
-  const values = new Float32Array(bytes.buffer);
+  const values = new TYPED[spec.dtype](bytes.buffer);
   const shape = spec.shape ? String(spec.shape).split(",").map(Number) : [values.length];
   const cols = shape.length > 1 ? shape[1] : 1;
   return { values, shape, row: (i) => values.subarray(i * cols, (i + 1) * cols), at: (i) => values[i] };
@@ -293,20 +296,22 @@ function sketchable(fd, plot) {
     && (!/markers/.test(mode) || (typeof marker.color === "string" && !Array.isArray(marker.size)));
 }
 
+function withHeadroom([lo, hi], letter, nonnegative) {
+  // [lo, hi] (plotly.js's linear units) widened by HEADROOM[letter] ("x" or "y"); for data that is never negative
+  // on a linear axis, not below 0 (nor below lo, if lo already is).
+  const [below, above] = HEADROOM[letter], span = hi - lo, range = [lo - below * span, hi + above * span];
+  if (nonnegative) range[0] = Math.max(range[0], Math.min(lo, 0));
+  return range;
+}
+
 function sameRange(a, b) {
   return Array.isArray(a) && Array.isArray(b) && a.length === 2 && a[0] === b[0] && a[1] === b[1];
 }
 
-const TYPED = { f8: Float64Array, f4: Float32Array, i4: Int32Array, u4: Uint32Array, i2: Int16Array, u2: Uint16Array,
-  i1: Int8Array, u1: Uint8Array };
-
 function numbers(a) {
   // A figure's array as plotly.js reads it: a list, or a typed array ({dtype, bdata}); null for a dtype not known here.
   if (!a || Array.isArray(a)) return a || [];
-  if (!TYPED[a.dtype]) return null;
-  const bin = atob(a.bdata), bytes = new Uint8Array(bin.length);
-  for (let k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
-  return new TYPED[a.dtype](bytes.buffer);
+  return TYPED[a.dtype] ? decode(a).values : null;
 }
 
 function outline(figure) {
@@ -397,16 +402,19 @@ class Chart {
       }, this.drawnAt + SKETCH_GAP - performance.now());
       return;
     }
+    const redraw = async (traces) => { // the payload's layout afresh: no headroom given yet (a replaced chart's y axis)
+      const room = this.room;
+      this.room = {};
+      await Plotly.react(this.gd, traces, replaced ? this.padded(p.figure, room) : p.figure.layout, config);
+      this.unsketch();
+    };
     if (held && held.data === data && held.ids === ids) {
       await Plotly.react(this.gd, held.traces, { ...p.figure.layout, ...held.zoom }, config);
       Object.assign(this, { data, layout, ids, have: held.have });
       this.unsketch();
     } else if (data !== this.data || ids !== this.ids) {
       this.pending = null;
-      const room = this.room;
-      this.room = {}; // a new layout: no headroom given yet
-      await Plotly.react(this.gd, p.figure.data, replaced ? this.padded(p.figure, room) : p.figure.layout, config);
-      this.unsketch();
+      await redraw(p.figure.data);
       this.data = data;
       this.layout = layout;
       this.ids = ids;
@@ -414,11 +422,8 @@ class Chart {
       for (const r of this.reveal) r.shown = undefined;
     } else if (layout !== this.layout) {
       this.flush(true);
-      const room = this.room;
-      this.room = {};
-      await Plotly.react(this.gd, this.gd.data, replaced ? this.padded(p.figure, room) : p.figure.layout, config);
+      await redraw(this.gd.data);
       this.layout = layout;
-      this.unsketch();
     }
     this.outlined = outlined;
     this.append(streams, Array.isArray(p.streams));
@@ -525,8 +530,7 @@ class Chart {
     for (const t of data) if (!t.yaxis || t.yaxis === "y") (numbers(t.y) || []).forEach(add);
     for (const s of layout.shapes || []) if (s.yref === "y") [s.y0, s.y1].forEach(add);
     if (!(hi > lo)) return layout;
-    const [below, above] = HEADROOM.y, span = hi - lo, range = [lo - below * span, hi + above * span];
-    if (!log && lo >= 0) range[0] = Math.max(range[0], 0); // values all ≥ 0: no room below 0
+    const range = withHeadroom([lo, hi], "y", !log && lo >= 0);
     this.room = { yaxis: { fit: [lo, hi], range } };
     return { ...layout, yaxis: { ...axis, range: range.slice(), autorange: false } };
   }
@@ -566,24 +570,11 @@ class Chart {
     }
     const traces = [];
     for (const [k, t] of data.entries()) {
-      const fd = this.gd._fullData[k], plot = fd && full._plots[fd.xaxis + fd.yaxis];
+      const fd = this.gd._fullData[k], x = numbers(t.x), y = numbers(t.y);
       if (!fd || fd.visible !== true) continue;
-      if (!plot || !sketchable(fd, plot)) return false;
-      const { xaxis: xa, yaxis: ya } = plot, x = numbers(t.x), y = numbers(t.y);
-      if (!x || !y) return false;
-      let d = "";
-      const points = [];
-      for (let i = 0; i < x.length; i++) {
-        const xi = Number(x[i]), yi = y[i] == null ? NaN : Number(y[i]);
-        if (!Number.isFinite(xi) || !Number.isFinite(yi) || (ya.type === "log" && yi <= 0)) { d += " "; continue; }
-        if (!inside(xa, xi) || !inside(ya, yi)) return false;
-        const at = [xa._offset + xa.c2p(xi), ya._offset + ya.c2p(yi)];
-        d += `${d && !d.endsWith(" ") ? "L" : "M"}${at}`;
-        points.push(at);
-      }
-      const drawn = this.drawnLook(k, /lines/.test(fd.mode), /markers/.test(fd.mode) && points.length > 0);
+      const drawn = x && y && this.traceSketch(k, x, y);
       if (!drawn) return false;
-      traces.push({ ...drawn, d: drawn.line ? d : "", points: drawn.dot ? points : [] });
+      traces.push(drawn);
     }
     const layer = this.layerFor();
     for (const { s, x0, x1, y0, y1 } of shapes) {
@@ -601,6 +592,29 @@ class Chart {
     if (shown) shown.textContent = title;
     this.root.classList.add("rnnx-replaced");
     return true;
+  }
+
+  traceSketch(trace, x, y, from = null) {
+    // Trace `trace`'s points (x, y) as bridge.js draws them: a path (joined to `from`, the point plotly.js drew last)
+    // and markers, in page pixels of the chart's SVG, each in the look of plotly.js's own (`drawnLook`). Null where
+    // that would not look as plotly.js draws it: a trace of another kind, a point outside the axes, no marker to copy.
+    const fd = this.gd._fullData[trace], plot = this.gd._fullLayout._plots[fd.xaxis + fd.yaxis];
+    if (!plot || !sketchable(fd, plot)) return null;
+    const { xaxis: xa, yaxis: ya } = plot;
+    const at = (u, v) => [xa._offset + xa.c2p(u), ya._offset + ya.c2p(v)];
+    const shown = (u, v) => Number.isFinite(u) && Number.isFinite(v) && !(ya.type === "log" && v <= 0); // else a gap
+    let d = from && shown(...from) ? `M${at(...from)}` : "";
+    const points = [];
+    for (let k = 0; k < x.length; k++) {
+      const u = Number(x[k]), v = y[k] == null ? NaN : Number(y[k]);
+      if (!shown(u, v)) { d += " "; continue; } // a gap: the line breaks
+      if (!inside(xa, u) || !inside(ya, v)) return null;
+      const point = at(u, v);
+      d += `${d && !d.endsWith(" ") ? "L" : "M"}${point}`;
+      points.push(point);
+    }
+    const look = this.drawnLook(trace, /lines/.test(fd.mode), /markers/.test(fd.mode) && points.length > 0);
+    return look && { ...look, d: look.line ? d : "", points: look.dot ? points : [] };
   }
 
   drawnLook(trace, lines, dots) {
@@ -635,11 +649,10 @@ class Chart {
   }
 
   sketch(pending) {
-    // Draw the points plotly.js has not drawn yet as SVG paths and dots in the overlay, each trace in its own line,
-    // dash and marker, mapped through the axes plotly.js resolved and joined to the trace's last drawn point: a few
-    // hundred points cost well under a millisecond, a plotly.js redraw tens. Only where that looks the same:
-    // line streams of linear scatter traces (round markers or none) whose points all fall inside the axes' ranges.
-    // Otherwise (say, a point outside) return false: plotly.js draws them now.
+    // Draw the points plotly.js has not drawn yet as SVG paths and markers in the overlay (`traceSketch`), joined
+    // to each trace's last drawn point: a few hundred points cost well under a millisecond, a plotly.js redraw tens.
+    // Only line streams, and only where that looks the same; otherwise (say, a point outside the axes) return
+    // false: plotly.js draws them now.
     const full = this.gd._fullLayout;
     if (!this.layer || !full?._plots) return false;
     const drawn = [];
@@ -648,23 +661,10 @@ class Chart {
       for (const [j, trace] of s.traces.entries()) {
         const fd = this.gd._fullData[trace];
         if (!fd || fd.visible !== true || !ys[j].some(Number.isFinite)) continue; // nothing of it to draw
-        const plot = full._plots[fd.xaxis + fd.yaxis];
-        if (!plot || !sketchable(fd, plot)) return false;
-        const { xaxis: xa, yaxis: ya } = plot;
-        const px = (v) => xa._offset + xa.c2p(v), py = (v) => ya._offset + ya.c2p(v);
-        const last = this.gd.data[trace], x0 = last.x?.at(-1), y0 = last.y?.at(-1);
-        let d = Number.isFinite(x0) && Number.isFinite(y0) ? `M${px(x0)},${py(y0)}` : "";
-        const points = [];
-        for (let k = 0; k < x.length; k++) {
-          const y = ys[j][k];
-          if (!Number.isFinite(y) || !Number.isFinite(x[k])) { d += " "; continue; } // a gap: the line breaks
-          if (!inside(xa, x[k]) || !inside(ya, y)) return false;
-          d += `${d && !d.endsWith(" ") ? "L" : "M"}${px(x[k])},${py(y)}`;
-          points.push([px(x[k]), py(y)]);
-        }
-        const look = this.drawnLook(trace, /lines/.test(fd.mode), /markers/.test(fd.mode) && points.length > 0);
-        if (!look) return false;
-        drawn.push({ ...look, d: look.line ? d : "", points: look.dot ? points : [] });
+        const last = this.gd.data[trace];
+        const sketched = this.traceSketch(trace, x, ys[j], [last.x?.at(-1), last.y?.at(-1)]);
+        if (!sketched) return false;
+        drawn.push(sketched);
       }
     }
     this.drawTraces(this.layerFor(), drawn);
@@ -709,10 +709,8 @@ class Chart {
       fit[0] = Math.min(fit[0], lo);
       fit[1] = Math.max(fit[1], hi);
       const least = Math.min(drawn, lo);
-      const [below, above] = HEADROOM[name[0]], span = fit[1] - fit[0];
-      if (!(span > 0)) continue;
-      const range = [fit[0] - below * span, fit[1] + above * span];
-      if (ax.type === "linear" && least >= 0) range[0] = Math.max(range[0], Math.min(fit[0], 0)); // no room below 0
+      if (!(fit[1] > fit[0])) continue;
+      const range = withHeadroom(fit, name[0], ax.type === "linear" && least >= 0);
       this.room[name] = { fit, range, least };
       Object.assign(axis, { range: range.slice(), autorange: false });
     }
