@@ -3,10 +3,10 @@ baselines trained side by side on the same task, with a live table; the saliency
 memory-horizon sweep.
 
 While the cells train, the side-by-side fragment runs as the Train page's does (pages/live.py): each run mounts the
-charts with what is new, then trains for RUN_SECONDS in pieces of FEED_GAP, every cell its share of each piece, and
-after each piece feeds the loss chart its new points in place (explorer/views/compare_payload.py; the browser
-appends them, keeping the chart's zoom) and redraws the step counter (where a click's rerun stops the run, so Pause
-lands within one piece); the ‖∂L/∂h_t‖ chart and the table follow every REFRESH_GAP.
+charts with what is new, then trains for RUN_SECONDS in pieces of PIECE_GAP, every cell its share of each piece,
+feeds the loss chart its new points in place every PACE_GAP (explorer/views/compare_payload.py; the browser draws
+them one after the other meanwhile, keeping the chart's zoom) and redraws the step counter; a click's rerun stops the
+run after a piece, so Pause lands within one piece. The ‖∂L/∂h_t‖ chart and the table follow every REFRESH_GAP.
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from pages import bridge, live
 from pages.common import TRAINING, get_lab, plotly_chart, presenter, sizes, training_token
 from pages.lang import error_text, lang, t
 
-FAST = ("compare_loss",)  # the charts fed after every piece of training (pages/live.py)
+PACED = ("compare_loss",)  # the charts fed every PACE_GAP (pages/live.py)
 SALIENCY_SAMPLES = 4   # probe samples whose saliency is averaged
 SWEEP_LENGTHS = (5, 10, 20, 50, 100, 200, 500)
 ss = st.session_state
@@ -107,7 +107,7 @@ def train_piece(labs: dict) -> None:
     """FEED_GAP of training, each cell that has steps left its share."""
     for cell_lab in labs.values():
         if not cell_lab.history.diverged:
-            train_chunk(cell_lab, cell_lab.train_cfg.steps - cell_lab.steps_trained, live.FEED_GAP / len(labs))
+            train_chunk(cell_lab, cell_lab.train_cfg.steps - cell_lab.steps_trained, live.PIECE_GAP / len(labs))
 
 
 def show_steps(labs: dict, turn: Turn | None = None) -> None:
@@ -142,7 +142,7 @@ def side_by_side() -> None:
     def training() -> bool:
         return bool(ss.compare_running) and ss.compare_labs is labs and not done(labs)
 
-    shown = live.Charts(f, FAST, training())
+    shown = live.Charts(f, training(), paced=PACED)
     with left:
         shown.chart(lambda: cp.loss_payload(f, labs, lab.task.baseline, lab.task.baseline_label, log_y, sz, lg),
                     "compare_loss", cp.LOSS, len(labs))

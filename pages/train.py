@@ -1,10 +1,11 @@
 """Train page: train the lab's model live and watch its gradients vanish or explode.
 
 While `train_running` is set, the live fragment runs for RUN_SECONDS at a time, back to back, training in pieces of
-FEED_GAP and feeding its charts what is new in place after each piece (pages/live.py): the loss chart and the
-‖∂L/∂h_t‖ curve (FAST) after every piece, the other charts every REFRESH_GAP. The step counter is redrawn after every
-piece too; Pause (or any widget outside the fragment) stops the run there, so training stops within one piece. The
-buttons only flip session state.
+PIECE_GAP and feeding its charts what is new in place (pages/live.py): the ‖∂L/∂h_t‖ curve (FAST) after the piece
+that probed, the loss chart (PACED) with it or every PACE_GAP (the browser draws its points one after the other
+meanwhile), the other charts every REFRESH_GAP. The step counter is redrawn with the loss chart; Pause (or any widget
+outside the fragment) stops the run after the piece, so training stops within one piece. The buttons only flip
+session state.
 
 A chart drawn with `Charts.chart(lambda: payload, key, ...)` is fed this way; one drawn with a payload (a dict) is
 updated once per run, when the run mounts it.
@@ -31,7 +32,8 @@ from pages import bridge, live
 from pages.common import get_lab, presenter, set_lab, sharing, sizes, stop_training
 from pages.lang import error_text, lang, t
 
-FAST = ("train_loss_chart", "train_curve_chart")  # the charts fed after every piece (pages/live.py)
+FAST = ("train_curve_chart",)  # the charts fed as soon as they have news, PACED with them or every PACE_GAP
+PACED = ("train_loss_chart",)  # (pages/live.py)
 LOSS_NAMES = ("MSE", "CE")  # metrics that repeat the loss: not the default second line
 SETTINGS = ("optimizer", "lr", "clip", "clip_threshold", "steps", "probe_every", "lr_schedule", "lr_step_size",
             "lr_gamma", "lr_k", "lr_min", "weight_decay", "patience", "min_delta", "tbptt",
@@ -231,10 +233,10 @@ def live_body() -> None:
         with status.container():
             show_status(lab, run, turn)
 
-    shown = live.Charts(feed(), FAST, training())
+    shown = live.Charts(feed(), training(), FAST, PACED)
     charts(lab, shown)
     if training():
-        live.train(shown, training, lambda: train_chunk(lab, run.remaining(lab), live.FEED_GAP), status_again)
+        live.train(shown, training, lambda: train_chunk(lab, run.remaining(lab), live.PIECE_GAP), status_again)
     if ss.get("train_running") and not training():
         stop_training()
         st.rerun()  # the whole page: buttons and messages change

@@ -59,7 +59,9 @@ def test_a_run_feeds_the_loss_chart_as_it_trains_and_pause_stops_it(at):
     assert at.session_state["compare_running"] and all(0 < l.steps_trained < 10_000 for l in labs.values())
     # the run fed the mounted loss chart as it trained: the last feed holds each cell's steps trained after the mount
     # (AppTest may return before the run's very last feed: its last piece's steps may be missing)
-    fed = fed_payloads(at)["compare_loss"]["streams"]
+    fed = fed_payloads(at)["compare_loss"]
+    assert fed["pace"] is True  # fed every PACE_GAP: the browser draws the points one after the other meanwhile
+    fed = fed["streams"]
     assert len(fed) == 3
     for stream, lab, mounted in zip(fed, labs.values(), before):
         hist, start = lab.history.scalars(), stream["start"]

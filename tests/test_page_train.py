@@ -472,6 +472,44 @@ def test_while_the_browser_is_behind_the_run_trains_on_and_sends_it_nothing(monk
     assert not at.exception
 
 
+@pytest.mark.parametrize("probe_every", [5, 0])
+def test_a_probe_is_fed_after_its_piece_and_the_loss_chart_at_a_pace(monkeypatch, probe_every):
+    """pages/live.py: while Train trains in pieces of PIECE_GAP, the ‖∂L/∂h_t‖ curve is fed after each piece that
+    probed (its latest probe), the loss chart with it or PACE_GAP after its last feed, marked "pace" (bridge.js draws
+    its points one after the other until the next feed), the other charts every REFRESH_GAP; the step counter is
+    redrawn with the loss chart. Without probes, the loss chart is fed far less often than after every piece."""
+    import explorer.training.live as training_live
+
+    at = open_train(small_lab(steps=20_000, probe_every=probe_every))
+    lab = at.session_state["lab"]
+    pieces, fed = [], []  # fed: (when, the latest probe's step then, payloads) per feed
+    real_chunk, real_feed = training_live.train_chunk, bridge.feed
+    monkeypatch.setattr(training_live, "train_chunk", lambda lab, n, seconds: (
+        pieces.append(seconds), real_chunk(lab, n, seconds))[1])
+    monkeypatch.setattr(bridge, "feed", lambda payloads: (
+        fed.append((time.perf_counter(), lab.history.latest_probe and lab.history.latest_probe.step, payloads)),
+        real_feed(payloads)))
+    at.button(key="train_start").click().run()
+    at.button(key="train_pause").click().run()
+    assert not at.exception and len(pieces) > 10 and set(pieces) == {live.PIECE_GAP}
+    loss = [(when, p["train_loss_chart"]) for when, _, p in fed if "train_loss_chart" in p]
+    assert loss and all(p["pace"] is True for _, p in loss)
+    curves = [(probe, p["train_curve_chart"]) for _, probe, p in fed if "train_curve_chart" in p]
+    slow = [when for when, _, p in fed if "train_norm_chart" in p]
+    assert all(b - a >= live.REFRESH_GAP for a, b in zip(slow, slow[1:]))
+    if probe_every:  # each probed piece (a few steps each): a feed with the newest probe, and the loss chart with it
+        assert len(curves) >= 3 and all("pace" not in c for _, c in curves)
+        titles = [c["figure"]["layout"]["title"]["text"] for _, c in curves]
+        assert titles == [f"‖∂L/∂hₜ‖ through time at step {probe}" for probe, _ in curves]
+        assert len(set(titles)) == len(titles)  # a new probe each time
+        assert all("train_loss_chart" in p for *_, p in fed if "train_curve_chart" in p)
+    else:  # only the pace: feeds of the loss chart PACE_GAP apart at least, unless the slow charts came along
+        assert not curves
+        gaps = [b - a for (a, _), (b, p) in zip(loss, loss[1:]) if not any(b == w for w in slow)]
+        assert gaps and min(gaps) >= live.PACE_GAP
+        assert len(loss) <= len(pieces) / 2
+
+
 def test_live_charts_are_told_whether_points_are_still_on_their_way():
     """While a run trains, the live charts are mounted with streaming=True (bridge.js keeps headroom on their axes for
     the points to come and sketches them between redraws); once Pause stops it, with streaming=False (their axes fit

@@ -27,11 +27,13 @@ Payload schema. A payload is one JSON object (numbers finite; NaN and ±inf only
   DOM and zoom. A payload whose figure has the same data but another layout (a new marker line, a new title) is
   applied to the points on screen (Plotly.react; the figure's ``layout.uirevision`` keeps the user's zoom); new
   data or new stream ids redraw the figure. A live chart off screen draws its new points when it scrolls into view.
-  Between two plotly.js redraws (at most every 0.4 s) the new points of line streams are sketched over the chart,
+  Between two plotly.js redraws (at most every second) the new points of line streams are sketched over the chart,
   and its axes keep headroom for them; ``"streaming": false`` (the run stopped) draws every point and fits the axes.
+  ``"pace": true`` (a fed payload of a chart fed a few times a second while its run trains): its new points are
+  drawn one after the other until the next such payload comes, not all at once; the rest is drawn when it comes.
   ``"defer": true`` marks a chart without streams that is replaced at each new measurement (the ‖∂L/∂h_t‖ curve):
   off screen it waits too, its y axis keeps headroom, and a figure that differs only in its traces' y, its title
-  and its shaded regions is drawn by bridge.js itself until plotly.js redraws (at most every 0.4 s).
+  and its shaded regions is drawn by bridge.js itself until plotly.js redraws (at most every second).
 - ``bars``: ``{group, at, title, xlabel, units: [U], sizes, line_color, rows: [{label, values: array (n, U),
   range: [lo, hi], colorscale}]}``: one row of bars per quantity, at position i (SVG, hover, PNG).
 - ``topk``: ``{group, at, title, names: [n × [k str]], probs: array (n, k), texts: [n × [k str]], target: [n ints,

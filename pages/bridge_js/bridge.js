@@ -277,9 +277,11 @@ class Player {
 // --- chart: a Plotly figure drawn once, overlays moved per position -------------------------------------
 
 // A live chart draws the points that arrive between two plotly.js redraws as a sketch over itself (Chart.sketch).
-const SKETCH_GAP = 400; // ms: plotly.js redraws a live chart at most this often while points stream in
+const SKETCH_GAP = 1000; // ms: plotly.js redraws a live chart at most this often while points stream in
 const FIT_AFTER = 1500; // ms without new points, after which the axes fit the data again (no headroom)
 const HEADROOM = { x: [0, 0.25], y: [0.1, 0.1] }; // share of the data's span added below and above, while streaming
+const PACE_MAX = 400; // ms: the longest a paced chart spreads one feed's points over (`pace`)
+const PACE_STEP = 25; // ms: at least between two draws of a paced chart's next points (every other frame at 60 Hz)
 
 function inside(ax, v) {
   const l = ax.c2l(v);
@@ -413,7 +415,7 @@ class Chart {
       Object.assign(this, { data, layout, ids, have: held.have });
       this.unsketch();
     } else if (data !== this.data || ids !== this.ids) {
-      this.pending = null;
+      this.pending = this.playing = null;
       await redraw(p.figure.data);
       this.data = data;
       this.layout = layout;
@@ -426,7 +428,7 @@ class Chart {
       this.layout = layout;
     }
     this.outlined = outlined;
-    this.append(streams, Array.isArray(p.streams));
+    this.append(streams, Array.isArray(p.streams), p.pace && this.streaming !== false);
     this.plotted = true;
     if (!this.layer) {
       this.layer = el("svg", { class: "rnnx-overlay" }, null, SVG);
@@ -445,15 +447,18 @@ class Chart {
     }
   }
 
-  append(streams, many) {
+  append(streams, many, pace = false) {
     // Points s.start, s.start + 1, ... of each growing series: keep those the chart lacks, to be drawn in the next
-    // animation frame (one redraw per frame however many payloads arrived). After a gap (a remount, a lost update)
-    // say how many points each stream has (an event, so that asking twice for the same points is heard twice): a
-    // number for a payload with one "stream", a list for "streams".
+    // animation frame (one redraw per frame however many payloads arrived); with `pace` (a paced chart's feed while
+    // its run trains, pages/live.py), one after the other until the next feed (`pace`). After a gap (a remount, a lost
+    // update) say how many points each stream has (an event, so that asking twice for the same points is heard
+    // twice): a number for a payload with one "stream", a list for "streams".
+    this.play(true); // the previous feed's points not drawn yet: now
     if (streams.some((s, k) => s.start > this.have[k])) {
       this.setTriggerValue("have", many ? this.have.slice() : this.have[0]);
       return;
     }
+    const fresh = new Map(); // stream index -> {s, x, ys}: its new points
     streams.forEach((s, k) => {
       const skip = this.have[k] - s.start;
       const x = Array.isArray(s.x) ? s.x : Array.from(decode(s.x).values);
@@ -461,14 +466,60 @@ class Chart {
       const cols = s.z ? decode(s.z) : null; // rows of a heatmap: z (m, T), x holds their y values
       const ys = cols ? [Array.from({ length: x.length - skip }, (_, r) => Array.from(cols.row(skip + r)))]
         : s.y.map((y) => Array.from(decode(y).values).slice(skip));
-      this.pending ??= new Map();
-      const p = this.pending.get(k) || { s, x: [], ys: ys.map(() => []) };
-      p.x.push(...x.slice(skip));
-      ys.forEach((y, j) => p.ys[j].push(...y));
-      this.pending.set(k, p);
+      fresh.set(k, { s, x: x.slice(skip), ys });
       this.have[k] += x.length - skip;
     });
+    if (pace && fresh.size) this.pace(fresh);
+    else this.keep(fresh);
+  }
+
+  keep(fresh) {
+    // Points to draw in the next animation frame (`flush`), after those kept already.
+    for (const [k, { s, x, ys }] of fresh) {
+      this.pending ??= new Map();
+      const p = this.pending.get(k) || { s, x: [], ys: ys.map(() => []) };
+      p.x.push(...x);
+      ys.forEach((y, j) => p.ys[j].push(...y));
+      this.pending.set(k, p);
+    }
     this.schedule();
+  }
+
+  pace(fresh) {
+    // A paced chart's feed: draw its points one after the other, over as long as the slowest of the last three feeds
+    // took to come (at most PACE_MAX; so that the points rarely run out before the next feed), a few every PACE_STEP
+    // ms. The chart then moves at about the browser's frame rate though
+    // the server feeds it only a few times a second; each point shows up to one feed later than it would at once.
+    const now = performance.now();
+    this.gaps = [...(this.gaps || []), now - (this.fedAt ?? now)].slice(-3);
+    this.fedAt = now;
+    this.playing = { fresh, from: now, gap: Math.min(Math.max(...this.gaps), PACE_MAX), shown: new Map() };
+    this.play();
+  }
+
+  play(all = false) {
+    // In an animation frame: keep the points of the feed being played that are due by now (`all`: every one left),
+    // at most every PACE_STEP ms, and come back in the next frame.
+    const p = this.playing;
+    if (!p) return;
+    cancelAnimationFrame(this.step);
+    const now = performance.now();
+    if (!all && now - (p.at ?? -Infinity) < PACE_STEP) {
+      this.step = requestAnimationFrame(() => this.play());
+      return;
+    }
+    p.at = now;
+    const share = all || !(p.gap > 0) ? 1 : Math.min(1, (now - p.from) / p.gap);
+    const due = new Map();
+    for (const [k, { s, x, ys }] of p.fresh) {
+      const from = p.shown.get(k) || 0, upto = Math.ceil(share * x.length);
+      if (upto > from) due.set(k, { s, x: x.slice(from, upto), ys: ys.map((y) => y.slice(from, upto)) });
+      p.shown.set(k, upto);
+    }
+    if (share < 1) this.step = requestAnimationFrame(() => this.play());
+    else this.playing = null;
+    this.keep(due);
+    if (!all && this.visible) this.flush(); // in this frame
   }
 
   flush(now = false, fit = false) {
@@ -831,6 +882,7 @@ class Chart {
     this.resize.disconnect();
     this.seen.disconnect();
     if (this.plotted && this.ids && this.p?.key) {
+      this.play(true);
       this.flush(true);
       const zoom = {}; // the axes the user zoomed or panned (not those given headroom while points streamed in)
       for (const [name, axis] of Object.entries(this.gd.layout)) {
@@ -842,6 +894,7 @@ class Chart {
       kept.set(this.p.key, { data: this.data, ids: this.ids, have: this.have, traces, zoom });
     }
     this.destroyed = true;
+    cancelAnimationFrame(this.step);
     clearTimeout(this.later);
     clearTimeout(this.fit);
     if (this.frame) cancelAnimationFrame(this.frame);

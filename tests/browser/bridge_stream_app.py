@@ -1,7 +1,8 @@
 """A one-page app for tests/browser/test_bridge_browser.py: a live chart fed through the bridge (pages/bridge.py)
 the way a training page would, five points of a series per click, each payload carrying only what is new; or, like
-a training run, BURST feeds of five points in one run, FEED_GAP apart (pages/live.py), each with a new figure for a
-chart replaced at every measurement (as Train's ‖∂L/∂h_t‖ curve is at every probe)."""
+a training run, BURST feeds of five points in one run, FEED_GAP apart, each with a new figure for a chart replaced at
+every measurement (as Train's ‖∂L/∂h_t‖ curve is at every probe); or, paced (as Train feeds its loss chart,
+pages/live.py), PACED feeds of 20 points, PACED_GAP apart, that the browser draws one after the other."""
 import time
 
 import numpy as np
@@ -19,7 +20,9 @@ if st.button("Add 5", key="add"):
 burst = st.button("Twenty feeds in one run", key="burst")
 log_y = st.toggle("Log y (the series as 10^y)", key="log_y")
 tell = st.toggle("Tell the chart whether points stream in", key="tell")  # as the training pages do
-BURST, FEED_GAP = 20, 0.06
+paced = st.toggle("Pace the feeds", key="paced")
+BURST, FEED_GAP = (6, 0.25) if paced else (20, 0.06)
+GROWTH = 20 if paced else 5  # points per feed
 st.session_state.setdefault("mount", 0)  # a new key: a new chart element that has no points yet
 if st.button("Remount (the server does not know)", key="remount"):
     st.session_state.mount += 1
@@ -78,9 +81,9 @@ if shown:
     slot = st.empty()
     for _ in range(BURST if burst else 0):
         time.sleep(FEED_GAP)
-        st.session_state.n += 5
+        st.session_state.n += GROWTH
         with slot:
-            bridge.feed({key: live(n, st.session_state.n), "curve": curve(st.session_state.n)})
+            bridge.feed({key: {**live(n, st.session_state.n), "pace": paced}, "curve": curve(st.session_state.n)})
         n = st.session_state.sent = st.session_state.n
     if burst and tell:
         st.rerun()  # the points stopped: the chart is told so (streaming=False)

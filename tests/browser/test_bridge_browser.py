@@ -157,7 +157,7 @@ SKETCH_SAMPLER_JS = """() => {  // the first animation frame that shows sketched
 
 @pytest.mark.parametrize("log_y, told", [(False, True), (True, False)], ids=["linear-told", "log-untold"])
 def test_points_between_two_redraws_are_sketched_where_plotly_then_draws_them(page, stream_url, log_y, told):
-    """Feeds 60 ms apart (a training run's pace): plotly.js redraws the live chart at most every 400 ms and the points
+    """Feeds 60 ms apart (a training run's pace): plotly.js redraws the live chart at most every second and the points
     between are sketched over it (bridge.js Chart.sketch), in plotly.js's own marker. Each sketched dot and vertex
     sits where the mapping that plotly.js used for the points it drew puts it (fitted from its own markers, in page
     pixels; on a log axis, of log10 y), and the y axis keeps only a little headroom; afterwards plotly.js holds every
@@ -186,6 +186,46 @@ def test_points_between_two_redraws_are_sketched_where_plotly_then_draws_them(pa
     assert page.locator('[class*="st-key-live-"] .rnnx-sketch').count() == 0
     lo, hi = page.evaluate(f"document.querySelector('{gd}')._fullLayout.xaxis.range")
     assert lo <= 0 and 104 <= hi < 104 * 1.1  # no headroom left
+    assert_no_exception(page)
+
+
+PACED_SAMPLER_JS = """() => {  // every animation frame: how many points of the series the live chart shows, and feeds come
+  const log = window.__paced = { frames: [], feeds: [] };
+  const feed = window.rnnxFeed;
+  window.rnnxFeed = (d) => { if (Object.keys(d.views).some((k) => k.startsWith("live-"))) log.feeds.push(performance.now()); feed(d); };
+  const tick = () => {
+    const chart = document.querySelector('[class*="st-key-live-"]');
+    const gd = chart?.querySelector(".js-plotly-plot"), path = chart?.querySelector('.rnnx-sketches [data-trace="0"] .rnnx-line');
+    // plotly.js's points, and those sketched beyond them (the sketch starts at plotly.js's last point: one "M")
+    const shown = (gd?.data?.[0].x.length || 0) + (path?.getAttribute("d").match(/L/g) || []).length;
+    log.frames.push([performance.now(), shown]);
+    if (log.feeds.length < 6 || shown < 125) requestAnimationFrame(tick);
+    else log.done = true;
+  };
+  tick();
+}"""
+
+
+def test_a_paced_feed_is_drawn_point_by_point_until_the_next(page, stream_url):
+    """A paced chart's feed (payload "pace", as Train feeds its loss chart a few times a second, pages/live.py): six
+    feeds of 20 points, 0.25 s apart. bridge.js draws each feed's points one after the other over about the time to
+    the next feed (Chart.pace), so the chart moves many times between two feeds (at once, it would move once per
+    feed); it never goes back, and it lags at most one feed: the rest of a feed is drawn when the next arrives.
+    Afterwards plotly.js holds every point, as sent."""
+    burst(page, stream_url, PACED_SAMPLER_JS, "__paced.done", "Pace the feeds")
+    seen = page.evaluate("window.__paced")
+    frames, feeds = np.array(seen["frames"]), np.array(seen["feeds"])
+    assert len(feeds) == 6
+    shown = frames[:, 1]
+    assert np.all(np.diff(shown) >= 0)  # no point taken back
+    counts = [len(np.unique(shown[(frames[:, 0] >= a) & (frames[:, 0] < b)])) for a, b in zip(feeds[1:], feeds[2:])]
+    assert sum(counts) >= 3 * len(counts), counts  # between two feeds, several draws of new points
+    for k, arrived in enumerate(feeds):  # frames drawn after feed k+1 arrived show at least all of feed k−1's points
+        later = frames[frames[:, 0] > arrived + 100, 1]
+        assert later.size == 0 or later.min() >= 5 + 20 * k, (k, later.min())
+    final = points(page, 125)
+    assert final["x"] == list(range(125))
+    np.testing.assert_allclose(final["y"], np.sin(np.arange(125) / 3.0), rtol=1e-6, atol=1e-6)
     assert_no_exception(page)
 
 
