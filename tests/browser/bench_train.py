@@ -7,11 +7,12 @@
 Per round and app: start `streamlit run app.py` in the app's folder, open Train in headless Chromium, press Start
 (steps per run 20000), and over a window of --seconds count, by sampling every animation frame
 (requestAnimationFrame), how often what the browser shows changed: the loss chart's line, the ‖∂L/∂h_t‖ curve's
-line, the step counter; and how many frames the browser drew at all. Also: the in-app training steps/s (from the
-counter); the headless trainer's steps/s (this process, the same lab, measured while the app is idle right before
-Start and right after Pause: their mean is the yardstick); the server process's CPU seconds over the window, per
-loss-chart update, in all and beyond the training's own share (steps × the headless trainer's CPU seconds per
-step); after Pause, when the server's last step finished (the history CSV's finished_at), when the loss chart
+line, the step counter; how many frames the browser drew at all, and how many feed elements reached the page.
+Also: the in-app training steps/s (from the counter); the headless trainer's steps/s (this process, the same lab,
+measured while the app is idle right before Start and right after Pause: their mean is the yardstick); the server
+process's CPU seconds over the window, per loss-chart update, in all and beyond the training's own share (steps ×
+the headless trainer's CPU seconds per step; also per second, in cores); the CPU the browser's processes used (cores);
+after Pause, when the server's last step finished (the history CSV's finished_at), when the loss chart
 last showed a new point and last changed at all (its axes fit the data once the run stops), and when the counter
 last changed, in seconds after the click. Where the browser's time goes over the window: the
 share of its main thread that was busy (with --profile: a DevTools CPU profile, all but its idle samples; the
@@ -58,6 +59,10 @@ SAMPLER_JS = """() => {  // every animation frame: did the loss line, the curve 
   const tick = () => {
     const counter = main()?.querySelector('[data-testid="stProgress"]')?.innerText;
     log.push([performance.now(), "frame", null]);
+    if (window.rnnxFeed && !window.rnnxFeed.counted) {  // every feed element the page receives
+      const feed = window.rnnxFeed;
+      window.rnnxFeed = Object.assign((d) => { log.push([performance.now(), "feed", null]); return feed(d); }, { counted: true });
+    }
     const n = counter && Number(/Step ([\\d,]+)/.exec(counter)?.[1].replace(/,/g, ""));
     if (Number.isInteger(n)) seen("step", n, n);
     seen("loss", line("train_loss_chart"));
@@ -104,6 +109,26 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def browser_cpu() -> float:
+    """CPU seconds of this process's Chromium (every descendant process whose command line names it)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            children.setdefault(int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
+        except (ValueError, OSError):
+            pass
+    total, todo = 0.0, list(children.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            if b"chromium" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                total += cpu_seconds(pid)
+        except OSError:
+            pass
+    return total
+
+
 def start_server(app: Path, cpus: set[int] | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(app), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
@@ -126,19 +151,25 @@ def start_server(app: Path, cpus: set[int] | None = None) -> tuple[subprocess.Po
         time.sleep(0.3)
 
 
-def headless_rate(seconds: float) -> tuple[float, float]:
-    """The default lab's training steps/s in this process, without the app, and its CPU seconds per step."""
+def headless_rate(seconds: float, cpus: set[int] | None = None) -> tuple[float, float]:
+    """The default lab's training steps/s in this process, without the app, and its CPU seconds per step; on `cpus`
+    (the server's, with --pin) if given."""
     import torch
 
     from explorer.lab import default_lab
     from explorer.training.live import train_chunk
 
     torch.set_num_threads(1)
-    lab = default_lab()
-    train_chunk(lab, 20, math.inf)
-    t, cpu = time.perf_counter(), time.process_time()
-    n = len(train_chunk(lab, 10**6, seconds))
-    return n / (time.perf_counter() - t), (time.process_time() - cpu) / n
+    mine = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, cpus or mine)
+    try:
+        lab = default_lab()
+        train_chunk(lab, 20, math.inf)
+        t, cpu = time.perf_counter(), time.process_time()
+        n = len(train_chunk(lab, 10**6, seconds))
+        return n / (time.perf_counter() - t), (time.process_time() - cpu) / n
+    finally:
+        os.sched_setaffinity(0, mine)
 
 
 def finished_at(page) -> list[float]:
@@ -167,21 +198,21 @@ def measure(browser, app: Path, seconds: float, probe_every: int, server_cpus: s
         devtools = page.context.new_cdp_session(page) if profile else None
         if devtools:
             devtools.send("Profiler.enable")
-        before = headless_rate(2.0)  # the app idle: the yardstick just before and just after
+        before = headless_rate(2.0, server_cpus)  # the app idle: the yardstick just before and just after
         main.get_by_role("button", name="Start").click()
         page.wait_for_timeout(2500)  # get going
         page.evaluate("() => { for (const k in window.__plotly) delete window.__plotly[k]; }")
         if devtools:
             devtools.send("Profiler.start")
-        t0, c0 = page.evaluate("performance.now()"), cpu_seconds(proc.pid)
+        t0, c0, b0 = page.evaluate("performance.now()"), cpu_seconds(proc.pid), browser_cpu()
         page.wait_for_timeout(seconds * 1000)
-        t1, c1 = page.evaluate("performance.now()"), cpu_seconds(proc.pid)
+        t1, c1, b1 = page.evaluate("performance.now()"), cpu_seconds(proc.pid), browser_cpu()
         busy = busy_share(devtools.send("Profiler.stop")["profile"]) if devtools else math.nan
         plotly = page.evaluate("window.__plotly")
         main.get_by_role("button", name="Pause").click()
         main.get_by_role("button", name="Start").wait_for(timeout=30_000)
         page.wait_for_timeout(3000)
-        after = headless_rate(2.0)
+        after = headless_rate(2.0, server_cpus)
         frames = page.evaluate("window.__frames")
         ends = finished_at(page)
     finally:
@@ -194,6 +225,7 @@ def measure(browser, app: Path, seconds: float, probe_every: int, server_cpus: s
     loss = sum(f[1] == "loss" for f in window)
     curve = sum(f[1] == "curve" for f in window)
     drawn = sum(f[1] == "frame" for f in window)
+    feeds = sum(f[1] == "feed" for f in window)
     app_rate = (steps[-1] - steps[0]) / span if len(steps) > 1 else 0.0
     headless = (before[0] + after[0]) / 2
     cpu = c1 - c0
@@ -210,7 +242,8 @@ def measure(browser, app: Path, seconds: float, probe_every: int, server_cpus: s
     per_chart = {f"{name}_{what}": value for name, (calls, ms) in redraws.items()
                  for what, value in (("redraws", calls / span), ("ms", ms / max(calls, 1)))}
     return per_chart | {"busy": busy, "headless": headless, "app": app_rate, "share": app_rate / headless, "loss_fps": loss / span,
-            "curve_fps": curve / span, "counter_fps": len(steps) / span, "browser_fps": drawn / span, "cpu_per_update": cpu / max(loss, 1),
+            "curve_fps": curve / span, "counter_fps": len(steps) / span, "browser_fps": drawn / span,
+            "feeds": feeds / span, "browser_cpu": (b1 - b0) / span, "other_cpu": (cpu - trained) / span, "cpu_per_update": cpu / max(loss, 1),
             "other_cpu_per_update": (cpu - trained) / max(loss, 1), "cpu_share": cpu / span,
             "pause_server": max(ends) - clicked, "pause_loss": last_after("loss"),
             "pause_counter": last_after("step"), "pause_points": last_after("points")}
@@ -218,9 +251,9 @@ def measure(browser, app: Path, seconds: float, probe_every: int, server_cpus: s
 
 FIELDS = (("headless", "headless {:.0f} steps/s"), ("app", "app {:.0f}"), ("share", "({:.0%})"),
           ("loss_fps", "loss chart {:.1f}/s"), ("curve_fps", "curve {:.1f}/s"), ("counter_fps", "counter {:.1f}/s"),
-          ("browser_fps", "of {:.0f} frames/s"),
+          ("browser_fps", "of {:.0f} frames/s"), ("feeds", "feeds {:.1f}/s"), ("browser_cpu", "browser CPU {:.2f} cores"),
           ("cpu_share", "server CPU {:.2f} cores"), ("cpu_per_update", "{:.3f} s/loss update"),
-          ("other_cpu_per_update", "(beyond training {:.3f})"), ("pause_server", "Pause: last step +{:.2f} s"),
+          ("other_cpu_per_update", "(beyond training {:.3f}"), ("other_cpu", "{:.2f} cores)"), ("pause_server", "Pause: last step +{:.2f} s"),
           ("pause_points", "last point on the loss chart +{:.2f} s"), ("pause_loss", "its last redraw +{:.2f} s"),
           ("pause_counter", "counter +{:.2f} s"),
           ("busy", "browser main thread busy {:.0%}"), ("loss_redraws", "plotly.js: loss {:.1f}/s"),
