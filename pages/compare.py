@@ -104,7 +104,7 @@ def done(labs: dict) -> bool:
 
 
 def train_piece(labs: dict) -> None:
-    """FEED_GAP of training, each cell that has steps left its share."""
+    """PIECE_GAP of training, each cell that has steps left its share."""
     for cell_lab in labs.values():
         if not cell_lab.history.diverged:
             train_chunk(cell_lab, cell_lab.train_cfg.steps - cell_lab.steps_trained, live.PIECE_GAP / len(labs))

@@ -36,7 +36,8 @@ from pages import bridge, common
 RERUN_GAP = 0.02      # s: a live fragment's timer while training runs (shorter than a run: runs follow back to back)
 RUN_SECONDS = 3.0     # s: one fragment run trains and feeds the charts this long; then the next run mounts them afresh
 PIECE_GAP = 0.045     # s: training between two looks for Pause and for news of the fast charts (Pause lands within it)
-PACE_GAP = 0.2        # s: at most between two feeds of the paced charts (and redraws of the status)
+PACE_GAP = 0.2        # s: at least between two feeds of the paced charts unless a fast one has news (the status
+                      # is redrawn with them)
 REFRESH_GAP = 1.0     # s: between two feeds of the other live charts
 TURN_WAIT = 1.0       # s to wait for a turn of the shared server before the status says who else trains
 
@@ -63,6 +64,8 @@ class Charts:
             bridge.view(payload, key)
             return
         names = streams_of(feed_name, streams)
+        if self.streaming and key in self.paced:  # the points since the last feed, drawn one after the other too
+            payload = {**payload, "pace": True}
         bridge.view(payload, key, on_have=lambda counts: self.feed.have(names, counts), streaming=self.streaming)
 
     def send(self, slot, paced: bool, every: bool) -> bool:

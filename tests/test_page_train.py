@@ -68,8 +68,8 @@ def test_start_trains_each_run_and_pause_stops():
         at.run()
         seen.append(lab.steps_trained)
     assert seen[0] >= 1 and seen[1] > seen[0] and seen[2] > seen[1]  # every fragment run trains
-    # The counter and the feed are redrawn after every piece of the run; AppTest can hand the page back before
-    # the last piece's messages arrive, so they show a step of this run, at most the last one trained.
+    # The counter is redrawn with each feed of the loss chart and at the run's end; AppTest can hand the page back
+    # before the last messages arrive, so they show a step of this run, at most the last one trained.
     step, done, steps_total = counter(at)
     assert seen[1] < step == done <= lab.steps_trained and steps_total == 10_000
     assert at.get("progress")[0].proto.value == int(100 * step / 10_000)
@@ -476,33 +476,62 @@ def test_while_the_browser_is_behind_the_run_trains_on_and_sends_it_nothing(monk
 def test_a_probe_is_fed_after_its_piece_and_the_loss_chart_at_a_pace(monkeypatch, probe_every):
     """pages/live.py: while Train trains in pieces of PIECE_GAP, the ‖∂L/∂h_t‖ curve is fed after each piece that
     probed (its latest probe), the loss chart with it or PACE_GAP after its last feed, marked "pace" (bridge.js draws
-    its points one after the other until the next feed), the other charts every REFRESH_GAP; the step counter is
-    redrawn with the loss chart. Without probes, the loss chart is fed far less often than after every piece."""
+    its points one after the other until the next feed; so is its mount while the run trains), the other charts every
+    REFRESH_GAP; the step counter is redrawn after each feed of the loss chart. Without probes, the loss chart is fed
+    far less often than after every piece."""
+    import streamlit
+
     import explorer.training.live as training_live
 
     at = open_train(small_lab(steps=20_000, probe_every=probe_every))
     lab = at.session_state["lab"]
-    pieces, fed = [], []  # fed: (when, the latest probe's step then, payloads) per feed
-    real_chunk, real_feed = training_live.train_chunk, bridge.feed
-    monkeypatch.setattr(training_live, "train_chunk", lambda lab, n, seconds: (
-        pieces.append(seconds), real_chunk(lab, n, seconds))[1])
+    events = []  # in order: ("piece", it probed?), ("feed", when, the latest probe's step, payloads), ("status",)
+    real_chunk, real_feed, real_progress = training_live.train_chunk, bridge.feed, streamlit.progress
+
+    def probe() -> int | None:
+        return lab.history.latest_probe and lab.history.latest_probe.step
+
+    def piece(lab_, n, seconds):
+        assert seconds == live.PIECE_GAP
+        before, out = probe(), real_chunk(lab_, n, seconds)
+        events.append(("piece", probe() != before))
+        return out
+
+    monkeypatch.setattr(training_live, "train_chunk", piece)
     monkeypatch.setattr(bridge, "feed", lambda payloads: (
-        fed.append((time.perf_counter(), lab.history.latest_probe and lab.history.latest_probe.step, payloads)),
-        real_feed(payloads)))
+        events.append(("feed", time.perf_counter(), probe(), payloads)), real_feed(payloads)))
+    monkeypatch.setattr(streamlit, "progress", lambda *a, **k: (events.append(("status",)), real_progress(*a, **k))[1])
     at.button(key="train_start").click().run()
+    assert payload(at, "train_loss_chart")["pace"] is True
     at.button(key="train_pause").click().run()
-    assert not at.exception and len(pieces) > 10 and set(pieces) == {live.PIECE_GAP}
+    assert not at.exception and "pace" not in payload(at, "train_loss_chart")
+    pieces = [e for e in events if e[0] == "piece"]
+    fed = [e[1:] for e in events if e[0] == "feed"]
+    assert len(pieces) > 10
     loss = [(when, p["train_loss_chart"]) for when, _, p in fed if "train_loss_chart" in p]
     assert loss and all(p["pace"] is True for _, p in loss)
-    curves = [(probe, p["train_curve_chart"]) for _, probe, p in fed if "train_curve_chart" in p]
     slow = [when for when, _, p in fed if "train_norm_chart" in p]
     assert all(b - a >= live.REFRESH_GAP for a, b in zip(slow, slow[1:]))
-    if probe_every:  # each probed piece (a few steps each): a feed with the newest probe, and the loss chart with it
-        assert len(curves) >= 3 and all("pace" not in c for _, c in curves)
-        titles = [c["figure"]["layout"]["title"]["text"] for _, c in curves]
-        assert titles == [f"‖∂L/∂hₜ‖ through time at step {probe}" for probe, _ in curves]
-        assert len(set(titles)) == len(titles)  # a new probe each time
-        assert all("train_loss_chart" in p for *_, p in fed if "train_curve_chart" in p)
+    between = []  # what happened between two pieces
+    for e in events:
+        if e[0] == "piece":
+            between.append((e[1], []))
+        elif between:
+            between[-1][1].append(e)
+    for (_, after), _ in zip(between, between[1:]):  # a feed of the loss chart, then the counter redrawn
+        kinds = [(e[0], "train_loss_chart" in e[3]) if e[0] == "feed" else (e[0], False) for e in after]
+        if ("feed", True) in kinds:
+            assert ("status", False) in kinds[kinds.index(("feed", True)):]
+    curves = [(probe_step, p["train_curve_chart"]) for _, probe_step, p in fed if "train_curve_chart" in p]
+    if probe_every:  # each piece that probed, then a feed with its newest probe, and the loss chart with it
+        probed = [after for (did, after), _ in zip(between, between[1:]) if did]
+        assert len(probed) >= 3
+        for after in probed:
+            feeds = [e for e in after if e[0] == "feed" and "train_curve_chart" in e[3]]
+            assert len(feeds) == 1 and "train_loss_chart" in feeds[0][3]
+            title = feeds[0][3]["train_curve_chart"]["figure"]["layout"]["title"]["text"]
+            assert title == f"‖∂L/∂hₜ‖ through time at step {feeds[0][2]}"
+        assert all("pace" not in c for _, c in curves) and len({s for s, _ in curves}) == len(curves)
     else:  # only the pace: feeds of the loss chart PACE_GAP apart at least, unless the slow charts came along
         assert not curves
         gaps = [b - a for (a, _), (b, p) in zip(loss, loss[1:]) if not any(b == w for w in slow)]

@@ -29,8 +29,9 @@ Payload schema. A payload is one JSON object (numbers finite; NaN and ±inf only
   data or new stream ids redraw the figure. A live chart off screen draws its new points when it scrolls into view.
   Between two plotly.js redraws (at most every second) the new points of line streams are sketched over the chart,
   and its axes keep headroom for them; ``"streaming": false`` (the run stopped) draws every point and fits the axes.
-  ``"pace": true`` (a fed payload of a chart fed a few times a second while its run trains): its new points are
-  drawn one after the other until the next such payload comes, not all at once; the rest is drawn when it comes.
+  ``"pace": true`` (a payload of a chart fed a few times a second while its run trains): its new points are drawn
+  one after the other over about the time the last few feeds took to come (at most 0.4 s; the first at once), not
+  all at once; what is left of them is drawn when the chart's next payload comes. Not for a chart drawn afresh.
   ``"defer": true`` marks a chart without streams that is replaced at each new measurement (the ‖∂L/∂h_t‖ curve):
   off screen it waits too, its y axis keeps headroom, and a figure that differs only in its traces' y, its title
   and its shaded regions is drawn by bridge.js itself until plotly.js redraws (at most every second).

@@ -22,7 +22,7 @@ from . import payload as wire
 from . import plots_train as pt
 from .style import Sizes
 
-REPEAT = 8  # payloads whose points each payload repeats (the Train page feeds the loss chart ~20 times a second)
+REPEAT = 8  # payloads whose points each payload repeats (the Train page feeds the loss chart about 5 times a second)
 
 
 @dataclass

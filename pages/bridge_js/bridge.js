@@ -280,7 +280,7 @@ class Player {
 const SKETCH_GAP = 1000; // ms: plotly.js redraws a live chart at most this often while points stream in
 const FIT_AFTER = 1500; // ms without new points, after which the axes fit the data again (no headroom)
 const HEADROOM = { x: [0, 0.25], y: [0.1, 0.1] }; // share of the data's span added below and above, while streaming
-const PACE_MAX = 400; // ms: the longest a paced chart spreads one feed's points over (`pace`)
+const PACE_MAX = 400; // ms: the longest gap between two feeds that a paced chart spreads a feed's points over (`pace`)
 const PACE_STEP = 25; // ms: at least between two draws of a paced chart's next points (every other frame at 60 Hz)
 
 function inside(ax, v) {
@@ -378,6 +378,7 @@ class Chart {
     }));
     this.reveal = (p.reveal || []).map((r) => ({ ...r, y: decode(r.y) }));
     const Plotly = await plotlyReady();
+    if (this.destroyed) return; // an update queued before Streamlit removed the chart
     // A live chart has streams (several, each with its own x) or one stream; a figure with new data or new streams
     // is drawn afresh, a new layout alone is applied to the points on screen (zoom kept through uirevision), and
     // otherwise only the new points are appended.
@@ -410,11 +411,13 @@ class Chart {
       await Plotly.react(this.gd, traces, replaced ? this.padded(p.figure, room) : p.figure.layout, config);
       this.unsketch();
     };
+    let afresh = false; // drawn from nothing: its points are drawn at once, not paced
     if (held && held.data === data && held.ids === ids) {
       await Plotly.react(this.gd, held.traces, { ...p.figure.layout, ...held.zoom }, config);
       Object.assign(this, { data, layout, ids, have: held.have });
       this.unsketch();
     } else if (data !== this.data || ids !== this.ids) {
+      afresh = true;
       this.pending = this.playing = null;
       await redraw(p.figure.data);
       this.data = data;
@@ -428,7 +431,8 @@ class Chart {
       this.layout = layout;
     }
     this.outlined = outlined;
-    this.append(streams, Array.isArray(p.streams), p.pace && this.streaming !== false);
+    this.append(streams, Array.isArray(p.streams), p.pace && !afresh && this.streaming !== false
+      && streams.every((s) => !s.z && !s.max)); // (plotly.js draws those: pacing them would redraw it every step)
     this.plotted = true;
     if (!this.layer) {
       this.layer = el("svg", { class: "rnnx-overlay" }, null, SVG);
@@ -487,13 +491,14 @@ class Chart {
 
   pace(fresh) {
     // A paced chart's feed: draw its points one after the other, over as long as the slowest of the last three feeds
-    // took to come (at most PACE_MAX; so that the points rarely run out before the next feed), a few every PACE_STEP
-    // ms. The chart then moves at about the browser's frame rate though
-    // the server feeds it only a few times a second; each point shows up to one feed later than it would at once.
-    const now = performance.now();
-    this.gaps = [...(this.gaps || []), now - (this.fedAt ?? now)].slice(-3);
+    // took to come (so that the points rarely run out before the next feed; gaps over PACE_MAX are not counted, and
+    // without any, as at the first feed, all at once), a few every PACE_STEP ms. The chart then moves at about the
+    // browser's frame rate though the server feeds it only a few times a second; each point shows up to one feed
+    // later than it would at once (what is left of a feed is drawn when the chart's next payload comes).
+    const now = performance.now(), since = now - (this.fedAt ?? -Infinity);
+    if (since <= PACE_MAX) this.gaps = [...(this.gaps || []), since].slice(-3); // (a longer one: the run paused)
     this.fedAt = now;
-    this.playing = { fresh, from: now, gap: Math.min(Math.max(...this.gaps), PACE_MAX), shown: new Map() };
+    this.playing = { fresh, from: now, gap: Math.max(0, ...(this.gaps || [])), shown: new Map() };
     this.play();
   }
 
@@ -501,7 +506,7 @@ class Chart {
     // In an animation frame: keep the points of the feed being played that are due by now (`all`: every one left),
     // at most every PACE_STEP ms, and come back in the next frame.
     const p = this.playing;
-    if (!p) return;
+    if (!p || this.destroyed) return;
     cancelAnimationFrame(this.step);
     const now = performance.now();
     if (!all && now - (p.at ?? -Infinity) < PACE_STEP) {

@@ -21,7 +21,7 @@ burst = st.button("Twenty feeds in one run", key="burst")
 log_y = st.toggle("Log y (the series as 10^y)", key="log_y")
 tell = st.toggle("Tell the chart whether points stream in", key="tell")  # as the training pages do
 paced = st.toggle("Pace the feeds", key="paced")
-BURST, FEED_GAP = (6, 0.25) if paced else (20, 0.06)
+BURST, FEED_GAP = (6, 0.35) if paced else (20, 0.06)
 GROWTH = 20 if paced else 5  # points per feed
 st.session_state.setdefault("mount", 0)  # a new key: a new chart element that has no points yet
 if st.button("Remount (the server does not know)", key="remount"):

@@ -208,10 +208,11 @@ PACED_SAMPLER_JS = """() => {  // every animation frame: how many points of the 
 
 def test_a_paced_feed_is_drawn_point_by_point_until_the_next(page, stream_url):
     """A paced chart's feed (payload "pace", as Train feeds its loss chart a few times a second, pages/live.py): six
-    feeds of 20 points, 0.25 s apart. bridge.js draws each feed's points one after the other over about the time to
-    the next feed (Chart.pace), so the chart moves many times between two feeds (at once, it would move once per
-    feed); it never goes back, and it lags at most one feed: the rest of a feed is drawn when the next arrives.
-    Afterwards plotly.js holds every point, as sent."""
+    feeds of 20 points, 0.35 s apart. bridge.js draws each feed's points one after the other over about the time to
+    the next feed (Chart.pace), so the chart moves several times between two feeds (drawn at once, it shows at most
+    two counts between two feeds: even a browser starved to a few frames a second by a loaded machine shows more);
+    it never goes back, and it lags at most one feed: the rest of a feed is drawn when the next arrives. Afterwards
+    plotly.js holds every point, as sent."""
     burst(page, stream_url, PACED_SAMPLER_JS, "__paced.done", "Pace the feeds")
     seen = page.evaluate("window.__paced")
     frames, feeds = np.array(seen["frames"]), np.array(seen["feeds"])
@@ -219,7 +220,7 @@ def test_a_paced_feed_is_drawn_point_by_point_until_the_next(page, stream_url):
     shown = frames[:, 1]
     assert np.all(np.diff(shown) >= 0)  # no point taken back
     counts = [len(np.unique(shown[(frames[:, 0] >= a) & (frames[:, 0] < b)])) for a, b in zip(feeds[1:], feeds[2:])]
-    assert sum(counts) >= 3 * len(counts), counts  # between two feeds, several draws of new points
+    assert sum(counts) > 2 * len(counts) + 1, counts  # between two feeds, several draws of new points
     for k, arrived in enumerate(feeds):  # frames drawn after feed k+1 arrived show at least all of feed k−1's points
         later = frames[frames[:, 0] > arrived + 100, 1]
         assert later.size == 0 or later.min() >= 5 + 20 * k, (k, later.min())
