@@ -256,7 +256,7 @@ def test_leaving_the_page_pauses_training_and_coming_back_shows_it_paused():
     at.run()
     assert not at.session_state["train_running"] and not at.exception
     stopped = lab.steps_trained
-    assert f"trained for {stopped} steps" in "\n".join(m.value for m in at.markdown)
+    assert f"trained for {stopped:,} steps" in "\n".join(m.value for m in at.markdown)
     at.switch_page("pages/train.py")
     at.run()
     at.run()
