@@ -64,9 +64,8 @@ class Charts:
             bridge.view(payload, key)
             return
         names = streams_of(feed_name, streams)
-        if self.streaming and key in self.paced:  # the points since the last feed, drawn one after the other too
-            payload = {**payload, "pace": True}
-        bridge.view(payload, key, on_have=lambda counts: self.feed.have(names, counts), streaming=self.streaming)
+        bridge.view(self._paced(key, payload), key, on_have=lambda counts: self.feed.have(names, counts),
+                    streaming=self.streaming)
 
     def send(self, slot, paced: bool, every: bool) -> bool:
         """Feed the charts drawn from a function what is new since their last payload, in place: the fast ones; the
@@ -75,13 +74,18 @@ class Charts:
         fresh = self._fresh(self.fast)
         paced = paced or every or bool(fresh)
         if paced:
-            fresh |= {key: {**payload, "pace": True} for key, payload in self._fresh(self.paced).items()}
+            fresh |= {key: self._paced(key, payload) for key, payload in self._fresh(self.paced).items()}
         if every:
             fresh |= self._fresh(k for k in self.builders if k not in self.fast and k not in self.paced)
         if fresh:
             with slot:
                 bridge.feed(fresh)
         return paced
+
+    def _paced(self, key: str, payload: dict) -> dict:
+        """A paced chart's payload while the run trains says so: the browser draws its new points one after the
+        other (its mount too: the points since the last feed)."""
+        return {**payload, "pace": True} if self.streaming and key in self.paced else payload
 
     def _fresh(self, keys) -> dict[str, dict]:
         """The payloads of these charts (those drawn from a function) that carry something new."""

@@ -230,6 +230,7 @@ def measure(browser, app: Path, seconds: float, probe_every: int, server_cpus: s
     headless = (before[0] + after[0]) / 2
     cpu = c1 - c0
     trained = app_rate * span * (before[1] + after[1]) / 2  # CPU seconds the steps themselves cost (headless)
+    beyond = cpu - trained  # the server's CPU seconds beyond the training
 
     def last_after(what: str) -> float:
         ts = [t for t, w, *_ in frames if w == what and t >= paused]
@@ -243,8 +244,8 @@ def measure(browser, app: Path, seconds: float, probe_every: int, server_cpus: s
                  for what, value in (("redraws", calls / span), ("ms", ms / max(calls, 1)))}
     return per_chart | {"busy": busy, "headless": headless, "app": app_rate, "share": app_rate / headless, "loss_fps": loss / span,
             "curve_fps": curve / span, "counter_fps": len(steps) / span, "browser_fps": drawn / span,
-            "feeds": feeds / span, "browser_cpu": (b1 - b0) / span, "other_cpu": (cpu - trained) / span, "cpu_per_update": cpu / max(loss, 1),
-            "other_cpu_per_update": (cpu - trained) / max(loss, 1), "cpu_share": cpu / span,
+            "feeds": feeds / span, "browser_cpu": (b1 - b0) / span, "other_cpu": beyond / span, "cpu_per_update": cpu / max(loss, 1),
+            "other_cpu_per_update": beyond / max(loss, 1), "cpu_share": cpu / span,
             "pause_server": max(ends) - clicked, "pause_loss": last_after("loss"),
             "pause_counter": last_after("step"), "pause_points": last_after("points")}
 
