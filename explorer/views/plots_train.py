@@ -129,7 +129,8 @@ def loss_chart(baseline: float, baseline_label: str, metric: str | None = None, 
                        mode="lines+markers",
                        marker=dict(size=sizes.marker * 0.6, symbol="diamond"))]
         extra["yaxis2"] = dict(title=dict(text=label), overlaying="y", side="right", showgrid=False,
-                               tickformat=".2g")
+                               tickmode="auto")  # its own round ticks (plotly.js syncs an overlaying axis's ticks
+                                                 # to the other axis's by default: 0.084, 0.30, −1.5e−16)
     if show_lr:
         extra["yaxis"] = dict(domain=[0.3, 1])
         extra["yaxis3"] = dict(domain=[0, 0.2], title=dict(text="lr"), exponentformat="power", tickformat=".1e",

@@ -210,6 +210,8 @@ def save_screenshots(page, app_url, out: Path) -> None:
 LOSS_CHART_JS = """() => { const gd = document.querySelector('[class*="st-key-train_loss_chart"] .js-plotly-plot');
   return gd && gd.data ? {traces: gd.data.map((t) => ({name: t.name, x: Array.from(t.x || []), y: Array.from(t.y || [])})),
     tag: gd.dataset.tag || null, range: gd.layout.xaxis.range} : null; }"""
+METRIC_TICKS_JS = """() => { const gd = document.querySelector('[class*="st-key-train_loss_chart"] .js-plotly-plot');
+  return {dtick: gd._fullLayout.yaxis2.dtick, labels: [...gd.querySelectorAll(".y2tick text")].map((e) => e.textContent)}; }"""
 
 
 def test_live_charts_grow_in_place_and_show_the_historys_numbers(page, app_url):
@@ -239,6 +241,10 @@ def test_live_charts_grow_in_place_and_show_the_historys_numbers(page, app_url):
     val = next(t for t in shown["traces"] if t["name"] == "validation loss")
     assert val["x"] == [int(r["step"]) for r in evals] and len(evals) >= 1
     np.testing.assert_allclose(val["y"], [float(r["val_loss"]) for r in evals], rtol=1e-6)
+    ticks = page.evaluate(METRIC_TICKS_JS)  # the metric's axis (MAE) on the right: round numbers, whole steps apart
+    assert len(ticks["labels"]) >= 2 and all(re.fullmatch(r"−?\d+(\.\d+)?", s) for s in ticks["labels"]), ticks
+    assert all(abs(v / ticks["dtick"] - round(v / ticks["dtick"])) < 1e-6
+               for v in (float(s.replace("−", "-")) for s in ticks["labels"])), ticks
     assert_no_exception(page)
 
 
