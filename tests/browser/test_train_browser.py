@@ -171,12 +171,16 @@ def test_measure_live_training(page, app_url, shots):
     after = [(t, n[0]) for t, kind, *n in timeline if kind == "step" and t >= paused]
     last_move = (after[-1][0] - paused) / 1000 if after else 0.0
     moved = after[-1][1] - steps[-1][1][0] if after else 0
+    # Fragment runs follow back to back (pages/live.py RERUN_GAP < RUN_SECONDS): no pause in the training between
+    # two runs beyond mounting the charts (7 s spans two run boundaries; the kept steps are ≤ 4 steps apart here)
+    gaps = np.diff(np.sort(finished[finished < clicked_at]))
     print(f"\n[train page] headless trainer {headless:.0f} steps/s; in the app {app_rate:.0f} steps/s "
           f"({app_rate / headless:.0%}); step counter updates {len(steps) / seconds:.1f}/s; loss chart redraws "
           f"{charts:.1f}/s; Pause: the server's last step finished {finished.max() - clicked_at:.2f} s after the "
           f"click ({len(trained_after)} kept steps after it), the counter last moved {last_move:.2f} s after it "
-          f"({moved} steps after it)")
+          f"({moved} steps after it); the longest gap between two steps {gaps.max():.2f} s")
     assert app_rate > 0 and charts > 0
+    assert len(gaps) > 100 and gaps.max() < 1.0, f"training stood still {gaps.max():.2f} s between two steps"
     assert_no_exception(page)
     for key in ("train_loss_chart", "train_norm_chart", "train_param_chart"):
         assert_legend_clear(page, key)
