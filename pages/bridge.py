@@ -2,20 +2,23 @@
 
 Python computes every number once and sends it (payloads: explorer/views/payload.py); the browser slices and
 draws (pages/bridge_js/bridge.js). It is one Streamlit Custom Component v2, mounted in the page itself (no
-iframe), once per view. The views of a *group* follow one clock, a position i in 0..n−1 that the group's
+iframe), once per view; Streamlit sends a component's code with each element, so a view element carries only a
+stub (view.js) and `scripts()` sends bridge.js and its style sheet once per browser session (60 kB that every
+view used to carry: ~0.5 MB per view of the Train page, and ~0.2 MB/s while it trains, when its charts are
+mounted anew every 3 s). The views of a *group* follow one clock, a position i in 0..n−1 that the group's
 `player` owns: moving it redraws every view of the group in the same animation frame, with no server round
 trip. The player reports its position back (after it settles, and on Pause), so that it survives a rerun, a
 return to the page and a shared link.
 
 plotly.js comes from the plotly Python package the app already depends on (plotly.min.js, the build its
-figures are written for; Streamlit serves no file of ours, so `plotly_js()` sends it gzip-compressed over the
+figures are written for; Streamlit serves no file of ours, so `scripts()` sends it gzip-compressed over the
 page's websocket, once per browser session: until the page reports that it runs). Nothing is fetched from the
 network.
 
 This module lives beside the pages, not in explorer/, because it imports streamlit (as pages/common.py does).
 
 API (keys must be unique on the page; a view keeps its zoom and its DOM across reruns under the same key):
-- `plotly_js()`: once per run of a page that shows `chart` views.
+- `scripts()`: once per run of a page that shows views (bridge.js, and plotly.js for its charts).
 - `view(payload, key, on_have, streaming)`: a chart, bars, top-k or text view; a live chart (payload "stream") calls
   `on_have(n)` when it lacks points before the ones it was sent: send from n on (a chart with "streams": a list,
   one n per stream). While its points stream in, a live chart sketches those that arrive between two plotly.js
@@ -31,7 +34,9 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import itertools
+import json
 from pathlib import Path
 from typing import Callable
 
@@ -54,13 +59,17 @@ def _ui() -> dict[str, str]:
     return {k: t(v) for k, v in UI.items()}
 
 _FED = itertools.count()  # numbers the `feed` elements
+# Streamlit sends a component's code and style with each of its elements. So the views and the feeds (many a
+# second while a page trains) carry a few lines that hand their data to bridge.js, which `scripts()` sends once.
 _view = st.components.v2.component(
-    "rnn_explorer_view", js=(ASSETS / "bridge.js").read_text(), css=(ASSETS / "bridge.css").read_text(),
-    isolate_styles=False,  # plotly.js styles its hover labels and mode bar with page-level CSS
+    "rnn_explorer_view", js=(ASSETS / "view.js").read_text(),
+    isolate_styles=False,  # bridge.css and plotly.js's hover labels and mode bar are page-level CSS
 )
-_loader = st.components.v2.component("rnn_explorer_plotly", js=(ASSETS / "plotly_loader.js").read_text())
-# Streamlit sends a component's code and style with each of its elements: feeds, many a second, get their own.
 _feeder = st.components.v2.component("rnn_explorer_feed", js=(ASSETS / "feed.js").read_text())
+_bridge_loader = st.components.v2.component("rnn_explorer_bridge", js=(ASSETS / "bridge_loader.js").read_text())
+_plotly_loader = st.components.v2.component("rnn_explorer_plotly", js=(ASSETS / "plotly_loader.js").read_text())
+BRIDGE = {"js": (ASSETS / "bridge.js").read_text(), "css": (ASSETS / "bridge.css").read_text()}
+BRIDGE_VERSION = hashlib.sha256(json.dumps(BRIDGE).encode()).hexdigest()[:16]
 
 
 @functools.cache
@@ -73,12 +82,23 @@ def _plotly_loaded() -> None:
     st.session_state.bridge_plotly = (st.session_state.get("bridge_plotly_state") or {}).get("version")
 
 
-def plotly_js() -> None:
-    """Give this browser session plotly.js (once: the page reports when it runs it), in the sidebar, unseen."""
-    loaded = st.session_state.get("bridge_plotly")
+def _bridge_loaded() -> None:
+    st.session_state.bridge_code = (st.session_state.get("bridge_code_state") or {}).get("version")
+
+
+def scripts() -> None:
+    """Give this browser session bridge.js and plotly.js, in the sidebar, unseen: each once (a rerun before the page
+    has run them must not send them again), and again when the page says it does not run them."""
+    ss = st.session_state
     with st.sidebar:
-        _loader(key="bridge_plotly_state", data=None if loaded else _plotly_gz(), height=0,
-                on_version_change=_plotly_loaded)
+        send = ss.get("bridge_code") != BRIDGE_VERSION
+        ss.bridge_code = BRIDGE_VERSION
+        _bridge_loader(key="bridge_code_state", data={"version": BRIDGE_VERSION} | (BRIDGE if send else {}), height=0,
+                       on_version_change=_bridge_loaded)
+        send = not ss.get("bridge_plotly")
+        ss.bridge_plotly = ss.get("bridge_plotly") or "sent"
+        _plotly_loader(key="bridge_plotly_state", data=_plotly_gz() if send else None, height=0,
+                       on_version_change=_plotly_loaded)
 
 
 def view(payload: dict, key: str, on_have: Callable[[int], None] | None = None, streaming: bool | None = None) -> None:

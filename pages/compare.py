@@ -259,4 +259,4 @@ def sweep_view() -> None:
 
 
 sweep_view()
-bridge.plotly_js()
+bridge.scripts()

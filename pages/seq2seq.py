@@ -295,7 +295,7 @@ def translate(lab: Seq2SeqLab) -> None:
                  right="".join(trace.reference), **fields)
     st.markdown(line)
 
-    bridge.plotly_js()
+    bridge.scripts()
     n_j, n_s = len(trace.outputs), len(trace.source)
     ss.s2s_j = min(max(ss.get("s2s_j", 1), 1), n_j)
     bridge.player(sp.J_GROUP, n_j, ss.s2s_j - 1, key="s2s_player", at=sp.AT_J, on_change=_j_reported, speed=2,
@@ -530,7 +530,7 @@ def train(lab: Seq2SeqLab) -> None:
                    "Restore the last good weights, then lower the learning rate or turn on clipping.",
                    where=lab.history.diverged))
         st.button(t("Restore last good weights"), key="s2s_restore", on_click=on_restore)
-    bridge.plotly_js()
+    bridge.scripts()
     st.fragment(live_body, run_every=RERUN_GAP if running else None)()
 
 

@@ -132,7 +132,7 @@ def _back_reported(i: int) -> None:
 
 
 # --- the step t: every view below follows the player, in the browser ---------------------------------
-bridge.plotly_js()
+bridge.scripts()
 _clamp_state("step_t", 1, T, 1)
 bridge.player(sp.GROUP, T, st.session_state.step_t - 1, key="step_player", at=sp.STEP, on_change=_step_reported,
               labels={"label": t("Time step t"), "value": t("t = {t} of {T}", t="{t}", T=T), "prev": "◀",

@@ -387,5 +387,5 @@ if lab.trainer.early_stop is not None and not running:
             icon="⏹️")
 show_test_result(lab)
 
-bridge.plotly_js()
+bridge.scripts()
 st.fragment(live_body, run_every=live.RERUN_GAP if running else None)()

@@ -57,7 +57,7 @@ def live(start: int, n: int) -> dict:
             "stream": wire.stream("run-1", start, np.arange(start, n), [10.0 ** y if log_y else y], [0])}
 
 
-bridge.plotly_js()
+bridge.scripts()
 if shown:
     start, n = st.session_state.sent, st.session_state.n
     x = np.arange(start, n)

@@ -5,6 +5,7 @@ nothing about speed. It saves screenshots to the `shots` folder (RNN_EXPLORER_SH
 """
 from __future__ import annotations
 
+import base64
 import math
 import re
 import time
@@ -308,4 +309,42 @@ def test_fed_charts_show_the_trainers_numbers_and_stop_with_pause(page, app_url)
     assert [int(r["step"]) for r in rows] == list(range(1, settled + 1))
     page.wait_for_timeout(1500)
     assert page.evaluate(CHARTS_JS)["lossLast"] == step(page) == settled  # nothing moves after Pause
+    assert_no_exception(page)
+
+
+BRIDGE_MARK = b"KINDS.heatrows = HeatRows"  # a line of pages/bridge_js/bridge.js, in no other file
+
+
+def test_the_bridge_code_reaches_the_browser_once(page, app_url):
+    """Streamlit sends a component's code with each of its elements, so every view carries only a stub and
+    bridge.js goes to the browser once per session (pages/bridge.py `scripts()`): over a view of Train (ten views),
+    a run of training (whose fragment runs mount every chart anew every 3 s), Step through (its own views) and
+    Train again, the websocket brings one copy of it. (Before, every view element carried one: dozens.)"""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    copies = []
+
+    def received(event) -> None:
+        frame = event["response"]
+        data = base64.b64decode(frame["payloadData"]) if frame["opcode"] == 2 else frame["payloadData"].encode()
+        copies.append(data.count(BRIDGE_MARK))
+
+    cdp.on("Network.webSocketFrameReceived", received)
+    open_train(page, app_url)
+    main = page.get_by_test_id("stMain")
+    steps = main.get_by_role("spinbutton", name="Steps per run", exact=True)
+    steps.fill("20000")
+    steps.press("Enter")
+    wait_idle(page)
+    click(page, "Start")
+    page.wait_for_function("() => /Step (\\d+)/.exec(document.querySelector("
+                           "'[data-testid=\"stMain\"] [data-testid=\"stProgress\"]')?.innerText)?.[1] > 0",
+                           timeout=60_000)
+    page.wait_for_timeout(4000)  # past a run's end: the next run mounts the charts anew
+    pause(page)
+    goto_page(page, app_url, "Step through")
+    main.locator('[class*="st-key-step_player"]').wait_for(timeout=60_000)
+    goto_page(page, app_url, "Train")  # in the same page, as a visitor would (a reload is a new session)
+    page.wait_for_selector('[class*="st-key-train_loss_chart"] .main-svg')
+    assert len(copies) > 50 and sum(copies) == 1, f"{sum(copies)} copies of bridge.js in {len(copies)} messages"
     assert_no_exception(page)
