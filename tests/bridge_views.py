@@ -19,8 +19,9 @@ def arr(spec) -> np.ndarray:
 
 
 def views(at: AppTest) -> dict[str, dict]:
-    """The payload of every browser-side view on the page, by its key."""
-    return {c.key: json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.json}
+    """The payload of every browser-side view on the page, by its key (not the loaders of bridge.js and plotly.js)."""
+    return {c.key: json.loads(c.proto.json) for c in at.get("bidi_component")
+            if c.proto.json and c.proto.component_name.endswith("rnn_explorer_view")}
 
 
 def report(at: AppTest, key: str, state: dict) -> AppTest:

@@ -16,6 +16,9 @@ export default async function load({ data, setStateValue }) {
       try {
         window.rnnxRender = (await import(url)).default;
         window.rnnxBridgeVersion = version;
+      } catch (e) {
+        window.rnnxBridgeLoading = null; // the next copy the server sends tries again
+        throw e;
       } finally {
         URL.revokeObjectURL(url);
       }

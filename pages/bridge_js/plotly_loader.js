@@ -12,7 +12,10 @@ export default async function load({ data, setStateValue }) {
       });
       URL.revokeObjectURL(url);
       window.dispatchEvent(new Event("rnnx:plotly"));
-    })();
+    })().catch((e) => {
+      window.rnnxPlotlyLoading = null; // the next copy the server sends tries again
+      throw e;
+    });
   }
   await window.rnnxPlotlyLoading?.catch(() => {}); // a copy on its way in an earlier element counts as sent
   const version = window.Plotly ? window.Plotly.version : false;
