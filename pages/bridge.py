@@ -3,7 +3,7 @@
 Python computes every number once and sends it (payloads: explorer/views/payload.py); the browser slices and
 draws (pages/bridge_js/bridge.js). It is one Streamlit Custom Component v2, mounted in the page itself (no
 iframe), once per view; Streamlit sends a component's code with each element, so a view element carries only a
-stub (view.js) and `scripts()` sends bridge.js and its style sheet once per browser session (60 kB that every
+stub (view.js) and `scripts()` sends bridge.js and its style sheet once per browser session (67 kB that every
 view used to carry: ~0.5 MB per view of the Train page, and ~0.2 MB/s while it trains, when its charts are
 mounted anew every 3 s). The views of a *group* follow one clock, a position i in 0..n−1 that the group's
 `player` owns: moving it redraws every view of the group in the same animation frame, with no server round
@@ -12,7 +12,7 @@ return to the page and a shared link.
 
 plotly.js comes from the plotly Python package the app already depends on (plotly.min.js, the build its
 figures are written for; Streamlit serves no file of ours, so `scripts()` sends it gzip-compressed over the
-page's websocket, once per browser session: until the page reports that it runs). Nothing is fetched from the
+page's websocket, once per browser session, and again only when the page says it does not run it). Nothing is fetched from the
 network.
 
 This module lives beside the pages, not in explorer/, because it imports streamlit (as pages/common.py does).
@@ -78,27 +78,32 @@ def _plotly_gz() -> bytes:
     return gzip.compress(PLOTLY_JS.read_bytes(), compresslevel=6)
 
 
-def _plotly_loaded() -> None:
-    st.session_state.bridge_plotly = (st.session_state.get("bridge_plotly_state") or {}).get("version")
+MAX_COPIES = 3  # copies of bridge.js or plotly.js sent to one page at most (one unless a copy is lost or fails)
 
 
-def _bridge_loaded() -> None:
-    st.session_state.bridge_code = (st.session_state.get("bridge_code_state") or {}).get("version")
+def _lacks(name: str) -> None:
+    """The page says it does not run the latest copy of `name` it was sent (lost, or failed to run): send another."""
+    st.session_state.bridge_sent[name] = False
+
+
+def _load(name: str, loader, data: Callable[[bool], object]) -> None:
+    """Mount the loader of `name` (in the sidebar, unseen), with `data(send)`: the code when `send`. The code goes
+    once, and again when the page says it lacks it; each copy comes in a new element, so that the page runs the
+    loader for it even when the element that brought the previous copy never arrived."""
+    ss = st.session_state
+    sent, copies = ss.setdefault("bridge_sent", {}), ss.setdefault("bridge_copies", {})
+    send = not sent.get(name) and copies.get(name, 0) < MAX_COPIES
+    copies[name] = copies.get(name, 0) + send
+    with st.sidebar:
+        loader(key=f"bridge_{name}_{copies[name]}", data=data(send), height=0,
+               on_lacks_change=functools.partial(_lacks, name))
+    sent[name] = True  # after the call: a run stopped inside it (a click) sent nothing
 
 
 def scripts() -> None:
-    """Give this browser session bridge.js and plotly.js, in the sidebar, unseen: each once (a rerun before the page
-    has run them must not send them again), and again when the page says it does not run them."""
-    ss = st.session_state
-    with st.sidebar:
-        send = ss.get("bridge_code") != BRIDGE_VERSION
-        ss.bridge_code = BRIDGE_VERSION
-        _bridge_loader(key="bridge_code_state", data={"version": BRIDGE_VERSION} | (BRIDGE if send else {}), height=0,
-                       on_version_change=_bridge_loaded)
-        send = not ss.get("bridge_plotly")
-        ss.bridge_plotly = ss.get("bridge_plotly") or "sent"
-        _plotly_loader(key="bridge_plotly_state", data=_plotly_gz() if send else None, height=0,
-                       on_version_change=_plotly_loaded)
+    """Give this browser session bridge.js and plotly.js, each once (again only when the page says it lacks it)."""
+    _load("code", _bridge_loader, lambda send: {"version": BRIDGE_VERSION} | (BRIDGE if send else {}))
+    _load("plotly", _plotly_loader, lambda send: _plotly_gz() if send else None)
 
 
 def view(payload: dict, key: str, on_have: Callable[[int], None] | None = None, streaming: bool | None = None) -> None:

@@ -44,7 +44,9 @@ from pages.common import TRAINING, presenter, sharing, sizes, training_token
 from pages.lang import error_text, lang, t
 from pages.seq2seq_state import get_s2s_lab, has_loaded_weights, set_s2s_lab
 
-RERUN_GAP = 0.05      # s between two runs of the training fragment while training runs
+RERUN_GAP = 0.15      # s: the training fragment's timer while training runs; shorter than a run (a slice and the
+                      # views), so a tick lands during each and the next run follows at once; not much shorter: each
+                      # tick is a message with every widget's state that the server parses under the GIL (pages/live.py)
 SLICE_SECONDS = 0.2   # training per fragment run: each run then sends the charts their new points
 TURN_WAIT = 1.0       # s to wait for a turn of the shared server before the counter says who else trains
 TOP_K = 5             # next tokens listed at each output step

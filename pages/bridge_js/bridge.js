@@ -1,10 +1,11 @@
 // RNN Explorer's browser-side views, mounted by pages/bridge.py (payload schema: explorer/views/payload.py).
 // Python computes every number; this module slices the arrays at a clock's position and draws.
 //
-// Every view of the page runs in this one module (Streamlit loads identical component code once), so the
-// clocks below are shared: a player moves its group's clock, and every subscribed view redraws in the next
-// animation frame. Each view keeps its DOM across reruns; a new payload redraws it in place, whether it comes with
-// the view's own element or in a feed element (a long server run updating views it mounted earlier: see "feed").
+// Every view of the page runs in this one module (bridge_loader.js imports it once per page, and view.js hands each
+// view element to its default export), so the clocks below are shared: a player moves its group's clock, and every
+// subscribed view redraws in the next animation frame. Each view keeps its DOM across reruns; a new payload redraws
+// it in place, whether it comes with the view's own element or in a feed element (a long server run updating views
+// it mounted earlier: see "feed").
 
 const clocks = new Map(); // group -> Clock
 const views = new WeakMap(); // component element -> view

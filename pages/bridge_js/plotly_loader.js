@@ -1,23 +1,26 @@
 // Runs plotly.js in the page, once per browser session (pages/bridge.py, scripts()).
-// data: plotly.min.js, gzip-compressed (a Uint8Array), while the server has not sent it to this page; else null.
-// The page reports state "version" (plotly.js's version, or false) whenever the server's belief is wrong.
-export default async function load({ data, setStateValue }) {
+// data: plotly.min.js, gzip-compressed (a Uint8Array), in the element that brings a copy; else null. The page says
+// only when it does not run plotly.js (trigger "lacks": the copy was lost or failed), and the server sends another.
+export default async function load({ data, setTriggerValue }) {
   if (!window.Plotly && data && !window.rnnxPlotlyLoading) {
     window.rnnxPlotlyLoading = (async () => {
       const text = await new Response(new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
       const url = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
-      await new Promise((resolve, reject) => {
-        const script = Object.assign(document.createElement("script"), { src: url, onload: resolve, onerror: reject });
-        document.head.appendChild(script);
-      });
-      URL.revokeObjectURL(url);
+      try {
+        await new Promise((resolve, reject) => {
+          const script = Object.assign(document.createElement("script"), { src: url, onload: resolve, onerror: reject });
+          document.head.appendChild(script);
+        });
+      } finally {
+        URL.revokeObjectURL(url);
+      }
+      if (!window.Plotly) throw new Error("plotly.js ran without defining Plotly");
       window.dispatchEvent(new Event("rnnx:plotly"));
     })().catch((e) => {
-      window.rnnxPlotlyLoading = null; // the next copy the server sends tries again
-      throw e;
+      window.rnnxPlotlyLoading = null; // the next copy tries again
+      console.error("plotly.js did not run", e);
     });
   }
-  await window.rnnxPlotlyLoading?.catch(() => {}); // a copy on its way in an earlier element counts as sent
-  const version = window.Plotly ? window.Plotly.version : false;
-  if (Boolean(version) === Boolean(data)) setStateValue("version", version);
+  await window.rnnxPlotlyLoading; // a copy on its way in an earlier element counts
+  if (!window.Plotly) setTriggerValue("lacks", true);
 }

@@ -1,7 +1,7 @@
 """The Train page in a real browser: Start makes the step counter and the charts move, Pause stops them.
 
 `test_measure_live_training` prints the figures of the live loop (run with `pytest -s`); it asserts
-nothing about speed. It saves screenshots to the `shots` folder (RNN_EXPLORER_SHOTS=docs refreshes the README's).
+nothing about speed, only that training does not stand still between two fragment runs. It saves screenshots to the `shots` folder (RNN_EXPLORER_SHOTS=docs refreshes the README's).
 """
 from __future__ import annotations
 
@@ -181,7 +181,7 @@ def test_measure_live_training(page, app_url, shots):
           f"click ({len(trained_after)} kept steps after it), the counter last moved {last_move:.2f} s after it "
           f"({moved} steps after it); the longest gap between two steps {gaps.max():.2f} s")
     assert app_rate > 0 and charts > 0
-    assert len(gaps) > 100 and gaps.max() < 1.0, f"training stood still {gaps.max():.2f} s between two steps"
+    assert len(gaps) > 100 and gaps.max() < 1.5, f"training stood still {gaps.max():.2f} s between two steps"
     assert_no_exception(page)
     for key in ("train_loss_chart", "train_norm_chart", "train_param_chart"):
         assert_legend_clear(page, key)
