@@ -38,13 +38,20 @@ TIMELINE_JS = """() => {  // every animation frame, log changes of the step coun
 }"""
 
 
-def open_train(page, app_url) -> None:
-    """From the home page, as a visitor would (a direct link to /train skips app.py: see the report)."""
+def open_train(page, app_url, long_runs: bool = False) -> None:
+    """From the home page, as a visitor would (a direct link to /train skips app.py: see the report); with
+    `long_runs`, Steps per run 20000 (the default run could end before the test presses Pause)."""
     page.goto(app_url)
     goto_page(page, app_url, "Train")
-    page.get_by_test_id("stMain").get_by_role("button", name="Start").wait_for()
+    main = page.get_by_test_id("stMain")
+    main.get_by_role("button", name="Start").wait_for()
     page.wait_for_selector('[class*="st-key-train_loss_chart"] .main-svg')
     assert_no_exception(page)
+    if long_runs:
+        steps = main.get_by_role("spinbutton", name="Steps per run", exact=True)
+        steps.fill("20000")
+        steps.press("Enter")
+        wait_idle(page)
 
 
 def step(page) -> int:
@@ -150,11 +157,7 @@ def headless_steps_per_second(seconds: float = 3.0) -> float:
 
 def test_measure_live_training(page, app_url, shots):
     headless = headless_steps_per_second()
-    open_train(page, app_url)
-    steps = page.get_by_test_id("stMain").get_by_role("spinbutton", name="Steps per run", exact=True)
-    steps.fill("20000")  # the default run could end before Pause
-    steps.press("Enter")
-    wait_idle(page)
+    open_train(page, app_url, long_runs=True)
     page.evaluate(TIMELINE_JS)
     click(page, "Start")
     page.wait_for_timeout(7000)  # 2 s to get going, then 5 s measured
@@ -282,12 +285,7 @@ def test_fed_charts_show_the_trainers_numbers_and_stop_with_pause(page, app_url)
     probe step and the loss line's last step move forward many times; after Pause both stop, the loss line holds
     exactly the history's steps, the curve shows the latest probe (every `Probe every` steps), and its numbers are
     the ones the heatmap's newest row shows on its own path (log₁₀, float32 on the wire)."""
-    open_train(page, app_url)
-    main = page.get_by_test_id("stMain")
-    steps = main.get_by_role("spinbutton", name="Steps per run", exact=True)
-    steps.fill("20000")
-    steps.press("Enter")
-    wait_idle(page)
+    open_train(page, app_url, long_runs=True)
     page.evaluate(FEED_SAMPLER_JS)
     click(page, "Start")
     page.wait_for_function("() => window.__fed.titles.length >= 5 && window.__fed.lossSteps.length >= 10",
@@ -330,12 +328,7 @@ def test_the_bridge_code_reaches_the_browser_once(page, app_url):
         copies.append(data.count(BRIDGE_MARK))
 
     cdp.on("Network.webSocketFrameReceived", received)
-    open_train(page, app_url)
-    main = page.get_by_test_id("stMain")
-    steps = main.get_by_role("spinbutton", name="Steps per run", exact=True)
-    steps.fill("20000")
-    steps.press("Enter")
-    wait_idle(page)
+    open_train(page, app_url, long_runs=True)
     click(page, "Start")
     page.wait_for_function("() => /Step (\\d+)/.exec(document.querySelector("
                            "'[data-testid=\"stMain\"] [data-testid=\"stProgress\"]')?.innerText)?.[1] > 0",
@@ -343,7 +336,7 @@ def test_the_bridge_code_reaches_the_browser_once(page, app_url):
     page.wait_for_timeout(4000)  # past a run's end: the next run mounts the charts anew
     pause(page)
     goto_page(page, app_url, "Step through")
-    main.locator('[class*="st-key-step_player"]').wait_for(timeout=60_000)
+    page.get_by_test_id("stMain").locator('[class*="st-key-step_player"]').wait_for(timeout=60_000)
     goto_page(page, app_url, "Train")  # in the same page, as a visitor would (a reload is a new session)
     page.wait_for_selector('[class*="st-key-train_loss_chart"] .main-svg')
     assert len(copies) > 50 and sum(copies) == 1, f"{sum(copies)} copies of bridge.js in {len(copies)} messages"
