@@ -4,7 +4,7 @@ Python computes every number once and sends it (payloads: explorer/views/payload
 draws (pages/bridge_js/bridge.js). It is one Streamlit Custom Component v2, mounted in the page itself (no
 iframe), once per view; Streamlit sends a component's code with each element, so a view element carries only a
 stub (view.js) and `scripts()` sends bridge.js and its style sheet once per browser session (67 kB that every
-view used to carry: ~0.5 MB per view of the Train page, and ~0.2 MB/s while it trains, when its charts are
+view used to carry: ~0.4 MB per view of the Train page, and ~0.2 MB/s while it trains, when its charts are
 mounted anew every 3 s). The views of a *group* follow one clock, a position i in 0..n−1 that the group's
 `player` owns: moving it redraws every view of the group in the same animation frame, with no server round
 trip. The player reports its position back (after it settles, and on Pause), so that it survives a rerun, a
@@ -12,8 +12,8 @@ return to the page and a shared link.
 
 plotly.js comes from the plotly Python package the app already depends on (plotly.min.js, the build its
 figures are written for; Streamlit serves no file of ours, so `scripts()` sends it gzip-compressed over the
-page's websocket, once per browser session, and again only when the page says it does not run it). Nothing is fetched from the
-network.
+page's websocket, once per browser session, and again only when the page says it does not run it). Nothing is
+fetched from the network.
 
 This module lives beside the pages, not in explorer/, because it imports streamlit (as pages/common.py does).
 

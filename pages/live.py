@@ -36,7 +36,8 @@ from pages import bridge, common
 RERUN_GAP = 1.0       # s: a live fragment's timer while training runs. Shorter than a run, so a tick always lands
                       # during one and the next follows at once; not much shorter: each tick is a message from the
                       # browser with every widget's state, which the server parses and merges in its main thread,
-                      # holding the GIL the training needs (at 0.02 s: 50 a second, ~10 % of the training's time)
+                      # holding the GIL the training needs (at 0.02 s, 50 a second, the thread that trains got 0.87
+                      # of a core; at 1 s, 0.93)
 RUN_SECONDS = 3.0     # s: one fragment run trains and feeds the charts this long; then the next run mounts them afresh
 PIECE_GAP = 0.045     # s: training between two looks for Pause and for news of the fast charts (Pause lands within it)
 PACE_GAP = 0.2        # s: at least between two feeds of the paced charts unless a fast one has news (the status
