@@ -1,7 +1,8 @@
 """The Train page in a real browser: Start makes the step counter and the charts move, Pause stops them.
 
 `test_measure_live_training` prints the figures of the live loop (run with `pytest -s`); it asserts
-nothing about speed, only that training does not stand still between two fragment runs. It saves screenshots to the `shots` folder (RNN_EXPLORER_SHOTS=docs refreshes the README's).
+nothing about speed, only that training does not stand still between two fragment runs. It saves screenshots to
+the `shots` folder (RNN_EXPLORER_SHOTS=docs refreshes the README's).
 """
 from __future__ import annotations
 
